@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { DEFAULT_STAGE, resources } from "./resources.ts";
+
+/**
+ * Every environment variable Switchyard reads, validated once (STYLE.md §2: fail fast on
+ * configuration). `.env.example` lists the same variables; a test keeps the two in step.
+ * In Lambda the CDK stack sets the resource variables; locally the embedded AWS does.
+ */
+const EnvSchema = z.object({
+  SWITCHYARD_STAGE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, "lower-case letters, digits and '-'")
+    .default(DEFAULT_STAGE),
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  CHECKPOINT_TABLE: z.string().min(1).optional(),
+  CHECKPOINT_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(30),
+  REQUESTS_QUEUE_URL: z.url().optional(),
+  FAILED_RUNS_QUEUE_URL: z.url().optional(),
+  ALERTS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
+  MODEL_PROVIDER: z.enum(["offline", "bedrock", "ollama", "openai"]).optional(),
+  BEDROCK_MODEL_ID: z.string().min(1).optional(),
+  OLLAMA_BASE_URL: z.url().optional(),
+  OLLAMA_MODEL: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_MODEL: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigurationError extends Error {
+  readonly code = "Switchyard.Configuration";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ConfigurationError";
+  }
+}
+
+/** Names of every variable the schema knows, for `.env.example` checks and docs. */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof Env)[];
+
+/**
+ * Parses `source` (default `process.env`) and throws a {@link ConfigurationError} naming every bad variable.
+ *
+ * @example
+ * const env = readEnv({ CHECKPOINT_TTL_DAYS: "7" }); // env.CHECKPOINT_TTL_DAYS === 7
+ */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const blanksRemoved = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = EnvSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigurationError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The checkpoint table name: the explicit variable, else the stage's default from the resource module. */
+export function checkpointTableName(env: Env): string {
+  return env.CHECKPOINT_TABLE ?? resources(env.SWITCHYARD_STAGE).checkpointTable.name;
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from "vitest/config";
+
+// Two tiers by file name (STYLE.md §6): `*.test.ts` never touch the network;
+// `*.int.test.ts` and `test/e2e/` run against the embedded AWS on loopback.
+export default defineConfig({
+  test: {
+    // @langchain/langgraph-checkpoint-validation registers its suites through globals.
+    globals: true,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts", "functions/**/*.test.ts", "local/**/*.test.ts", "lib/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "test/e2e/**", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: [
+            "test/**/*.int.test.ts",
+            "functions/**/*.int.test.ts",
+            "local/**/*.int.test.ts",
+            "test/e2e/**/*.test.ts",
+          ],
+        },
+      },
+    ],
+  },
+});
