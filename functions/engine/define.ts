@@ -1,0 +1,103 @@
+import type { StateGraph } from "@langchain/langgraph";
+import type { z } from "zod";
+
+/**
+ * Any uncompiled LangGraph `StateGraph`. The engine treats graphs structurally (node names,
+ * edges, retry policies), so the state's type parameters do not matter here.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a workflow registry holds graphs of every state shape.
+export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, any, any>;
+
+/** How a workflow is hosted on AWS; all three give the same result (DESIGN.md, "Hosting modes"). */
+export type Hosting = "per-node" | "per-superstep" | "single";
+
+/** Per-node settings for the node's own Lambda. */
+export interface NodeSettings {
+  /** Lambda memory in MB (default 512). */
+  readonly memoryMb?: number;
+  /** Lambda and Task timeout in seconds (default 60). */
+  readonly timeoutSeconds?: number;
+  /** Overrides the graph's `retryPolicy` for this node on Step Functions. */
+  readonly retry?: {
+    readonly maxAttempts?: number;
+    readonly initialIntervalMs?: number;
+    readonly backoffFactor?: number;
+    readonly maxIntervalMs?: number;
+    readonly jitter?: boolean;
+  };
+  /** Reserved concurrency of the node's Lambda (protects downstream systems). */
+  readonly reservedConcurrency?: number;
+}
+
+/** A one-screen account of a finished run, printed by the CLI and returned by `--json`. */
+export interface RunSummary {
+  readonly headline: string;
+  /** What each agent/node did, in order. */
+  readonly steps: readonly { readonly node: string; readonly did: string }[];
+  /** Headline figures (breaks found, resolved, escalated, ...). */
+  readonly figures: Readonly<Record<string, number | string>>;
+}
+
+export interface WorkflowDefinition<Input = unknown, State = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly graph: AnyStateGraph;
+  /** Validates a run request's input; the engine rejects invalid input before any state is written. */
+  readonly input: z.ZodType<Input>;
+  /** Turns validated input into the graph's initial state update. */
+  readonly toState: (input: Input) => Record<string, unknown>;
+  readonly nodes: Readonly<Record<string, NodeSettings>>;
+  readonly hosting: Hosting;
+  /** Summarises a final state for people (CLI, reports). */
+  readonly summarize?: (state: State) => RunSummary;
+}
+
+export interface DefineWorkflowOptions<Input, State> {
+  name: string;
+  description?: string;
+  graph: AnyStateGraph;
+  input: z.ZodType<Input>;
+  toState?: (input: Input) => Record<string, unknown>;
+  nodes?: Record<string, NodeSettings>;
+  hosting?: Hosting;
+  summarize?: (state: State) => RunSummary;
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+
+/**
+ * Registers a LangGraph `StateGraph` as a Switchyard workflow, runnable in-process and on Step Functions.
+ *
+ * @example
+ * export const triage = defineWorkflow({
+ *   name: "triage",
+ *   graph: buildTriageGraph(),
+ *   input: TriageInput,
+ *   nodes: { classify: { memoryMb: 1024 } },
+ * });
+ */
+export function defineWorkflow<Input, State = unknown>(
+  options: DefineWorkflowOptions<Input, State>,
+): WorkflowDefinition<Input, State> {
+  if (!NAME_PATTERN.test(options.name)) {
+    throw new TypeError(
+      `Workflow name "${options.name}" must match ${NAME_PATTERN} (it names AWS resources).`,
+    );
+  }
+  const graphNodes = new Set(Object.keys(options.graph.nodes));
+  for (const node of Object.keys(options.nodes ?? {})) {
+    if (!graphNodes.has(node)) {
+      throw new TypeError(`Workflow "${options.name}" has settings for unknown node "${node}".`);
+    }
+  }
+  return {
+    name: options.name,
+    description: options.description ?? options.name,
+    graph: options.graph,
+    input: options.input,
+    toState: options.toState ?? ((input) => input as Record<string, unknown>),
+    nodes: options.nodes ?? {},
+    hosting: options.hosting ?? "per-node",
+    ...(options.summarize ? { summarize: options.summarize } : {}),
+  };
+}

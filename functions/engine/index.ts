@@ -1,0 +1,9 @@
+export {
+  type AnyStateGraph,
+  type DefineWorkflowOptions,
+  defineWorkflow,
+  type Hosting,
+  type NodeSettings,
+  type RunSummary,
+  type WorkflowDefinition,
+} from "./define.ts";
