@@ -1,0 +1,90 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { DEFAULT_STAGE, type Resources, resources as resourcesFor } from "#config";
+import { createLocalClients, type LocalClients, type LocalEndpoints } from "./clients.ts";
+import { type Emulator, startDynamoDb, startSqsSns } from "./emulators.ts";
+import { type Provisioned, provision } from "./provision.ts";
+
+export interface LocalAwsOptions {
+  /** Stage whose resource names to create (default `dev`). */
+  stage?: string;
+  region?: string;
+  /** Persist DynamoDB and SQS/SNS state in this folder between runs; in memory when absent. */
+  dataDir?: string;
+}
+
+/** The embedded AWS: endpoints, ready clients, the created resources, and the environment a Lambda would see. */
+export interface LocalAws extends Provisioned {
+  readonly region: string;
+  readonly resources: Resources;
+  readonly endpoints: LocalEndpoints;
+  readonly clients: LocalClients;
+  /**
+   * The variables a deployed handler gets from its stack, plus the SDK's standard
+   * `AWS_ENDPOINT_URL_<SERVICE>` variables pointing at the emulators.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB (dynalite) and SQS/SNS (fauxqs) in-process on 127.0.0.1 with random ports,
+ * creates the stage's resources from the shared resource module, and returns clients for them.
+ * Instances are independent, so tests may start several at once.
+ *
+ * @example
+ * const aws = await startLocalAws();
+ * try {
+ *   await aws.clients.dynamodb.send(new ListTablesCommand({}));
+ * } finally {
+ *   await aws.stop();
+ * }
+ */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const region = options.region ?? "us-east-1";
+  const resources = resourcesFor(options.stage ?? DEFAULT_STAGE);
+  const started: Emulator[] = [];
+  try {
+    if (options.dataDir) {
+      await mkdir(join(options.dataDir, "dynamodb"), { recursive: true });
+      await mkdir(join(options.dataDir, "sqs"), { recursive: true });
+    }
+    const dynamo = await startDynamoDb(options.dataDir && join(options.dataDir, "dynamodb"));
+    started.push(dynamo);
+    const sqsSns = await startSqsSns(options.dataDir && join(options.dataDir, "sqs"), region);
+    started.push(sqsSns);
+    const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsSns.endpoint, sns: sqsSns.endpoint };
+    const clients = createLocalClients(endpoints, region);
+    const provisioned = await provision(clients, resources);
+    const env = {
+      AWS_REGION: region,
+      SWITCHYARD_STAGE: resources.stage,
+      CHECKPOINT_TABLE: resources.checkpointTable.name,
+      REQUESTS_QUEUE_URL: provisioned.queueUrls[resources.requestsQueue.name] ?? "",
+      FAILED_RUNS_QUEUE_URL: provisioned.queueUrls[resources.failedRunsQueue.name] ?? "",
+      ALERTS_TOPIC_ARN: provisioned.topicArns[resources.alertsTopic.name] ?? "",
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    };
+    return {
+      region,
+      resources,
+      endpoints,
+      clients,
+      env,
+      ...provisioned,
+      stop: async () => {
+        for (const client of Object.values(clients)) client.destroy();
+        await stopAll(started);
+      },
+    };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+async function stopAll(emulators: Emulator[]): Promise<void> {
+  await Promise.allSettled(emulators.reverse().map((e) => e.stop()));
+}

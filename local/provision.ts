@@ -1,0 +1,79 @@
+import { CreateTableCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { CreateTopicCommand } from "@aws-sdk/client-sns";
+import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { allQueues, type Resources, type TableSpec } from "#config";
+import type { LocalClients } from "./clients.ts";
+
+/** What provisioning created: queue URLs and ARNs by logical name, topic ARNs by name. */
+export interface Provisioned {
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly queueArns: Readonly<Record<string, string>>;
+  readonly topicArns: Readonly<Record<string, string>>;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Creates, from the shared resource module, the same table, queues (DLQs and redrive policies
+ * first) and topics the CDK stack declares. Idempotent, so a persisted local AWS can restart.
+ * TTL is not enabled: dynalite has no `UpdateTimeToLive` and never expires items (PITFALLS.md);
+ * items still carry the TTL attribute, as on AWS.
+ */
+export async function provision(clients: LocalClients, resources: Resources): Promise<Provisioned> {
+  await createTable(clients, resources.checkpointTable);
+  const queueUrls: Record<string, string> = {};
+  const queueArns: Record<string, string> = {};
+  for (const { name, spec } of allQueues(resources)) {
+    const attributes: Record<string, string> = {};
+    if (spec) {
+      attributes.VisibilityTimeout = String(spec.visibilityTimeoutSeconds);
+      attributes.MessageRetentionPeriod = String(spec.retentionDays * DAY_SECONDS);
+      if (spec.deadLetter) {
+        const deadLetterTargetArn = queueArns[spec.deadLetter.name];
+        attributes.RedrivePolicy = JSON.stringify({
+          deadLetterTargetArn,
+          maxReceiveCount: spec.deadLetter.maxReceiveCount,
+        });
+      }
+    }
+    const created = await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+    );
+    const url = required(created.QueueUrl, `queue URL of ${name}`);
+    const attrs = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
+    );
+    queueUrls[name] = url;
+    queueArns[name] = required(attrs.Attributes?.QueueArn, `ARN of ${name}`);
+  }
+  const topicArns: Record<string, string> = {};
+  const topic = await clients.sns.send(new CreateTopicCommand({ Name: resources.alertsTopic.name }));
+  topicArns[resources.alertsTopic.name] = required(topic.TopicArn, "alerts topic ARN");
+  return { queueUrls, queueArns, topicArns };
+}
+
+async function createTable(clients: LocalClients, table: TableSpec): Promise<void> {
+  try {
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: table.partitionKey, AttributeType: "S" },
+          { AttributeName: table.sortKey, AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: "HASH" },
+          { AttributeName: table.sortKey, KeyType: "RANGE" },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`Local AWS did not return the ${what}.`);
+  return value;
+}
