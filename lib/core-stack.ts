@@ -1,0 +1,157 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { type QueueSpec, type Resources, resources } from "#config";
+
+export interface SwitchyardCoreStackProps extends StackProps {
+  /** Stage whose names `resources(stage)` gives, e.g. `dev`. */
+  readonly stage: string;
+}
+
+/**
+ * The stateful core every workflow shares, declared from `resources(stage)` so a deploy creates
+ * exactly what the embedded AWS creates locally. Read top to bottom, it follows a request:
+ *
+ * ```
+ * requests queue ──(maxReceiveCount failed receives)──> requests DLQ      accepted, never dropped
+ *      │ dispatcher starts an execution
+ *      v
+ * checkpoint table                                                        state of every run
+ *      │ execution FAILED / TIMED_OUT / ABORTED
+ *      v
+ * failed-runs queue + alerts topic                                        resume / redrive by operator
+ * ```
+ *
+ * Everything at rest is encrypted; queues and topic with one customer-managed key (rotated) whose
+ * policy lets EventBridge and CloudWatch alarms deliver to them, which AWS-managed keys forbid.
+ * Every queue and the topic refuse non-TLS requests.
+ *
+ * @example
+ * const core = new SwitchyardCoreStack(app, "switchyard-dev-core", { stage: "dev" });
+ * core.checkpointTable.grantReadWriteData(fn.function);
+ */
+export class SwitchyardCoreStack extends Stack {
+  /** The names and settings this stack was built from. */
+  readonly resources: Resources;
+  /** Encrypts the queues and the topic. */
+  readonly messagesKey: Key;
+  readonly requestsQueue: Queue;
+  readonly requestsDeadLetterQueue: Queue;
+  readonly checkpointTable: Table;
+  readonly failedRunsQueue: Queue;
+  readonly alertsTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: SwitchyardCoreStackProps) {
+    super(scope, id, props);
+    const r = resources(props.stage);
+    this.resources = r;
+
+    this.messagesKey = new Key(this, "MessagesKey", {
+      alias: `alias/${r.prefix}-messages`,
+      description: `Switchyard ${r.stage}: SSE for the requests, dead-letter and failed-runs queues and the alerts topic`,
+      enableKeyRotation: true,
+    });
+    // EventBridge rules (failed executions -> failed-runs queue, alerts) and CloudWatch alarms
+    // (-> alerts topic) encrypt with the target's key; they must be allowed to, from this account only.
+    this.messagesKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowEventBridgeAndAlarmsToDeliver",
+        effect: Effect.ALLOW,
+        principals: [
+          new ServicePrincipal("events.amazonaws.com"),
+          new ServicePrincipal("cloudwatch.amazonaws.com"),
+        ],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"], // in a key policy, "*" means this key
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+    );
+
+    // 1. A run request arrives (API, schedule, MSK) and waits here for the dispatcher.
+    //    Compensation: after maxReceiveCount failed receives it moves to the DLQ, to be redriven.
+    const requests = this.queue("Requests", r.requestsQueue);
+    if (!requests.deadLetterQueue) {
+      throw new Error(
+        `${r.requestsQueue.name} needs a dead letter in resources(): accepted requests are never dropped.`,
+      );
+    }
+    this.requestsQueue = requests.queue;
+    this.requestsDeadLetterQueue = requests.deadLetterQueue;
+
+    // 2. The execution's state: every superstep's checkpoint and pending writes. Kept on stack
+    //    deletion (RETAIN): it is the only record of runs that are waiting or can be resumed.
+    const t = r.checkpointTable;
+    this.checkpointTable = new Table(this, "CheckpointTable", {
+      tableName: t.name,
+      partitionKey: { name: t.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: t.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: t.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: t.pointInTimeRecovery },
+      // Only our own functions touch the table, so no key policy to open: the AWS-managed key does.
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // 3. An execution ended FAILED / TIMED_OUT / ABORTED: recorded here, with what resuming needs,
+    //    and announced on the alerts topic. This queue is itself the dead-letter store of runs.
+    this.failedRunsQueue = this.queue("FailedRuns", r.failedRunsQueue).queue;
+    Validations.of(this.failedRunsQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "The failed-runs queue is itself a dead-letter store (failed executions awaiting resume/redrive); " +
+        "operators drain it, no consumer fails on it, so a DLQ behind it would only hide records.",
+    });
+    this.alertsTopic = new Topic(this, "AlertsTopic", {
+      topicName: r.alertsTopic.name,
+      displayName: `Switchyard ${r.stage} alerts`,
+      masterKey: this.messagesKey,
+      enforceSSL: true,
+    });
+
+    // What the CLI and handlers need (`#config` env variables named in each description).
+    this.output("CheckpointTableName", this.checkpointTable.tableName, "CHECKPOINT_TABLE");
+    this.output("RequestsQueueUrl", this.requestsQueue.queueUrl, "REQUESTS_QUEUE_URL");
+    this.output(
+      "RequestsDeadLetterQueueUrl",
+      this.requestsDeadLetterQueue.queueUrl,
+      "requests DLQ, for redrive",
+    );
+    this.output("FailedRunsQueueUrl", this.failedRunsQueue.queueUrl, "FAILED_RUNS_QUEUE_URL");
+    this.output("AlertsTopicArn", this.alertsTopic.topicArn, "ALERTS_TOPIC_ARN");
+  }
+
+  /** A queue from its spec, with its DLQ when the spec has one; both encrypted and TLS-only. */
+  private queue(id: string, spec: QueueSpec): { queue: Queue; deadLetterQueue?: Queue } {
+    const secure = {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.messagesKey,
+      enforceSSL: true,
+    } as const;
+    const dl = spec.deadLetter;
+    const deadLetterQueue = dl
+      ? new Queue(this, `${id}DeadLetterQueue`, {
+          queueName: dl.name,
+          retentionPeriod: Duration.days(dl.retentionDays),
+          ...secure,
+        })
+      : undefined;
+    const queue = new Queue(this, `${id}Queue`, {
+      queueName: spec.name,
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(spec.retentionDays),
+      deadLetterQueue:
+        dl && deadLetterQueue ? { queue: deadLetterQueue, maxReceiveCount: dl.maxReceiveCount } : undefined,
+      ...secure,
+    });
+    return { queue, deadLetterQueue };
+  }
+
+  private output(id: string, value: string, description: string): void {
+    new CfnOutput(this, id, { value, description });
+  }
+}
