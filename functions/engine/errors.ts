@@ -1,0 +1,61 @@
+/**
+ * Engine errors. Each carries a stable `code`: errors cross Step Functions by name, and class
+ * names do not survive minification, so the `name` IS the code (ASL `ErrorEquals` matches it).
+ */
+export class SwitchyardError extends Error {
+  readonly code: string;
+  /** Whether repeating the same call may succeed (throttles, timeouts) — never for bad input. */
+  readonly retryable: boolean;
+  constructor(code: string, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** The run request's input does not match the workflow's input schema. */
+export class InvalidInputError extends SwitchyardError {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(workflow: string, issues: readonly { path: string; message: string }[]) {
+    const detail = issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
+    super("Switchyard.InvalidInput", `Invalid input for workflow "${workflow}": ${detail}`);
+    this.issues = issues;
+  }
+}
+
+export class UnknownWorkflowError extends SwitchyardError {
+  constructor(name: string, known: readonly string[]) {
+    super("Switchyard.UnknownWorkflow", `Unknown workflow "${name}". Known: ${known.join(", ") || "none"}.`);
+  }
+}
+
+/** No checkpoint exists for the thread (resume or commit of something never started). */
+export class ThreadNotFoundError extends SwitchyardError {
+  constructor(threadId: string) {
+    super("Switchyard.ThreadNotFound", `No checkpoint for thread "${threadId}".`);
+  }
+}
+
+/** A resume was asked for a thread that is not waiting on an interrupt. */
+export class NotWaitingError extends SwitchyardError {
+  constructor(threadId: string, status: string) {
+    super("Switchyard.NotWaiting", `Thread "${threadId}" is ${status}, not waiting for a decision.`);
+  }
+}
+
+/** The handler was given a payload it cannot parse: a bug in the state machine, never retried. */
+export class InvalidPayloadError extends SwitchyardError {
+  constructor(message: string) {
+    super("Switchyard.InvalidPayload", message);
+  }
+}
+
+/** Codes the state machine never retries: retrying the same input cannot succeed. */
+export const NON_RETRYABLE_CODES = [
+  "Switchyard.InvalidInput",
+  "Switchyard.UnknownWorkflow",
+  "Switchyard.ThreadNotFound",
+  "Switchyard.NotWaiting",
+  "Switchyard.InvalidPayload",
+] as const;

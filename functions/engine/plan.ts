@@ -1,0 +1,86 @@
+import type { CheckpointPendingWrite } from "@langchain/langgraph-checkpoint";
+import type { WorkflowDefinition } from "./define.ts";
+import { ThreadNotFoundError } from "./errors.ts";
+import { type CompiledWorkflow, threadConfig } from "./graph.ts";
+import type { EngineDeps, RunError, SuperstepPlan, TaskRef } from "./types.ts";
+
+/** Channels LangGraph writes about a task that are not its output (mirrors `isTaskOutput`). */
+const NOT_OUTPUT = new Set(["__error__", "__error_source_node__", "__interrupt__", "__resume__"]);
+
+export type TaskProgress = "finished" | "interrupted" | "errored" | "not-run";
+
+export interface TaskState extends TaskRef {
+  readonly progress: TaskProgress;
+  readonly error?: { message?: string; name?: string };
+  readonly interrupts: readonly unknown[];
+}
+
+export interface ThreadPosition {
+  readonly checkpointId: string;
+  readonly step: number;
+  readonly tasks: readonly TaskState[];
+}
+
+/**
+ * Where a thread stands: its latest checkpoint and, for each task LangGraph plans next, how far
+ * it got, read from the checkpoint's pending writes (the same evidence LangGraph's own resume uses).
+ */
+export async function readPosition(
+  deps: EngineDeps,
+  graph: CompiledWorkflow,
+  threadId: string,
+): Promise<ThreadPosition> {
+  const config = threadConfig(threadId);
+  const tuple = await deps.saver.getTuple(config);
+  if (!tuple) throw new ThreadNotFoundError(threadId);
+  const snapshot = await graph.getState(config);
+  const writes = tuple.pendingWrites ?? [];
+  const tasks = snapshot.tasks.map((t) => taskState(t.id, t.name, writes));
+  return { checkpointId: tuple.checkpoint.id, step: Number(tuple.metadata?.step ?? 0), tasks };
+}
+
+function taskState(id: string, node: string, writes: readonly CheckpointPendingWrite[]): TaskState {
+  const own = writes.filter(([taskId]) => taskId === id);
+  const interrupts = own.filter(([, ch]) => ch === "__interrupt__").flatMap(([, , v]) => v as unknown[]);
+  const error = own.find(([, ch]) => ch === "__error__")?.[2] as TaskState["error"];
+  const progress: TaskProgress = own.some(([, ch]) => !NOT_OUTPUT.has(ch))
+    ? "finished"
+    : interrupts.length > 0
+      ? "interrupted"
+      : error
+        ? "errored"
+        : "not-run";
+  return { id, node, progress, interrupts, ...(error ? { error } : {}) };
+}
+
+/**
+ * The plan a state machine continues with, from a position: done when nothing is left to run,
+ * else the tasks without output (finished tasks are never run again).
+ */
+export function planFrom(
+  workflow: WorkflowDefinition,
+  threadId: string,
+  position: ThreadPosition,
+): SuperstepPlan {
+  const base = {
+    workflow: workflow.name,
+    threadId,
+    checkpointId: position.checkpointId,
+    step: position.step,
+  };
+  if (position.tasks.length === 0) return { ...base, status: "succeeded", tasks: [] };
+  const tasks = position.tasks.filter((t) => t.progress !== "finished").map(({ id, node }) => ({ id, node }));
+  return { ...base, status: "running", tasks };
+}
+
+/** The run error for the first failed task, in task order. */
+export function firstTaskError(tasks: readonly TaskState[], fallback?: RunError): RunError | undefined {
+  const failed = tasks.find((t) => t.progress === "errored");
+  if (!failed) return fallback;
+  return {
+    code: failed.error?.name ?? "Switchyard.TaskFailed",
+    message: failed.error?.message ?? "task failed",
+    node: failed.node,
+    taskId: failed.id,
+  };
+}

@@ -1,0 +1,162 @@
+import type { WorkflowDefinition } from "./define.ts";
+import { NotWaitingError } from "./errors.ts";
+import { type CompiledWorkflow, compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+import { firstTaskError, planFrom, readPosition } from "./plan.ts";
+import { TaskScopedSaver } from "./task-scoped-saver.ts";
+import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
+
+/**
+ * The superstep driver: the domain behind the start, run-node, commit and superstep Lambdas.
+ * Every function takes references (thread, checkpoint, task ids), reads state from the saver,
+ * and returns the next {@link SuperstepPlan}. Each is safe to repeat: Step Functions retries.
+ */
+
+// Stops the loop right before the next superstep's tasks, leaving them planned in the checkpoint.
+const PAUSE_BEFORE_TASKS = { interruptBefore: "*" as const, durability: "sync" as const };
+
+function run(graph: CompiledWorkflow, input: unknown, threadId: string, extra: object = PAUSE_BEFORE_TASKS) {
+  return graph.invoke(input as never, { ...threadConfig(threadId), ...extra, recursionLimit: 10_000 });
+}
+
+/** Validates the input, applies it to the thread, and plans the first superstep. */
+export async function startRun(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  request: { threadId: string; input: unknown },
+): Promise<SuperstepPlan> {
+  const update = inputToState(workflow, request.input);
+  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
+  await run(graph, update, request.threadId);
+  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+}
+
+/**
+ * Records the answer to a waiting interrupt and plans the superstep that resumes it. The
+ * interrupted task runs again (as LangGraph re-runs it), now finding the resume value.
+ */
+export async function resumeRun(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  request: { threadId: string; resume: unknown },
+): Promise<SuperstepPlan> {
+  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
+  const position = await readPosition(deps, graph, request.threadId);
+  const waiting = position.tasks.filter((t) => t.progress === "interrupted");
+  if (waiting.length === 0) {
+    throw new NotWaitingError(request.threadId, position.tasks.length === 0 ? "finished" : "not interrupted");
+  }
+  // The same write `invoke(new Command({ resume }))` makes, without running anything here.
+  const tuple = await deps.saver.getTuple(threadConfig(request.threadId));
+  await deps.saver.putWrites(
+    tuple?.config ?? threadConfig(request.threadId),
+    [["__resume__", request.resume]],
+    "00000000-0000-0000-0000-000000000000",
+  );
+  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+}
+
+/**
+ * Runs one task of the planned superstep (per-node hosting) and stores its output as pending
+ * writes keyed by the task id. A finished task is not run again; a task of a superstep that
+ * has since been committed is skipped.
+ */
+export async function runTask(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  ref: { threadId: string; checkpointId: string; taskId: string },
+): Promise<TaskOutcome> {
+  const probe = compileWorkflow(workflow, deps.saver, "step-functions");
+  const position = await readPosition(deps, probe, ref.threadId);
+  if (position.checkpointId !== ref.checkpointId) return { taskId: ref.taskId, outcome: "skipped-stale" };
+  const task = position.tasks.find((t) => t.id === ref.taskId);
+  if (!task) return { taskId: ref.taskId, outcome: "skipped-stale" };
+  if (task.progress === "finished") return { taskId: ref.taskId, outcome: "skipped-finished" };
+
+  const scoped = new TaskScopedSaver(
+    deps.saver,
+    ref.taskId,
+    position.tasks.map((t) => t.id),
+  );
+  const graph = compileWorkflow(workflow, scoped, "step-functions");
+  // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
+  await run(graph, null, ref.threadId);
+  const interrupted = scoped.forwarded.some(([ch]) => ch === "__interrupt__");
+  return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
+}
+
+/**
+ * Applies every output of the planned superstep as ONE LangGraph superstep (reducers, edges,
+ * `Send`, joins, ordering by task path — LangGraph's own loop does it) and plans the next.
+ * Idempotent: if the thread has moved past `checkpointId`, the superstep was already applied.
+ */
+export async function commitSuperstep(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
+): Promise<SuperstepPlan> {
+  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
+  const position = await readPosition(deps, graph, ref.threadId);
+  if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
+
+  const base = planFrom(workflow, ref.threadId, position);
+  if (position.tasks.every((t) => t.progress === "finished")) {
+    // Every task has output, so LangGraph applies them without running anything.
+    await run(graph, null, ref.threadId);
+    return planFrom(workflow, ref.threadId, await readPosition(deps, graph, ref.threadId));
+  }
+  const failure = ref.failures?.[0];
+  const error = firstTaskError(
+    position.tasks,
+    failure && {
+      code: failure.error.Error ?? "Switchyard.TaskFailed",
+      message: failure.error.Cause ?? "task failed",
+      node: failure.node,
+      taskId: failure.taskId,
+    },
+  );
+  if (error) return { ...base, status: "failed", error };
+  if (position.tasks.some((t) => t.progress === "interrupted")) return { ...base, status: "waiting" };
+  // Tasks without output and no recorded failure: run them again rather than lose them.
+  return base;
+}
+
+/** Runs a whole superstep in this process and commits it (per-superstep hosting). */
+export async function runSuperstep(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  ref: { threadId: string; checkpointId: string },
+): Promise<SuperstepPlan> {
+  // One Lambda runs the whole superstep, so LangGraph's own retry policies apply inside it.
+  const graph = compileWorkflow(workflow, deps.saver, "in-process");
+  const before = await readPosition(deps, graph, ref.threadId);
+  if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
+  await run(graph, null, ref.threadId);
+  return settle(deps, workflow, graph, ref.threadId, before.checkpointId);
+}
+
+/** Runs the graph from where the thread stands to the end or an interrupt (single hosting). */
+export async function runToEnd(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  ref: { threadId: string; checkpointId: string },
+): Promise<SuperstepPlan> {
+  const graph = compileWorkflow(workflow, deps.saver, "in-process");
+  await run(graph, null, ref.threadId, { durability: "sync" });
+  return settle(deps, workflow, graph, ref.threadId, "");
+}
+
+/** After a run that stopped by itself: still at `stalledAt` with interrupted tasks means waiting. */
+async function settle(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  graph: CompiledWorkflow,
+  threadId: string,
+  stalledAt: string,
+): Promise<SuperstepPlan> {
+  const position = await readPosition(deps, graph, threadId);
+  const plan = planFrom(workflow, threadId, position);
+  const interrupted = position.tasks.some((t) => t.progress === "interrupted");
+  if (interrupted && (stalledAt === "" || position.checkpointId === stalledAt))
+    return { ...plan, status: "waiting" };
+  return plan;
+}

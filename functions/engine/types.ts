@@ -1,0 +1,50 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+
+/** What the engine needs from its surroundings; handlers build it once per cold start. */
+export interface EngineDeps {
+  readonly saver: BaseCheckpointSaver;
+}
+
+export type RunStatus = "running" | "waiting" | "succeeded" | "failed";
+
+/** One task of a superstep, as it travels through Step Functions: a reference, never data. */
+export interface TaskRef {
+  readonly id: string;
+  readonly node: string;
+}
+
+export interface RunError {
+  readonly code: string;
+  readonly message: string;
+  readonly node?: string;
+  readonly taskId?: string;
+}
+
+/**
+ * The state machine's payload between states: where the thread stands and what to run next.
+ * Small by design (ids only) so Step Functions' 256 KB payload limit never binds.
+ */
+export interface SuperstepPlan {
+  readonly workflow: string;
+  readonly threadId: string;
+  /** The checkpoint the listed tasks belong to; commit refuses to apply another one's outputs. */
+  readonly checkpointId: string;
+  readonly step: number;
+  readonly status: RunStatus;
+  /** Tasks still to run in this superstep (finished ones are never listed again). */
+  readonly tasks: readonly TaskRef[];
+  readonly error?: RunError;
+}
+
+/** A failed Map item, as the state machine's Catch records it. */
+export interface TaskFailure {
+  readonly taskId: string;
+  readonly node: string;
+  readonly error: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** Outcome of running one task in a node Lambda. */
+export interface TaskOutcome {
+  readonly taskId: string;
+  readonly outcome: "done" | "interrupted" | "skipped-finished" | "skipped-stale";
+}
