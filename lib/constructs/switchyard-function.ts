@@ -1,0 +1,144 @@
+import { isAbsolute, join, resolve } from "node:path";
+import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { type Policy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+
+/** The repository root: bundling resolves entries, the lock file and tsconfig from here, whatever the cwd. */
+const REPO_ROOT = resolve(import.meta.dirname, "../..");
+
+/**
+ * Prepended to every ESM bundle. esbuild turns a CommonJS dependency's `require()` into a shim that
+ * throws "Dynamic require of ... is not supported" in ESM unless a `require` exists in scope
+ * (the X-Ray SDK under Powertools Tracer is one such dependency; see PITFALLS.md, Bundles).
+ */
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** X-Ray's write actions have no resource-level permissions: the only wildcard a function role may hold. */
+const XRAY_ACTIONS = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+
+export interface SwitchyardFunctionProps {
+  /** Handler file, absolute or relative to the repository root, e.g. `functions/handlers/health.ts`. */
+  readonly entry: string;
+  /** Exported handler name (default `handler`). */
+  readonly handler?: string;
+  readonly description?: string;
+  /** Variables the handler reads through `#config` `readEnv()`; set by the stack, never hard-coded. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Default 30 s. */
+  readonly timeout?: Duration;
+  /** Default 1024 MB: on ARM64 it also buys CPU, and the LangGraph bundle's import takes ~260 ms. */
+  readonly memorySize?: number;
+  /** Default one month; the log group outlives the stack (RETAIN) for audit, expiring by this. */
+  readonly logRetention?: RetentionDays;
+  /** Reserved concurrency, to protect downstream systems (default: unreserved). */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * A Lambda function with Switchyard's house defaults: Node.js 24 on ARM64, an ESM bundle built
+ * by the locally installed esbuild (minified, `node24`, `createRequire` banner, AWS SDK bundled),
+ * X-Ray active tracing, its own log group with a set retention, and a role that holds only what
+ * it is granted (no `AWSLambdaBasicExecutionRole`: it may write to its own log group alone).
+ *
+ * Grant access through {@link SwitchyardFunction.function} (e.g. `table.grantReadWriteData(fn.function)`).
+ * A validation fails synth if anything but X-Ray is granted on `Resource: "*"`, which keeps the
+ * one cdk-nag acknowledgement here (`AwsSolutions-IAM5[Resource::*]`) from hiding anything else.
+ *
+ * @example
+ * const health = new SwitchyardFunction(this, "Health", {
+ *   entry: "functions/handlers/health.ts",
+ *   environment: { SWITCHYARD_STAGE: "dev" },
+ * });
+ * health.function.functionArn;
+ */
+export class SwitchyardFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: SwitchyardFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, "Logs", {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Our own role instead of the default one, which attaches the AWS-managed
+    // AWSLambdaBasicExecutionRole (logs on every log group in the account).
+    this.role = new Role(this, "Role", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, "Function", {
+      entry: isAbsolute(props.entry) ? props.entry : join(REPO_ROOT, props.entry),
+      handler: props.handler ?? "handler",
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: { ...props.environment },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node24",
+        minify: true,
+        // Prefer packages' ESM builds, which tree-shake; fall back to CommonJS.
+        mainFields: ["module", "main"],
+        banner: CREATE_REQUIRE_BANNER,
+        // Ship the SDK version the tests ran against rather than whatever the runtime carries.
+        bundleAwsSDK: true,
+        // No Docker on build machines: the esbuild in node_modules bundles.
+        forceDockerBundling: false,
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no " +
+        "resource-level permissions; SwitchyardFunction fails synth if any other action gets Resource '*'.",
+    });
+    this.node.addValidation({ validate: () => this.wildcardGrantsBeyondXRay() });
+  }
+
+  /** Actions the role's default policy (where grants land) allows on every resource, X-Ray excepted. */
+  private wildcardGrantsBeyondXRay(): string[] {
+    const policy = this.role.node.tryFindChild("DefaultPolicy") as Policy | undefined;
+    if (!policy) return [];
+    const document = Stack.of(this).resolve(policy.document) as { Statement?: PolicyStatementJson[] };
+    const offending = (document.Statement ?? [])
+      .filter((s) => s.Effect === "Allow" && asList(s.Resource).includes("*"))
+      .flatMap((s) => asList(s.Action).map(String))
+      .filter((action) => !XRAY_ACTIONS.has(action));
+    return offending.length === 0
+      ? []
+      : [
+          `${this.node.path}: ${offending.join(", ")} granted on Resource '*'. Scope the grant to ` +
+            "resource ARNs; only X-Ray may use '*' here.",
+        ];
+  }
+}
+
+interface PolicyStatementJson {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
