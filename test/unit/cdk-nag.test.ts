@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { App, type PolicyValidationPluginReport, Stack, Validations } from "aws-cdk-lib";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SwitchyardFunction } from "../../lib/constructs/switchyard-function.ts";
+import { defineSwitchyard } from "../../lib/switchyard-app.ts";
+
+// STYLE.md §7: the AWS Solutions pack fails on any unacknowledged finding, and every
+// acknowledgement carries its reason. cdk-nag 3 checks a tree with `validateScope`.
+const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
+  context: Record<string, unknown>;
+};
+
+/** Every acknowledgement in the project, by rule id: a new one must be added here, and so reviewed. */
+const EXPECTED_ACKNOWLEDGEMENTS = [
+  "AwsSolutions-IAM5[Resource::*]", // X-Ray on a function role (SwitchyardFunction)
+  "AwsSolutions-SQS3", // the failed-runs queue is itself a dead-letter store
+];
+
+/** An app as `bin/app.ts` builds it, plus a stack hosting a function (the future stacks' building block). */
+function switchyardApp(): App {
+  const app = new App({ context: { ...cdkJson.context, stage: "nag" } });
+  defineSwitchyard(app);
+  new SwitchyardFunction(new Stack(app, "FunctionHost"), "Health", { entry: "functions/handlers/health.ts" });
+  return app;
+}
+
+function describeViolations(report: PolicyValidationPluginReport): string[] {
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((res) => `${v.ruleName} at ${res.constructPath}: ${v.description}`),
+  );
+}
+
+function acknowledgements(root: IConstruct): { id: string; reason: string; path: string }[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          id: id.replace(/^annotation::/i, ""),
+          reason,
+          path: c.node.path,
+        })),
+      ),
+  );
+}
+
+let app: App;
+let report: PolicyValidationPluginReport;
+
+beforeAll(() => {
+  app = switchyardApp();
+  report = new AwsSolutionsChecks(app).validateScope(app);
+});
+
+describe("cdk-nag AwsSolutions", () => {
+  it("finds nothing unacknowledged in the Switchyard stacks", () => {
+    expect(describeViolations(report)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it("acknowledges only the reviewed rules, each with a real reason", () => {
+    const acks = acknowledgements(app);
+    expect([...new Set(acks.map((a) => a.id))].sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
+    for (const { id, reason, path } of acks) {
+      expect(reason.length, `reason of ${id} at ${path}`).toBeGreaterThanOrEqual(60);
+      expect(reason, `reason of ${id} at ${path}`).not.toMatch(/\b(todo|tbd|fixme|n\/a)\b/i);
+    }
+  });
+
+  it("synthesizes through the registered plugin, as `cdk synth` does", () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("is live: a bare queue in the same app is reported, and fails synth", () => {
+    // Prepare
+    const bareApp = new App({ context: { ...cdkJson.context, stage: "nag" } });
+    defineSwitchyard(bareApp);
+    const bare = new Stack(bareApp, "Bare");
+    new Queue(bare, "Bare");
+
+    // Act
+    const bareReport = new AwsSolutionsChecks(bareApp).validateScope(bare);
+
+    // Assess
+    expect(bareReport.violations.map((v) => v.ruleName).sort()).toEqual([
+      "AwsSolutions-SQS3",
+      "AwsSolutions-SQS4",
+    ]);
+    expect(() => bareApp.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
