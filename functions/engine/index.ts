@@ -1,4 +1,14 @@
 export {
+  type BuildOptions,
+  buildStateMachine,
+  DEFAULT_NODE_TIMEOUT_SECONDS,
+  type FunctionRole,
+  type FunctionSlot,
+  resolveDefinition,
+  runStateName,
+  type StateMachineSpec,
+} from "./asl.ts";
+export {
   type AnyStateGraph,
   type DefineWorkflowOptions,
   defineWorkflow,
@@ -7,3 +17,20 @@ export {
   type RunSummary,
   type WorkflowDefinition,
 } from "./define.ts";
+export * from "./errors.ts";
+export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
+export { readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
+export { latestStep, type RunResult, readRunResult, superstepsSince } from "./result.ts";
+export { aslRetryFor, LAMBDA_SERVICE_RETRY, nodeRetry } from "./retry.ts";
+export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";
+export { commitSuperstep, resumeRun, runSuperstep, runTask, runToEnd, startRun } from "./superstep.ts";
+export type {
+  EngineDeps,
+  RunError,
+  RunStatus,
+  SuperstepPlan,
+  TaskFailure,
+  TaskOutcome,
+  TaskRef,
+} from "./types.ts";

@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { Command } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { WorkflowDefinition } from "./define.ts";
+import { SwitchyardError } from "./errors.ts";
+import { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+import { latestStep, type RunResult, readRunResult } from "./result.ts";
+
+export interface InProcessOptions {
+  /** Where checkpoints go; the DynamoDB saver over the embedded AWS by default (see `switchyard/local`). */
+  readonly saver: BaseCheckpointSaver;
+  readonly threadId?: string;
+  /** Bounds the supersteps of one run, as LangGraph's `recursionLimit`. */
+  readonly recursionLimit?: number;
+}
+
+/**
+ * Runs the workflow's graph in this process with LangGraph's own loop (and its retry policies),
+ * checkpointing every superstep. The reference the distributed runner must equal.
+ *
+ * @example
+ * const result = await runInProcessWith(triage, {}, { saver });
+ * result.status; // "succeeded"
+ */
+export async function runInProcessWith(
+  workflow: WorkflowDefinition,
+  input: unknown,
+  options: InProcessOptions,
+): Promise<RunResult> {
+  const threadId = options.threadId ?? randomUUID();
+  const update = inputToState(workflow, input);
+  return drive(workflow, update, threadId, options, true);
+}
+
+/** Answers a waiting interrupt in-process: `Command({ resume })` on the same thread. */
+export async function resumeInProcessWith(
+  workflow: WorkflowDefinition,
+  threadId: string,
+  resumeValue: unknown,
+  options: InProcessOptions,
+): Promise<RunResult> {
+  return drive(workflow, new Command({ resume: resumeValue }), threadId, options, false);
+}
+
+async function drive(
+  workflow: WorkflowDefinition,
+  input: unknown,
+  threadId: string,
+  options: InProcessOptions,
+  hadInput: boolean,
+): Promise<RunResult> {
+  const stepBefore = await latestStep(options.saver, threadId);
+  const graph = compileWorkflow(workflow, options.saver, "in-process");
+  try {
+    await graph.invoke(input as never, {
+      ...threadConfig(threadId),
+      durability: "sync",
+      recursionLimit: options.recursionLimit ?? 100,
+    });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const code = err instanceof SwitchyardError ? err.code : (e.name ?? "Error");
+    return readRunResult(
+      options.saver,
+      workflow,
+      threadId,
+      { stepBefore, hadInput },
+      { code, message: e.message },
+    );
+  }
+  return readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput });
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { StateMachine } from "aws-local-stepfunctions";
+import {
+  buildStateMachine,
+  createEngineHandlers,
+  type FunctionSlot,
+  latestStep,
+  type RunError,
+  type RunResult,
+  readRunResult,
+  resolveDefinition,
+  type SuperstepPlan,
+  type WorkflowDefinition,
+} from "#engine";
+import type { LocalAws } from "./local-aws.ts";
+
+/** Counts from one execution, read off the local runner's event log and handler calls. */
+export interface ExecutionStats {
+  stateTransitions: number;
+  lambdaInvocations: number;
+  retries: number;
+  invocationsByState: Record<string, number>;
+}
+
+export interface StepFunctionsOptions {
+  readonly aws: LocalAws;
+  readonly saver: BaseCheckpointSaver;
+  readonly threadId?: string;
+  /** Replaces every Retry wait with this many ms (tests); real intervals, backoff and jitter otherwise. */
+  readonly retryIntervalMs?: number;
+  /** Called with each plan the engine returns: supersteps, tasks, status (progress display). */
+  readonly onPlan?: (plan: SuperstepPlan) => void;
+  /** Wraps each Lambda handler: fault injection and counting in tests. */
+  readonly wrapHandler?: (
+    slot: FunctionSlot,
+    handler: (event: unknown) => Promise<unknown>,
+  ) => (event: unknown) => Promise<unknown>;
+}
+
+export interface StepFunctionsResult extends RunResult {
+  readonly executionName: string;
+  readonly stats: ExecutionStats;
+}
+
+type RunOptions = NonNullable<Parameters<StateMachine["run"]>[1]>;
+type LocalHandlers = NonNullable<NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"]>;
+type LocalInput = Parameters<LocalHandlers[string]>[0];
+type LocalOutput = Awaited<ReturnType<LocalHandlers[string]>>;
+
+const machines = new WeakMap<WorkflowDefinition, StateMachine>();
+
+/**
+ * Runs the workflow on the embedded AWS through the SAME state-machine definition CDK deploys,
+ * interpreted by aws-local-stepfunctions, with each Lambda Task bound in-process to its real
+ * handler and the failure alert published to the local SNS topic.
+ */
+export async function runOnStepFunctionsWith(
+  workflow: WorkflowDefinition,
+  executionInput: { input?: unknown; resume?: unknown },
+  options: StepFunctionsOptions,
+): Promise<StepFunctionsResult> {
+  const threadId = options.threadId ?? randomUUID();
+  const { aws } = options;
+  const spec = buildStateMachine(workflow);
+  let machine = machines.get(workflow);
+  if (!machine) {
+    // Building validates the definition (~0.4 s): once per workflow.
+    const definition = resolveDefinition(spec.definition, placeholderArns(workflow, spec.functions, aws));
+    machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+    machines.set(workflow, machine);
+  }
+  const engine = createEngineHandlers({ saver: options.saver }, (name) => {
+    if (name !== workflow.name) throw new Error(`This machine runs "${workflow.name}", not "${name}".`);
+    return workflow;
+  });
+  const stats: ExecutionStats = {
+    stateTransitions: 0,
+    lambdaInvocations: 0,
+    retries: 0,
+    invocationsByState: {},
+  };
+  let lastPlan: SuperstepPlan | undefined;
+  const handlers: Record<string, (input: LocalInput) => Promise<LocalOutput>> = {};
+  for (const slot of spec.functions) {
+    const base = bindRole(engine, slot);
+    const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
+    handlers[slot.stateName] = (async (input: unknown) => {
+      stats.lambdaInvocations++;
+      stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
+      // lambda:invoke sends the Parameters' `Payload` to the function as its event.
+      const payload = await wrapped((input as { Payload?: unknown }).Payload);
+      if (slot.role !== "node") {
+        lastPlan = payload as SuperstepPlan;
+        options.onPlan?.(lastPlan);
+      }
+      // The lambda:invoke integration wraps the function's result; the definition reads $.Payload.
+      return { Payload: payload as LocalOutput, StatusCode: 200 };
+    }) as (input: LocalInput) => Promise<LocalOutput>;
+  }
+  handlers[spec.notifyStateName] = (async (input: unknown) => {
+    const sent = await aws.clients.sns.send(
+      new PublishCommand({
+        TopicArn: aws.topicArns[aws.resources.alertsTopic.name],
+        Subject: `Switchyard: ${workflow.name} execution failed`,
+        Message: JSON.stringify(input),
+      }),
+    );
+    return { MessageId: sent.MessageId ?? "" };
+  }) as (input: LocalInput) => Promise<LocalOutput>;
+
+  const stepBefore = await latestStep(options.saver, threadId);
+  const executionName = randomUUID();
+  const execution = machine.run(
+    { workflow: workflow.name, threadId, runId: executionName, ...executionInput } as never,
+    {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        ...(options.retryIntervalMs === undefined
+          ? {}
+          : { retryIntervalOverrides: retryOverrides(spec.functions, options.retryIntervalMs) }),
+      },
+      context: { Execution: { Id: executionName, Name: executionName } } as never,
+    },
+  );
+  const counting = countEvents(execution.eventLogs, stats);
+  let error: RunError | undefined;
+  try {
+    await execution.result;
+  } catch (err) {
+    error = executionError(err, lastPlan);
+  }
+  await counting;
+  if (!error && lastPlan?.status === "failed") error = lastPlan.error;
+  const hadInput = executionInput.resume === undefined;
+  const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
+  return { ...result, executionName, stats };
+}
+
+function bindRole(engine: ReturnType<typeof createEngineHandlers>, slot: FunctionSlot) {
+  const byRole = {
+    start: engine.start,
+    commit: engine.commit,
+    node: engine.runNode,
+    superstep: engine.superstep,
+    graph: engine.graph,
+  } as const;
+  return byRole[slot.role] as (event: unknown) => Promise<unknown>;
+}
+
+function placeholderArns(workflow: WorkflowDefinition, slots: readonly FunctionSlot[], aws: LocalAws) {
+  const account = "000000000000";
+  const values: Record<string, string> = {
+    AlertsTopicArn:
+      aws.topicArns[aws.resources.alertsTopic.name] ?? `arn:aws:sns:${aws.region}:${account}:alerts`,
+  };
+  for (const s of slots) {
+    const fn = `${aws.resources.prefix}-${workflow.name}-${s.role}${s.node === undefined ? "" : `-${s.node}`}`;
+    values[s.key] = `arn:aws:lambda:${aws.region}:${account}:function:${fn.slice(0, 64)}`;
+  }
+  return values;
+}
+
+function retryOverrides(slots: readonly FunctionSlot[], ms: number): Record<string, number> {
+  return Object.fromEntries(slots.map((s) => [s.stateName, ms]));
+}
+
+async function countEvents(events: AsyncGenerator<{ type: string }>, stats: ExecutionStats): Promise<void> {
+  for await (const event of events) {
+    if (event.type === "StateEntered") stats.stateTransitions++;
+    if (event.type === "StateRetried") stats.retries++;
+  }
+}
+
+function executionError(err: unknown, lastPlan: SuperstepPlan | undefined): RunError {
+  if (lastPlan?.status === "failed" && lastPlan.error) return lastPlan.error;
+  const cause = (err as { cause?: { name?: string; message?: string } }).cause;
+  return { code: cause?.name ?? "Switchyard.ExecutionFailed", message: cause?.message ?? String(err) };
+}
