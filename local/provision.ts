@@ -23,11 +23,12 @@ export async function provision(clients: LocalClients, resources: Resources): Pr
   await createTable(clients, resources.checkpointTable);
   const queueUrls: Record<string, string> = {};
   const queueArns: Record<string, string> = {};
-  for (const { name, spec } of allQueues(resources)) {
-    const attributes: Record<string, string> = {};
+  for (const { name, retentionDays, spec } of allQueues(resources)) {
+    const attributes: Record<string, string> = {
+      MessageRetentionPeriod: String(retentionDays * DAY_SECONDS),
+    };
     if (spec) {
       attributes.VisibilityTimeout = String(spec.visibilityTimeoutSeconds);
-      attributes.MessageRetentionPeriod = String(spec.retentionDays * DAY_SECONDS);
       if (spec.deadLetter) {
         const deadLetterTargetArn = queueArns[spec.deadLetter.name];
         attributes.RedrivePolicy = JSON.stringify({

@@ -85,11 +85,11 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
 }
 
 /** Every queue the resources declare, dead-letter queues included, dead letters first (they must exist first). */
-export function allQueues(r: Resources): { name: string; spec?: QueueSpec }[] {
-  const out: { name: string; spec?: QueueSpec }[] = [];
+export function allQueues(r: Resources): { name: string; retentionDays: number; spec?: QueueSpec }[] {
+  const out: { name: string; retentionDays: number; spec?: QueueSpec }[] = [];
   for (const q of [r.requestsQueue, r.failedRunsQueue]) {
-    if (q.deadLetter) out.push({ name: q.deadLetter.name });
-    out.push({ name: q.name, spec: q });
+    if (q.deadLetter) out.push({ name: q.deadLetter.name, retentionDays: q.deadLetter.retentionDays });
+    out.push({ name: q.name, retentionDays: q.retentionDays, spec: q });
   }
   return out;
 }
