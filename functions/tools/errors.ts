@@ -1,0 +1,32 @@
+/**
+ * Errors the trading tools throw. Each carries a stable `code` (STYLE.md §3): class names do
+ * not survive minification, and Step Functions matches `ErrorEquals` on the code.
+ */
+export class ToolError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ToolError";
+    this.code = code;
+  }
+}
+
+/** The thing a tool was asked about does not exist in the data (never retryable). */
+export class NotFoundError extends ToolError {
+  readonly entity: string;
+  readonly key: string;
+  constructor(entity: string, key: string) {
+    super("Tools.NotFound", `No ${entity} "${key}" in the trade data.`);
+    this.name = "NotFoundError";
+    this.entity = entity;
+    this.key = key;
+  }
+}
+
+/** An agent name with no tool allowlist: a wiring mistake, caught at start-up. */
+export class UnknownAgentError extends ToolError {
+  constructor(agent: string, known: readonly string[]) {
+    super("Tools.UnknownAgent", `No tool allowlist for agent "${agent}"; known agents: ${known.join(", ")}.`);
+    this.name = "UnknownAgentError";
+  }
+}
