@@ -32,6 +32,8 @@ export interface StepFunctionsOptions {
   readonly retryIntervalMs?: number;
   /** Called with each plan the engine returns: supersteps, tasks, status (progress display). */
   readonly onPlan?: (plan: SuperstepPlan) => void;
+  /** Stops the execution (as `StopExecution` does on AWS); the thread keeps every committed superstep. */
+  readonly signal?: AbortSignal;
   /** Wraps each Lambda handler: fault injection and counting in tests. */
   readonly wrapHandler?: (
     slot: FunctionSlot,
@@ -58,7 +60,7 @@ const machines = new WeakMap<WorkflowDefinition, StateMachine>();
  */
 export async function runOnStepFunctionsWith(
   workflow: WorkflowDefinition,
-  executionInput: { input?: unknown; resume?: unknown },
+  executionInput: { input?: unknown; resume?: unknown; recover?: true },
   options: StepFunctionsOptions,
 ): Promise<StepFunctionsResult> {
   const threadId = options.threadId ?? randomUUID();
@@ -89,6 +91,9 @@ export async function runOnStepFunctionsWith(
     const base = bindRole(engine, slot);
     const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
     handlers[slot.stateName] = (async (input: unknown) => {
+      // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
+      if (options.signal?.aborted)
+        throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
       stats.lambdaInvocations++;
       stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
       // lambda:invoke sends the Parameters' `Payload` to the function as its event.
@@ -102,6 +107,7 @@ export async function runOnStepFunctionsWith(
     }) as (input: LocalInput) => Promise<LocalOutput>;
   }
   handlers[spec.notifyStateName] = (async (input: unknown) => {
+    if (options.signal?.aborted) return { MessageId: "" };
     const sent = await aws.clients.sns.send(
       new PublishCommand({
         TopicArn: aws.topicArns[aws.resources.alertsTopic.name],
@@ -126,16 +132,22 @@ export async function runOnStepFunctionsWith(
       context: { Execution: { Id: executionName, Name: executionName } } as never,
     },
   );
+  const onAbort = () => execution.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   const counting = countEvents(execution.eventLogs, stats);
   let error: RunError | undefined;
   try {
     await execution.result;
   } catch (err) {
-    error = executionError(err, lastPlan);
+    error = options.signal?.aborted
+      ? { code: "Switchyard.ExecutionAborted", message: "The execution was stopped." }
+      : executionError(err, lastPlan);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
   }
-  await counting;
+  await counting.catch(() => undefined);
   if (!error && lastPlan?.status === "failed") error = lastPlan.error;
-  const hadInput = executionInput.resume === undefined;
+  const hadInput = executionInput.resume === undefined && !executionInput.recover;
   const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
   return { ...result, executionName, stats };
 }

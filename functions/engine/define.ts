@@ -44,12 +44,15 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   readonly graph: AnyStateGraph;
   /** Validates a run request's input; the engine rejects invalid input before any state is written. */
   readonly input: z.ZodType<Input>;
-  /** Turns validated input into the graph's initial state update. */
-  readonly toState: (input: Input) => Record<string, unknown>;
+  /**
+   * Turns validated input into the graph's initial state update. (Method syntax on purpose:
+   * it keeps a `WorkflowDefinition<X>` assignable to the registry's `WorkflowDefinition`.)
+   */
+  toState(input: Input): Record<string, unknown>;
   readonly nodes: Readonly<Record<string, NodeSettings>>;
   readonly hosting: Hosting;
   /** Summarises a final state for people (CLI, reports). */
-  readonly summarize?: (state: State) => RunSummary;
+  summarize?(state: State): RunSummary;
 }
 
 export interface DefineWorkflowOptions<Input, State> {

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidPayloadError } from "./errors.ts";
-import { commitSuperstep, resumeRun, runSuperstep, runTask, runToEnd, startRun } from "./superstep.ts";
+import {
+  commitSuperstep,
+  recoverRun,
+  resumeRun,
+  runSuperstep,
+  runTask,
+  runToEnd,
+  startRun,
+} from "./superstep.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
 /**
@@ -17,6 +25,8 @@ const StartEvent = z.object({
   runId: Id.optional(),
   input: z.unknown().optional(),
   resume: z.unknown().optional(),
+  /** Continue a thread that failed or crashed, from its last checkpoint. */
+  recover: z.boolean().optional(),
 });
 const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
 const PlanEvent = z.object({
@@ -57,6 +67,7 @@ export function createEngineHandlers(
       const workflow = workflowNamed(e.workflow);
       if (e.resume !== undefined)
         return resumeRun(deps, workflow, { threadId: e.threadId, resume: e.resume });
+      if (e.recover) return recoverRun(deps, workflow, { threadId: e.threadId });
       return startRun(deps, workflow, { threadId: e.threadId, input: e.input });
     },
     async runNode(event) {

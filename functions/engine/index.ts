@@ -24,7 +24,15 @@ export { readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export { latestStep, type RunResult, readRunResult, superstepsSince } from "./result.ts";
 export { aslRetryFor, LAMBDA_SERVICE_RETRY, nodeRetry } from "./retry.ts";
 export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";
-export { commitSuperstep, resumeRun, runSuperstep, runTask, runToEnd, startRun } from "./superstep.ts";
+export {
+  commitSuperstep,
+  recoverRun,
+  resumeRun,
+  runSuperstep,
+  runTask,
+  runToEnd,
+  startRun,
+} from "./superstep.ts";
 export type {
   EngineDeps,
   RunError,

@@ -56,6 +56,19 @@ export async function resumeRun(
 }
 
 /**
+ * Plans the way forward for a thread that stopped without finishing (a failed or crashed
+ * execution): the current superstep's unfinished tasks only — finished ones keep their writes.
+ */
+export async function recoverRun(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  request: { threadId: string },
+): Promise<SuperstepPlan> {
+  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
+  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+}
+
+/**
  * Runs one task of the planned superstep (per-node hosting) and stores its output as pending
  * writes keyed by the task id. A finished task is not run again; a task of a superstep that
  * has since been committed is skipped.

@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import type { WorkflowDefinition } from "#engine";
+import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
+import type { LocalAws } from "../local-aws.ts";
+import { formatDuration, formatPlan, formatSummary } from "./format.ts";
+
+export interface RunCommandOptions {
+  readonly workflow: WorkflowDefinition;
+  readonly inputPath?: string;
+  readonly json: boolean;
+  readonly inProcess: boolean;
+  readonly aws: LocalAws;
+  readonly dataDir?: string;
+  /** Progress lines go here (stderr), so `--json` output on stdout stays machine-readable. */
+  readonly progress: (line: string) => void;
+  readonly out: (text: string) => void;
+}
+
+/**
+ * `switchyard run <workflow>`: runs the workflow end to end on the embedded AWS — through the
+ * local Step Functions interpreter by default, or in-process with `--in-process` — and prints
+ * what each agent did. Returns the process exit code (0 succeeded or waiting, 1 failed).
+ */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const { workflow, aws } = options;
+  const input = options.inputPath ? await readJsonInput(options.inputPath) : {};
+  const mode = options.inProcess ? "in-process" : `Step Functions (local), ${workflow.hosting} hosting`;
+  options.progress(`▶ ${workflow.name}: ${workflow.description}\n  mode: ${mode}`);
+  const started = performance.now();
+  const result = options.inProcess
+    ? await runInProcess(workflow, input, { aws })
+    : await runOnStepFunctions(workflow, input, {
+        aws,
+        onPlan: (plan) => options.progress(formatPlan(plan)),
+      });
+  const elapsed = performance.now() - started;
+
+  const summary = workflow.summarize?.(result.state as never);
+  const stats = "stats" in result ? (result as StepFunctionsResult).stats : undefined;
+  const facts: Record<string, string> = {
+    status: result.status,
+    duration: formatDuration(elapsed),
+    supersteps: String(result.supersteps),
+    mode,
+    thread: result.threadId,
+    checkpoints: `DynamoDB table ${aws.resources.checkpointTable.name} at ${aws.endpoints.dynamodb} (pk starts with thread ${result.threadId})`,
+    ...(options.dataDir
+      ? { "local AWS data": options.dataDir }
+      : { "local AWS data": "in memory (gone on exit)" }),
+    ...(stats
+      ? {
+          "state transitions": String(stats.stateTransitions),
+          "lambda invocations": String(stats.lambdaInvocations),
+          retries: String(stats.retries),
+        }
+      : {}),
+    ...(result.error ? { error: `${result.error.code}: ${result.error.message}` } : {}),
+  };
+  if (options.json) {
+    options.out(
+      JSON.stringify({ workflow: workflow.name, ...facts, summary, interrupts: result.interrupts }, null, 2),
+    );
+  } else {
+    const fallback = { headline: `${workflow.name} ${result.status}`, steps: [], figures: {} };
+    options.out(formatSummary(summary ?? fallback, facts));
+  }
+  return result.status === "failed" ? 1 : 0;
+}
+
+async function readJsonInput(path: string): Promise<unknown> {
+  const text = await readFile(path, "utf8");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputFileError(`--input ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export class InputFileError extends Error {
+  override readonly name = "InputFileError";
+}

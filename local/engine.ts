@@ -1,0 +1,116 @@
+/**
+ * The `switchyard/engine` face: the engine's public API for users and tests, plus the runners
+ * bound to the embedded AWS. Lambda code imports `#engine` internals instead, so nothing here
+ * (the local Step Functions interpreter, emulators) ever enters a Lambda bundle.
+ */
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { type RunResult, resumeInProcessWith, runInProcessWith, type WorkflowDefinition } from "#engine";
+import type { LocalAws } from "./local-aws.ts";
+import { localSaver } from "./saver.ts";
+import {
+  runOnStepFunctionsWith,
+  type StepFunctionsOptions,
+  type StepFunctionsResult,
+} from "./step-functions.ts";
+
+export {
+  type AnyStateGraph,
+  buildStateMachine,
+  defineWorkflow,
+  type Hosting,
+  type NodeSettings,
+  type RunResult,
+  type RunSummary,
+  resolveDefinition,
+  type SuperstepPlan,
+  type WorkflowDefinition,
+} from "#engine";
+export type { ExecutionStats, StepFunctionsResult } from "./step-functions.ts";
+
+export interface RunOptions {
+  /** The embedded AWS (what `startLocalAws()` returns); checkpoints go to its DynamoDB table. */
+  readonly aws: LocalAws;
+  readonly threadId?: string;
+  /** Another saver instead of the DynamoDB one (benchmarks). */
+  readonly saver?: BaseCheckpointSaver;
+}
+
+export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
+
+/**
+ * Runs a workflow in this process, checkpointed in the embedded DynamoDB.
+ *
+ * @example
+ * const aws = await startLocalAws();
+ * const result = await runInProcess(triage, {}, { aws });
+ */
+export function runInProcess(
+  workflow: WorkflowDefinition,
+  input: unknown,
+  options: RunOptions,
+): Promise<RunResult> {
+  return runInProcessWith(workflow, input, {
+    saver: options.saver ?? localSaver(options.aws),
+    threadId: options.threadId,
+  });
+}
+
+export function resumeInProcess(
+  workflow: WorkflowDefinition,
+  threadId: string,
+  resumeValue: unknown,
+  options: RunOptions,
+): Promise<RunResult> {
+  return resumeInProcessWith(workflow, threadId, resumeValue, {
+    saver: options.saver ?? localSaver(options.aws),
+  });
+}
+
+/**
+ * Runs a workflow through the state machine CDK deploys, interpreted locally, every Lambda task
+ * bound to its real handler, against the embedded AWS. Equal to {@link runInProcess} by design.
+ *
+ * @example
+ * const result = await runOnStepFunctions(triage, {}, { aws, onPlan: (p) => console.log(p.step) });
+ */
+export function runOnStepFunctions(
+  workflow: WorkflowDefinition,
+  input: unknown,
+  options: StepFunctionsRunOptions,
+): Promise<StepFunctionsResult> {
+  return runOnStepFunctionsWith(
+    workflow,
+    { input: input ?? {} },
+    { ...options, saver: options.saver ?? localSaver(options.aws) },
+  );
+}
+
+/** Answers a waiting interrupt: a new execution on the same thread, starting with `Command({ resume })`. */
+export function resumeOnStepFunctions(
+  workflow: WorkflowDefinition,
+  threadId: string,
+  resumeValue: unknown,
+  options: StepFunctionsRunOptions,
+): Promise<StepFunctionsResult> {
+  return runOnStepFunctionsWith(
+    workflow,
+    { resume: resumeValue },
+    { ...options, threadId, saver: options.saver ?? localSaver(options.aws) },
+  );
+}
+
+/**
+ * Continues a failed or crashed run in a new execution on the same thread, from its last
+ * checkpoint: finished tasks are not run again.
+ */
+export function recoverOnStepFunctions(
+  workflow: WorkflowDefinition,
+  threadId: string,
+  options: StepFunctionsRunOptions,
+): Promise<StepFunctionsResult> {
+  return runOnStepFunctionsWith(
+    workflow,
+    { recover: true },
+    { ...options, threadId, saver: options.saver ?? localSaver(options.aws) },
+  );
+}

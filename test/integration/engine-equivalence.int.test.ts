@@ -1,0 +1,97 @@
+import {
+  type Hosting,
+  resumeInProcess,
+  resumeOnStepFunctions,
+  runInProcess,
+  runOnStepFunctions,
+  type WorkflowDefinition,
+} from "switchyard/engine";
+import { type LocalAws, startLocalAws } from "switchyard/local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  approvalWorkflow,
+  fanOutWorkflow,
+  flakyFailures,
+  joinCommandWorkflow,
+  retryWorkflow,
+  supervisorWorkflow,
+} from "../fixtures/graphs.ts";
+
+/**
+ * The core promise: for the same input, the state machine (every hosting mode) and LangGraph's
+ * own in-process loop give the same final state, status and number of supersteps.
+ */
+const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
+const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
+  ["Send fan-out with reducers", (h) => fanOutWorkflow(h), {}],
+  [
+    "supervisor loop with conditional edges",
+    supervisorWorkflow,
+    { open: ["price-1", "settle-1", "price-2", "settle-2"] },
+  ],
+  ["join edges and Command({ goto, update })", joinCommandWorkflow, {}],
+  ["a node that fails twice, then succeeds under its retry policy", retryWorkflow, {}],
+];
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws({ stage: "equivalence" });
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hosting) => {
+  it.each(SCENARIOS)("%s", async (_name, make, input) => {
+    const workflow = make(hosting);
+
+    const local = await runInProcess(workflow, input, { aws });
+    const distributed = await runOnStepFunctions(workflow, input, { aws, retryIntervalMs: 1 });
+
+    expect(local.status).toBe("succeeded");
+    expect(distributed.status).toBe(local.status);
+    expect(distributed.state).toEqual(local.state);
+    expect(distributed.supersteps).toBe(local.supersteps);
+    expect(distributed.supersteps).toBeGreaterThan(0);
+  });
+
+  it("interrupt(): both wait with the same question, and resume to the same end", async () => {
+    const workflow = approvalWorkflow(hosting);
+
+    const local = await runInProcess(workflow, {}, { aws });
+    const distributed = await runOnStepFunctions(workflow, {}, { aws });
+
+    expect(distributed.status).toBe("waiting");
+    expect(distributed.interrupts).toEqual(local.interrupts);
+    expect(distributed.state).toEqual(local.state);
+
+    const localDone = await resumeInProcess(workflow, local.threadId, "approve", { aws });
+    const distributedDone = await resumeOnStepFunctions(workflow, distributed.threadId, "approve", { aws });
+
+    expect(distributedDone.status).toBe("succeeded");
+    expect(distributedDone.state).toEqual(localDone.state);
+    expect(distributedDone.state.log).toEqual(["propose", "approve:approve", "apply"]);
+    expect(distributedDone.supersteps).toBe(localDone.supersteps);
+  });
+});
+
+describe("per-node hosting on Step Functions", () => {
+  it("retries a failing node through its ASL Retry, once per failure", async () => {
+    const workflow = retryWorkflow("per-node");
+
+    const run = await runOnStepFunctions(workflow, {}, { aws, retryIntervalMs: 1 });
+
+    expect(run.status).toBe("succeeded");
+    expect(run.state.attempts).toBe(3);
+    expect(flakyFailures.get(run.threadId)).toBe(3);
+    expect(run.stats.retries).toBe(2);
+    expect(run.stats.invocationsByState["Run fetch_price"]).toBe(3);
+  });
+
+  it("runs each Send task in its own node invocation", async () => {
+    const run = await runOnStepFunctions(fanOutWorkflow("per-node", 8), {}, { aws });
+
+    expect(run.stats.invocationsByState["Run match"]).toBe(8);
+    expect(run.stats.invocationsByState.Commit).toBe(run.supersteps);
+  });
+});
