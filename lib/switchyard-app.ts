@@ -1,12 +1,23 @@
 import { type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_STAGE, resources } from "#config";
+import type { FunctionRole, WorkflowDefinition } from "#engine";
 import { SwitchyardCoreStack } from "./core-stack.ts";
+import { SwitchyardWorkflowsStack } from "./workflows-stack.ts";
 
 /** The stacks of one stage, as `bin/app.ts` builds them. */
 export interface SwitchyardStacks {
   readonly stage: string;
   readonly core: SwitchyardCoreStack;
+  /** Absent while no workflow is registered: CloudFormation rejects a template without resources. */
+  readonly workflows?: SwitchyardWorkflowsStack;
+}
+
+export interface SwitchyardAppOptions {
+  /** The workflows to deploy, by name: `bin/app.ts` passes the `#workflows` registry (default none). */
+  readonly workflows?: Readonly<Record<string, WorkflowDefinition>>;
+  /** Handler file per Lambda role (default `functions/handlers/*`); tests bundle a stand-in. */
+  readonly entryFor?: (role: FunctionRole) => string;
 }
 
 /**
@@ -16,22 +27,35 @@ export interface SwitchyardStacks {
  *
  * @example
  * const app = new App({ context: { stage: "dev" } });
- * const { core } = defineSwitchyard(app);
+ * const { core, workflows } = defineSwitchyard(app, { workflows: registry });
  * app.synth();
  */
-export function defineSwitchyard(app: App): SwitchyardStacks {
+export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): SwitchyardStacks {
   const stage = String(app.node.tryGetContext("stage") ?? DEFAULT_STAGE);
   const r = resources(stage); // validates the stage name before anything is built
 
   // cdk-nag 3 is a policy-validation plugin, not an Aspect (PITFALLS.md).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
+  // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const tags = { project: "switchyard", stage };
   const core = new SwitchyardCoreStack(app, `${r.prefix}-core`, {
     stage,
     description: `Switchyard ${stage}: checkpoint table, requests queue and DLQ, failed-runs queue, alerts topic`,
-    // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    tags: { project: "switchyard", stage },
+    env,
+    tags,
   });
-  return { stage, core };
+  // Stateless and redeployed with every workflow change; the state it works on stays in core.
+  const registry = options.workflows ?? {};
+  if (Object.keys(registry).length === 0) return { stage, core };
+  const workflows = new SwitchyardWorkflowsStack(app, `${r.prefix}-workflows`, {
+    core,
+    workflows: registry,
+    ...(options.entryFor ? { entryFor: options.entryFor } : {}),
+    description: `Switchyard ${stage}: state machines and Lambdas of ${Object.keys(registry).join(", ")}`,
+    env,
+    tags,
+  });
+  return { stage, core, workflows };
 }

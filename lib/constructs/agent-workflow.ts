@@ -1,0 +1,232 @@
+import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import {
+  type BuildOptions,
+  buildStateMachine,
+  type FunctionRole,
+  type FunctionSlot,
+  type StateMachineSpec,
+  type WorkflowDefinition,
+} from "#engine";
+import { SwitchyardFunction } from "./switchyard-function.ts";
+
+/** Handler file of each Lambda role: one thin entry point per role (DESIGN.md, "The house"). */
+export const DEFAULT_ENTRIES: Readonly<Record<FunctionRole, string>> = {
+  start: "functions/handlers/start.ts",
+  commit: "functions/handlers/commit.ts",
+  node: "functions/handlers/run-node.ts",
+  superstep: "functions/handlers/superstep.ts",
+  graph: "functions/handlers/graph.ts",
+};
+
+/** A node's Lambda when the workflow does not say otherwise (`NodeSettings`). */
+export const DEFAULT_NODE_MEMORY_MB = 512;
+/** Start and commit load the graph and the checkpoint saver; on ARM64 memory also buys CPU. */
+const ENGINE_MEMORY_MB = 1024;
+/** Lambda's hard ceiling. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+export interface AgentWorkflowProps {
+  readonly workflow: WorkflowDefinition;
+  /** Stage the functions report in `SWITCHYARD_STAGE`, e.g. `dev`. */
+  readonly stage: string;
+  /** Prefix of physical names, `switchyard-<stage>` (`resources(stage).prefix`). */
+  readonly prefix: string;
+  /** The checkpoint table; every function reads and writes it, and nothing else. */
+  readonly checkpointTable: ITable;
+  /** Where the state machine's catch-all publishes (`${AlertsTopicArn}` in the definition). */
+  readonly alertsTopic: ITopic;
+  /** Handler file per role (default {@link DEFAULT_ENTRIES}); tests bundle a stand-in. */
+  readonly entryFor?: (role: FunctionRole) => string;
+  /** Options of the superstep loop, passed to `buildStateMachine` unchanged. */
+  readonly build?: BuildOptions;
+  /** `LOG_LEVEL` of every function (default `INFO`). */
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Retention of the execution log group and of every function's log group (default one month). */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * One Switchyard workflow on AWS: a Standard state machine running the superstep loop that
+ * `buildStateMachine(workflow)` describes — the same definition the local runner interprets —
+ * and one Lambda per function slot of that definition (start, commit and one per agent node
+ * for `per-node` hosting; one superstep or graph function for the other modes).
+ *
+ * ```
+ * buildStateMachine(workflow) ── definition (JSON, ${placeholders}) ──▶ DefinitionBody.fromString
+ *        └── functions[] ── one SwitchyardFunction each ── ARNs ──▶ definitionSubstitutions
+ * ```
+ * The definition is never rebuilt with the L2 chain API: CDK would add retriers of its own
+ * (PITFALLS.md) and what deploys would drift from what runs locally.
+ *
+ * Least privilege: each function may read and write the checkpoint table (plus its KMS key if
+ * the table has a customer key) and nothing else; the state machine's role may invoke exactly
+ * these functions (and their versions/aliases), publish to exactly the alerts topic (with its
+ * KMS key's GenerateDataKey and Decrypt, which an encrypted topic requires), and write
+ * X-Ray traces and its execution log (both need `Resource: "*"`, acknowledged below).
+ *
+ * @example
+ * const triage = new AgentWorkflow(this, "Triage", {
+ *   workflow: workflows.triage,
+ *   stage: "dev",
+ *   prefix: "switchyard-dev",
+ *   checkpointTable: core.checkpointTable,
+ *   alertsTopic: core.alertsTopic,
+ * });
+ * triage.stateMachine.stateMachineArn;
+ * triage.nodeFunctions.classify?.function.functionArn;
+ */
+export class AgentWorkflow extends Construct {
+  /** The spec the state machine was built from: definition, function slots, placeholder keys. */
+  readonly spec: StateMachineSpec;
+  readonly stateMachine: StateMachine;
+  /** The execution log group (level ALL, with execution data). */
+  readonly logGroup: LogGroup;
+  /** Every function, by its slot key in the definition (`StartFunctionArn`, `NodeFunctionArn0`, ...). */
+  readonly functions: Readonly<Record<string, SwitchyardFunction>>;
+  /** The agent nodes' own functions, by node name (empty unless hosting is `per-node`). */
+  readonly nodeFunctions: Readonly<Record<string, SwitchyardFunction>>;
+
+  constructor(scope: Construct, id: string, props: AgentWorkflowProps) {
+    super(scope, id);
+    const { workflow } = props;
+    const entryFor = props.entryFor ?? ((role: FunctionRole) => DEFAULT_ENTRIES[role]);
+    this.spec = buildStateMachine(workflow, props.build);
+
+    const functions: Record<string, SwitchyardFunction> = {};
+    const nodeFunctions: Record<string, SwitchyardFunction> = {};
+    for (const slot of this.spec.functions) {
+      const fn = new SwitchyardFunction(this, functionId(slot), {
+        entry: entryFor(slot.role),
+        description: `Switchyard ${props.stage} ${workflow.name}: ${slot.node === undefined ? slot.role : `node ${slot.node}`}`,
+        memorySize: memoryFor(workflow, slot),
+        timeout: Duration.seconds(timeoutFor(workflow, slot)),
+        reservedConcurrentExecutions:
+          slot.node === undefined ? undefined : workflow.nodes[slot.node]?.reservedConcurrency,
+        logRetention: props.logRetention,
+        environment: {
+          WORKFLOW_NAME: workflow.name,
+          ...(slot.node === undefined ? {} : { NODE_NAME: slot.node }),
+          CHECKPOINT_TABLE: props.checkpointTable.tableName,
+          SWITCHYARD_STAGE: props.stage,
+          POWERTOOLS_SERVICE_NAME: "switchyard",
+          LOG_LEVEL: props.logLevel ?? "INFO",
+        },
+      });
+      // Table-level actions on the table ARN only (no index/* since the table has no index);
+      // the grant adds the table's KMS key by itself when it has a customer-managed one.
+      props.checkpointTable.grantReadWriteData(fn.function);
+      functions[slot.key] = fn;
+      if (slot.node !== undefined) nodeFunctions[slot.node] = fn;
+    }
+    this.functions = functions;
+    this.nodeFunctions = nodeFunctions;
+
+    this.logGroup = new LogGroup(this, "ExecutionLogs", {
+      // Step Functions writes through CloudWatch vended logs; under this prefix it needs no
+      // per-log-group entry in the account's 5,120-character CloudWatch Logs resource policy.
+      logGroupName: `/aws/vendedlogs/states/${props.prefix}-${workflow.name}`,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // The execution history of trading operations is an audit record: kept on stack deletion.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stateMachine = new StateMachine(this, "StateMachine", {
+      // A fixed name lets the dispatcher and the CLI start executions from the stage and workflow name.
+      stateMachineName: `${props.prefix}-${workflow.name}`,
+      stateMachineType: StateMachineType.STANDARD,
+      comment: workflow.description,
+      definitionBody: DefinitionBody.fromString(JSON.stringify(this.spec.definition)),
+      definitionSubstitutions: {
+        ...Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, fn.function.functionArn])),
+        [this.spec.alertsTopicKey]: props.alertsTopic.topicArn,
+      },
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    });
+    // The definition is a string, so CDK cannot see which resources it uses: grant them here.
+    for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine);
+    this.grantPublishAlerts(props.alertsTopic);
+
+    this.acknowledgeStateMachineWildcards(Object.values(functions));
+  }
+
+  /**
+   * `sns:Publish` on the alerts topic, and for a KMS-encrypted topic the two key actions SNS
+   * needs from a publisher. Not `topic.grantPublish`: it grants `kms:GenerateDataKey*`, a
+   * wildcard over key-pair and plaintext-less variants the publish never uses.
+   */
+  private grantPublishAlerts(topic: ITopic): void {
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }),
+    );
+    if (topic.masterKey) {
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [topic.masterKey.keyArn],
+        }),
+      );
+    }
+  }
+
+  /**
+   * cdk-nag IAM5 findings on the state machine's role, each a wildcard AWS requires or one the
+   * grant is scoped by; the acknowledgement names the exact finding, so any other wildcard fails.
+   */
+  private acknowledgeStateMachineWildcards(functions: SwitchyardFunction[]): void {
+    const policy = this.stateMachine.role.node.tryFindChild("DefaultPolicy");
+    if (!policy) return;
+    Validations.of(policy).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Step Functions needs xray:PutTraceSegments/PutTelemetryRecords/GetSampling* for tracing and the " +
+        "logs:*LogDelivery, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups actions to " +
+        "deliver execution logs; none of these supports resource-level permissions.",
+    });
+    for (const fn of functions) {
+      const logicalId = Stack.of(this).resolve((fn.function.node.defaultChild as CfnFunction).logicalId);
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason:
+          "lambda:InvokeFunction on this workflow's own function and its versions/aliases (the ':*' " +
+          "qualifier), so a published version or alias can be invoked without widening the grant to other functions.",
+      });
+    }
+  }
+}
+
+/** Construct id of a slot's function: the role for engine functions, the node name for nodes. */
+function functionId(slot: FunctionSlot): string {
+  if (slot.node === undefined) return `${slot.role.charAt(0).toUpperCase()}${slot.role.slice(1)}Function`;
+  // Construct ids may not contain "/"; node names are free text in LangGraph.
+  return `Node-${slot.node.replaceAll("/", "-")}`;
+}
+
+/**
+ * Memory of a slot's Lambda: a node's own `memoryMb`; a function that runs several nodes in
+ * one process (per-superstep, single hosting) gets the largest of them.
+ */
+function memoryFor(workflow: WorkflowDefinition, slot: FunctionSlot): number {
+  if (slot.node !== undefined) return workflow.nodes[slot.node]?.memoryMb ?? DEFAULT_NODE_MEMORY_MB;
+  if (slot.role === "start" || slot.role === "commit") return ENGINE_MEMORY_MB;
+  const nodes = Object.values(workflow.nodes).map((n) => n.memoryMb ?? DEFAULT_NODE_MEMORY_MB);
+  return Math.max(ENGINE_MEMORY_MB, ...nodes);
+}
+
+/** The builder's timeout for the slot; the Task state allows 10 s more, so the Lambda's fires first. */
+function timeoutFor(workflow: WorkflowDefinition, slot: FunctionSlot): number {
+  if (slot.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
+    throw new Error(
+      `Workflow "${workflow.name}": ${slot.stateName} needs ${slot.timeoutSeconds} s, over Lambda's ` +
+        `${LAMBDA_MAX_TIMEOUT_SECONDS} s limit; lower the nodes' timeoutSeconds or use per-node hosting.`,
+    );
+  }
+  return slot.timeoutSeconds;
+}
