@@ -1,0 +1,200 @@
+/**
+ * The saver's only door to DynamoDB: every request goes through retry and the cost counters.
+ * Reads are strongly consistent: the next superstep may run in another Lambda right after a put.
+ */
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+  type WriteRequest,
+} from "@aws-sdk/client-dynamodb";
+import { untilProcessed, withRetry } from "./retry.ts";
+import { itemSize, readUnits, writeUnits } from "./size.ts";
+import type { CheckpointStats, RetryPolicy } from "./types.ts";
+
+export type Item = Record<string, AttributeValue>;
+
+const BATCH_WRITE_MAX = 25;
+const BATCH_GET_MAX = 100;
+
+export function emptyStats(): CheckpointStats {
+  return {
+    readRequests: 0,
+    writeRequests: 0,
+    itemsRead: 0,
+    itemsWritten: 0,
+    bytesRead: 0,
+    bytesWritten: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    retries: 0,
+  };
+}
+
+/** One table, its key names, a retry policy and the counters. */
+export class Table {
+  readonly stats: CheckpointStats = emptyStats();
+  constructor(
+    readonly client: DynamoDBClient,
+    readonly name: string,
+    readonly pk: string,
+    readonly sk: string,
+    private readonly retry: RetryPolicy,
+  ) {}
+
+  key(pk: string, sk: string): Item {
+    return { [this.pk]: { S: pk }, [this.sk]: { S: sk } };
+  }
+
+  private send<T>(run: () => Promise<T>): Promise<T> {
+    return withRetry(this.retry, run, () => this.stats.retries++);
+  }
+
+  private countWrite(items: readonly Item[]): void {
+    for (const item of items) {
+      const size = itemSize(item);
+      this.stats.itemsWritten++;
+      this.stats.bytesWritten += size;
+      this.stats.writeUnits += writeUnits(size);
+    }
+  }
+
+  private countRead(items: readonly Item[], perItemUnits: boolean): void {
+    let bytes = 0;
+    for (const item of items) {
+      const size = itemSize(item);
+      bytes += size;
+      if (perItemUnits) this.stats.readUnits += readUnits(size);
+    }
+    if (!perItemUnits) this.stats.readUnits += readUnits(bytes);
+    this.stats.itemsRead += items.length;
+    this.stats.bytesRead += bytes;
+  }
+
+  /** PutItem; with `ifAbsent` it fails with `ConditionalCheckFailedException` when the key exists. */
+  async put(item: Item, ifAbsent = false): Promise<void> {
+    const cmd = new PutItemCommand({
+      TableName: this.name,
+      Item: item,
+      ...(ifAbsent
+        ? { ConditionExpression: "attribute_not_exists(#sk)", ExpressionAttributeNames: { "#sk": this.sk } }
+        : {}),
+    });
+    this.stats.writeRequests++;
+    this.countWrite([item]);
+    await this.send(() => this.client.send(cmd));
+  }
+
+  async get(pk: string, sk: string, projection?: string[]): Promise<Item | undefined> {
+    const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
+    const cmd = new GetItemCommand({
+      TableName: this.name,
+      Key: this.key(pk, sk),
+      ConsistentRead: true,
+      ...(names
+        ? { ProjectionExpression: Object.keys(names).join(","), ExpressionAttributeNames: names }
+        : {}),
+    });
+    this.stats.readRequests++;
+    const out = await this.send(() => this.client.send(cmd));
+    if (out.Item) this.countRead([out.Item], true);
+    return out.Item;
+  }
+
+  /** Query pages until `enough()` says stop or the results end. */
+  async *query(input: Omit<QueryCommandInput, "TableName">): AsyncGenerator<Item[]> {
+    let start: Item | undefined;
+    do {
+      const cmd = new QueryCommand({
+        ...input,
+        TableName: this.name,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      this.stats.readRequests++;
+      const out = await this.send(() => this.client.send(cmd));
+      const items = out.Items ?? [];
+      this.countRead(items, false);
+      yield items;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async *scan(input: Omit<ScanCommandInput, "TableName">): AsyncGenerator<Item[]> {
+    let start: Item | undefined;
+    do {
+      const cmd = new ScanCommand({
+        ...input,
+        TableName: this.name,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      this.stats.readRequests++;
+      const out = await this.send(() => this.client.send(cmd));
+      const items = out.Items ?? [];
+      this.countRead(items, false);
+      yield items;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** BatchWriteItem in batches of 25, sent together, each resending its unprocessed items. */
+  async batchWrite(requests: WriteRequest[]): Promise<void> {
+    const batches: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX)
+      batches.push(requests.slice(i, i + BATCH_WRITE_MAX));
+    await Promise.all(
+      batches.map((batch) =>
+        untilProcessed(
+          this.retry,
+          batch,
+          async (left) => {
+            this.stats.writeRequests++;
+            this.countWrite(left.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : [])));
+            const out = await this.client.send(
+              new BatchWriteItemCommand({ RequestItems: { [this.name]: left } }),
+            );
+            return out.UnprocessedItems?.[this.name] ?? [];
+          },
+          () => this.stats.retries++,
+        ),
+      ),
+    );
+  }
+
+  /** BatchGetItem in batches of 100, sent together, resending unprocessed keys; order not kept. */
+  async batchGet(keys: Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    const batches: Item[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) batches.push(keys.slice(i, i + BATCH_GET_MAX));
+    await Promise.all(
+      batches.map((batch) =>
+        untilProcessed(
+          this.retry,
+          batch,
+          async (left) => {
+            this.stats.readRequests++;
+            const out = await this.client.send(
+              new BatchGetItemCommand({
+                RequestItems: { [this.name]: { Keys: left, ConsistentRead: true } },
+              }),
+            );
+            const items = out.Responses?.[this.name] ?? [];
+            this.countRead(items, true);
+            found.push(...items);
+            return out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+          },
+          () => this.stats.retries++,
+        ),
+      ),
+    );
+    return found;
+  }
+}

@@ -1,0 +1,136 @@
+/** The saver's reads of one thread's partition: checkpoints, writes, channel values, keys. */
+import type { QueryCommandInput } from "@aws-sdk/client-dynamodb";
+import {
+  type Checkpoint,
+  type CheckpointPendingWrite,
+  maxChannelVersion,
+  type SerializerProtocol,
+  TASKS,
+} from "@langchain/langgraph-checkpoint";
+import type { ChainedBytes } from "./delta.ts";
+import { checkpointPrefix, writesPrefix } from "./keys.ts";
+import { sortLikeQuery } from "./listing.ts";
+import type { Item, Table } from "./table.ts";
+import type { ChannelRefs } from "./types.ts";
+import { assembleChannels, type StoreContext, segmentKeys } from "./values.ts";
+import { readWrites } from "./writes.ts";
+
+export class ThreadReader {
+  constructor(
+    private readonly table: Table,
+    private readonly serde: () => SerializerProtocol,
+  ) {}
+
+  private keyQuery(threadId: string, condition: string, values: Record<string, string>) {
+    return {
+      KeyConditionExpression: `#pk = :pk${condition ? ` AND ${condition}` : ""}`,
+      ExpressionAttributeNames: { "#pk": this.table.pk, ...(condition ? { "#sk": this.table.sk } : {}) },
+      ExpressionAttributeValues: {
+        ":pk": { S: threadId },
+        ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { S: v }])),
+      },
+    } satisfies Omit<QueryCommandInput, "TableName">;
+  }
+
+  /** Every row under a sort-key prefix. */
+  async rows(threadId: string, prefix: string): Promise<Item[]> {
+    const rows: Item[] = [];
+    for await (const page of this.table.query(
+      this.keyQuery(threadId, "begins_with(#sk, :p)", { ":p": prefix }),
+    ))
+      rows.push(...page);
+    return rows;
+  }
+
+  /** The newest checkpoint item under `prefix`: one Query, newest first, Limit 1. */
+  async latest(threadId: string, prefix: string): Promise<Item | undefined> {
+    const query = this.keyQuery(threadId, "begins_with(#sk, :p)", { ":p": prefix });
+    for await (const page of this.table.query({ ...query, ScanIndexForward: false, Limit: 1 })) {
+      const row = page[0];
+      if (row?.k?.S === "c") return row;
+      if (row) break;
+    }
+    // Writes stored for a checkpoint newer than any checkpoint item: skip them the slow way.
+    for await (const page of this.table.query({ ...query, ScanIndexForward: false })) {
+      const found = page.find((r) => r.k?.S === "c");
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Checkpoint and write rows of a thread, newest first; `before` narrows the key range when `ns` is known. */
+  history(threadId: string, ns: string | undefined, beforeId: string | undefined): AsyncGenerator<Item[]> {
+    const query =
+      ns !== undefined && beforeId
+        ? this.keyQuery(threadId, "#sk BETWEEN :lo AND :hi", {
+            ":lo": checkpointPrefix(ns),
+            ":hi": `${checkpointPrefix(ns)}${encodeURIComponent(beforeId)}`,
+          })
+        : this.keyQuery(threadId, "begins_with(#sk, :p)", { ":p": checkpointPrefix(ns) });
+    return this.table.query({ ...query, ScanIndexForward: false });
+  }
+
+  /** Checkpoint rows of every thread (a Scan: `list` without a thread id is an admin tool), Query-ordered. */
+  async *scanAll(ns: string | undefined): AsyncGenerator<Item[]> {
+    const rows: Item[] = [];
+    for await (const page of this.table.scan({
+      FilterExpression: "begins_with(#sk, :prefix)",
+      ExpressionAttributeNames: { "#sk": this.table.sk },
+      ExpressionAttributeValues: { ":prefix": { S: checkpointPrefix(ns) } },
+    }))
+      rows.push(...page);
+    yield sortLikeQuery(rows, this.table.pk, this.table.sk);
+  }
+
+  /** Every key of a thread, for deletion. */
+  async allKeys(threadId: string): Promise<Item[]> {
+    const keys: Item[] = [];
+    const query = this.keyQuery(threadId, "", {});
+    const projection = {
+      ProjectionExpression: "#pk, #sk",
+      ExpressionAttributeNames: { "#pk": this.table.pk, "#sk": this.table.sk },
+    };
+    for await (const page of this.table.query({ ...query, ...projection })) {
+      for (const row of page) keys.push(this.table.key(threadId, row[this.table.sk]?.S ?? ""));
+    }
+    return keys;
+  }
+
+  /** Channel values of a checkpoint: one BatchGetItem for every segment of every channel. */
+  async values(
+    ctx: StoreContext,
+    refs: ChannelRefs,
+  ): Promise<{ values: Record<string, unknown>; bytes: Map<string, ChainedBytes> }> {
+    const keys = segmentKeys(ctx, refs);
+    const rows = keys.length > 0 ? await this.table.batchGet(keys) : [];
+    const bySk = new Map(rows.map((r) => [r[this.table.sk]?.S ?? "", r]));
+    const bytes = assembleChannels(ctx, refs, bySk);
+    const values: Record<string, unknown> = {};
+    await Promise.all(
+      [...bytes].map(async ([channel, chained]) => {
+        values[channel] = await this.serde().loadsTyped(chained.type, chained.bytes);
+      }),
+    );
+    return { values, bytes };
+  }
+
+  writes(rows: readonly Item[]): Promise<CheckpointPendingWrite[]> {
+    return readWrites(this.serde(), rows, this.table.sk);
+  }
+
+  /**
+   * Checkpoints before format v4 kept pending sends as writes to TASKS on their parent; v4 keeps
+   * them in the TASKS channel. Migrated on read, as MemorySaver does.
+   */
+  async migratePendingSends(
+    ctx: StoreContext,
+    checkpoint: Checkpoint,
+    parentId: string,
+    firstVersion: number | string,
+  ): Promise<void> {
+    const writes = await this.writes(await this.rows(ctx.threadId, writesPrefix(ctx.ns, parentId)));
+    checkpoint.channel_values[TASKS] = writes.filter(([, ch]) => ch === TASKS).map(([, , v]) => v);
+    const versions = Object.values(checkpoint.channel_versions);
+    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : firstVersion;
+  }
+}

@@ -1,0 +1,86 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
+
+/** A channel version as LangGraph hands it over (integers by default). */
+export type ChannelVersion = number | string;
+
+/** Retry policy for throttles and unprocessed batch items: exponential backoff with full jitter. */
+export interface RetryPolicy {
+  /** All attempts, the first included (default 8). */
+  readonly maxAttempts: number;
+  /** First backoff ceiling in ms (default 25); doubles per attempt. */
+  readonly baseDelayMs: number;
+  /** Backoff ceiling in ms (default 2,000). */
+  readonly maxDelayMs: number;
+  /** Injected in tests so backoff does not really wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Injected in tests for deterministic jitter; `Math.random` otherwise. */
+  readonly random?: () => number;
+}
+
+export interface DynamoDBSaverOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Days until DynamoDB TTL may expire an item, counted from its write (default 30; `0` = no TTL attribute). */
+  readonly ttlDays?: number;
+  /** Key and TTL attribute names; default from the shared resource module (`pk`, `sk`, `expiresAt`). */
+  readonly partitionKey?: string;
+  readonly sortKey?: string;
+  readonly ttlAttribute?: string;
+  /** LangGraph serializer; default `JsonPlusSerializer`, which revives message classes. */
+  readonly serde?: SerializerProtocol;
+  /** Most segments (snapshot + deltas) one channel value may span, bounding reads (default 8). */
+  readonly maxSegments?: number;
+  /** Values at least this big are compressed with brotli when that saves ≥ 10 % (default 1,024 B). */
+  readonly compressAboveBytes?: number;
+  /** Stored bytes per item before a value is chunked (default 350,000; the item limit is 400 KB). */
+  readonly chunkBytes?: number;
+  /** Threads whose latest channel bytes are kept in memory to compute append deltas (default 64). */
+  readonly cacheThreads?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Clock for TTL, injectable in tests (ms since epoch). */
+  readonly now?: () => number;
+}
+
+/**
+ * Cost counters, as DynamoDB bills them: `writeUnits` = Σ ⌈item KB⌉ per written item,
+ * `readUnits` = strongly consistent units (⌈4 KB⌉ per item, per Query page for Query).
+ */
+export interface CheckpointStats {
+  readRequests: number;
+  writeRequests: number;
+  itemsRead: number;
+  itemsWritten: number;
+  bytesRead: number;
+  bytesWritten: number;
+  readUnits: number;
+  writeUnits: number;
+  /** Requests resent after a throttle or unprocessed items. */
+  retries: number;
+}
+
+/**
+ * One stored piece of a channel value: the value at `version` is the previous segment chain's
+ * bytes cut at `keep`, followed by this segment's bytes. A snapshot is a segment with `keep = 0`.
+ */
+export interface Segment {
+  readonly version: ChannelVersion;
+  readonly hash: string;
+  /** Items the segment's stored bytes are chunked across (1 unless over `chunkBytes`). */
+  readonly parts: number;
+  readonly keep: number;
+  /** Raw (uncompressed) bytes of this segment. */
+  readonly size: number;
+}
+
+/** Where a channel's value at one version lives: its serde type and the segment chain. */
+export interface ChannelRef {
+  readonly version: ChannelVersion;
+  readonly type: string;
+  readonly segments: readonly Segment[];
+}
+
+export type ChannelRefs = Record<string, ChannelRef>;
+
+/** What identifies a checkpoint's values: each channel's full bytes by hash, not its segments. */
+export type ValueDigest = [channel: string, version: string, type: string, sha: string];
