@@ -6,6 +6,13 @@ import { DEFAULT_STAGE, resources } from "./resources.ts";
  * configuration). `.env.example` lists the same variables; a test keeps the two in step.
  * In Lambda the CDK stack sets the resource variables; locally the embedded AWS does.
  */
+const Url = z.string().refine((s) => URL.canParse(s), "must be an absolute URL");
+// An SQS queue URL's shape, checked by pattern: WHATWG URL parsing rejects hosts that end in an
+// IPv4 address, such as the emulator's `sqs.<region>.127.0.0.1`, which the SDK never parses.
+const QueueUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue URL");
+
 const EnvSchema = z.object({
   SWITCHYARD_STAGE: z
     .string()
@@ -14,12 +21,12 @@ const EnvSchema = z.object({
   AWS_REGION: z.string().min(1).default("us-east-1"),
   CHECKPOINT_TABLE: z.string().min(1).optional(),
   CHECKPOINT_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(30),
-  REQUESTS_QUEUE_URL: z.url().optional(),
-  FAILED_RUNS_QUEUE_URL: z.url().optional(),
+  REQUESTS_QUEUE_URL: QueueUrl.optional(),
+  FAILED_RUNS_QUEUE_URL: QueueUrl.optional(),
   ALERTS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
   MODEL_PROVIDER: z.enum(["offline", "bedrock", "ollama", "openai"]).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).optional(),
-  OLLAMA_BASE_URL: z.url().optional(),
+  OLLAMA_BASE_URL: Url.optional(),
   OLLAMA_MODEL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_MODEL: z.string().min(1).optional(),
