@@ -12,7 +12,7 @@ export interface Tolerances {
 
 /**
  * Defaults that separate the generated noise from the generated breaks with room to spare:
- * clean confirmations differ by at most 2 bps (injected price breaks by 40+), clean prices are
+ * clean confirmations differ by at most 2 bps (injected price breaks by 90+ after rounding), clean prices are
  * under 3 hours old (stale ones 72+), and quantities must match exactly.
  */
 export const DEFAULT_TOLERANCES: Tolerances = {

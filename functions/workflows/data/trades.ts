@@ -143,11 +143,11 @@ export function draftTrades(
 }
 
 /**
- * A price 50–400 bps away from `price`, far outside any sensible tolerance and the execution
+ * A price 100–400 bps away from `price`, far outside any sensible tolerance and the execution
  * spread, rounded to the instrument's quote precision.
  */
 export function offMarket(price: number, instrument: Instrument, rng: Random): number {
-  const bps = rng.int(50, 400) * (rng.chance(0.5) ? 1 : -1);
+  const bps = rng.int(100, 400) * (rng.chance(0.5) ? 1 : -1);
   return roundTo(price * (1 + bps / 10_000), instrument.priceDecimals);
 }
 
