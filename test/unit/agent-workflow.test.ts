@@ -1,13 +1,21 @@
 import { readFileSync } from "node:fs";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import type { CfnResource } from "aws-cdk-lib";
-import { App, type PolicyValidationPluginReport } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
+import { App, type PolicyValidationPluginReport, Stack, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AttributeType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { buildStateMachine, defineWorkflow, resolveDefinition, type WorkflowDefinition } from "#engine";
-import type { AgentWorkflow } from "../../lib/constructs/agent-workflow.ts";
+import {
+  buildStateMachine,
+  defineWorkflow,
+  type Hosting,
+  resolveDefinition,
+  type WorkflowDefinition,
+} from "#engine";
+import { AgentWorkflow } from "../../lib/constructs/agent-workflow.ts";
 import { defineSwitchyard, type SwitchyardStacks } from "../../lib/switchyard-app.ts";
 import type { SwitchyardWorkflowsStack } from "../../lib/workflows-stack.ts";
 
@@ -20,7 +28,7 @@ const STAGE = "wf";
 const STAND_IN_ENTRY = "functions/handlers/health.ts";
 
 /** Prepare: a three-node review graph; `price` retries like a flaky market-data call. */
-function reviewWorkflow(): WorkflowDefinition {
+function reviewWorkflow(hosting: Hosting = "per-node", fetchTimeoutSeconds = 120): WorkflowDefinition {
   const State = Annotation.Root({
     trade: Annotation<string>,
     quote: Annotation<number>,
@@ -38,8 +46,9 @@ function reviewWorkflow(): WorkflowDefinition {
     name: "trade-review",
     graph,
     input: z.object({ trade: z.string().min(1) }),
+    hosting,
     nodes: {
-      fetch: { memoryMb: 1024, timeoutSeconds: 120 },
+      fetch: { memoryMb: 2048, timeoutSeconds: fetchTimeoutSeconds },
       price: { reservedConcurrency: 5 },
     },
   });
@@ -131,7 +140,7 @@ describe("AgentWorkflow: functions", () => {
         )
         .filter(([node]) => node !== undefined),
     );
-    expect(byNode.fetch).toMatchObject({ MemorySize: 1024, Timeout: 120 });
+    expect(byNode.fetch).toMatchObject({ MemorySize: 2048, Timeout: 120 });
     expect(byNode.fetch?.ReservedConcurrentExecutions).toBeUndefined();
     expect(byNode.price).toMatchObject({ MemorySize: 512, Timeout: 60, ReservedConcurrentExecutions: 5 });
     expect(byNode.decide).toMatchObject({ MemorySize: 512, Timeout: 60 });
@@ -301,12 +310,23 @@ describe("AgentWorkflow: state machine", () => {
 });
 
 describe("SwitchyardWorkflowsStack", () => {
-  it("passes cdk-nag AwsSolutions with only the reviewed acknowledgements", () => {
+  it("passes cdk-nag AwsSolutions with nothing unacknowledged", () => {
     const violations = report.violations.flatMap((v) =>
       v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`),
     );
     expect(violations).toEqual([]);
     expect(report.success).toBe(true);
+  });
+
+  it("acknowledges on the state machine role only X-Ray/log delivery and its own functions' versions", () => {
+    const policy = construct.stateMachine.role.node.findChild("DefaultPolicy");
+    const acknowledged = policy.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.keys(m.data as object).map((id) => id.replace(/^annotation::/i, "")));
+    const perFunction = Object.values(construct.functions).map(
+      (fn) => `AwsSolutions-IAM5[Resource::<${logicalIdOf(fn.function)}.Arn>:*]`,
+    );
+    expect(acknowledged.sort()).toEqual(["AwsSolutions-IAM5[Resource::*]", ...perFunction].sort());
   });
 
   it("refuses a workflow registered under another name", () => {
@@ -321,5 +341,73 @@ describe("SwitchyardWorkflowsStack", () => {
     const { workflows } = defineSwitchyard(app);
     expect(workflows).toBeUndefined();
     expect(app.node.tryFindChild("switchyard-wf-workflows")).toBeUndefined();
+  });
+});
+
+/** An AgentWorkflow alone, on a stand-in table and topic: for the hosting modes' function sets. */
+function standalone(
+  workflow: WorkflowDefinition,
+  encryption: TableEncryption = TableEncryption.AWS_MANAGED,
+): { construct: AgentWorkflow; template: () => Template } {
+  const app = new App({ context: cdkJson.context });
+  const stack = new Stack(app, "Standalone");
+  const table = new Table(stack, "Table", {
+    partitionKey: { name: "pk", type: AttributeType.STRING },
+    encryption,
+  });
+  const built = new AgentWorkflow(stack, "Workflow", {
+    workflow,
+    stage: STAGE,
+    prefix: `switchyard-${STAGE}`,
+    checkpointTable: table,
+    alertsTopic: new Topic(stack, "Alerts"),
+    entryFor: () => STAND_IN_ENTRY,
+  });
+  return { construct: built, template: () => Template.fromStack(stack) };
+}
+
+describe("AgentWorkflow: hosting modes", () => {
+  it.each([
+    ["per-superstep", "superstep", 240],
+    ["single", "graph", 900],
+  ] as const)(
+    "%s hosting: start plus one %s function, sized for the largest node",
+    (hosting, role, timeout) => {
+      const { construct: built, template: synth } = standalone(reviewWorkflow(hosting));
+      expect(built.spec.functions.map((s) => s.role)).toEqual(["start", role]);
+      expect(built.nodeFunctions).toEqual({});
+      const t = synth();
+      t.resourceCountIs("AWS::Lambda::Function", 2);
+      // It runs every node in one process: the largest node memory (2048 MB), the builder's timeout.
+      t.hasResourceProperties("AWS::Lambda::Function", {
+        MemorySize: 2048,
+        Timeout: timeout,
+        Environment: { Variables: { WORKFLOW_NAME: "trade-review", NODE_NAME: Match.absent() } },
+      });
+    },
+  );
+
+  it("grants a table's customer-managed KMS key to every function, scoped to that key", () => {
+    const { construct: built, template: synth } = standalone(
+      reviewWorkflow(),
+      TableEncryption.CUSTOMER_MANAGED,
+    );
+    const t = synth();
+    const keyId = Object.keys(t.findResources("AWS::KMS::Key"))[0];
+    for (const fn of Object.values(built.functions)) {
+      const policyId = Stack.of(fn).resolve(
+        (fn.role.node.findChild("DefaultPolicy").node.defaultChild as CfnResource).logicalId,
+      );
+      const statements = t.toJSON().Resources[policyId].Properties.PolicyDocument.Statement as Json[];
+      const kms = statements.filter((st) => JSON.stringify(st.Action).includes("kms:"));
+      expect(kms).toHaveLength(1);
+      expect(kms[0]?.Resource).toEqual({ "Fn::GetAtt": [keyId, "Arn"] });
+    }
+  });
+
+  it("refuses a superstep function longer than Lambda's 900 s", () => {
+    expect(() => standalone(reviewWorkflow("per-superstep", 600))).toThrow(
+      /RunSuperstep needs 1200 s, over Lambda's 900 s limit/,
+    );
   });
 });
