@@ -16,7 +16,7 @@ export class UnknownWorkflowError extends Error {
 
 /** Every workflow Switchyard can run, by name. The CDK app and the CLI both read this registry. */
 export const workflows: Record<string, WorkflowDefinition> = {
-  [triage.name]: triage as WorkflowDefinition,
+  [triage.name]: triage,
 };
 
 /**
