@@ -1,10 +1,21 @@
 /**
- * `switchyard/checkpoint` (Lambda code imports `#checkpoint`): the DynamoDB checkpoint saver.
+ * `switchyard/checkpoint` (Lambda code imports `#checkpoint`): the DynamoDB checkpoint saver,
+ * its errors, and the building blocks it is made of (codec, append deltas, retry), exported for
+ * tests and for tools that inspect stored checkpoints.
  *
  * @example
  * import { DynamoDBSaver } from "switchyard/checkpoint";
  * const checkpointer = DynamoDBSaver.fromEnv();
  */
+export { decodeBytes, type EncodedBytes, type Encoding, encodeBytes } from "./codec.ts";
+export {
+  type ChainedBytes,
+  commonPrefixLength,
+  planSegments,
+  replaySegments,
+  type SegmentPlan,
+  segmentHash,
+} from "./delta.ts";
 export {
   CheckpointConfigError,
   CheckpointConflictError,
@@ -13,6 +24,14 @@ export {
   CheckpointStorageError,
 } from "./errors.ts";
 export { type FromEnvOptions, saverOptionsFromEnv } from "./from-env.ts";
-export { DEFAULT_RETRY, isRetryable } from "./retry.ts";
+export { backoffMs, DEFAULT_RETRY, isRetryable, untilProcessed, withRetry } from "./retry.ts";
 export { DynamoDBSaver } from "./saver.ts";
-export type { ChannelRef, CheckpointStats, DynamoDBSaverOptions, RetryPolicy, Segment } from "./types.ts";
+export { itemSize } from "./size.ts";
+export type {
+  ChannelRef,
+  ChannelVersion,
+  CheckpointStats,
+  DynamoDBSaverOptions,
+  RetryPolicy,
+  Segment,
+} from "./types.ts";

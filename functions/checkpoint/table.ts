@@ -57,12 +57,13 @@ export class Table {
     return withRetry(this.retry, run, () => this.stats.retries++);
   }
 
-  private countWrite(items: readonly Item[]): void {
+  /** `sign` -1 takes back items DynamoDB returned unprocessed: they were not written (or billed). */
+  private countWrite(items: readonly Item[], sign = 1): void {
     for (const item of items) {
       const size = itemSize(item);
-      this.stats.itemsWritten++;
-      this.stats.bytesWritten += size;
-      this.stats.writeUnits += writeUnits(size);
+      this.stats.itemsWritten += sign;
+      this.stats.bytesWritten += sign * size;
+      this.stats.writeUnits += sign * writeUnits(size);
     }
   }
 
@@ -157,11 +158,13 @@ export class Table {
           batch,
           async (left) => {
             this.stats.writeRequests++;
-            this.countWrite(left.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : [])));
             const out = await this.client.send(
               new BatchWriteItemCommand({ RequestItems: { [this.name]: left } }),
             );
-            return out.UnprocessedItems?.[this.name] ?? [];
+            const unprocessed = out.UnprocessedItems?.[this.name] ?? [];
+            this.countWrite(puts(left));
+            this.countWrite(puts(unprocessed), -1);
+            return unprocessed;
           },
           () => this.stats.retries++,
         ),
@@ -198,3 +201,6 @@ export class Table {
     return found;
   }
 }
+
+const puts = (requests: readonly WriteRequest[]): Item[] =>
+  requests.flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
