@@ -25,8 +25,10 @@ export class InvalidInputError extends SwitchyardError {
 }
 
 export class UnknownWorkflowError extends SwitchyardError {
+  readonly known: readonly string[];
   constructor(name: string, known: readonly string[]) {
     super("Switchyard.UnknownWorkflow", `Unknown workflow "${name}". Known: ${known.join(", ") || "none"}.`);
+    this.known = known;
   }
 }
 

@@ -1,18 +1,8 @@
-import type { WorkflowDefinition } from "#engine";
+import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
 import { triage } from "./triage/index.ts";
 
 export * from "./triage/index.ts";
-
-/** Raised when a run names a workflow that is not registered; lists the ones that are. */
-export class UnknownWorkflowError extends Error {
-  readonly code = "Workflows.Unknown";
-  readonly known: readonly string[];
-  constructor(name: string, known: readonly string[]) {
-    super(`Unknown workflow "${name}"; known workflows: ${known.join(", ")}.`);
-    this.name = "UnknownWorkflowError";
-    this.known = known;
-  }
-}
+export { UnknownWorkflowError };
 
 /** Every workflow Switchyard can run, by name. The CDK app and the CLI both read this registry. */
 export const workflows: Record<string, WorkflowDefinition> = {

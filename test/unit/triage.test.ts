@@ -296,8 +296,10 @@ describe("workflow registry", () => {
     const attempt = () => getWorkflow("reconcile");
     // Assess
     expect(attempt).toThrow(UnknownWorkflowError);
-    expect(attempt).toThrow(expect.objectContaining({ code: "Workflows.Unknown", known: ["triage"] }));
-    expect(attempt).toThrow(/known workflows: triage/);
+    expect(attempt).toThrow(
+      expect.objectContaining({ code: "Switchyard.UnknownWorkflow", known: ["triage"] }),
+    );
+    expect(attempt).toThrow(/Known: triage/);
     expect(() => getWorkflow("toString")).toThrow(UnknownWorkflowError);
   });
 });
