@@ -2,6 +2,8 @@ import { type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_STAGE, resources } from "#config";
 import type { FunctionRole, WorkflowDefinition } from "#engine";
+// The one registry of workflows (the CLI reads the same): a deploy ships exactly what runs locally.
+import { workflows as registeredWorkflows } from "#workflows";
 import { SwitchyardCoreStack } from "./core-stack.ts";
 import { SwitchyardWorkflowsStack } from "./workflows-stack.ts";
 
@@ -14,7 +16,7 @@ export interface SwitchyardStacks {
 }
 
 export interface SwitchyardAppOptions {
-  /** The workflows to deploy, by name: `bin/app.ts` passes the `#workflows` registry (default none). */
+  /** The workflows to deploy, by name (default: the `#workflows` registry); tests pass their own. */
   readonly workflows?: Readonly<Record<string, WorkflowDefinition>>;
   /** Handler file per Lambda role (default `functions/handlers/*`); tests bundle a stand-in. */
   readonly entryFor?: (role: FunctionRole) => string;
@@ -47,7 +49,7 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
     tags,
   });
   // Stateless and redeployed with every workflow change; the state it works on stays in core.
-  const registry = options.workflows ?? {};
+  const registry = options.workflows ?? registeredWorkflows;
   if (Object.keys(registry).length === 0) return { stage, core };
   const workflows = new SwitchyardWorkflowsStack(app, `${r.prefix}-workflows`, {
     core,

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
-import type { CfnResource } from "aws-cdk-lib";
-import { App, type PolicyValidationPluginReport, Stack, Validations } from "aws-cdk-lib";
+import { App, type CfnResource, type PolicyValidationPluginReport, Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AttributeType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Topic } from "aws-cdk-lib/aws-sns";
@@ -15,6 +14,7 @@ import {
   resolveDefinition,
   type WorkflowDefinition,
 } from "#engine";
+import { workflows as registry } from "#workflows";
 import { AgentWorkflow } from "../../lib/constructs/agent-workflow.ts";
 import { defineSwitchyard, type SwitchyardStacks } from "../../lib/switchyard-app.ts";
 import type { SwitchyardWorkflowsStack } from "../../lib/workflows-stack.ts";
@@ -338,9 +338,18 @@ describe("SwitchyardWorkflowsStack", () => {
 
   it("is left out while no workflow is registered (CloudFormation rejects an empty template)", () => {
     const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
-    const { workflows } = defineSwitchyard(app);
+    const { workflows } = defineSwitchyard(app, { workflows: {} });
     expect(workflows).toBeUndefined();
     expect(app.node.tryFindChild("switchyard-wf-workflows")).toBeUndefined();
+  });
+
+  it("deploys the #workflows registry by default, one state machine per registered workflow", () => {
+    const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
+    const { workflows: stack } = defineSwitchyard(app, { entryFor: () => STAND_IN_ENTRY });
+    expect(Object.keys(stack?.workflows ?? {}).sort()).toEqual(Object.keys(registry).sort());
+    for (const name of Object.keys(registry)) {
+      expect(stack?.workflows[name]?.spec).toEqual(buildStateMachine(registry[name] as WorkflowDefinition));
+    }
   });
 });
 

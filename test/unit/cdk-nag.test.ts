@@ -7,6 +7,7 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineWorkflow, type WorkflowDefinition } from "#engine";
+import { workflows } from "#workflows";
 import { SwitchyardFunction } from "../../lib/constructs/switchyard-function.ts";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";
 
@@ -56,13 +57,14 @@ function nagWorkflow(): WorkflowDefinition {
 }
 
 /**
- * An app as `bin/app.ts` builds it, with a workflow (its handlers stood in by the health handler,
- * as the checks read templates, not code), plus a stack hosting a bare function.
+ * An app as `bin/app.ts` builds it — every registered workflow, plus one of our own — with the
+ * handlers stood in by the health handler (the checks read templates, not code: no slow
+ * bundles), and a stack hosting a bare function.
  */
 function switchyardApp(): App {
   const app = new App({ context: { ...cdkJson.context, stage: "nag" } });
   defineSwitchyard(app, {
-    workflows: { "nag-check": nagWorkflow() },
+    workflows: { ...workflows, "nag-check": nagWorkflow() },
     entryFor: () => "functions/handlers/health.ts",
   });
   new SwitchyardFunction(new Stack(app, "FunctionHost"), "Health", { entry: "functions/handlers/health.ts" });
@@ -130,7 +132,7 @@ describe("cdk-nag AwsSolutions", () => {
   it("is live: a bare queue in the same app is reported, and fails synth", () => {
     // Prepare
     const bareApp = new App({ context: { ...cdkJson.context, stage: "nag" } });
-    defineSwitchyard(bareApp);
+    defineSwitchyard(bareApp, { workflows: {} });
     const bare = new Stack(bareApp, "Bare");
     new Queue(bare, "Bare");
 

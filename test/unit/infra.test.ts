@@ -26,7 +26,9 @@ let assemblyDir: string;
 
 beforeAll(() => {
   const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
-  const stacks = defineSwitchyard(app);
+  // No workflows: this file tests the core stack and the function construct alone
+  // (agent-workflow.test.ts covers the workflows stack).
+  const stacks = defineSwitchyard(app, { workflows: {} });
   r = stacks.core.resources;
   const host = new Stack(app, "FunctionHost");
   health = new SwitchyardFunction(host, "Health", {
