@@ -141,7 +141,6 @@ export class AgentWorkflow extends Construct {
       // A fixed name lets the dispatcher and the CLI start executions from the stage and workflow name.
       stateMachineName: `${props.prefix}-${workflow.name}`,
       stateMachineType: StateMachineType.STANDARD,
-      comment: workflow.description,
       definitionBody: DefinitionBody.fromString(JSON.stringify(this.spec.definition)),
       definitionSubstitutions: {
         ...Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, fn.function.functionArn])),
