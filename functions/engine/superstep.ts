@@ -2,6 +2,7 @@ import type { WorkflowDefinition } from "./define.ts";
 import { NotWaitingError } from "./errors.ts";
 import { type CompiledWorkflow, compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 import { firstTaskError, planFrom, readPosition } from "./plan.ts";
+import { ReadOnceSaver } from "./read-once-saver.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
@@ -24,6 +25,7 @@ export async function startRun(
   workflow: WorkflowDefinition,
   request: { threadId: string; input: unknown },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   const update = inputToState(workflow, request.input);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
   await run(graph, update, request.threadId);
@@ -39,6 +41,7 @@ export async function resumeRun(
   workflow: WorkflowDefinition,
   request: { threadId: string; resume: unknown },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
   const position = await readPosition(deps, graph, request.threadId);
   const waiting = position.tasks.filter((t) => t.progress === "interrupted");
@@ -64,6 +67,7 @@ export async function recoverRun(
   workflow: WorkflowDefinition,
   request: { threadId: string },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
   return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
 }
@@ -78,6 +82,7 @@ export async function runTask(
   workflow: WorkflowDefinition,
   ref: { threadId: string; checkpointId: string; taskId: string },
 ): Promise<TaskOutcome> {
+  deps = readOnce(deps);
   const probe = compileWorkflow(workflow, deps.saver, "step-functions");
   const position = await readPosition(deps, probe, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return { taskId: ref.taskId, outcome: "skipped-stale" };
@@ -107,6 +112,7 @@ export async function commitSuperstep(
   workflow: WorkflowDefinition,
   ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
   const position = await readPosition(deps, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
@@ -139,6 +145,7 @@ export async function runSuperstep(
   workflow: WorkflowDefinition,
   ref: { threadId: string; checkpointId: string },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   // One Lambda runs the whole superstep, so LangGraph's own retry policies apply inside it.
   const graph = compileWorkflow(workflow, deps.saver, "in-process");
   const before = await readPosition(deps, graph, ref.threadId);
@@ -153,6 +160,7 @@ export async function runToEnd(
   workflow: WorkflowDefinition,
   ref: { threadId: string; checkpointId: string },
 ): Promise<SuperstepPlan> {
+  deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "in-process");
   await run(graph, null, ref.threadId, { durability: "sync" });
   return settle(deps, workflow, graph, ref.threadId, "");
@@ -172,4 +180,9 @@ async function settle(
   if (interrupted && (stalledAt === "" || position.checkpointId === stalledAt))
     return { ...plan, status: "waiting" };
   return plan;
+}
+
+/** One handler call reads each checkpoint once (see {@link ReadOnceSaver}). */
+function readOnce(deps: EngineDeps): EngineDeps {
+  return deps.saver instanceof ReadOnceSaver ? deps : { ...deps, saver: new ReadOnceSaver(deps.saver) };
 }
