@@ -6,6 +6,7 @@ export {
   type QueueSpec,
   type Resources,
   resources,
+  stateMachineName,
   type TableSpec,
   type TopicSpec,
 } from "./resources.ts";

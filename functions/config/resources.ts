@@ -84,6 +84,17 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
   };
 }
 
+/**
+ * The Step Functions state machine of a workflow: named here because the stack creates it and
+ * the dispatcher, the CLI and the API find it by this name.
+ *
+ * @example
+ * stateMachineName(resources("prod"), "triage"); // "switchyard-prod-triage"
+ */
+export function stateMachineName(r: Pick<Resources, "prefix">, workflow: string): string {
+  return `${r.prefix}-${workflow}`;
+}
+
 /** Every queue the resources declare, dead-letter queues included, dead letters first (they must exist first). */
 export function allQueues(r: Resources): { name: string; retentionDays: number; spec?: QueueSpec }[] {
   const out: { name: string; retentionDays: number; spec?: QueueSpec }[] = [];

@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
+import { stateMachineName } from "#config";
 import {
   type BuildOptions,
   buildStateMachine,
@@ -131,7 +132,7 @@ export class AgentWorkflow extends Construct {
     this.logGroup = new LogGroup(this, "ExecutionLogs", {
       // Step Functions writes through CloudWatch vended logs; under this prefix it needs no
       // per-log-group entry in the account's 5,120-character CloudWatch Logs resource policy.
-      logGroupName: `/aws/vendedlogs/states/${props.prefix}-${workflow.name}`,
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName(props, workflow.name)}`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       // The execution history of trading operations is an audit record: kept on stack deletion.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -139,7 +140,7 @@ export class AgentWorkflow extends Construct {
 
     this.stateMachine = new StateMachine(this, "StateMachine", {
       // A fixed name lets the dispatcher and the CLI start executions from the stage and workflow name.
-      stateMachineName: `${props.prefix}-${workflow.name}`,
+      stateMachineName: stateMachineName(props, workflow.name),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(JSON.stringify(this.spec.definition)),
       definitionSubstitutions: {
