@@ -8,6 +8,7 @@ import {
 } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { workflows } from "#workflows";
 import {
   approvalWorkflow,
   fanOutWorkflow,
@@ -72,6 +73,20 @@ describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hos
     expect(distributedDone.state).toEqual(localDone.state);
     expect(distributedDone.state.log).toEqual(["propose", "approve:approve", "apply"]);
     expect(distributedDone.supersteps).toBe(localDone.supersteps);
+  });
+});
+
+describe.each(HOSTINGS)("every sample workflow, %s hosting", (hosting) => {
+  it.each(Object.keys(workflows))("%s on its default input", async (name) => {
+    const workflow = { ...(workflows[name] as WorkflowDefinition), hosting };
+
+    const local = await runInProcess(workflow, {}, { aws });
+    const distributed = await runOnStepFunctions(workflow, {}, { aws });
+
+    expect(local.status).toBe("succeeded");
+    expect(distributed.status).toBe(local.status);
+    expect(distributed.state).toEqual(local.state);
+    expect(distributed.supersteps).toBe(local.supersteps);
   });
 });
 
