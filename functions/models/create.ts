@@ -1,0 +1,102 @@
+import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { ChatBedrockConverse } from "@langchain/aws";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatOllama } from "@langchain/ollama";
+import { ChatOpenAI } from "@langchain/openai";
+import { ConfigurationError, type Env } from "#config";
+import { OFFLINE_PROVIDER, OfflinePolicyModel } from "./offline.ts";
+import { type AgentPolicy, offlinePolicies, type PolicyRegistry } from "./policy.ts";
+
+/** The settings a model choice reads; a full `Env` from `readEnv()` fits. */
+export type ModelEnv = Pick<
+  Env,
+  | "MODEL_PROVIDER"
+  | "AWS_REGION"
+  | "BEDROCK_MODEL_ID"
+  | "OLLAMA_BASE_URL"
+  | "OLLAMA_MODEL"
+  | "OPENAI_API_KEY"
+  | "OPENAI_MODEL"
+>;
+
+export interface CreateChatModelOptions {
+  /** The agent the model serves: picks its offline policy and names it in metadata. */
+  readonly agent: string;
+  /** An explicit offline policy, ahead of the registry's. */
+  readonly policy?: AgentPolicy;
+  /** Where registered offline policies are looked up (default: the process-wide registry). */
+  readonly policies?: PolicyRegistry;
+  /** A ready Bedrock client (tests, custom request handlers); otherwise one is built for the region. */
+  readonly bedrockClient?: BedrockRuntimeClient;
+}
+
+/**
+ * The chat model for one agent, chosen by the environment:
+ * `MODEL_PROVIDER=bedrock` → `ChatBedrockConverse` (needs `BEDROCK_MODEL_ID`),
+ * `ollama` → `ChatOllama` (needs `OLLAMA_BASE_URL`, `OLLAMA_MODEL`),
+ * `openai` → `ChatOpenAI` (needs `OPENAI_API_KEY`, `OPENAI_MODEL`),
+ * unset or `offline` → the {@link OfflinePolicyModel} with the agent's registered policy.
+ * The provider is never guessed from which keys happen to be set: a stray `OPENAI_API_KEY`
+ * must not turn an offline run into a paid one. Provider SDK retries are switched off because
+ * the agent loop's `withModelRetry` is the one place that retries.
+ *
+ * @throws ConfigurationError naming the missing variable for the chosen provider.
+ * @example
+ * const model = createChatModel(readEnv(), { agent: "triage.classifier" });
+ */
+export function createChatModel(env: ModelEnv, options: CreateChatModelOptions): BaseChatModel {
+  const provider = env.MODEL_PROVIDER ?? OFFLINE_PROVIDER;
+  switch (provider) {
+    case "bedrock":
+      return new ChatBedrockConverse({
+        model: required(env, "BEDROCK_MODEL_ID", provider),
+        region: env.AWS_REGION,
+        temperature: 0,
+        ...(options.bedrockClient
+          ? { client: options.bedrockClient }
+          : { clientOptions: { maxAttempts: 1 } }),
+      });
+    case "ollama":
+      return new ChatOllama({
+        baseUrl: required(env, "OLLAMA_BASE_URL", provider),
+        model: required(env, "OLLAMA_MODEL", provider),
+        temperature: 0,
+      });
+    case "openai":
+      return new ChatOpenAI({
+        apiKey: required(env, "OPENAI_API_KEY", provider),
+        model: required(env, "OPENAI_MODEL", provider),
+        temperature: 0,
+        maxRetries: 0,
+      });
+    case "offline": {
+      const policy = options.policy ?? (options.policies ?? offlinePolicies).get(options.agent);
+      return new OfflinePolicyModel({ agent: options.agent, ...(policy ? { policy } : {}) });
+    }
+  }
+}
+
+function required(env: ModelEnv, name: keyof ModelEnv, provider: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigurationError(`MODEL_PROVIDER=${provider} needs ${name}; it is not set.`);
+  return value;
+}
+
+/** Which model answered, for logs, spans and reports; `offline` is true for the policy model. */
+export interface ModelIdentity {
+  readonly provider: string;
+  readonly model: string;
+  readonly offline: boolean;
+}
+
+/**
+ * Names a model the way telemetry should (the GenAI `gen_ai.system` / `gen_ai.request.model`).
+ *
+ * @example
+ * modelIdentity(createChatModel({}, { agent: "risk" })); // { provider: "offline", model: "switchyard-offline-policy", offline: true }
+ */
+export function modelIdentity(model: BaseChatModel): ModelIdentity {
+  const params = model.getLsParams({});
+  const provider = params.ls_provider ?? model._llmType();
+  return { provider, model: params.ls_model_name ?? "unknown", offline: provider === OFFLINE_PROVIDER };
+}
