@@ -1,0 +1,1 @@
+export { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
