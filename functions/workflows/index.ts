@@ -1,12 +1,15 @@
 import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
+import { reconciliation } from "./reconciliation/index.ts";
 import { triage } from "./triage/index.ts";
 
+export * from "./reconciliation/index.ts";
 export * from "./triage/index.ts";
 export { UnknownWorkflowError };
 
 /** Every workflow Switchyard can run, by name. The CDK app and the CLI both read this registry. */
 export const workflows: Record<string, WorkflowDefinition> = {
   [triage.name]: triage,
+  [reconciliation.name]: reconciliation,
 };
 
 /**

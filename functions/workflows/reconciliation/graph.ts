@@ -1,0 +1,33 @@
+import { END, START, StateGraph } from "@langchain/langgraph";
+import { fanOut } from "./fan-out.ts";
+import { match } from "./nodes/match.ts";
+import { partition } from "./nodes/partition.ts";
+import { summarize } from "./nodes/summarize.ts";
+import { ReconciliationState } from "./state.ts";
+
+/** The node functions by node name: the orchestrator, the worker and the summariser. */
+export const reconciliationNodes = { partition, match, summarize };
+
+/**
+ * Orchestrator–worker with parallel fan-out:
+ * ```
+ * START → partition ──Send × N──→ match ─→ summarize → END
+ *             └──(no partitions)──────────↗
+ * ```
+ * All `match` tasks run in one superstep (on Step Functions, one Lambda each, under the Map);
+ * their writes merge through the id-keyed reducers, and `summarize` runs once, after all of
+ * them.
+ *
+ * @example
+ * const app = buildReconciliationGraph().compile({ checkpointer: new MemorySaver() });
+ */
+export function buildReconciliationGraph() {
+  return new StateGraph(ReconciliationState)
+    .addNode("partition", reconciliationNodes.partition)
+    .addNode("match", reconciliationNodes.match)
+    .addNode("summarize", reconciliationNodes.summarize)
+    .addEdge(START, "partition")
+    .addConditionalEdges("partition", fanOut, ["match", "summarize"])
+    .addEdge("match", "summarize")
+    .addEdge("summarize", END);
+}
