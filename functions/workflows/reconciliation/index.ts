@@ -35,7 +35,7 @@ export {
   type ReconciliationInputValue,
   reconciliationInputToState,
 } from "./input.ts";
-export { describe as describeBreakDetails, matchPartition } from "./match.ts";
+export { detailLine, matchPartition } from "./match.ts";
 export { WORST_BREAKS } from "./nodes/summarize.ts";
 export { fnv1a, keyCount, partitionId, planPartitions, tradesOf } from "./partition.ts";
 export { mergeById } from "./reducers.ts";

@@ -51,12 +51,12 @@ function compact(
     desk: found.desk,
     counterparty: found.counterparty,
     notionalUsd: trade && instrument ? Math.round(notionalUsd(instrument, trade.quantity, trade.price)) : 0,
-    detail: describe(found.details),
+    detail: detailLine(found.details),
   };
 }
 
 /** `bookedPrice=101.5 confirmedPrice=99.7 ...`, arrays joined with `+`. */
-export function describe(details: BreakDetails): string {
+export function detailLine(details: BreakDetails): string {
   return Object.entries(details)
     .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join("+") : value}`)
     .join(" ");
