@@ -56,7 +56,8 @@ const itemWireSize = (item: Record<string, Wire>) =>
 function meter(client: DynamoDBClient, m: Meter): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const body = String((args.request as { body?: unknown }).body ?? "");
+      const raw = (args.request as { body?: unknown }).body ?? "";
+      const body = raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : String(raw);
       if (/Put|Write|Update|Delete/.test(context.commandName ?? "")) {
         m.writeRequests++;
         m.writeBytes += Buffer.byteLength(body);
@@ -140,37 +141,48 @@ interface Result {
   late: number;
 }
 
-async function run(
-  saver: BaseCheckpointSaver,
-  m: Meter,
-  workload: "chat" | "fan",
-  steps: number,
-): Promise<Result> {
-  const graph = workload === "chat" ? chatGraph(saver) : fanGraph(saver);
+interface Contender {
+  readonly name: string;
+  readonly saver: BaseCheckpointSaver;
+  readonly meter: Meter;
+}
+
+/**
+ * Runs the workload for every saver in lockstep, turn by turn, so machine noise (the embedded
+ * DynamoDB shares this process) falls on all of them alike. Each saver gets its own thread.
+ */
+async function run(contenders: Contender[], workload: "chat" | "fan", steps: number): Promise<Result[]> {
+  const graphs = contenders.map((c) => (workload === "chat" ? chatGraph(c.saver) : fanGraph(c.saver)));
   const input = (i: number) =>
     workload === "chat"
       ? { messages: [new HumanMessage(`Order ${i}: buy ${i} lots ESZ5, limit 5012.25.`)] }
       : { round: i };
-  await graph.invoke(input(0) as never, { configurable: { thread_id: `warmup-${workload}` } });
-  Object.assign(m, newMeter());
+  // Warm up JIT, sockets and the SDK on threads of their own.
+  for (let i = 0; i < 10; i++) {
+    for (const g of graphs)
+      await g.invoke(input(i) as never, { configurable: { thread_id: `warmup-${workload}` } });
+  }
+  for (const c of contenders) Object.assign(c.meter, newMeter());
   const config = { configurable: { thread_id: `bench-${workload}` } };
-  const latencies: number[] = [];
-  const perStep: number[] = [];
+  const latencies = contenders.map((): number[] => []);
+  const perStep = contenders.map((): number[] => []);
   for (let i = 1; i <= steps; i++) {
-    const before = m.writeBytes;
-    const t0 = performance.now();
-    await graph.invoke(input(i) as never, config);
-    latencies.push(performance.now() - t0);
-    perStep.push(m.writeBytes - before);
+    for (const [k, c] of contenders.entries()) {
+      const before = c.meter.writeBytes;
+      const t0 = performance.now();
+      await graphs[k]?.invoke(input(i) as never, config);
+      latencies[k]?.push(performance.now() - t0);
+      perStep[k]?.push(c.meter.writeBytes - before);
+    }
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  return {
-    meter: { ...m },
+  return contenders.map((c, k) => ({
+    meter: { ...c.meter },
     steps,
-    latencies,
-    early: avg(perStep.slice(0, 10)),
-    late: avg(perStep.slice(-10)),
-  };
+    latencies: latencies[k] ?? [],
+    early: avg(perStep[k]?.slice(0, 10) ?? []),
+    late: avg(perStep[k]?.slice(-10) ?? []),
+  }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -256,17 +268,14 @@ export default async function (args: string[]): Promise<void> {
     } else await createAnchorTables(aws);
     for (const workload of ["chat", "fan"] as const) {
       const steps = workload === "chat" ? chatTurns : fanRounds;
-      const oursMeter = newMeter();
       const client = new DynamoDBClient(clientConfig);
-      meter(client, oursMeter);
-      const ours = await run(
-        new DynamoDBSaver({ client, tableName: aws.resources.checkpointTable.name }),
-        oursMeter,
-        workload,
-        steps,
-      );
-      const memory = await run(new MemorySaver(), newMeter(), workload, steps);
-      let anchor: Result | undefined;
+      const ours: Contender = {
+        name: "ours",
+        saver: new DynamoDBSaver({ client, tableName: aws.resources.checkpointTable.name }),
+        meter: newMeter(),
+      };
+      meter(client, ours.meter);
+      const contenders = [ours, { name: "memory", saver: new MemorySaver(), meter: newMeter() }];
       if (anchorInstalled) {
         const { DynamoDBSaver: Anchor } = createRequire(ANCHOR_DIR)(ANCHOR_PKG);
         const saver = new Anchor({
@@ -274,18 +283,19 @@ export default async function (args: string[]): Promise<void> {
           checkpointsTableName: "anchor-checkpoints",
           writesTableName: "anchor-writes",
         });
-        const anchorMeter = newMeter();
-        meter(saver.client, anchorMeter);
-        anchor = await run(saver, anchorMeter, workload, steps);
+        const anchor: Contender = { name: "anchor", saver, meter: newMeter() };
+        meter(saver.client, anchor.meter);
+        contenders.push(anchor);
       }
+      const [oursResult, memoryResult, anchorResult] = await run(contenders, workload, steps);
       const title =
         workload === "chat"
           ? `(a) chat, ${steps} turns: messages grows, portfolio/limits/summary rarely change`
           : `(b) Send fan-out to 10 workers, ${steps} rounds on one thread`;
       table(title, [
-        ["switchyard DynamoDBSaver", ours],
-        ["MemorySaver", memory],
-        ["anchor 0.1.6", anchor],
+        ["switchyard DynamoDBSaver", oursResult],
+        ["MemorySaver", memoryResult],
+        ["anchor 0.1.6", anchorResult],
       ]);
     }
   } finally {

@@ -4,38 +4,31 @@
  * of the same put from a different checkpoint written under the same id.
  */
 import { createHash } from "node:crypto";
-import type { WriteRequest } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, WriteRequest } from "@aws-sdk/client-dynamodb";
 import type { Checkpoint, CheckpointMetadata, SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { type CodecOptions, decodeBytes, encodeBytes } from "./codec.ts";
 import { CheckpointConflictError, CheckpointError } from "./errors.ts";
 import { checkpointKey } from "./keys.ts";
+import { dumpRefs, loadRefs, type StoreContext } from "./segments.ts";
 import type { Item } from "./table.ts";
 import type { ChannelRefs, ValueDigest } from "./types.ts";
-import { dumpRefs, loadRefs, type StoreContext } from "./values.ts";
 
-/**
- * Builds the checkpoint item for `checkpoint` (whose `channel_values` are not stored here).
- *
- * @example
- * const { item, digest } = await checkpointItem(ctx, serde, copy, metadata, parentId, refs, digests, codec);
- */
-export async function checkpointItem(
+/** Builds the checkpoint item for `checkpoint` (whose `channel_values` live in segments). */
+async function checkpointItem(
   ctx: StoreContext,
   serde: SerializerProtocol,
   checkpoint: Checkpoint,
-  metadata: CheckpointMetadata,
-  parentId: string | undefined,
-  refs: ChannelRefs,
-  values: ValueDigest[],
+  write: CheckpointWrite,
   codec: CodecOptions,
 ): Promise<{ item: Item; digest: string }> {
   const { channel_values: _values, ...rest } = checkpoint;
   const [[ct, cBytes], [mt, mBytes]] = await Promise.all([
     serde.dumpsTyped(rest),
-    serde.dumpsTyped(metadata),
+    serde.dumpsTyped(write.metadata),
   ]);
-  const c = encodeBytes(cBytes, { ...codec, chunkBytes: Number.MAX_SAFE_INTEGER });
-  const m = encodeBytes(mBytes, { ...codec, chunkBytes: Number.MAX_SAFE_INTEGER });
+  const whole = { ...codec, chunkBytes: Number.MAX_SAFE_INTEGER };
+  const c = encodeBytes(cBytes, whole);
+  const m = encodeBytes(mBytes, whole);
   if (c.storedBytes + m.storedBytes > codec.chunkBytes) {
     throw new CheckpointError(`Checkpoint ${checkpoint.id} is too large for one item even compressed.`);
   }
@@ -43,8 +36,9 @@ export async function checkpointItem(
     .update(cBytes)
     .update("\0")
     .update(mBytes)
-    .update(`\0${parentId ?? ""}\0`);
-  for (const v of values.sort((a, b) => (a[0] < b[0] ? -1 : 1))) hash.update(v.join("\0")).update("\0");
+    .update(`\0${write.parentId ?? ""}\0`);
+  for (const v of [...write.digests].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    hash.update(v.join("\0")).update("\0");
   const digest = hash.digest("base64url").slice(0, 22);
   const item: Item = {
     ...ctx.table.key(ctx.threadId, checkpointKey(ctx.ns, checkpoint.id)),
@@ -53,13 +47,14 @@ export async function checkpointItem(
     c: { B: c.parts[0] as Uint8Array },
     mt: { S: mt },
     m: { B: m.parts[0] as Uint8Array },
-    r: { S: dumpRefs(refs) },
+    r: { S: dumpRefs(write.refs) },
     d: { S: digest },
     ...ctx.ttl,
   };
   if (c.encoding !== "raw") item.ce = { S: c.encoding };
   if (m.encoding !== "raw") item.me = { S: m.encoding };
-  if (parentId) item.p = { S: parentId };
+  if (write.parentId) item.p = { S: write.parentId };
+  if (Object.keys(write.inline).length > 0) item.x = { M: write.inline };
   return { item, digest };
 }
 
@@ -90,6 +85,8 @@ export interface CheckpointWrite {
   readonly requests: WriteRequest[];
   readonly refs: ChannelRefs;
   readonly digests: ValueDigest[];
+  /** Small segments stored in the checkpoint item itself. */
+  readonly inline: Record<string, AttributeValue>;
   readonly parentId: string | undefined;
   readonly metadata: CheckpointMetadata;
 }
@@ -101,7 +98,7 @@ export interface CheckpointWrite {
  * with another digest it is a lost race: {@link CheckpointConflictError}.
  *
  * @example
- * await commitCheckpoint(ctx, serde, copy, { requests, refs, digests, parentId, metadata }, codec);
+ * await commitCheckpoint(ctx, serde, copy, { requests, refs, digests, inline, parentId, metadata }, codec);
  */
 export async function commitCheckpoint(
   ctx: StoreContext,
@@ -111,16 +108,7 @@ export async function commitCheckpoint(
   codec: CodecOptions,
 ): Promise<void> {
   if (write.requests.length > 0) await ctx.table.batchWrite(write.requests);
-  const { item, digest } = await checkpointItem(
-    ctx,
-    serde,
-    checkpoint,
-    write.metadata,
-    write.parentId,
-    write.refs,
-    write.digests,
-    codec,
-  );
+  const { item, digest } = await checkpointItem(ctx, serde, checkpoint, write, codec);
   try {
     await ctx.table.put(item, true);
   } catch (err) {

@@ -20,7 +20,6 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import { resources } from "#config";
 import { Lru } from "./cache.ts";
-import type { CodecOptions } from "./codec.ts";
 import type { ChainedBytes } from "./delta.ts";
 import { CheckpointConfigError } from "./errors.ts";
 import { type FromEnvOptions, saverOptionsFromEnv } from "./from-env.ts";
@@ -34,10 +33,11 @@ import {
 import { groupRows, matchesFilter } from "./listing.ts";
 import { commitCheckpoint, readCheckpointItem, readMetadata } from "./record.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
+import { loadRefs, type StoreContext } from "./segments.ts";
 import { emptyStats, type Item, Table } from "./table.ts";
 import { ThreadReader } from "./thread-reader.ts";
 import type { ChannelRefs, CheckpointStats, DynamoDBSaverOptions } from "./types.ts";
-import { encodeValues, loadRefs, type StoreContext } from "./values.ts";
+import { encodeValues, type ValueOptions } from "./values.ts";
 import { writeItems } from "./writes.ts";
 
 const DAY_SECONDS = 86_400;
@@ -53,7 +53,7 @@ const DAY_SECONDS = 86_400;
  */
 export class DynamoDBSaver extends BaseCheckpointSaver {
   readonly table: Table;
-  private readonly codec: CodecOptions & { maxSegments: number };
+  private readonly codec: ValueOptions;
   private readonly ttlDays: number;
   private readonly ttlAttribute: string;
   private readonly now: () => number;
@@ -77,6 +77,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       compressAboveBytes: options.compressAboveBytes ?? 1024,
       chunkBytes: options.chunkBytes ?? 350_000,
       maxSegments: Math.max(1, options.maxSegments ?? 8),
+      inlineBytes: options.inlineBytes ?? 16_384,
     };
     this.ttlDays = options.ttlDays ?? 30;
     this.ttlAttribute = options.ttlAttribute ?? spec.ttlAttribute;
@@ -169,7 +170,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   ): Promise<CheckpointTuple> {
     const stored = await readCheckpointItem(this.serde, item);
     const [channels, meta, pendingWrites] = await Promise.all([
-      this.reader.values(ctx, stored.refs),
+      this.reader.values(ctx, stored.refs, [item]),
       metadata ?? readMetadata(this.serde, item),
       Promise.resolve(writeRows).then((rows) => this.reader.writes(rows)),
     ]);
@@ -215,7 +216,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const parentRefs = parentId ? await this.parentRefs(ctx, parentId) : {};
     const cacheKey = JSON.stringify([threadId, ns]);
     const cached = this.values.get(cacheKey);
-    const { refs, digests, requests, fresh } = await encodeValues(
+    const { refs, digests, requests, inline, fresh } = await encodeValues(
       ctx,
       this.serde,
       copy,
@@ -224,7 +225,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       cached,
       this.codec,
     );
-    const committed = { requests, refs, digests, parentId, metadata };
+    const committed = { requests, refs, digests, inline, parentId, metadata };
     await commitCheckpoint(ctx, this.serde, copy, committed, this.codec);
     this.refs.set(refsKey(threadId, ns, copy.id), refs);
     const values = cached ?? new Map<string, ChainedBytes>();

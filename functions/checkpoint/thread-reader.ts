@@ -10,9 +10,9 @@ import {
 import type { ChainedBytes } from "./delta.ts";
 import { checkpointPrefix, writesPrefix } from "./keys.ts";
 import { sortLikeQuery } from "./listing.ts";
+import { assembleChannels, type StoreContext, segmentSortKeys } from "./segments.ts";
 import type { Item, Table } from "./table.ts";
 import type { ChannelRefs } from "./types.ts";
-import { assembleChannels, type StoreContext, segmentKeys } from "./values.ts";
 import { readWrites } from "./writes.ts";
 
 export class ThreadReader {
@@ -96,14 +96,22 @@ export class ThreadReader {
     return keys;
   }
 
-  /** Channel values of a checkpoint: one BatchGetItem for every segment of every channel. */
+  /**
+   * Channel values of a checkpoint: one BatchGetItem for every segment of every channel, less
+   * those inline in items the caller already holds (the checkpoint item itself, usually).
+   */
   async values(
     ctx: StoreContext,
     refs: ChannelRefs,
+    known: readonly Item[],
   ): Promise<{ values: Record<string, unknown>; bytes: Map<string, ChainedBytes> }> {
-    const keys = segmentKeys(ctx, refs);
-    const rows = keys.length > 0 ? await this.table.batchGet(keys) : [];
-    const bySk = new Map(rows.map((r) => [r[this.table.sk]?.S ?? "", r]));
+    const bySk = new Map(known.map((r) => [r[this.table.sk]?.S ?? "", r]));
+    const missing = [...segmentSortKeys(ctx.ns, refs)].filter((sk) => !bySk.has(sk));
+    const rows =
+      missing.length > 0
+        ? await this.table.batchGet(missing.map((sk) => this.table.key(ctx.threadId, sk)))
+        : [];
+    for (const row of rows) bySk.set(row[this.table.sk]?.S ?? "", row);
     const bytes = assembleChannels(ctx, refs, bySk);
     const values: Record<string, unknown> = {};
     await Promise.all(

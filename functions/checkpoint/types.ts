@@ -33,6 +33,8 @@ export interface DynamoDBSaverOptions {
   readonly maxSegments?: number;
   /** Values at least this big are compressed with brotli when that saves ≥ 10 % (default 1,024 B). */
   readonly compressAboveBytes?: number;
+  /** New segments up to this many stored bytes in all go inline into the checkpoint item (default 16,384). */
+  readonly inlineBytes?: number;
   /** Stored bytes per item before a value is chunked (default 350,000; the item limit is 400 KB). */
   readonly chunkBytes?: number;
   /** Threads whose latest channel bytes are kept in memory to compute append deltas (default 64). */
@@ -71,6 +73,8 @@ export interface Segment {
   readonly keep: number;
   /** Raw (uncompressed) bytes of this segment. */
   readonly size: number;
+  /** Set when the segment is stored inline in this checkpoint's item instead of items of its own. */
+  readonly at?: string;
 }
 
 /** Where a channel's value at one version lives: its serde type and the segment chain. */

@@ -1,159 +1,32 @@
 /**
- * Channel values as content-addressed segments (see delta.ts). A segment's key carries the
- * channel, the version that wrote it and a hash of its bytes, so equal content is written once
- * (idempotent retries) and two writers can never overwrite each other's values: a checkpoint
- * only ever points at bytes its own writer chose.
+ * A checkpoint's channel values as refs: channels carried over point at their parent's segments,
+ * changed channels (`newVersions` only) get one new segment each (see delta.ts). Small new
+ * segments go inline into the checkpoint item, larger ones into items of their own.
  */
 import { createHash } from "node:crypto";
-import type { WriteRequest } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, WriteRequest } from "@aws-sdk/client-dynamodb";
 import type { ChannelVersions, Checkpoint, SerializerProtocol } from "@langchain/langgraph-checkpoint";
-import { type CodecOptions, decodeBytes, encodeBytes } from "./codec.ts";
-import { type ChainedBytes, planSegments, replaySegments, segmentHash } from "./delta.ts";
-import { CheckpointCorruptError } from "./errors.ts";
-import { partKey, segmentKey } from "./keys.ts";
-import type { Item, Table } from "./table.ts";
-import type { ChannelRef, ChannelRefs, ChannelVersion, Segment, ValueDigest } from "./types.ts";
+import { type CodecOptions, type EncodedBytes, encodeBytes } from "./codec.ts";
+import { type ChainedBytes, planSegments, segmentHash } from "./delta.ts";
+import { inlineName, type StoreContext, sameChain, segmentItems } from "./segments.ts";
+import type { ChannelRefs, ChannelVersion, Segment, ValueDigest } from "./types.ts";
 
-export interface StoreContext {
-  readonly table: Table;
-  readonly threadId: string;
-  readonly ns: string;
-  /** TTL attribute and value to stamp on every item, if any. */
-  readonly ttl?: Item;
-}
+export type ValueOptions = CodecOptions & { maxSegments: number; inlineBytes: number };
 
-export interface EncodedChannel {
-  readonly ref: ChannelRef;
-  readonly bytes: Uint8Array;
-  /** Items to write before the checkpoint item (none when the value did not change). */
-  readonly requests: WriteRequest[];
-}
-
-/**
- * Plans and encodes one changed channel against `base` (the previous version, when known).
- *
- * @example
- * const { ref, requests } = encodeChannel(ctx, "messages", 7, "json", bytes, base, opts);
- */
-export function encodeChannel(
-  ctx: StoreContext,
-  channel: string,
-  version: ChannelVersion,
-  type: string,
-  bytes: Uint8Array,
-  base: ChainedBytes | undefined,
-  options: CodecOptions & { maxSegments: number },
-): EncodedChannel {
-  const plan = planSegments(base, type, bytes, options);
-  if (!plan && base) return { ref: { version, type, segments: base.segments }, bytes, requests: [] };
-  const { kept, keep, bytes: remainder } = plan ?? { kept: [], keep: 0, bytes };
-  const hash = segmentHash(type, keep, remainder);
-  const encoded = encodeBytes(remainder, options);
-  const segment: Segment = { version, hash, parts: encoded.parts.length, keep, size: remainder.length };
-  const head = segmentKey(ctx.ns, channel, version, hash);
-  const requests = encoded.parts.map((part, i) => {
-    const item: Item = {
-      ...ctx.table.key(ctx.threadId, i === 0 ? head : partKey(head, undefined, i)),
-      k: { S: i === 0 ? "s" : "p" },
-      v: { B: part },
-      ...ctx.ttl,
-    };
-    if (i === 0 && encoded.encoding !== "raw") item.e = { S: encoded.encoding };
-    return { PutRequest: { Item: item } };
-  });
-  return { ref: { version, type, segments: [...kept, segment] }, bytes, requests };
-}
-
-/** Every item key the refs need: each segment's head and its chunks. */
-export function segmentKeys(ctx: StoreContext, refs: ChannelRefs): Item[] {
-  const keys: Item[] = [];
-  const seen = new Set<string>();
-  for (const [channel, ref] of Object.entries(refs)) {
-    for (const seg of ref.segments) {
-      const head = segmentKey(ctx.ns, channel, seg.version, seg.hash);
-      for (let i = 0; i < seg.parts; i++) {
-        const sk = i === 0 ? head : partKey(head, undefined, i);
-        if (seen.has(sk)) continue;
-        seen.add(sk);
-        keys.push(ctx.table.key(ctx.threadId, sk));
-      }
-    }
-  }
-  return keys;
-}
-
-/** Reassembles each channel's bytes from fetched segment items (keyed by sort key). */
-export function assembleChannels(
-  ctx: StoreContext,
-  refs: ChannelRefs,
-  bySk: ReadonlyMap<string, Item>,
-): Map<string, ChainedBytes> {
-  const out = new Map<string, ChainedBytes>();
-  for (const [channel, ref] of Object.entries(refs)) {
-    const pieces = ref.segments.map((seg) => {
-      const head = segmentKey(ctx.ns, channel, seg.version, seg.hash);
-      const parts: Uint8Array[] = [];
-      let encoding = "raw";
-      for (let i = 0; i < seg.parts; i++) {
-        const item = bySk.get(i === 0 ? head : partKey(head, undefined, i));
-        if (!item?.v?.B) {
-          throw new CheckpointCorruptError(
-            `Thread "${ctx.threadId}": segment ${head} part ${i} of channel "${channel}" is missing.`,
-          );
-        }
-        if (i === 0 && item.e?.S) encoding = item.e.S;
-        parts.push(item.v.B);
-      }
-      return { keep: seg.keep, bytes: decodeBytes(encoding, parts) };
-    });
-    out.set(channel, { type: ref.type, segments: ref.segments, bytes: replaySegments(pieces) });
-  }
-  return out;
-}
-
-/** Refs as stored on the checkpoint item: compact positional JSON. */
-export function dumpRefs(refs: ChannelRefs): string {
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(refs).map(([ch, r]) => [
-        ch,
-        [r.version, r.type, r.segments.map((s) => [s.version, s.hash, s.parts, s.keep, s.size])],
-      ]),
-    ),
-  );
-}
-
-export function loadRefs(json: string | undefined): ChannelRefs {
-  if (!json) return {};
-  const raw = JSON.parse(json) as Record<
-    string,
-    [ChannelVersion, string, [ChannelVersion, string, number, number, number][]]
-  >;
-  return Object.fromEntries(
-    Object.entries(raw).map(([ch, [version, type, segs]]) => [
-      ch,
-      {
-        version,
-        type,
-        segments: segs.map(([v, hash, parts, keep, size]) => ({ version: v, hash, parts, keep, size })),
-      },
-    ]),
-  );
-}
-
-/** True when two chains are the same stored segments (so cached bytes are a valid delta base). */
-export function sameChain(a: readonly Segment[], b: readonly Segment[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((s, i) => s.hash === b[i]?.hash && s.keep === b[i]?.keep && s.version === b[i]?.version)
-  );
+interface NewSegment {
+  readonly channel: string;
+  readonly segment: Segment;
+  readonly encoded: EncodedBytes;
 }
 
 export interface EncodedValues {
   readonly refs: ChannelRefs;
   /** Content identity of the checkpoint's values, for the checkpoint item's digest. */
   readonly digests: ValueDigest[];
+  /** Segment items to write before the checkpoint item. */
   readonly requests: WriteRequest[];
+  /** Segments stored inline in the checkpoint item (its `x` map). */
+  readonly inline: Record<string, AttributeValue>;
   /** Full bytes of the channels written, to diff the next version against. */
   readonly fresh: Map<string, ChainedBytes>;
 }
@@ -164,7 +37,7 @@ export interface EncodedValues {
  * bytes are exactly what the parent points at).
  *
  * @example
- * const { refs, requests } = await encodeValues(ctx, serde, copy, newVersions, parentRefs, cached, opts);
+ * const { refs, requests, inline } = await encodeValues(ctx, serde, copy, newVersions, parentRefs, cached, opts);
  */
 export async function encodeValues(
   ctx: StoreContext,
@@ -173,12 +46,12 @@ export async function encodeValues(
   newVersions: ChannelVersions,
   parentRefs: ChannelRefs,
   cached: ReadonlyMap<string, ChainedBytes> | undefined,
-  options: CodecOptions & { maxSegments: number },
+  options: ValueOptions,
 ): Promise<EncodedValues> {
   const refs: ChannelRefs = {};
   const digests: ValueDigest[] = [];
-  const requests: WriteRequest[] = [];
   const fresh = new Map<string, ChainedBytes>();
+  const created: NewSegment[] = [];
   for (const [channel, version] of Object.entries(checkpoint.channel_versions)) {
     const carried = parentRefs[channel];
     if (channel in newVersions || !carried || carried.version !== version) continue;
@@ -192,14 +65,60 @@ export async function encodeValues(
       const [type, bytes] = await serde.dumpsTyped(checkpoint.channel_values[channel]);
       const parentRef = parentRefs[channel];
       const previous = cached?.get(channel);
+      // Cached bytes are a valid base only if they are exactly what the parent points at.
       const base =
         parentRef && previous && sameChain(previous.segments, parentRef.segments) ? previous : undefined;
-      const encoded = encodeChannel(ctx, channel, version, type, bytes, base, options);
-      refs[channel] = encoded.ref;
-      requests.push(...encoded.requests);
-      fresh.set(channel, { type, segments: encoded.ref.segments, bytes });
+      const plan = planSegments(base, type, bytes, options);
+      let segments = base?.segments ?? [];
+      if (plan) {
+        const encoded = encodeBytes(plan.bytes, options);
+        const hash = segmentHash(type, plan.keep, plan.bytes);
+        const segment = {
+          version,
+          hash,
+          parts: encoded.parts.length,
+          keep: plan.keep,
+          size: plan.bytes.length,
+        };
+        created.push({ channel, segment, encoded });
+        segments = [...plan.kept, segment];
+      }
+      refs[channel] = { version, type, segments };
+      fresh.set(channel, { type, segments, bytes });
       digests.push([channel, String(version), type, createHash("sha256").update(bytes).digest("base64url")]);
     }),
   );
-  return { refs, digests, requests, fresh };
+  const { requests, inline } = place(ctx, checkpoint.id, created, refs, fresh, options.inlineBytes);
+  return { refs, digests, requests, inline, fresh };
+}
+
+/** Smallest new segments inline (up to `budget` stored bytes), the rest as items of their own. */
+function place(
+  ctx: StoreContext,
+  checkpointId: string,
+  created: NewSegment[],
+  refs: ChannelRefs,
+  fresh: Map<string, ChainedBytes>,
+  budget: number,
+): { requests: WriteRequest[]; inline: Record<string, AttributeValue> } {
+  const requests: WriteRequest[] = [];
+  const inline: Record<string, AttributeValue> = {};
+  let left = budget;
+  for (const { channel, segment, encoded } of created.sort(
+    (a, b) => a.encoded.storedBytes - b.encoded.storedBytes,
+  )) {
+    if (encoded.parts.length > 1 || encoded.storedBytes > left) {
+      requests.push(...segmentItems(ctx, channel, segment, encoded));
+      continue;
+    }
+    left -= encoded.storedBytes;
+    inline[inlineName(segment.hash, encoded.encoding)] = { B: encoded.parts[0] as Uint8Array };
+    const ref = refs[channel];
+    const chained = fresh.get(channel);
+    if (!ref || !chained) continue;
+    const segments = [...ref.segments.slice(0, -1), { ...segment, at: checkpointId }];
+    refs[channel] = { ...ref, segments };
+    fresh.set(channel, { ...chained, segments });
+  }
+  return { requests, inline };
 }

@@ -4,7 +4,9 @@
  * its suites through vitest globals (on in vitest.config.ts). The name must not be "MemorySaver"
  * & co: the suite skips "should only store channel_values that have changed" for those.
  */
-import { CreateTableCommand, DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { validate } from "@langchain/langgraph-checkpoint-validation";
 import { DynamoDBSaver } from "switchyard/checkpoint";
 import { type LocalAws, startLocalAws } from "switchyard/local";
@@ -41,6 +43,12 @@ validate<DynamoDBSaver>({
         ],
       }),
     );
+    // dynalite answers CreateTable while the table is still CREATING, even with createTableMs 0.
+    for (;;) {
+      const { Table } = await aws.clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === "ACTIVE") break;
+      await sleep(5);
+    }
     return new DynamoDBSaver({ client: aws.clients.dynamodb, tableName });
   },
   async destroyCheckpointer(saver) {

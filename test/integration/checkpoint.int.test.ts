@@ -355,7 +355,7 @@ describe("cost of an append-only channel", () => {
   });
 
   it("fails loudly with CheckpointCorruptError when a referenced segment is gone", async () => {
-    const writer = saver();
+    const writer = saver({ inlineBytes: 0 });
     const config = await writer.put(
       threadConfig("corrupt-1"),
       checkpointOf({ messages: conversation(2) }, 1),

@@ -94,6 +94,8 @@ describe("DynamoDBSaver retries", () => {
     saver = new DynamoDBSaver({
       client: new DynamoDBClient({ region: "us-east-1" }),
       tableName: TABLE,
+      // Segments in items of their own, so puts exercise BatchWriteItem and reads BatchGetItem.
+      inlineBytes: 0,
       retry: { maxAttempts: 6, sleep: async (ms) => void sleeps.push(ms) },
     });
   });
