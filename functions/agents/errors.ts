@@ -1,0 +1,19 @@
+/**
+ * Errors of the agent layer, each with a stable `code` (STYLE.md §3). Refused tool calls are
+ * NOT errors: the model is told in a ToolMessage and the run goes on; these are wiring mistakes.
+ */
+export class AgentError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = code;
+    this.code = code;
+  }
+}
+
+/** An agent built with settings that cannot work (no tool binding, duplicate tools, bad bounds). */
+export class AgentConfigurationError extends AgentError {
+  constructor(agent: string, problem: string) {
+    super("Agents.Configuration", `Agent "${agent}": ${problem}`);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Tool-calling agents over any chat model from `#models`: the guarded loop, the side-effect
+ * approval contract, and the plain-JSON run record workflows keep in state.
+ */
+export { approvalKey, isSideEffectTool, SIDE_EFFECT_FLAG } from "./approvals.ts";
+export { AgentConfigurationError, AgentError } from "./errors.ts";
+export { type GuardContext, type Verdict, vetToolCall } from "./guard.ts";
+export { storedHistory } from "./history.ts";
+export { createToolAgent } from "./tool-agent.ts";
+export type {
+  AgentInvokeOptions,
+  AgentLogger,
+  AgentRun,
+  AgentTool,
+  PendingApproval,
+  RefusalCode,
+  ToolAgent,
+  ToolAgentOptions,
+  ToolCallRecord,
+} from "./types.ts";

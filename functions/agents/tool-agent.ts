@@ -1,0 +1,129 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { modelIdentity, withModelRetry } from "#models";
+import { AgentConfigurationError } from "./errors.ts";
+import { type Answered, execute, refusal } from "./execute.ts";
+import { vetToolCall } from "./guard.ts";
+import { storedHistory } from "./history.ts";
+import type {
+  AgentLogger,
+  AgentRun,
+  PendingApproval,
+  ToolAgent,
+  ToolAgentOptions,
+  ToolCallRecord,
+} from "./types.ts";
+
+const powertools = new Logger({ serviceName: "switchyard" });
+const defaultLogger: AgentLogger = { warn: (message, attributes) => powertools.warn(message, attributes) };
+
+/**
+ * A tool-calling agent: model → tool calls → tool answers → model, until the model answers
+ * without calling a tool or `maxIterations` turns have passed. An explicit loop rather than
+ * LangGraph's `ToolNode`, because every call passes the guard first: only allowlisted tools,
+ * only arguments their schema accepts, side-effect tools only with an approval (see
+ * `approvalKey`). Refusals go back to the model as error answers and are logged; nothing
+ * refused runs. Model calls retry through `withModelRetry` (retryable errors only).
+ *
+ * @example
+ * const agent = createToolAgent({
+ *   name: "risk",
+ *   model: createChatModel(readEnv(), { agent: "risk" }),
+ *   tools: Object.values(toolsFor("risk", createTradingTools(store))),
+ *   systemPrompt: "Check the desk's limits for the break you are given.",
+ * });
+ * const run = await agent.invoke(JSON.stringify({ desk: "Rates", instrumentId: "US0378331005" }));
+ * run.final; run.toolCalls; run.usage;
+ */
+export function createToolAgent(options: ToolAgentOptions): ToolAgent {
+  const { name, model, systemPrompt } = options;
+  const maxIterations = options.maxIterations ?? 6;
+  const maxHistoryTokens = options.maxHistoryTokens ?? 8_000;
+  const logger = options.logger ?? defaultLogger;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw new AgentConfigurationError(name, `maxIterations must be a positive integer, got ${maxIterations}`);
+  }
+  const tools = new Map(options.tools.map((t) => [t.name, t]));
+  if (tools.size !== options.tools.length) throw new AgentConfigurationError(name, "two tools share a name");
+  if (tools.size > 0 && !model.bindTools) {
+    throw new AgentConfigurationError(name, `model ${model._llmType()} cannot bind tools`);
+  }
+  const bound = tools.size > 0 && model.bindTools ? model.bindTools([...tools.values()]) : model;
+  const identity = modelIdentity(model);
+
+  return {
+    name,
+    async invoke(input, invokeOptions = {}): Promise<AgentRun> {
+      const { signal } = invokeOptions;
+      const approvals = new Set(invokeOptions.approvals ?? []);
+      const executed = new Set<string>();
+      const messages: BaseMessage[] = [
+        ...(systemPrompt ? [new SystemMessage(systemPrompt)] : []),
+        ...(typeof input === "string" ? [new HumanMessage(input)] : input),
+      ];
+      const toolCalls: ToolCallRecord[] = [];
+      const pending = new Map<string, PendingApproval>();
+      const usage = { inputTokens: 0, outputTokens: 0 };
+      let final: string | null = null;
+      let iterations = 0;
+
+      while (final === null && iterations < maxIterations) {
+        iterations++;
+        const reply = await withModelRetry(() => bound.invoke(messages, signal ? { signal } : {}), {
+          ...options.retry,
+          onRetry: (info) => {
+            logger.warn("model call failed; retrying", { agent: name, ...identity, ...info });
+            options.retry?.onRetry?.(info);
+          },
+        });
+        usage.inputTokens += reply.usage_metadata?.input_tokens ?? 0;
+        usage.outputTokens += reply.usage_metadata?.output_tokens ?? 0;
+        messages.push(reply);
+        const calls = reply.tool_calls ?? [];
+        if (calls.length === 0) {
+          final = reply.text;
+          break;
+        }
+        for (const call of calls) {
+          const verdict = await vetToolCall(call, { agent: name, tools, approvals, executed });
+          let answered: Answered;
+          if (verdict.allowed) {
+            if (verdict.approvalKey) executed.add(verdict.approvalKey);
+            answered = await execute(call, verdict, signal);
+          } else {
+            logger.warn("tool call refused", {
+              agent: name,
+              tool: call.name,
+              code: verdict.code,
+              reason: verdict.reason,
+            });
+            if (verdict.code === "Agents.ApprovalRequired" && verdict.approvalKey) {
+              pending.set(verdict.approvalKey, {
+                key: verdict.approvalKey,
+                tool: call.name,
+                args: call.args,
+              });
+            }
+            answered = refusal(call, verdict);
+          }
+          messages.push(answered.message);
+          toolCalls.push(answered.record);
+        }
+      }
+
+      if (final === null) logger.warn("agent stopped at its iteration bound", { agent: name, maxIterations });
+      return {
+        agent: name,
+        model: identity,
+        messages: await storedHistory(messages, maxHistoryTokens),
+        toolCalls,
+        final,
+        stopReason: final === null ? "max_iterations" : "final",
+        iterations,
+        usage,
+        pendingApprovals: [...pending.values()],
+        executedApprovals: [...executed],
+      };
+    },
+  };
+}
