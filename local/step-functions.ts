@@ -86,6 +86,7 @@ export async function runOnStepFunctionsWith(
     invocationsByState: {},
   };
   let lastPlan: SuperstepPlan | undefined;
+  let engineError: RunError | undefined;
   const handlers: Record<string, (input: LocalInput) => Promise<LocalOutput>> = {};
   for (const slot of spec.functions) {
     const base = bindRole(engine, slot);
@@ -97,7 +98,15 @@ export async function runOnStepFunctionsWith(
       stats.lambdaInvocations++;
       stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
       // lambda:invoke sends the Parameters' `Payload` to the function as its event.
-      const payload = await wrapped((input as { Payload?: unknown }).Payload);
+      let payload: unknown;
+      try {
+        payload = await wrapped((input as { Payload?: unknown }).Payload);
+      } catch (err) {
+        // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
+        if (slot.role !== "node")
+          engineError = { code: (err as Error).name, message: (err as Error).message };
+        throw err;
+      }
       if (slot.role !== "node") {
         lastPlan = payload as SuperstepPlan;
         options.onPlan?.(lastPlan);
@@ -141,7 +150,7 @@ export async function runOnStepFunctionsWith(
   } catch (err) {
     error = options.signal?.aborted
       ? { code: "Switchyard.ExecutionAborted", message: "The execution was stopped." }
-      : executionError(err, lastPlan);
+      : (engineError ?? executionError(err, lastPlan));
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
   }

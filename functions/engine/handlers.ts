@@ -10,7 +10,7 @@ import {
   runToEnd,
   startRun,
 } from "./superstep.ts";
-import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
+import type { EngineDeps, EngineObserver, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
 /**
  * The engine's Lambda entry logic, as plain functions over injected dependencies: the thin files
@@ -61,33 +61,53 @@ export function createEngineHandlers(
   deps: EngineDeps,
   workflowNamed: (name: string) => WorkflowDefinition,
 ): EngineHandlers {
+  const planned = (from: Parameters<NonNullable<EngineObserver["onPlan"]>>[1]) => (plan: SuperstepPlan) => {
+    deps.observer?.onPlan?.(plan, from);
+    return plan;
+  };
   return {
     async start(event) {
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
-      if (e.resume !== undefined)
-        return resumeRun(deps, workflow, { threadId: e.threadId, resume: e.resume });
-      if (e.recover) return recoverRun(deps, workflow, { threadId: e.threadId });
-      return startRun(deps, workflow, { threadId: e.threadId, input: e.input });
+      if (e.resume !== undefined) {
+        return resumeRun(deps, workflow, { threadId: e.threadId, resume: e.resume }).then(planned("resume"));
+      }
+      if (e.recover) return recoverRun(deps, workflow, { threadId: e.threadId }).then(planned("recover"));
+      return startRun(deps, workflow, { threadId: e.threadId, input: e.input }).then(planned("start"));
     },
     async runNode(event) {
       const e = parse(TaskEvent, event, "run-node");
-      return runTask(deps, workflowNamed(e.workflow), e);
+      const started = performance.now();
+      const report = (outcome?: TaskOutcome["outcome"], error?: unknown) =>
+        deps.observer?.onTask?.({
+          ...e,
+          ms: performance.now() - started,
+          ...(outcome ? { outcome } : {}),
+          ...(error ? { error } : {}),
+        });
+      try {
+        const result = await runTask(deps, workflowNamed(e.workflow), e);
+        report(result.outcome);
+        return result;
+      } catch (error) {
+        report(undefined, error);
+        throw error;
+      }
     },
     async commit(event) {
       const e = parse(PlanEvent, event, "commit");
       const failures: TaskFailure[] = (e.results ?? [])
         .filter((r) => r.outcome === "failed")
         .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} }));
-      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures });
+      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures }).then(planned("commit"));
     },
     async superstep(event) {
       const e = parse(PlanEvent, event, "superstep");
-      return runSuperstep(deps, workflowNamed(e.workflow), e);
+      return runSuperstep(deps, workflowNamed(e.workflow), e).then(planned("superstep"));
     },
     async graph(event) {
       const e = parse(PlanEvent, event, "graph");
-      return runToEnd(deps, workflowNamed(e.workflow), e);
+      return runToEnd(deps, workflowNamed(e.workflow), e).then(planned("graph"));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Callbacks } from "@langchain/core/callbacks/manager";
 import { Command } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
@@ -10,6 +11,8 @@ export interface InProcessOptions {
   /** Where checkpoints go; the DynamoDB saver over the embedded AWS by default (see `switchyard/local`). */
   readonly saver: BaseCheckpointSaver;
   readonly threadId?: string;
+  /** LangChain callbacks (telemetry) for every node, model and tool run. */
+  readonly callbacks?: Callbacks;
   /** Bounds the supersteps of one run, as LangGraph's `recursionLimit`. */
   readonly recursionLimit?: number;
 }
@@ -55,6 +58,7 @@ async function drive(
     await graph.invoke(input as never, {
       ...threadConfig(threadId),
       durability: "sync",
+      ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       recursionLimit: options.recursionLimit ?? 100,
     });
   } catch (err) {

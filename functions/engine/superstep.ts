@@ -15,8 +15,20 @@ import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./type
 // Stops the loop right before the next superstep's tasks, leaving them planned in the checkpoint.
 const PAUSE_BEFORE_TASKS = { interruptBefore: "*" as const, durability: "sync" as const };
 
-function run(graph: CompiledWorkflow, input: unknown, threadId: string, extra: object = PAUSE_BEFORE_TASKS) {
-  return graph.invoke(input as never, { ...threadConfig(threadId), ...extra, recursionLimit: 10_000 });
+function run(
+  deps: EngineDeps,
+  graph: CompiledWorkflow,
+  input: unknown,
+  threadId: string,
+  extra: object = PAUSE_BEFORE_TASKS,
+) {
+  const callbacks = deps.callbacks ? { callbacks: deps.callbacks } : {};
+  return graph.invoke(input as never, {
+    ...threadConfig(threadId),
+    ...extra,
+    ...callbacks,
+    recursionLimit: 10_000,
+  });
 }
 
 /** Validates the input, applies it to the thread, and plans the first superstep. */
@@ -28,7 +40,7 @@ export async function startRun(
   deps = readOnce(deps);
   const update = inputToState(workflow, request.input);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
-  await run(graph, update, request.threadId);
+  await run(deps, graph, update, request.threadId);
   return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
 }
 
@@ -97,7 +109,7 @@ export async function runTask(
   );
   const graph = compileWorkflow(workflow, scoped, "step-functions");
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
-  await run(graph, null, ref.threadId);
+  await run(deps, graph, null, ref.threadId);
   const interrupted = scoped.forwarded.some(([ch]) => ch === "__interrupt__");
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
@@ -120,7 +132,7 @@ export async function commitSuperstep(
   const base = planFrom(workflow, ref.threadId, position);
   if (position.tasks.every((t) => t.progress === "finished")) {
     // Every task has output, so LangGraph applies them without running anything.
-    await run(graph, null, ref.threadId);
+    await run(deps, graph, null, ref.threadId);
     return planFrom(workflow, ref.threadId, await readPosition(deps, graph, ref.threadId));
   }
   const failure = ref.failures?.[0];
@@ -150,7 +162,7 @@ export async function runSuperstep(
   const graph = compileWorkflow(workflow, deps.saver, "in-process");
   const before = await readPosition(deps, graph, ref.threadId);
   if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
-  await run(graph, null, ref.threadId);
+  await run(deps, graph, null, ref.threadId);
   return settle(deps, workflow, graph, ref.threadId, before.checkpointId);
 }
 
@@ -162,7 +174,7 @@ export async function runToEnd(
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "in-process");
-  await run(graph, null, ref.threadId, { durability: "sync" });
+  await run(deps, graph, null, ref.threadId, { durability: "sync" });
   return settle(deps, workflow, graph, ref.threadId, "");
 }
 

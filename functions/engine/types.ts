@@ -1,8 +1,32 @@
+import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 
 /** What the engine needs from its surroundings; handlers build it once per cold start. */
 export interface EngineDeps {
   readonly saver: BaseCheckpointSaver;
+  /**
+   * LangChain callbacks passed to every graph invocation: they see node, model and tool runs
+   * (telemetry spans, token usage) the same way in every runner and hosting mode.
+   */
+  readonly callbacks?: Callbacks;
+  /** Told of every plan and task outcome the engine produces (metrics, logs, progress). */
+  readonly observer?: EngineObserver;
+}
+
+/** Superstep-level events, as the handlers produce them; every method optional. */
+export interface EngineObserver {
+  /** A plan left start, resume, recover, commit, superstep or graph. */
+  onPlan?(plan: SuperstepPlan, from: "start" | "resume" | "recover" | "commit" | "superstep" | "graph"): void;
+  /** A node task ended (run or skipped), or threw. */
+  onTask?(event: {
+    workflow: string;
+    threadId: string;
+    taskId: string;
+    node: string;
+    ms: number;
+    outcome?: TaskOutcome["outcome"];
+    error?: unknown;
+  }): void;
 }
 
 export type RunStatus = "running" | "waiting" | "succeeded" | "failed";

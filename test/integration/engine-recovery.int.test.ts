@@ -160,3 +160,19 @@ describe("recovery from the last checkpoint", () => {
     expect(ranAfter.length).toBe(reference.supersteps - ranBefore.length);
   });
 });
+
+describe("input the workflow refuses", () => {
+  it("fails the execution with the typed input error, and writes no checkpoint", async () => {
+    const workflow = fanOutWorkflow("per-node", 2);
+
+    const run = runOnStepFunctions(workflow, { trades: "not a list" }, { aws, threadId: "bad-input-thread" });
+
+    await expect(run).resolves.toMatchObject({
+      status: "failed",
+      error: { code: "Switchyard.InvalidInput" },
+    });
+    expect(
+      await localSaver(aws).getTuple({ configurable: { thread_id: "bad-input-thread" } }),
+    ).toBeUndefined();
+  });
+});
