@@ -1,8 +1,9 @@
 /**
  * DynamoDBSaver: LangGraph checkpoints in one DynamoDB table, cheap per step.
  *
- * put:      changed channels only (newVersions) as append-delta segments, one BatchWriteItem,
- *           then the checkpoint item last, conditionally (attribute_not_exists): no transactions.
+ * put:      changed channels only (newVersions) as append-delta segments; small ones inline in
+ *           the checkpoint item, bigger ones first via BatchWriteItem; the checkpoint item last,
+ *           conditionally (attribute_not_exists): no transactions. A typical step: one PutItem.
  * getTuple: latest checkpoint by one newest-first Query (Limit 1), then its writes (Query) and
  *           every segment of every channel (one BatchGetItem), side by side.
  */
@@ -31,7 +32,7 @@ import {
   writesPrefix,
 } from "./keys.ts";
 import { groupRows, matchesFilter } from "./listing.ts";
-import { commitCheckpoint, readCheckpointItem, readMetadata } from "./record.ts";
+import { commitCheckpoint, readMetadata } from "./record.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import { loadRefs, type StoreContext } from "./segments.ts";
 import { emptyStats, type Item, Table } from "./table.ts";
@@ -168,28 +169,18 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     remember: boolean,
     metadata?: CheckpointMetadata,
   ): Promise<CheckpointTuple> {
-    const stored = await readCheckpointItem(this.serde, item);
-    const [channels, meta, pendingWrites] = await Promise.all([
-      this.reader.values(ctx, stored.refs, [item]),
-      metadata ?? readMetadata(this.serde, item),
-      Promise.resolve(writeRows).then((rows) => this.reader.writes(rows)),
-    ]);
-    const checkpoint: Checkpoint = { ...stored.checkpoint, channel_values: channels.values };
-    if (checkpoint.v < 4 && stored.parentId) {
-      await this.reader.migratePendingSends(ctx, checkpoint, stored.parentId, this.getNextVersion(undefined));
-    }
-    this.refs.set(refsKey(ctx.threadId, ctx.ns, checkpointId), stored.refs);
-    if (remember) this.values.set(JSON.stringify([ctx.threadId, ctx.ns]), channels.bytes);
-    const configurable = { thread_id: ctx.threadId, checkpoint_ns: ctx.ns };
-    const tuple: CheckpointTuple = {
-      config: { configurable: { ...configurable, checkpoint_id: checkpointId } },
-      checkpoint,
-      metadata: meta,
-      pendingWrites,
-    };
-    if (stored.parentId)
-      tuple.parentConfig = { configurable: { ...configurable, checkpoint_id: stored.parentId } };
-    return tuple;
+    const read = await this.reader.tuple(
+      ctx,
+      checkpointId,
+      item,
+      writeRows,
+      this.getNextVersion(undefined),
+      metadata,
+    );
+    this.refs.set(refsKey(ctx.threadId, ctx.ns, checkpointId), read.refs);
+    // Only the thread's head is a useful base for the next put's deltas; history reads are not.
+    if (remember) this.values.set(JSON.stringify([ctx.threadId, ctx.ns]), read.bytes);
+    return read.tuple;
   }
 
   private async parentRefs(ctx: StoreContext, parentId: string): Promise<ChannelRefs> {

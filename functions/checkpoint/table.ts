@@ -151,23 +151,24 @@ export class Table {
     const batches: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX)
       batches.push(requests.slice(i, i + BATCH_WRITE_MAX));
-    await Promise.all(
-      batches.map((batch) =>
-        untilProcessed(
-          this.retry,
-          batch,
-          async (left) => {
-            this.stats.writeRequests++;
-            const out = await this.client.send(
-              new BatchWriteItemCommand({ RequestItems: { [this.name]: left } }),
-            );
-            const unprocessed = out.UnprocessedItems?.[this.name] ?? [];
-            this.countWrite(puts(left));
-            this.countWrite(puts(unprocessed), -1);
-            return unprocessed;
-          },
-          () => this.stats.retries++,
-        ),
+    await inWaves(
+      batches.map(
+        (batch) => () =>
+          untilProcessed(
+            this.retry,
+            batch,
+            async (left) => {
+              this.stats.writeRequests++;
+              const out = await this.client.send(
+                new BatchWriteItemCommand({ RequestItems: { [this.name]: left } }),
+              );
+              const unprocessed = out.UnprocessedItems?.[this.name] ?? [];
+              this.countWrite(puts(left));
+              this.countWrite(puts(unprocessed), -1);
+              return unprocessed;
+            },
+            () => this.stats.retries++,
+          ),
       ),
     );
   }
@@ -177,29 +178,36 @@ export class Table {
     const found: Item[] = [];
     const batches: Item[][] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_MAX) batches.push(keys.slice(i, i + BATCH_GET_MAX));
-    await Promise.all(
-      batches.map((batch) =>
-        untilProcessed(
-          this.retry,
-          batch,
-          async (left) => {
-            this.stats.readRequests++;
-            const out = await this.client.send(
-              new BatchGetItemCommand({
-                RequestItems: { [this.name]: { Keys: left, ConsistentRead: true } },
-              }),
-            );
-            const items = out.Responses?.[this.name] ?? [];
-            this.countRead(items, true);
-            found.push(...items);
-            return out.UnprocessedKeys?.[this.name]?.Keys ?? [];
-          },
-          () => this.stats.retries++,
-        ),
+    await inWaves(
+      batches.map(
+        (batch) => () =>
+          untilProcessed(
+            this.retry,
+            batch,
+            async (left) => {
+              this.stats.readRequests++;
+              const out = await this.client.send(
+                new BatchGetItemCommand({
+                  RequestItems: { [this.name]: { Keys: left, ConsistentRead: true } },
+                }),
+              );
+              const items = out.Responses?.[this.name] ?? [];
+              this.countRead(items, true);
+              found.push(...items);
+              return out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+            },
+            () => this.stats.retries++,
+          ),
       ),
     );
     return found;
   }
+}
+
+/** Batches at most 8 at a time: a big thread deletion should not trip throttling on its own. */
+async function inWaves(jobs: (() => Promise<void>)[], width = 8): Promise<void> {
+  for (let i = 0; i < jobs.length; i += width)
+    await Promise.all(jobs.slice(i, i + width).map((job) => job()));
 }
 
 const puts = (requests: readonly WriteRequest[]): Item[] =>

@@ -2,7 +2,9 @@
 import type { QueryCommandInput } from "@aws-sdk/client-dynamodb";
 import {
   type Checkpoint,
+  type CheckpointMetadata,
   type CheckpointPendingWrite,
+  type CheckpointTuple,
   maxChannelVersion,
   type SerializerProtocol,
   TASKS,
@@ -10,6 +12,7 @@ import {
 import type { ChainedBytes } from "./delta.ts";
 import { checkpointPrefix, writesPrefix } from "./keys.ts";
 import { sortLikeQuery } from "./listing.ts";
+import { readCheckpointItem, readMetadata } from "./record.ts";
 import { assembleChannels, type StoreContext, segmentSortKeys } from "./segments.ts";
 import type { Item, Table } from "./table.ts";
 import type { ChannelRefs } from "./types.ts";
@@ -120,6 +123,41 @@ export class ThreadReader {
       }),
     );
     return { values, bytes };
+  }
+
+  /**
+   * The tuple of a checkpoint item: its values (one BatchGetItem), metadata and pending writes
+   * (`writeRows`, possibly still being queried), with the refs and bytes for the saver's cache.
+   */
+  async tuple(
+    ctx: StoreContext,
+    checkpointId: string,
+    item: Item,
+    writeRows: Item[] | Promise<Item[]>,
+    firstVersion: number | string,
+    metadata?: CheckpointMetadata,
+  ): Promise<{ tuple: CheckpointTuple; refs: ChannelRefs; bytes: Map<string, ChainedBytes> }> {
+    const serde = this.serde();
+    const stored = await readCheckpointItem(serde, item);
+    const [channels, meta, pendingWrites] = await Promise.all([
+      this.values(ctx, stored.refs, [item]),
+      metadata ?? readMetadata(serde, item),
+      Promise.resolve(writeRows).then((rows) => this.writes(rows)),
+    ]);
+    const checkpoint: Checkpoint = { ...stored.checkpoint, channel_values: channels.values };
+    if (checkpoint.v < 4 && stored.parentId) {
+      await this.migratePendingSends(ctx, checkpoint, stored.parentId, firstVersion);
+    }
+    const configurable = { thread_id: ctx.threadId, checkpoint_ns: ctx.ns };
+    const tuple: CheckpointTuple = {
+      config: { configurable: { ...configurable, checkpoint_id: checkpointId } },
+      checkpoint,
+      metadata: meta,
+      pendingWrites,
+    };
+    if (stored.parentId)
+      tuple.parentConfig = { configurable: { ...configurable, checkpoint_id: stored.parentId } };
+    return { tuple, refs: stored.refs, bytes: channels.bytes };
   }
 
   writes(rows: readonly Item[]): Promise<CheckpointPendingWrite[]> {

@@ -354,6 +354,36 @@ describe("cost of an append-only channel", () => {
     expect(reader.stats.itemsRead).toBeLessThanOrEqual(1 + 8 + 1);
   });
 
+  it("stores a small step in one PutItem, and a task's writes (10 Sends) in one item", async () => {
+    const writer = saver();
+    let config = await writer.put(
+      threadConfig("one-put"),
+      checkpointOf({ messages: conversation(2) }, 1),
+      meta(0),
+      {
+        messages: 1,
+      },
+    );
+    const before = writer.stats;
+
+    config = await writer.put(config, checkpointOf({ messages: conversation(3) }, 2), meta(1), {
+      messages: 2,
+    });
+    const afterPut = writer.stats;
+    const sends = Array.from({ length: 10 }, (_, i): [string, unknown] => [
+      "__pregel_tasks",
+      { node: "w", args: i },
+    ]);
+    await writer.putWrites(config, [...sends, ["report", "r"]], "planner");
+
+    expect(afterPut.writeRequests - before.writeRequests).toBe(1);
+    expect(writer.stats.writeRequests - afterPut.writeRequests).toBe(1);
+    expect((await saver().getTuple(config))?.pendingWrites).toEqual([
+      ...sends.map(([ch, v]) => ["planner", ch, v]),
+      ["planner", "report", "r"],
+    ]);
+  });
+
   it("fails loudly with CheckpointCorruptError when a referenced segment is gone", async () => {
     const writer = saver({ inlineBytes: 0 });
     const config = await writer.put(
