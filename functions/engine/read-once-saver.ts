@@ -1,28 +1,23 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import {
-  BaseCheckpointSaver,
   type ChannelVersions,
   type Checkpoint,
-  type CheckpointListOptions,
   type CheckpointMetadata,
   type CheckpointTuple,
   copyCheckpoint,
   type PendingWrite,
 } from "@langchain/langgraph-checkpoint";
+import { DelegatingSaver } from "./delegating-saver.ts";
 
 /**
  * A saver view for the span of ONE handler call that reads each checkpoint tuple once. Planning
  * a task and then running it makes LangGraph read the same tuple three times (our position read,
- * `getState`, the loop's own load); at a 1,000-task fan-out each read carries every sibling's
- * pending writes, so the repeats dominate. Any write through the view drops the cache, so a
- * read after a write always reaches the store.
+ * `getState`, the loop's own load); at a large fan-out each read carries every sibling's pending
+ * writes, so the repeats dominate. Any write through the view drops the cache, so a read after a
+ * write always reaches the store.
  */
-export class ReadOnceSaver extends BaseCheckpointSaver {
+export class ReadOnceSaver extends DelegatingSaver {
   private readonly tuples = new Map<string, Promise<CheckpointTuple | undefined>>();
-
-  constructor(private readonly inner: BaseCheckpointSaver) {
-    super(inner.serde);
-  }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const c = config.configurable ?? {};
@@ -44,30 +39,21 @@ export class ReadOnceSaver extends BaseCheckpointSaver {
     );
   }
 
-  override list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
-    return this.inner.list(config, options);
-  }
-
-  override async put(
+  override put(
     config: RunnableConfig,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
-    return this.invalidating(this.inner.put(config, checkpoint, metadata, newVersions));
+    return this.invalidating(super.put(config, checkpoint, metadata, newVersions));
   }
 
-  override async putWrites(
-    config: RunnableConfig,
-    writes: PendingWrite[],
-    taskId: string,
-    taskPath?: string,
-  ) {
-    return this.invalidating(this.inner.putWrites(config, writes, taskId, taskPath));
+  override putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string) {
+    return this.invalidating(super.putWrites(config, writes, taskId, taskPath));
   }
 
   override deleteThread(threadId: string): Promise<void> {
-    return this.invalidating(this.inner.deleteThread(threadId));
+    return this.invalidating(super.deleteThread(threadId));
   }
 
   /** Drops cached tuples when a write starts AND when it lands: a read in between saw the old state. */
@@ -78,13 +64,5 @@ export class ReadOnceSaver extends BaseCheckpointSaver {
     } finally {
       this.tuples.clear();
     }
-  }
-
-  override getDeltaChannelHistory(options: Parameters<BaseCheckpointSaver["getDeltaChannelHistory"]>[0]) {
-    return this.inner.getDeltaChannelHistory(options);
-  }
-
-  override getNextVersion(current: number | undefined): number {
-    return this.inner.getNextVersion(current as never) as number;
   }
 }

@@ -1,13 +1,11 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import {
+import type {
   BaseCheckpointSaver,
-  type ChannelVersions,
-  type Checkpoint,
-  type CheckpointListOptions,
-  type CheckpointMetadata,
-  type CheckpointTuple,
-  type PendingWrite,
+  Checkpoint,
+  CheckpointTuple,
+  PendingWrite,
 } from "@langchain/langgraph-checkpoint";
+import { DelegatingSaver } from "./delegating-saver.ts";
 
 const NO_WRITES = "__no_writes__";
 
@@ -31,38 +29,28 @@ const NO_WRITES = "__no_writes__";
  *                                                  all tasks have writes → apply as ONE superstep
  * ```
  */
-export class TaskScopedSaver extends BaseCheckpointSaver {
+export class TaskScopedSaver extends DelegatingSaver {
   /** Writes of the target task that reached the real saver, for the caller to inspect. */
   readonly forwarded: PendingWrite[] = [];
 
   constructor(
-    private readonly inner: BaseCheckpointSaver,
+    inner: BaseCheckpointSaver,
     private readonly targetTaskId: string,
     private readonly siblingTaskIds: readonly string[],
   ) {
-    super(inner.serde);
+    super(inner);
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const tuple = await this.inner.getTuple(config);
     if (!tuple) return tuple;
-    const pending = tuple.pendingWrites ?? [];
     const synthetic = this.siblingTaskIds
       .filter((id) => id !== this.targetTaskId)
       .map((id) => [id, NO_WRITES, null] as [string, string, unknown]);
-    return { ...tuple, pendingWrites: [...pending, ...synthetic] };
+    return { ...tuple, pendingWrites: [...(tuple.pendingWrites ?? []), ...synthetic] };
   }
 
-  override list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
-    return this.inner.list(config, options);
-  }
-
-  override async put(
-    config: RunnableConfig,
-    checkpoint: Checkpoint,
-    _metadata: CheckpointMetadata,
-    _newVersions: ChannelVersions,
-  ): Promise<RunnableConfig> {
+  override async put(config: RunnableConfig, checkpoint: Checkpoint): Promise<RunnableConfig> {
     // The next checkpoint is the commit's to write; pretend it was written so the loop can end.
     return {
       configurable: {
@@ -86,13 +74,5 @@ export class TaskScopedSaver extends BaseCheckpointSaver {
 
   override deleteThread(): Promise<void> {
     throw new Error("A task-scoped saver never deletes threads.");
-  }
-
-  override getDeltaChannelHistory(options: Parameters<BaseCheckpointSaver["getDeltaChannelHistory"]>[0]) {
-    return this.inner.getDeltaChannelHistory(options);
-  }
-
-  override getNextVersion(current: number | undefined): number {
-    return this.inner.getNextVersion(current as never) as number;
   }
 }
