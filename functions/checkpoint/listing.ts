@@ -15,7 +15,8 @@ export interface CheckpointGroup {
   readonly writes: Item[];
 }
 
-const groupOf = (sk: string) => sk.split("#", 3).join("#");
+/** `c#<ns>#<checkpointId>`: what a checkpoint item and its writes share. */
+export const groupOf = (sk: string) => sk.split("#", 3).join("#");
 
 /**
  * Groups contiguous rows (newest checkpoint first) into checkpoints with their writes.

@@ -124,16 +124,11 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       const item = rows.find((r) => r.k?.S === "c");
       return item && this.toTuple(ctx, id, item, rows, true);
     }
-    const item = await this.reader.latest(threadId, checkpointPrefix(ns));
-    if (!item) return undefined;
-    const { checkpointId } = parseCheckpointKey(item[this.table.sk]?.S ?? "");
-    return this.toTuple(
-      ctx,
-      checkpointId,
-      item,
-      this.reader.rows(threadId, writesPrefix(ns, checkpointId)),
-      true,
-    );
+    const head = await this.reader.latest(threadId, checkpointPrefix(ns));
+    if (!head) return undefined;
+    const { checkpointId } = parseCheckpointKey(head.item[this.table.sk]?.S ?? "");
+    const writes = head.writes ?? this.reader.rows(threadId, writesPrefix(ns, checkpointId));
+    return this.toTuple(ctx, checkpointId, head.item, writes, true, undefined, head.rows);
   }
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
@@ -168,15 +163,10 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     writeRows: Item[] | Promise<Item[]>,
     remember: boolean,
     metadata?: CheckpointMetadata,
+    known?: Item[],
   ): Promise<CheckpointTuple> {
-    const read = await this.reader.tuple(
-      ctx,
-      checkpointId,
-      item,
-      writeRows,
-      this.getNextVersion(undefined),
-      metadata,
-    );
+    const first = this.getNextVersion(undefined);
+    const read = await this.reader.tuple(ctx, checkpointId, item, writeRows, first, metadata, known);
     this.refs.set(refsKey(ctx.threadId, ctx.ns, checkpointId), read.refs);
     // Only the thread's head is a useful base for the next put's deltas; history reads are not.
     if (remember) this.values.set(JSON.stringify([ctx.threadId, ctx.ns]), read.bytes);

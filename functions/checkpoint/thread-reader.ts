@@ -11,7 +11,7 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import type { ChainedBytes } from "./delta.ts";
 import { checkpointPrefix, writesPrefix } from "./keys.ts";
-import { sortLikeQuery } from "./listing.ts";
+import { groupOf, sortLikeQuery } from "./listing.ts";
 import { readCheckpointItem, readMetadata } from "./record.ts";
 import { assembleChannels, type StoreContext, segmentSortKeys } from "./segments.ts";
 import type { Item, Table } from "./table.ts";
@@ -45,18 +45,39 @@ export class ThreadReader {
     return rows;
   }
 
-  /** The newest checkpoint item under `prefix`: one Query, newest first, Limit 1. */
-  async latest(threadId: string, prefix: string): Promise<Item | undefined> {
-    const query = this.keyQuery(threadId, "begins_with(#sk, :p)", { ":p": prefix });
-    for await (const page of this.table.query({ ...query, ScanIndexForward: false, Limit: 1 })) {
-      const row = page[0];
-      if (row?.k?.S === "c") return row;
-      if (row) break;
+  /**
+   * The newest checkpoint item under `prefix`, by one newest-first Query. The page is a few rows
+   * long (`window`): past the checkpoint item come its own writes (complete when another group
+   * follows or the rows end) and the previous checkpoints, whose inline segments the latest
+   * value usually needs — so a typical load is this Query plus one BatchGetItem, or nothing more.
+   */
+  async latest(
+    threadId: string,
+    prefix: string,
+    window = 4,
+  ): Promise<{ item: Item; writes: Item[] | undefined; rows: Item[] } | undefined> {
+    const query = {
+      ...this.keyQuery(threadId, "begins_with(#sk, :p)", { ":p": prefix }),
+      ScanIndexForward: false,
+    };
+    const rows: Item[] = [];
+    for await (const page of this.table.query({ ...query, Limit: window })) {
+      rows.push(...page);
+      break;
     }
+    const item = rows[0];
+    if (item?.k?.S === "c") {
+      const group = groupOf(item[this.table.sk]?.S ?? "");
+      const after = rows.slice(1);
+      const end = after.findIndex((r) => groupOf(r[this.table.sk]?.S ?? "") !== group);
+      const complete = end >= 0 || rows.length < window;
+      return { item, writes: complete ? after.slice(0, end >= 0 ? end : after.length) : undefined, rows };
+    }
+    if (!item) return undefined;
     // Writes stored for a checkpoint newer than any checkpoint item: skip them the slow way.
-    for await (const page of this.table.query({ ...query, ScanIndexForward: false })) {
+    for await (const page of this.table.query(query)) {
       const found = page.find((r) => r.k?.S === "c");
-      if (found) return found;
+      if (found) return { item: found, writes: undefined, rows: [] };
     }
     return undefined;
   }
@@ -136,11 +157,12 @@ export class ThreadReader {
     writeRows: Item[] | Promise<Item[]>,
     firstVersion: number | string,
     metadata?: CheckpointMetadata,
+    known: readonly Item[] = [],
   ): Promise<{ tuple: CheckpointTuple; refs: ChannelRefs; bytes: Map<string, ChainedBytes> }> {
     const serde = this.serde();
     const stored = await readCheckpointItem(serde, item);
     const [channels, meta, pendingWrites] = await Promise.all([
-      this.values(ctx, stored.refs, [item]),
+      this.values(ctx, stored.refs, [item, ...known]),
       metadata ?? readMetadata(serde, item),
       Promise.resolve(writeRows).then((rows) => this.writes(rows)),
     ]);

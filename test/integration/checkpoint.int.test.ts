@@ -208,6 +208,31 @@ describe("two writers on one thread", () => {
   });
 });
 
+describe("getTuple of the latest checkpoint", () => {
+  it("returns every pending write even when they outnumber the first page", async () => {
+    const writer = saver();
+    const config = await writer.put(threadConfig("latest-1"), emptyCheckpoint(), meta(0), {});
+    for (const task of ["t1", "t2", "t3", "t4", "t5", "t6"])
+      await writer.putWrites(config, [["out", task]], task);
+
+    const tuple = await saver().getTuple(threadConfig("latest-1"));
+
+    expect(tuple?.pendingWrites?.map(([task]) => task)).toEqual(["t1", "t2", "t3", "t4", "t5", "t6"]);
+  });
+
+  it("skips writes stored against a checkpoint newer than any checkpoint item", async () => {
+    const writer = saver();
+    const config = await writer.put(threadConfig("latest-2"), emptyCheckpoint(), meta(0), {});
+    const orphan = { configurable: { ...config.configurable, checkpoint_id: uuid6(9) } };
+    await writer.putWrites(orphan, [["out", "lost"]], "t1");
+
+    const tuple = await saver().getTuple(threadConfig("latest-2"));
+
+    expect(tuple?.config.configurable?.checkpoint_id).toBe(config.configurable?.checkpoint_id);
+    expect(tuple?.pendingWrites).toEqual([]);
+  });
+});
+
 describe("list", () => {
   const threadId = "list-1";
   const ids: string[] = [];
