@@ -212,19 +212,19 @@ function table(title: string, rows: [string, Result | undefined][]): void {
     ];
   };
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(`\n${title} — per step`);
-  console.log(["saver".padEnd(22), ...cols.map((c) => c.padStart(13))].join(""));
+  console.log(`\n${title} — per step (one invoke)`);
+  console.log(["saver".padEnd(22), ...cols.map((c) => c.padStart(14))].join(""));
   for (const [name, r] of rows) {
     const cells = r
       ? fig(r).map((n, i) => (name === "MemorySaver" && i !== 5 ? "—" : fmt(n)))
       : cols.map(() => "not run");
-    console.log([name.padEnd(22), ...cells.map((c) => c.padStart(13))].join(""));
+    console.log([name.padEnd(22), ...cells.map((c) => c.padStart(14))].join(""));
   }
   const ours = rows[0]?.[1];
   const anchor = rows[2]?.[1];
   if (ours && anchor) {
     const ratios = fig(ours).map((v, i) => v / (fig(anchor)[i] || 1));
-    console.log(["ours / anchor".padEnd(22), ...ratios.map((x) => x.toFixed(2).padStart(13))].join(""));
+    console.log(["ours / anchor".padEnd(22), ...ratios.map((x) => x.toFixed(2).padStart(14))].join(""));
   }
 }
 
@@ -251,6 +251,11 @@ async function createAnchorTables(aws: LocalAws): Promise<void> {
 const ANCHOR_DIR = new URL("./anchor/", import.meta.url);
 const ANCHOR_PKG = "@rwai/langgraphjs-checkpoint-dynamodb";
 
+const LEGEND =
+  "write bytes = request bodies of write calls (wire JSON, binary as base64); item bytes = billed item " +
+  "size; WCU = Σ ⌈item KB⌉; p50 = median invoke latency, savers run in lockstep; bytes 1-10 / last 10 = " +
+  "write bytes per step over the first and last ten steps.";
+
 export default async function (args: string[]): Promise<void> {
   const chatTurns = Number(args[0] ?? 50);
   const fanRounds = Number(args[1] ?? 10);
@@ -266,6 +271,7 @@ export default async function (args: string[]): Promise<void> {
       console.log(`Anchor ${ANCHOR_PKG} is not installed; run: cd bench/anchor && npm install`);
       console.log("Measuring our saver and MemorySaver only.");
     } else await createAnchorTables(aws);
+    console.log(LEGEND);
     for (const workload of ["chat", "fan"] as const) {
       const steps = workload === "chat" ? chatTurns : fanRounds;
       const client = new DynamoDBClient(clientConfig);
