@@ -1,7 +1,7 @@
 import { CreateTableCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { CreateTopicCommand } from "@aws-sdk/client-sns";
+import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { allQueues, type Resources, type TableSpec } from "#config";
+import { allQueues, type IdempotencyTableSpec, type Resources, type TableSpec } from "#config";
 import type { LocalClients } from "./clients.ts";
 
 /** What provisioning created: queue URLs and ARNs by logical name, topic ARNs by name. */
@@ -21,6 +21,8 @@ const DAY_SECONDS = 86_400;
  */
 export async function provision(clients: LocalClients, resources: Resources): Promise<Provisioned> {
   await createTable(clients, resources.checkpointTable);
+  await createTable(clients, resources.alertsTable);
+  await createKeyTable(clients, resources.idempotencyTable);
   const queueUrls: Record<string, string> = {};
   const queueArns: Record<string, string> = {};
   for (const { name, retentionDays, spec } of allQueues(resources)) {
@@ -50,7 +52,34 @@ export async function provision(clients: LocalClients, resources: Resources): Pr
   const topicArns: Record<string, string> = {};
   const topic = await clients.sns.send(new CreateTopicCommand({ Name: resources.alertsTopic.name }));
   topicArns[resources.alertsTopic.name] = required(topic.TopicArn, "alerts topic ARN");
+  const notifications = await clients.sns.send(
+    new CreateTopicCommand({ Name: resources.notificationsTopic.name }),
+  );
+  topicArns[resources.notificationsTopic.name] = required(notifications.TopicArn, "notifications topic ARN");
+  // Locally no Lambda subscribes to the topics: a queue per topic keeps what was published, for the
+  // CLI to run the notifier over (`switchyard alerts`) and for tests to read.
+  for (const topicName of [resources.alertsTopic.name, resources.notificationsTopic.name]) {
+    const inbox = localInboxName(topicName);
+    const created = await clients.sqs.send(new CreateQueueCommand({ QueueName: inbox }));
+    const url = required(created.QueueUrl, `queue URL of ${inbox}`);
+    const attrs = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
+    );
+    queueUrls[inbox] = url;
+    queueArns[inbox] = required(attrs.Attributes?.QueueArn, `ARN of ${inbox}`);
+    await clients.sns.send(
+      new SubscribeCommand({ TopicArn: topicArns[topicName], Protocol: "sqs", Endpoint: queueArns[inbox] }),
+    );
+  }
   return { queueUrls, queueArns, topicArns };
+}
+
+/**
+ * The local queue subscribed to a topic (`<topic>-inbox`): the stand-in for the topic's Lambda
+ * and email subscribers on AWS, which the embedded AWS cannot run.
+ */
+export function localInboxName(topicName: string): string {
+  return `${topicName}-inbox`;
 }
 
 async function createTable(clients: LocalClients, table: TableSpec): Promise<void> {
@@ -67,6 +96,22 @@ async function createTable(clients: LocalClients, table: TableSpec): Promise<voi
           { AttributeName: table.partitionKey, KeyType: "HASH" },
           { AttributeName: table.sortKey, KeyType: "RANGE" },
         ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+}
+
+/** The API's Idempotency-Key table: one string key, as Powertools idempotency lays it out. */
+async function createKeyTable(clients: LocalClients, table: IdempotencyTableSpec): Promise<void> {
+  try {
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: "S" }],
+        KeySchema: [{ AttributeName: table.partitionKey, KeyType: "HASH" }],
       }),
     );
   } catch (err) {

@@ -30,7 +30,26 @@ const EnvSchema = z.object({
   OLLAMA_MODEL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_MODEL: z.string().min(1).optional(),
+  NOTIFICATIONS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
+  ALERTS_TABLE: z.string().min(1).optional(),
+  /** Same alert key within this many seconds → one notification with a count. */
+  ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SLACK_WEBHOOK_URL: Url.optional(),
+  /** `arn:aws:states:<region>:<account>:stateMachine:` — the dispatcher appends the machine's name. */
+  STATE_MACHINE_ARN_PREFIX: z
+    .string()
+    .regex(
+      /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:$/,
+      "arn:aws:states:<region>:<account>:stateMachine:",
+    )
+    .optional(),
+  /** Fault injection for tests and drills (functions/ops/faults.ts); refused in production stages. */
+  FAULTS: z.string().max(2000).optional(),
   LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+  // The REST API (functions/api): who may call it, and where it keeps Idempotency-Key records.
+  API_AUTH: z.enum(["iam", "cognito"]).default("iam"),
+  IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -62,6 +81,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new ConfigurationError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** The API's idempotency table name: the explicit variable, else the stage's default from the resource module. */
+export function idempotencyTableName(env: Env): string {
+  return env.IDEMPOTENCY_TABLE ?? resources(env.SWITCHYARD_STAGE).idempotencyTable.name;
 }
 
 /** The checkpoint table name: the explicit variable, else the stage's default from the resource module. */

@@ -1,11 +1,20 @@
-export { ConfigurationError, checkpointTableName, ENV_VARIABLES, type Env, readEnv } from "./env.ts";
+export {
+  ConfigurationError,
+  checkpointTableName,
+  ENV_VARIABLES,
+  type Env,
+  idempotencyTableName,
+  readEnv,
+} from "./env.ts";
 export {
   allQueues,
   DEFAULT_STAGE,
   DISPATCHER_TIMEOUT_SECONDS,
+  type IdempotencyTableSpec,
   type QueueSpec,
   type Resources,
   resources,
+  type ScheduleSpec,
   stateMachineName,
   type TableSpec,
   type TopicSpec,

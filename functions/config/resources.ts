@@ -30,6 +30,33 @@ export interface QueueSpec {
   };
 }
 
+/** A table keyed by one string attribute (Powertools idempotency's layout: `id`, TTL on `expiration`). */
+export interface IdempotencyTableSpec {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly ttlAttribute: string;
+  readonly pointInTimeRecovery: boolean;
+  /** How long a key is remembered: a repeat within this window returns the first run id. */
+  readonly ttlSeconds: number;
+}
+
+/**
+ * A recurring run, created as an EventBridge Scheduler schedule that puts a run request on the
+ * requests queue (`source: "schedule"`).
+ */
+export interface ScheduleSpec {
+  /** Schedule name suffix, unique in the stage (`<prefix>-<name>`). */
+  readonly name: string;
+  readonly workflow: string;
+  /** A Scheduler expression: `cron(min hour dom month dow year)`, `rate(...)` or `at(...)`. */
+  readonly expression: string;
+  /** IANA time zone the expression is read in (daylight saving followed). */
+  readonly timeZone: string;
+  /** The workflow's input, as its own schema expects. */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly description: string;
+}
+
 export interface TopicSpec {
   readonly name: string;
 }
@@ -43,6 +70,20 @@ export interface Resources {
   /** Executions that ended FAILED / TIMED_OUT / ABORTED, with what is needed to resume them. */
   readonly failedRunsQueue: QueueSpec;
   readonly alertsTopic: TopicSpec;
+  /** Alert grouping windows (alert key + window → count), read and written by the notifier. */
+  readonly alertsTable: TableSpec;
+  /** Grouped notifications for people: email subscriptions; the notifier publishes here. */
+  readonly notificationsTopic: TopicSpec;
+  /** Secrets Manager secret holding the Slack incoming-webhook URL (locally: `SLACK_WEBHOOK_URL`). */
+  readonly slackWebhookSecret: { readonly name: string };
+  /** Idempotency-Key records of the REST API (`functions/api`). */
+  readonly idempotencyTable: IdempotencyTableSpec;
+  /** Recurring runs (EventBridge Scheduler → requests queue). */
+  readonly schedules: readonly ScheduleSpec[];
+  /** Where a schedule's request lands when Scheduler cannot deliver it after its retries. */
+  readonly schedulesDeadLetterQueue: { readonly name: string; readonly retentionDays: number };
+  /** Scheduler's own retry policy for delivering to the requests queue. */
+  readonly scheduleRetry: { readonly maximumEventAgeSeconds: number; readonly maximumRetryAttempts: number };
 }
 
 /** Dispatcher Lambda timeout; the requests queue's visibility is 6x this, as AWS recommends for SQS sources. */
@@ -81,6 +122,36 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
       retentionDays: 14,
     },
     alertsTopic: { name: `${prefix}-alerts` },
+    alertsTable: {
+      name: `${prefix}-alerts`,
+      partitionKey: "pk",
+      sortKey: "sk",
+      ttlAttribute: "expiresAt",
+      pointInTimeRecovery: true,
+    },
+    notificationsTopic: { name: `${prefix}-notifications` },
+    slackWebhookSecret: { name: `${prefix}/slack-webhook` },
+    idempotencyTable: {
+      name: `${prefix}-idempotency`,
+      partitionKey: "id",
+      ttlAttribute: "expiration",
+      pointInTimeRecovery: true,
+      ttlSeconds: 24 * 3600,
+    },
+    schedules: [
+      {
+        name: "eod-reconciliation",
+        workflow: "reconciliation",
+        // 18:00 New York time, Monday to Friday: after the US close, whatever the DST offset.
+        expression: "cron(0 18 ? * MON-FRI *)",
+        timeZone: "America/New_York",
+        input: {},
+        description: "End-of-day trade reconciliation after the US close",
+      },
+    ],
+    schedulesDeadLetterQueue: { name: `${prefix}-schedules-dlq`, retentionDays: 14 },
+    // A missed end-of-day run is still worth running within the evening, not the next morning.
+    scheduleRetry: { maximumEventAgeSeconds: 4 * 3600, maximumRetryAttempts: 10 },
   };
 }
 

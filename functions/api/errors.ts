@@ -1,0 +1,110 @@
+import { SwitchyardError } from "#engine";
+
+/** One field the request got wrong: where (`body.input.dataset.trades`, `header.idempotency-key`) and why. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * An error the API answers with its own HTTP status. The stable `code` (not the class name,
+ * which minification changes) is what clients match on; the status is what HTTP caches and
+ * retry logic see — 4xx never retried, 503 retried with backoff.
+ */
+export class ApiError extends SwitchyardError {
+  readonly status: number;
+  readonly issues?: readonly FieldIssue[];
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { issues?: readonly FieldIssue[]; cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super(code, message, options);
+    this.status = status;
+    if (options.issues) this.issues = options.issues;
+  }
+}
+
+/** The request is malformed: bad JSON, a field of the wrong type, an unknown field. */
+export class InvalidRequestError extends ApiError {
+  constructor(issues: readonly FieldIssue[], message = "The request is invalid.") {
+    super(400, "Switchyard.InvalidRequest", message, { issues });
+  }
+}
+
+/** No authenticated caller on the request (API Gateway's authorizer did not run or was bypassed). */
+export class UnauthenticatedError extends ApiError {
+  constructor(mode: string) {
+    super(401, "Switchyard.Unauthenticated", `This API requires ${mode} authentication.`);
+  }
+}
+
+/** No checkpoint exists for the run: unknown, or accepted and not started by the dispatcher yet. */
+export class RunNotFoundError extends ApiError {
+  constructor(runId: string) {
+    super(
+      404,
+      "Switchyard.RunNotFound",
+      `No run "${runId}" (unknown, or accepted moments ago and not started yet: retry shortly).`,
+    );
+  }
+}
+
+/** A resume of a run that is not waiting for a decision (same code as the engine's NotWaitingError). */
+export class RunNotWaitingError extends ApiError {
+  constructor(runId: string, status: string) {
+    super(409, "Switchyard.NotWaiting", `Run "${runId}" is ${status}, not waiting for a decision.`);
+  }
+}
+
+export class RouteNotFoundError extends ApiError {
+  constructor(method: string, path: string) {
+    super(404, "Switchyard.RouteNotFound", `No route ${method} ${path}.`);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  constructor(limitBytes: number) {
+    super(413, "Switchyard.PayloadTooLarge", `The request body exceeds ${limitBytes} bytes.`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(contentType: string | null) {
+    super(
+      415,
+      "Switchyard.UnsupportedMediaType",
+      `Send the body as application/json (got ${contentType ?? "no content-type"}).`,
+    );
+  }
+}
+
+/** The Idempotency-Key was used before with a different body: the key names one request only. */
+export class IdempotencyKeyReusedError extends ApiError {
+  constructor(cause?: unknown) {
+    super(
+      422,
+      "Switchyard.IdempotencyKeyReused",
+      "This Idempotency-Key was used with a different request body; use a new key for a new request.",
+      { cause },
+    );
+  }
+}
+
+/** A request with the same Idempotency-Key is being processed right now; retry it shortly. */
+export class IdempotencyInProgressError extends ApiError {
+  constructor(cause?: unknown) {
+    super(409, "Switchyard.IdempotencyInProgress", "A request with this Idempotency-Key is in progress.", {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
+/** A capability whose backing service is not wired in this deployment (e.g. dead letters). */
+export class NotImplementedError extends ApiError {
+  constructor(what: string) {
+    super(501, "Switchyard.NotImplemented", `${what} is not available in this deployment yet.`);
+  }
+}

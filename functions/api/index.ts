@@ -1,0 +1,16 @@
+/**
+ * `#api`: the REST API domain behind the `api` Lambda and `npm run serve` — routes, zod
+ * schemas, typed errors with HTTP statuses, and the ports it runs over.
+ *
+ * @example
+ * import { createApiHandler, sqsRunQueue } from "#api";
+ */
+export { type AuthMode, callerOf } from "./auth.ts";
+export { dynamoIdempotencyStore, sqsRunQueue } from "./aws.ts";
+export * from "./errors.ts";
+export { type ApiHandler, type ApiOptions, createApiHandler, MAX_BODY_BYTES } from "./handler.ts";
+export { type Idempotent, idempotent, type KeyedCall } from "./idempotency.ts";
+export { newRunId, workflowOfRunId } from "./run-id.ts";
+export type { Accepted, HistoryEntry, RunStatusName, RunView } from "./runs.ts";
+export * from "./schemas.ts";
+export type * from "./types.ts";

@@ -1,0 +1,220 @@
+import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
+import { type RunRequest, RunRequestSchema } from "#ops";
+import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
+import type { Idempotent } from "./idempotency.ts";
+import { newRunId, workflowOfRunId } from "./run-id.ts";
+import type { ApiPorts } from "./types.ts";
+
+/** What the run routes need: the ports, and the idempotent enqueue built over them. */
+export interface RunsContext {
+  readonly ports: ApiPorts;
+  readonly enqueueOnce: Idempotent<Accepted>;
+}
+
+export interface Accepted {
+  readonly runId: string;
+  /** For a resume: the run id naming the new execution on the same thread. */
+  readonly resumeId?: string;
+}
+
+/** A request as the route hands it over: parsed, authenticated, with its optional key. */
+export interface Caller {
+  readonly caller: string;
+  readonly idempotencyKey?: string;
+  readonly traceparent?: string;
+}
+
+export type RunStatusName = "running" | "waiting" | "succeeded" | "failed";
+
+export interface RunView {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: RunStatusName;
+  readonly step: number;
+  readonly checkpointId: string;
+  /** The current superstep's tasks (empty when finished). */
+  readonly nodes: readonly { readonly node: string; readonly taskId: string; readonly progress: string }[];
+  readonly waiting?: { readonly interrupts: readonly unknown[] };
+  readonly error?: { readonly code: string; readonly message: string; readonly node: string };
+  /**
+   * Where the status comes from. The checkpoint knows waiting, finished, and task errors; an
+   * execution that stopped without recording one (timeout, abort) still reads `running` here —
+   * the failed-runs queue holds those.
+   */
+  readonly statusSource: "checkpoint";
+}
+
+export interface HistoryEntry {
+  readonly checkpointId: string;
+  readonly parentCheckpointId?: string;
+  readonly step: number;
+  readonly source?: string;
+  readonly createdAt: string;
+  readonly pendingWrites: number;
+}
+
+/**
+ * Accepts a run: validates the input against the workflow's own schema, then enqueues one run
+ * request (once per Idempotency-Key). Nothing is written before validation passes.
+ *
+ * @example
+ * const { runId } = await acceptStart(ctx, "triage", { dataset: { trades: 500 } }, { caller });
+ */
+export async function acceptStart(
+  ctx: RunsContext,
+  workflowName: string,
+  input: Record<string, unknown> | undefined,
+  who: Caller,
+): Promise<Accepted> {
+  const workflow = ctx.ports.workflowNamed(workflowName); // UnknownWorkflowError → 404
+  const checked = workflow.input.safeParse(input ?? {});
+  if (!checked.success) {
+    throw new InvalidRequestError(
+      checked.error.issues.map((i) => ({
+        path: ["body", "input", ...i.path.map(String)].join("."),
+        message: i.message,
+      })),
+      `Invalid input for workflow "${workflow.name}".`,
+    );
+  }
+  const enqueue = async (): Promise<Accepted> => {
+    const runId = newRunId(workflow.name, ctx.ports.newId);
+    await ctx.ports.queue.enqueue(
+      runRequest(ctx, who, { runId, workflow: workflow.name, input: input ?? {} }),
+    );
+    return { runId };
+  };
+  if (!who.idempotencyKey) return enqueue();
+  return ctx.enqueueOnce({
+    operation: "start",
+    caller: who.caller,
+    target: workflow.name,
+    key: who.idempotencyKey,
+    payload: input ?? {},
+  });
+}
+
+/**
+ * Where a run stands, read from its checkpoint (the thread id is the run id).
+ *
+ * @example
+ * const view = await readRun(ctx, "triage_3f0c…"); // view.status === "waiting"
+ */
+export async function readRun(ctx: RunsContext, runId: string, workflowHint?: string): Promise<RunView> {
+  const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
+  const graph = compileWorkflow(workflow, ctx.ports.saver);
+  const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
+  const interrupts = position.tasks.flatMap((t) => t.interrupts);
+  const failed = position.tasks.find((t) => t.progress === "errored");
+  return {
+    runId,
+    workflow: workflow.name,
+    status: statusOf(position.tasks),
+    step: position.step,
+    checkpointId: position.checkpointId,
+    nodes: position.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
+    ...(interrupts.length > 0 ? { waiting: { interrupts } } : {}),
+    ...(failed
+      ? {
+          error: {
+            code: failed.error?.name ?? "Switchyard.TaskFailed",
+            message: failed.error?.message ?? "task failed",
+            node: failed.node,
+          },
+        }
+      : {}),
+    statusSource: "checkpoint",
+  };
+}
+
+/** The run's checkpoints, newest first (metadata only: values can be megabytes). */
+export async function readHistory(ctx: RunsContext, runId: string, limit: number): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  for await (const t of ctx.ports.saver.list(threadConfig(runId), { limit })) {
+    const parent = t.parentConfig?.configurable?.checkpoint_id as string | undefined;
+    entries.push({
+      checkpointId: t.checkpoint.id,
+      ...(parent ? { parentCheckpointId: parent } : {}),
+      step: Number(t.metadata?.step ?? 0),
+      ...(t.metadata?.source ? { source: String(t.metadata.source) } : {}),
+      createdAt: t.checkpoint.ts,
+      pendingWrites: t.pendingWrites?.length ?? 0,
+    });
+  }
+  if (entries.length === 0) throw new RunNotFoundError(runId);
+  return entries;
+}
+
+/**
+ * Answers a waiting interrupt: checks the run IS waiting (else 409, nothing enqueued), then
+ * enqueues a run request with `resume` on the same thread — a new execution, as DESIGN.md has it.
+ */
+export async function acceptResume(
+  ctx: RunsContext,
+  runId: string,
+  decision: unknown,
+  who: Caller,
+): Promise<Accepted> {
+  const view = await readRun(ctx, runId);
+  if (view.status !== "waiting") {
+    throw new RunNotWaitingError(runId, view.status);
+  }
+  const enqueue = async (): Promise<Accepted> => {
+    const resumeId = newRunId(view.workflow, ctx.ports.newId);
+    await ctx.ports.queue.enqueue(
+      runRequest(ctx, who, { runId: resumeId, workflow: view.workflow, threadId: runId, resume: decision }),
+    );
+    return { runId, resumeId };
+  };
+  if (!who.idempotencyKey) return enqueue();
+  return ctx.enqueueOnce({
+    operation: "resume",
+    caller: who.caller,
+    target: runId,
+    key: who.idempotencyKey,
+    payload: decision,
+  });
+}
+
+function statusOf(tasks: readonly TaskState[]): RunStatusName {
+  if (tasks.length === 0) return "succeeded";
+  if (tasks.some((t) => t.progress === "errored")) return "failed";
+  // Waiting once every task has either finished or stopped at interrupt(): nothing left to run.
+  if (tasks.some((t) => t.progress === "interrupted") && tasks.every((t) => t.progress !== "not-run"))
+    return "waiting";
+  return "running";
+}
+
+function workflowFor(runId: string, hint: string | undefined): string {
+  const name = hint ?? workflowOfRunId(runId);
+  if (!name) {
+    throw new InvalidRequestError([
+      { path: "query.workflow", message: "this run id does not name its workflow: add ?workflow=<name>" },
+    ]);
+  }
+  return name;
+}
+
+async function notFoundAs404<T>(runId: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as SwitchyardError)?.code === "Switchyard.ThreadNotFound") throw new RunNotFoundError(runId);
+    throw err;
+  }
+}
+
+function runRequest(
+  ctx: RunsContext,
+  who: Caller,
+  fields: Pick<RunRequest, "runId" | "workflow" | "input" | "threadId" | "resume">,
+): RunRequest {
+  // Parsed, not cast: a request the dispatcher would refuse is a bug here, not a dead letter there.
+  return RunRequestSchema.parse({
+    ...fields,
+    source: "api",
+    requestedAt: (ctx.ports.now?.() ?? new Date()).toISOString(),
+    ...(who.idempotencyKey ? { idempotencyKey: who.idempotencyKey } : {}),
+    ...(who.traceparent ? { traceparent: who.traceparent } : {}),
+  });
+}

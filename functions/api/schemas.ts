@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { RUN_ID_PATTERN } from "#ops";
+import { type FieldIssue, InvalidRequestError } from "./errors.ts";
+
+/**
+ * Every part of every request, as zod schemas. Objects are strict (an unknown field is a 400,
+ * not silently ignored) and every string is bounded, so nothing unexpected reaches a queue or
+ * a log line.
+ */
+export const WorkflowName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, "a workflow name: [a-z][a-z0-9-]{1,39}");
+export const RunId = z.string().regex(RUN_ID_PATTERN, "a run id: 8–80 of [A-Za-z0-9_-]");
+
+/**
+ * `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header): an opaque token chosen by
+ * the client, here 1–128 URL-safe characters (a UUID fits). Anything else is refused, never
+ * normalised, so two spellings can never name one request.
+ */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9._:~-]{1,128}$/, "1–128 characters of A-Z a-z 0-9 . _ : ~ -");
+
+/** `POST /workflows/{name}/runs`: the workflow's input (its own schema checks it next). */
+export const StartRunBody = z.strictObject({
+  input: z.record(z.string(), z.json()).optional(),
+});
+
+/** `POST /runs/{id}/resume`: the decision the waiting interrupt asked for (any JSON value). */
+export const ResumeBody = z.strictObject({ decision: z.json() });
+
+export const RunQuery = z.strictObject({ workflow: WorkflowName.optional() });
+export const HistoryQuery = z.strictObject({
+  workflow: WorkflowName.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const DeadLettersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** `POST /dead-letters/redrive`: a dry run unless the caller says `"dryRun": false`. */
+export const RedriveBody = z.strictObject({
+  dryRun: z.boolean().default(true),
+  max: z.number().int().min(1).max(1000).default(100),
+  workflow: WorkflowName.optional(),
+});
+
+/**
+ * Parses `value` with `schema`, or throws an {@link InvalidRequestError} listing every issue
+ * under `where` (`body`, `query`, `path`, `header.idempotency-key`).
+ *
+ * @example
+ * const body = parseOr400(StartRunBody, JSON.parse(text), "body");
+ */
+export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRequestError(issuesOf(parsed.error, where));
+}
+
+export function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
+  return error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join("."),
+    message: i.message,
+  }));
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run serve [-- --memory]`: the REST API on http://127.0.0.1:$PORT (default 3000) over the
+ * embedded AWS, with a local consumer that runs what is requested. State persists in
+ * .switchyard/aws (as the CLI's) unless --memory. Loopback only; see docs/api.md.
+ */
+import { parseArgs } from "node:util";
+import { config as loadDotenv } from "dotenv";
+import { readEnv } from "#config";
+import { startApiServer } from "./api-server.ts";
+import { startLocalAws } from "./local-aws.ts";
+
+const { values } = parseArgs({
+  options: {
+    memory: { type: "boolean", default: false },
+    "data-dir": { type: "string", default: ".switchyard/aws" },
+  },
+});
+loadDotenv({ quiet: true });
+const env = readEnv();
+const dataDir = values.memory ? undefined : values["data-dir"];
+const aws = await startLocalAws({
+  stage: env.SWITCHYARD_STAGE,
+  region: env.AWS_REGION,
+  ...(dataDir ? { dataDir } : {}),
+});
+const api = await startApiServer({ aws, port: env.PORT, log: (line) => console.error(line) });
+console.error(`Switchyard API on ${api.url} (loopback only; local AWS data: ${dataDir ?? "in memory"})`);
+console.error(
+  `  curl -s -X POST ${api.url}/workflows/triage/runs -H 'content-type: application/json' -d '{}'`,
+);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.error("stopping: waiting for running runs to end…");
+  await api.stop();
+  await aws.stop();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,395 @@
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { runInProcess } from "switchyard/engine";
+import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WorkflowDefinition } from "#engine";
+import { workflows } from "#workflows";
+import { approvalWorkflow } from "../fixtures/graphs.ts";
+
+/**
+ * The hostile-input table: malformed and hostile requests against the api handler over the
+ * embedded AWS, through the real HTTP server where HTTP can express the request and as a raw
+ * API Gateway event where it cannot (no caller, a GET with a body, a header with a newline).
+ * Each asserts its status, a JSON error with a stable code, and that nothing changed: no run
+ * request on the queue (so no execution: only the dispatcher starts one, from a request), no
+ * checkpoint item, no idempotency record.
+ */
+const registry: Record<string, WorkflowDefinition> = { ...workflows, approval: approvalWorkflow() };
+const FINISHED = "approval_finished-run-0001";
+const WAITING = "approval_waiting-run-0001";
+
+let aws: LocalAws;
+let api: ApiServer;
+
+interface HttpCase {
+  readonly name: string;
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+interface EventCase {
+  readonly name: string;
+  readonly status: number;
+  readonly event: unknown;
+}
+
+const JSON_TYPE = { "content-type": "application/json" };
+const post = (path: string, body: unknown, headers: Record<string, string> = JSON_TYPE) => ({
+  method: "POST",
+  path,
+  headers,
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+const get = (path: string) => ({ method: "GET", path });
+const enc = encodeURIComponent;
+
+const HTTP_CASES: HttpCase[] = [
+  // Start: the body's shape
+  { name: "input is a string", status: 400, ...post("/workflows/triage/runs", { input: "x" }) },
+  { name: "input is an array", status: 400, ...post("/workflows/triage/runs", { input: [1, 2] }) },
+  { name: "input is a number", status: 400, ...post("/workflows/triage/runs", { input: 7 }) },
+  { name: "input is null", status: 400, ...post("/workflows/triage/runs", { input: null }) },
+  {
+    name: "unknown top-level field",
+    status: 400,
+    ...post("/workflows/triage/runs", { input: {}, admin: true }),
+  },
+  { name: "body is an array", status: 400, ...post("/workflows/triage/runs", []) },
+  { name: "body is a string", status: 400, ...post("/workflows/triage/runs", '"run it"') },
+  { name: "body is null", status: 400, ...post("/workflows/triage/runs", "null") },
+  { name: "invalid JSON: open brace", status: 400, ...post("/workflows/triage/runs", "{") },
+  { name: "invalid JSON: trailing comma", status: 400, ...post("/workflows/triage/runs", '{"input":{},}') },
+  { name: "invalid JSON: truncated", status: 400, ...post("/workflows/triage/runs", '{"input":{"dataset":') },
+  { name: "invalid JSON: single quotes", status: 400, ...post("/workflows/triage/runs", "{'input':{}}") },
+  // Start: the workflow's own input schema
+  {
+    name: "workflow input: trades is a string",
+    status: 400,
+    ...post("/workflows/triage/runs", { input: { dataset: { trades: "many" } } }),
+  },
+  {
+    name: "workflow input: negative trades",
+    status: 400,
+    ...post("/workflows/triage/runs", { input: { dataset: { trades: -5 } } }),
+  },
+  {
+    name: "workflow input: dataset is an array",
+    status: 400,
+    ...post("/workflows/triage/runs", { input: { dataset: [] } }),
+  },
+  // Start: prototype pollution
+  {
+    name: "__proto__ key in input",
+    status: 400,
+    ...post("/workflows/triage/runs", '{"input":{"__proto__":{"isAdmin":true}}}'),
+  },
+  {
+    name: "constructor key nested",
+    status: 400,
+    ...post("/workflows/triage/runs", '{"input":{"dataset":{"constructor":{"prototype":{}}}}}'),
+  },
+  // Start: the workflow name
+  { name: "unknown workflow", status: 404, ...post("/workflows/nope/runs", {}) },
+  { name: "workflow name upper-case", status: 400, ...post("/workflows/Triage/runs", {}) },
+  { name: "shell injection in name", status: 400, ...post(`/workflows/${enc("triage;rm -rf /")}/runs`, {}) },
+  { name: "SQL injection in name", status: 400, ...post(`/workflows/${enc("' OR 1=1--")}/runs`, {}) },
+  { name: "encoded traversal in name", status: 400, ...post(`/workflows/${enc("../../etc")}/runs`, {}) },
+  { name: "300-character name", status: 400, ...post(`/workflows/${"a".repeat(300)}/runs`, {}) },
+  { name: "NUL byte in name", status: 400, ...post("/workflows/tri%00age/runs", {}) },
+  // Start: size and media type
+  {
+    name: "100 KiB body",
+    status: 413,
+    ...post("/workflows/triage/runs", { input: { pad: "x".repeat(100 * 1024) } }),
+  },
+  { name: "2 MiB body", status: 413, ...post("/workflows/triage/runs", "x".repeat(2 * 1024 * 1024)) },
+  {
+    name: "text/plain body",
+    status: 415,
+    ...post("/workflows/triage/runs", "{}", { "content-type": "text/plain" }),
+  },
+  {
+    name: "form-encoded body",
+    status: 415,
+    ...post("/workflows/triage/runs", "input=1", { "content-type": "application/x-www-form-urlencoded" }),
+  },
+  {
+    name: "json look-alike media type",
+    status: 415,
+    ...post("/workflows/triage/runs", "{}", { "content-type": "application/jsonp" }),
+  },
+  // Start: Idempotency-Key
+  {
+    name: "idempotency key empty",
+    status: 400,
+    ...post("/workflows/triage/runs", {}, { ...JSON_TYPE, "idempotency-key": "" }),
+  },
+  {
+    name: "idempotency key with spaces",
+    status: 400,
+    ...post("/workflows/triage/runs", {}, { ...JSON_TYPE, "idempotency-key": "my key" }),
+  },
+  {
+    name: "idempotency key 200 characters",
+    status: 400,
+    ...post("/workflows/triage/runs", {}, { ...JSON_TYPE, "idempotency-key": "k".repeat(200) }),
+  },
+  {
+    name: "idempotency key SQL injection",
+    status: 400,
+    ...post("/workflows/triage/runs", {}, { ...JSON_TYPE, "idempotency-key": "'; DROP TABLE runs;--" }),
+  },
+  {
+    name: "idempotency key JSON",
+    status: 400,
+    ...post("/workflows/triage/runs", {}, { ...JSON_TYPE, "idempotency-key": '{"$ne":null}' }),
+  },
+  // Run status and history
+  { name: "run id too short", status: 400, ...get("/runs/abc") },
+  { name: "run id 81 characters", status: 400, ...get(`/runs/${"r".repeat(81)}`) },
+  { name: "SQL injection in run id", status: 400, ...get(`/runs/${enc("abc' OR '1'='1")}`) },
+  { name: "script tag in run id", status: 400, ...get(`/runs/${enc("<script>alert(1)</script>")}`) },
+  { name: "NoSQL operator in run id", status: 400, ...get(`/runs/${enc('{"$gt":""}')}`) },
+  { name: "malformed %-escape in run id", status: 400, ...get("/runs/abcdefgh%E0%A4%A") },
+  { name: "unknown run", status: 404, ...get("/runs/triage_no-such-run-0000") },
+  { name: "run of an unknown workflow", status: 404, ...get("/runs/nowf_12345678") },
+  { name: "run id naming no workflow", status: 400, ...get("/runs/plainrunid123") },
+  { name: "bad workflow query", status: 400, ...get(`/runs/plainrunid123?workflow=${enc("x; drop")}`) },
+  { name: "unknown query parameter", status: 400, ...get(`/runs/${FINISHED}?debug=1`) },
+  { name: "history limit 0", status: 400, ...get(`/runs/${FINISHED}/history?limit=0`) },
+  { name: "history limit not a number", status: 400, ...get(`/runs/${FINISHED}/history?limit=ten`) },
+  { name: "history limit 10,000", status: 400, ...get(`/runs/${FINISHED}/history?limit=10000`) },
+  { name: "history of an unknown run", status: 404, ...get("/runs/triage_no-such-run-0000/history") },
+  // Resume
+  {
+    name: "resume a finished run",
+    status: 409,
+    ...post(`/runs/${FINISHED}/resume`, { decision: "approve" }),
+  },
+  {
+    name: "resume an unknown run",
+    status: 404,
+    ...post("/runs/approval_nobody-0000/resume", { decision: 1 }),
+  },
+  { name: "resume without body", status: 400, ...post(`/runs/${WAITING}/resume`, "") },
+  { name: "resume without decision", status: 400, ...post(`/runs/${WAITING}/resume`, {}) },
+  {
+    name: "resume with an extra field",
+    status: 400,
+    ...post(`/runs/${WAITING}/resume`, { decision: "approve", threadId: "other" }),
+  },
+  { name: "resume with invalid JSON", status: 400, ...post(`/runs/${WAITING}/resume`, "{decision:approve}") },
+  {
+    name: "resume with a bad run id",
+    status: 400,
+    ...post(`/runs/${enc("../admin")}/resume`, { decision: 1 }),
+  },
+  {
+    name: "resume with a bad idempotency key",
+    status: 400,
+    ...post(`/runs/${WAITING}/resume`, { decision: "approve" }, { ...JSON_TYPE, "idempotency-key": "a b" }),
+  },
+  {
+    name: "resume as text/plain",
+    status: 415,
+    ...post(`/runs/${WAITING}/resume`, '{"decision":"approve"}', { "content-type": "text/plain" }),
+  },
+  // Dead letters
+  { name: "dead letters limit negative", status: 400, ...get("/dead-letters?limit=-1") },
+  { name: "dead letters limit not a number", status: 400, ...get("/dead-letters?limit=all") },
+  { name: "redrive dryRun as a string", status: 400, ...post("/dead-letters/redrive", { dryRun: "no" }) },
+  { name: "redrive max 0", status: 400, ...post("/dead-letters/redrive", { max: 0 }) },
+  { name: "redrive max huge", status: 400, ...post("/dead-letters/redrive", { max: 1e9 }) },
+  { name: "redrive unknown field", status: 400, ...post("/dead-letters/redrive", { queue: "*" }) },
+  { name: "redrive bad workflow", status: 400, ...post("/dead-letters/redrive", { workflow: "$(id)" }) },
+  // Routes
+  { name: "DELETE a run", status: 404, method: "DELETE", path: `/runs/${FINISHED}` },
+  {
+    name: "PUT on the start route",
+    status: 404,
+    ...{ ...post("/workflows/triage/runs", {}), method: "PUT" },
+  },
+  { name: "root", status: 404, ...get("/") },
+  { name: "admin path", status: 404, ...get("/admin") },
+  { name: "dot-dot path", status: 404, ...get("/workflows/triage/runs/../../../etc/passwd") },
+  { name: "GET on the start route", status: 404, ...get("/workflows/triage/runs") },
+];
+
+/** A REST proxy event as API Gateway sends it, with an IAM caller unless `identity` says otherwise. */
+function event(overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    httpMethod: "GET",
+    path: "/",
+    resource: "/{proxy+}",
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { identity: { userArn: "arn:aws:iam::123456789012:user/ops", caller: "AIDAEXAMPLE" } },
+    body: null,
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}
+const NO_CALLER = { requestContext: { identity: { sourceIp: "203.0.113.9" } } };
+
+const EVENT_CASES: EventCase[] = [
+  {
+    name: "unauthenticated start",
+    status: 401,
+    event: event({ ...NO_CALLER, httpMethod: "POST", path: "/workflows/triage/runs", body: "{}" }),
+  },
+  { name: "unauthenticated status", status: 401, event: event({ ...NO_CALLER, path: `/runs/${FINISHED}` }) },
+  { name: "unauthenticated unknown route", status: 401, event: event({ ...NO_CALLER, path: "/admin" }) },
+  {
+    name: "unauthenticated resume",
+    status: 401,
+    event: event({
+      ...NO_CALLER,
+      httpMethod: "POST",
+      path: `/runs/${WAITING}/resume`,
+      headers: JSON_TYPE,
+      body: '{"decision":"approve"}',
+    }),
+  },
+  {
+    name: "blank caller",
+    status: 401,
+    event: event({ path: `/runs/${FINISHED}`, requestContext: { identity: { userArn: " ", caller: "" } } }),
+  },
+  {
+    name: "idempotency key with a newline",
+    status: 400,
+    event: event({
+      httpMethod: "POST",
+      path: "/workflows/triage/runs",
+      headers: { ...JSON_TYPE, "idempotency-key": "abc\r\nx-admin: 1" },
+      body: "{}",
+    }),
+  },
+  {
+    name: "idempotency key non-ASCII",
+    status: 400,
+    event: event({
+      httpMethod: "POST",
+      path: "/workflows/triage/runs",
+      headers: { ...JSON_TYPE, "idempotency-key": "clé-unique" },
+      body: "{}",
+    }),
+  },
+  { name: "GET with a body", status: 400, event: event({ path: `/runs/${FINISHED}`, body: "{}" }) },
+  { name: "not a proxy event", status: 400, event: { hello: "world" } },
+  { name: "null event", status: 400, event: null },
+  {
+    name: "unknown HTTP method",
+    status: 405,
+    event: event({ httpMethod: "BREW", path: "/workflows/triage/runs" }),
+  },
+  {
+    name: "base64 body over the limit",
+    status: 413,
+    event: event({
+      httpMethod: "POST",
+      path: "/workflows/triage/runs",
+      headers: JSON_TYPE,
+      body: Buffer.from(JSON.stringify({ input: { pad: "y".repeat(80_000) } })).toString("base64"),
+      isBase64Encoded: true,
+    }),
+  },
+];
+
+/** Everything a request could have created: queue messages, checkpoint items, idempotency records. */
+async function footprint(): Promise<{ queued: number; checkpoints: number; idempotency: number }> {
+  const queueUrl = aws.queueUrls[aws.resources.requestsQueue.name];
+  const q = await aws.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  const count = async (table: string) =>
+    (await aws.clients.dynamodb.send(new ScanCommand({ TableName: table, Select: "COUNT" }))).Count ?? 0;
+  return {
+    queued:
+      Number(q.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(q.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    checkpoints: await count(aws.resources.checkpointTable.name),
+    idempotency: await count(aws.resources.idempotencyTable.name),
+  };
+}
+
+let before: Awaited<ReturnType<typeof footprint>>;
+
+beforeAll(async () => {
+  aws = await startLocalAws({ stage: "apihostile" });
+  // No consumer: nothing may run, so any message would stay on the queue and be counted.
+  api = await startApiServer({ aws, consume: false, workflowNamed: nameIn(registry) });
+  const approval = registry.approval as WorkflowDefinition;
+  const waiting = await runInProcess(approval, {}, { aws, threadId: WAITING });
+  const finished = await runInProcess(approval, {}, { aws, threadId: FINISHED });
+  expect(waiting.status).toBe("waiting");
+  expect(finished.status).toBe("waiting");
+  // The finished run: approved to its end (in-process, so nothing touches the queue).
+  const { resumeInProcess } = await import("switchyard/engine");
+  expect((await resumeInProcess(approval, FINISHED, "approve", { aws })).status).toBe("succeeded");
+  before = await footprint();
+});
+afterAll(async () => {
+  await api?.stop();
+  await aws?.stop();
+});
+
+describe("hostile-input table", () => {
+  it("has at least 50 cases, each named once", () => {
+    const names = [...HTTP_CASES, ...EVENT_CASES].map((c) => c.name);
+    expect(names.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each(HTTP_CASES)("HTTP: $name → $status, nothing enqueued or written", async (c) => {
+    const res = await fetch(`${api.url}${c.path}`, {
+      method: c.method,
+      ...(c.headers ? { headers: c.headers } : {}),
+      ...(c.body !== undefined ? { body: c.body } : {}),
+    });
+    const body = (await res.json()) as { error?: { code?: string } };
+
+    expect(res.status).toBe(c.status);
+    expect(body.error?.code).toMatch(/^Switchyard\.[A-Za-z]+$/);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it.each(EVENT_CASES)("event: $name → $status, nothing enqueued or written", async (c) => {
+    const res = await api.handler(c.event);
+    const body = JSON.parse(res.body || "{}") as { error?: { code?: string } };
+
+    expect(res.statusCode).toBe(c.status);
+    if (c.status !== 405) expect(body.error?.code).toMatch(/^Switchyard\.[A-Za-z]+$/);
+    expect(await footprint()).toEqual(before);
+  });
+
+  it("a valid request on the same server does enqueue: the footprint check is live", async () => {
+    const res = await fetch(`${api.url}/runs/${WAITING}/resume`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ decision: "reject" }),
+    });
+
+    expect(res.status).toBe(202);
+    expect((await footprint()).queued).toBe(before.queued + 1);
+  });
+});
+
+function nameIn(known: Record<string, WorkflowDefinition>) {
+  return (name: string): WorkflowDefinition => {
+    const found = Object.hasOwn(known, name) ? known[name] : undefined;
+    if (!found)
+      throw Object.assign(new Error(`Unknown workflow "${name}"`), { code: "Switchyard.UnknownWorkflow" });
+    return found;
+  };
+}
