@@ -46,6 +46,14 @@ const EnvSchema = z.object({
   /** Fault injection for tests and drills (functions/ops/faults.ts); refused in production stages. */
   FAULTS: z.string().max(2000).optional(),
   LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
+  // Telemetry (functions/telemetry, docs/monitoring.md): on by default; OTLP export only when an endpoint is set.
+  TELEMETRY: z.enum(["on", "off"]).default("on"),
+  METRICS_NAMESPACE: z.string().regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, "a CloudWatch namespace").default("Switchyard"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Url.optional(),
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: Url.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("switchyard"),
+  LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
+  LOG_REDACT_FIELDS: z.string().optional(),
   // The REST API (functions/api): who may call it, and where it keeps Idempotency-Key records.
   API_AUTH: z.enum(["iam", "cognito"]).default("iam"),
   IDEMPOTENCY_TABLE: z.string().min(1).optional(),

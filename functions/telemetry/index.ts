@@ -1,0 +1,57 @@
+/**
+ * Switchyard telemetry: the metric catalog and the one `emit` behind it (EMF, Prometheus, local
+ * capture), OpenTelemetry GenAI spans (callbacks and the engine observer), structured logs with
+ * correlation ids and redaction, cost estimates, and the X-Ray/SQS trace-context helpers.
+ */
+export { errorType, TelemetryCallbackHandler, type TelemetryCallbackOptions } from "./callbacks.ts";
+export {
+  ALL_METRICS,
+  CATALOG,
+  type CatalogMetric,
+  type Dimension,
+  type DimensionsOf,
+  type MetricDefinition,
+  type MetricId,
+  type MetricKind,
+  type MetricUnit,
+  metricNamed,
+  prometheusLabel,
+  prometheusName,
+} from "./catalog.ts";
+export type { TelemetryCore } from "./core.ts";
+export {
+  AWS_PRICES,
+  type AwsUsage,
+  awsCost,
+  MODEL_PRICES,
+  type TokenPrice,
+  tokenCost,
+  UNKNOWN_MODEL_PRICE,
+} from "./cost.ts";
+export { MetricDimensionsError, RunNotCapturedError, TelemetryError } from "./errors.ts";
+export { telemetryFromEnv } from "./from-env.ts";
+export { GENAI, type GenAiOperation, providerName, SWITCHYARD } from "./genai.ts";
+export { beginRun, endRun, type RunEnd } from "./lifecycle.ts";
+export {
+  type Correlation,
+  createLogger,
+  type LoggerOptions,
+  REDACTED,
+  redactor,
+  type TelemetryLogger,
+} from "./logger.ts";
+export { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
+export { createTelemetryObserver } from "./observer.ts";
+export { recordAlert, recordDeadLetter, recordRecovery, recordRedrive } from "./ops-metrics.ts";
+export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
+export { RunRegistry, type RunState } from "./runs.ts";
+export { type Capture, createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
+export {
+  contextFromAttributes,
+  contextFromXRayHeader,
+  createTracing,
+  type MessageAttributes,
+  type Tracing,
+  type TracingOptions,
+  traceAttributes,
+} from "./tracer.ts";

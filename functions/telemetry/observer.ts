@@ -1,0 +1,70 @@
+import type { EngineDeps, SuperstepPlan } from "#engine";
+import { CATALOG } from "./catalog.ts";
+import type { TelemetryCore } from "./core.ts";
+import { awsCost } from "./cost.ts";
+import { beginRun, endRun } from "./lifecycle.ts";
+
+type EngineObserver = NonNullable<EngineDeps["observer"]>;
+type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
+
+/**
+ * The engine's observer: runs, supersteps and their AWS cost from the plans the handlers
+ * return. A plan from start, resume or recover begins a run; a plan whose status is not
+ * `running` ends it, wherever that happens (the commit Lambda, on AWS). Superstep duration is
+ * the time between a plan that scheduled tasks and the next plan of the same thread.
+ *
+ * @example
+ * const engine = createEngineHandlers({ saver, observer: createTelemetryObserver(core) }, getWorkflow);
+ */
+export function createTelemetryObserver(core: TelemetryCore): EngineObserver {
+  return {
+    onPlan(plan: SuperstepPlan, from: PlanSource) {
+      const { workflow, threadId } = plan;
+      if (from === "start" || from === "resume" || from === "recover")
+        beginRun(core, { workflow, threadId, kind: from });
+      const run = core.runs.active.get(threadId);
+      const now = Date.now();
+      if (run?.superstepStartedAt !== undefined) {
+        core.metrics.emit(CATALOG.superstepDuration, now - run.superstepStartedAt, { Workflow: workflow });
+      }
+      if (run) run.superstepStartedAt = plan.status === "running" && plan.tasks.length > 0 ? now : undefined;
+      // The AWS side of the run's cost, estimated from the plan's shape: this handler's Lambda
+      // request, one per task it scheduled, and the state transitions of that superstep
+      // (Choice, Map, per task Choice + Task + result, Commit).
+      const usd = awsCost({
+        lambdaInvocations: 1 + plan.tasks.length,
+        stateTransitions: 3 + 3 * plan.tasks.length,
+      });
+      core.metrics.emit(CATALOG.estimatedCost, usd, { Workflow: workflow });
+      if (run) run.costUsd += usd;
+      core.logger.info("superstep planned", {
+        workflow,
+        threadId,
+        step: plan.step,
+        status: plan.status,
+        from,
+        tasks: plan.tasks.map((t) => t.node),
+      });
+      if (plan.status !== "running") {
+        endRun(core, { workflow, threadId, end: plan.status, ...(plan.error ? { error: plan.error } : {}) });
+      }
+    },
+    onTask(event) {
+      core.logger.withCorrelation(
+        { workflow: event.workflow, threadId: event.threadId, node: event.node, taskId: event.taskId },
+        () => {
+          if (event.error) {
+            core.logger.warn("task failed", { ms: Math.round(event.ms), error: describe(event.error) });
+          } else {
+            core.logger.info("task ended", { ms: Math.round(event.ms), outcome: event.outcome });
+          }
+        },
+      );
+    },
+  };
+}
+
+function describe(error: unknown): { type: string; message: string } {
+  const e = error as { code?: string; name?: string; message?: string };
+  return { type: e.code ?? e.name ?? "Error", message: e.message ?? String(error) };
+}

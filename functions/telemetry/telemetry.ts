@@ -1,0 +1,105 @@
+import type { Context } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import type { EngineDeps } from "#engine";
+import { TelemetryCallbackHandler, type TelemetryCallbackOptions } from "./callbacks.ts";
+import type { TelemetryCore } from "./core.ts";
+import { createLogger, type TelemetryLogger } from "./logger.ts";
+import { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
+import { createTelemetryObserver } from "./observer.ts";
+import type { PrometheusRegistry } from "./prometheus.ts";
+import { RunRegistry } from "./runs.ts";
+import { createTracing, type Tracing } from "./tracer.ts";
+
+export interface TelemetryOptions {
+  readonly serviceName?: string;
+  /** CloudWatch namespace of EMF metrics (`METRICS_NAMESPACE`). */
+  readonly namespace?: string;
+  /** Publish EMF to stdout (in Lambda); locally metrics stay in the registry and the capture. */
+  readonly emf?: boolean;
+  /** Also feed this Prometheus registry (`/metrics`). */
+  readonly prometheus?: PrometheusRegistry;
+  /** OTLP/HTTP endpoint for spans (`OTEL_EXPORTER_OTLP_ENDPOINT`); none: no export. */
+  readonly otlpEndpoint?: string;
+  /** Keep metrics, spans and logs in memory: the local report and `inspect --trace`. */
+  readonly capture?: boolean;
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  readonly logSampleRate?: number;
+  readonly redactFields?: readonly string[];
+  readonly defaultWorkflow?: string;
+  readonly remoteParent?: () => Context | undefined;
+}
+
+/** What a local run captured: every metric point, finished span and log line. */
+export interface Capture {
+  readonly metrics: MemorySink;
+  readonly logs: Record<string, unknown>[];
+  spans(): readonly ReadableSpan[];
+}
+
+/**
+ * One process's telemetry: metrics (EMF / Prometheus / capture), OpenTelemetry spans, the
+ * logger, and the two engine hooks built on them. The engine gets `callbacks()` and
+ * `observer` through `EngineDeps`; a Lambda awaits `flush()` before returning.
+ *
+ * @example
+ * const telemetry = createTelemetry({ capture: true });
+ * const result = await runInProcessWith(triage, {}, { saver, callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: "triage" })] });
+ * await telemetry.flush();
+ * telemetry.capture?.spans().map((s) => s.name); // ["execute_tool search_breaks", …, "invoke_workflow triage"]
+ */
+export interface Telemetry {
+  readonly core: TelemetryCore;
+  readonly metrics: Metrics;
+  readonly logger: TelemetryLogger;
+  readonly tracing: Tracing;
+  readonly observer: NonNullable<EngineDeps["observer"]>;
+  readonly capture?: Capture;
+  /** A callback handler for graph invocations (one per runner; it keeps per-invocation state). */
+  callbacks(options: TelemetryCallbackOptions): TelemetryCallbackHandler;
+  /** Publishes EMF and exports buffered spans. */
+  flush(): Promise<void>;
+}
+
+export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
+  const serviceName = options.serviceName ?? "switchyard";
+  const memory = options.capture ? new MemorySink() : undefined;
+  const logs: Record<string, unknown>[] = [];
+  const sinks: MetricSink[] = [];
+  if (options.emf) sinks.push(new EmfSink({ namespace: options.namespace ?? "Switchyard", serviceName }));
+  if (options.prometheus) sinks.push(options.prometheus);
+  if (memory) sinks.push(memory);
+  const metrics = new Metrics({ sinks });
+  const tracing = createTracing({
+    serviceName,
+    ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
+    ...(options.capture ? { capture: true } : {}),
+  });
+  const logger = createLogger({
+    serviceName,
+    level: options.logLevel ?? "INFO",
+    ...(options.logSampleRate === undefined ? {} : { sampleRate: options.logSampleRate }),
+    ...(options.redactFields ? { redactFields: options.redactFields } : {}),
+    ...(options.capture ? { capture: (line) => logs.push(line) } : {}),
+  });
+  const core: TelemetryCore = {
+    metrics,
+    tracer: tracing.tracer,
+    logger,
+    runs: new RunRegistry(),
+    ...(options.defaultWorkflow ? { defaultWorkflow: options.defaultWorkflow } : {}),
+    ...(options.remoteParent ? { remoteParent: options.remoteParent } : {}),
+  };
+  return {
+    core,
+    metrics,
+    logger,
+    tracing,
+    observer: createTelemetryObserver(core),
+    ...(memory ? { capture: { metrics: memory, logs, spans: () => tracing.finishedSpans() } } : {}),
+    callbacks: (callbackOptions) => new TelemetryCallbackHandler(core, callbackOptions),
+    async flush() {
+      metrics.flush();
+      await tracing.flush();
+    },
+  };
+}
