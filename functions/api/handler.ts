@@ -6,7 +6,15 @@ import { InvalidRequestError, PayloadTooLargeError } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
 import { idempotencyKeyOf, jsonBody, queryOf, traceparentOf } from "./requests.ts";
 import { json, problemOf, RESPONSE_HEADERS } from "./responses.ts";
-import { type Accepted, acceptResume, acceptStart, type RunsContext, readHistory, readRun } from "./runs.ts";
+import {
+  type Accepted,
+  acceptResume,
+  acceptStart,
+  enqueueRun,
+  type RunsContext,
+  readHistory,
+  readRun,
+} from "./runs.ts";
 import {
   DeadLettersQuery,
   HistoryQuery,
@@ -64,10 +72,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   const log = options.log ?? ((message, error) => console.error(message, error));
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const enqueueOnce = idempotent<Accepted>(
-    (call) =>
-      call.operation === "start"
-        ? acceptStart(ctx, call.target, call.payload as Record<string, unknown>, { caller: call.caller })
-        : acceptResume(ctx, call.target, call.payload, { caller: call.caller }),
+    (call) => enqueueRun(ctx, call),
     options.idempotencyStore,
     options.idempotencyTtlSeconds,
   );

@@ -13,6 +13,9 @@ export interface KeyedCall {
   readonly key: string;
   /** What the request asks for; a repeat with the same key and another payload is refused (422). */
   readonly payload: unknown;
+  /** Not part of the key or the payload hash: context the first call's request carries. */
+  readonly workflow: string;
+  readonly traceparent?: string;
 }
 
 export interface Idempotent<R> {

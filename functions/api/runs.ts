@@ -1,7 +1,7 @@
 import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
-import { type RunRequest, RunRequestSchema } from "#ops";
+import { RunRequestSchema } from "#ops";
 import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
-import type { Idempotent } from "./idempotency.ts";
+import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
 import type { ApiPorts } from "./types.ts";
 
@@ -77,21 +77,38 @@ export async function acceptStart(
       `Invalid input for workflow "${workflow.name}".`,
     );
   }
-  const enqueue = async (): Promise<Accepted> => {
-    const runId = newRunId(workflow.name, ctx.ports.newId);
-    await ctx.ports.queue.enqueue(
-      runRequest(ctx, who, { runId, workflow: workflow.name, input: input ?? {} }),
-    );
-    return { runId };
-  };
-  if (!who.idempotencyKey) return enqueue();
-  return ctx.enqueueOnce({
+  const call: KeyedCall = {
     operation: "start",
     caller: who.caller,
     target: workflow.name,
-    key: who.idempotencyKey,
+    key: who.idempotencyKey ?? "",
     payload: input ?? {},
+    workflow: workflow.name,
+    ...(who.traceparent ? { traceparent: who.traceparent } : {}),
+  };
+  return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
+}
+
+/**
+ * Enqueues the run request a call asks for — the step Idempotency-Key makes happen once. A
+ * start gets a new run id; a resume gets a new execution id on the run's own thread.
+ */
+export async function enqueueRun(ctx: RunsContext, call: KeyedCall): Promise<Accepted> {
+  const id = newRunId(call.workflow, ctx.ports.newId);
+  // Parsed, not cast: a request the dispatcher would refuse is a bug here, not a dead letter there.
+  const request = RunRequestSchema.parse({
+    runId: id,
+    workflow: call.workflow,
+    ...(call.operation === "start"
+      ? { input: call.payload }
+      : { threadId: call.target, resume: call.payload }),
+    source: "api",
+    requestedAt: (ctx.ports.now?.() ?? new Date()).toISOString(),
+    ...(call.key ? { idempotencyKey: call.key } : {}),
+    ...(call.traceparent ? { traceparent: call.traceparent } : {}),
   });
+  await ctx.ports.queue.enqueue(request);
+  return call.operation === "start" ? { runId: id } : { runId: call.target, resumeId: id };
 }
 
 /**
@@ -159,21 +176,16 @@ export async function acceptResume(
   if (view.status !== "waiting") {
     throw new RunNotWaitingError(runId, view.status);
   }
-  const enqueue = async (): Promise<Accepted> => {
-    const resumeId = newRunId(view.workflow, ctx.ports.newId);
-    await ctx.ports.queue.enqueue(
-      runRequest(ctx, who, { runId: resumeId, workflow: view.workflow, threadId: runId, resume: decision }),
-    );
-    return { runId, resumeId };
-  };
-  if (!who.idempotencyKey) return enqueue();
-  return ctx.enqueueOnce({
+  const call: KeyedCall = {
     operation: "resume",
     caller: who.caller,
     target: runId,
-    key: who.idempotencyKey,
+    key: who.idempotencyKey ?? "",
     payload: decision,
-  });
+    workflow: view.workflow,
+    ...(who.traceparent ? { traceparent: who.traceparent } : {}),
+  };
+  return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
 }
 
 function statusOf(tasks: readonly TaskState[]): RunStatusName {
@@ -202,19 +214,4 @@ async function notFoundAs404<T>(runId: string, read: () => Promise<T>): Promise<
     if ((err as SwitchyardError)?.code === "Switchyard.ThreadNotFound") throw new RunNotFoundError(runId);
     throw err;
   }
-}
-
-function runRequest(
-  ctx: RunsContext,
-  who: Caller,
-  fields: Pick<RunRequest, "runId" | "workflow" | "input" | "threadId" | "resume">,
-): RunRequest {
-  // Parsed, not cast: a request the dispatcher would refuse is a bug here, not a dead letter there.
-  return RunRequestSchema.parse({
-    ...fields,
-    source: "api",
-    requestedAt: (ctx.ports.now?.() ?? new Date()).toISOString(),
-    ...(who.idempotencyKey ? { idempotencyKey: who.idempotencyKey } : {}),
-    ...(who.traceparent ? { traceparent: who.traceparent } : {}),
-  });
 }
