@@ -1,1 +1,84 @@
+export { type AlertGroup, AlertWindows, type AlertWindowsOptions } from "./alert-windows.ts";
+export { type Alert, AlertSchema, alertForFailedRun, alertFromSns, snsAlertPublisher } from "./alerts.ts";
+export {
+  type DeadLetter,
+  type DeadLetterFilter,
+  describeLetter,
+  matches,
+  peekDeadLetters,
+  purgeDeadLetters,
+  type RedriveEntry,
+  type RedriveOptions,
+  readDeadLetter,
+  redriveDeadLetters,
+  type SweepOptions,
+  startBulkRedrive,
+} from "./dead-letters.ts";
+export {
+  type DispatchDeps,
+  type DispatchOutcome,
+  dispatchBatch,
+  dispatchRunRequest,
+  type ExecutionInput,
+  executionInputFor,
+  parseRunRequest,
+  type StartExecution,
+  type StartExecutionRequest,
+} from "./dispatch.ts";
+export * from "./errors.ts";
+export type {
+  ExecutionStatusChangeEvent,
+  SnsEvent,
+  SnsMessage,
+  SqsBatchResponse,
+  SqsEvent,
+  SqsRecord,
+} from "./events.ts";
+export {
+  FAILED_STATUSES,
+  type FailedRun,
+  FailedRunSchema,
+  failedRunFromEvent,
+  type LookupThread,
+  type RecordFailedRunDeps,
+  readFailedRun,
+  recordFailedRun,
+  resumeRequestFor,
+  resumeRunId,
+  type ThreadFailure,
+} from "./failed-runs.ts";
+export {
+  type FaultKind,
+  type FaultMode,
+  type FaultSpec,
+  Faults,
+  faultError,
+  faultFor,
+  type InjectedFault,
+  parseFaults,
+  resetFaults,
+  withFaults,
+} from "./faults.ts";
+export {
+  type Channel,
+  emailChannel,
+  flushNotifications,
+  formatNotification,
+  type Notification,
+  type NotifierDeps,
+  notify,
+  slackChannel,
+} from "./notify.ts";
+export { type ResumeFailedRunsOptions, resumeFailedRuns } from "./resume.ts";
+export {
+  backoffDelay,
+  classifyError,
+  DEFAULT_RETRY_POLICY,
+  type ErrorClass,
+  isRetryable,
+  type RetryPolicy,
+  withRetry,
+} from "./retry.ts";
 export { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
+export { sfnStartExecution, traceHeaderFrom } from "./sfn-start.ts";
+export { checkpointLookup } from "./thread-lookup.ts";

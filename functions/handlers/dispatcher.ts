@@ -1,0 +1,18 @@
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
+import { dispatchBatch, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
+
+/**
+ * The requests queue's consumer: starts one execution per run request, named by run id
+ * (duplicates are idempotent), reporting failed records for redelivery and, after
+ * `maxReceiveCount`, the requests DLQ. Built once per cold start (STYLE.md §1).
+ */
+const env = readEnv();
+if (!env.STATE_MACHINE_ARN_PREFIX)
+  throw new ConfigurationError("The dispatcher needs STATE_MACHINE_ARN_PREFIX.");
+const arnPrefix = env.STATE_MACHINE_ARN_PREFIX;
+const r = resources(env.SWITCHYARD_STAGE);
+const sfn = withFaults(new SFNClient({}), Faults.fromEnv());
+const startExecution = sfnStartExecution(sfn, (workflow) => `${arnPrefix}${stateMachineName(r, workflow)}`);
+
+export const handler = (event: SqsEvent) => dispatchBatch(event, { startExecution });

@@ -1,0 +1,41 @@
+import { SwitchyardError } from "#engine";
+
+/**
+ * Errors of the operations module (ingress, dead letters, alerts, fault injection). They share
+ * the engine's base error, so every code is stable under minification (STYLE.md §3).
+ */
+
+/** A message on the requests queue that is not a valid run request: poison, never started. */
+export class InvalidRunRequestError extends SwitchyardError {
+  constructor(detail: string) {
+    super("Switchyard.InvalidRunRequest", `Invalid run request: ${detail}`);
+  }
+}
+
+/** A message on the failed-runs queue (or an EventBridge event) that names no run. */
+export class InvalidFailedRunError extends SwitchyardError {
+  constructor(detail: string) {
+    super("Switchyard.InvalidFailedRun", `Invalid failed-run record: ${detail}`);
+  }
+}
+
+/** The `FAULTS` setting cannot be parsed, or asks for faults where they are refused. */
+export class InvalidFaultsError extends SwitchyardError {
+  constructor(detail: string) {
+    super("Switchyard.InvalidFaults", `FAULTS: ${detail}`);
+  }
+}
+
+/** No failed run with this run id is waiting in the failed-runs queue. */
+export class FailedRunNotFoundError extends SwitchyardError {
+  constructor(runId: string) {
+    super("Switchyard.FailedRunNotFound", `No failed run "${runId}" in the failed-runs queue.`);
+  }
+}
+
+/** The queue service cannot do what was asked (e.g. `StartMessageMoveTask` on the emulator). */
+export class UnsupportedOperationError extends SwitchyardError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("Switchyard.Unsupported", message, options);
+  }
+}

@@ -1,0 +1,190 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
+import type { WorkflowDefinition } from "#engine";
+import {
+  AlertWindows,
+  alertForFailedRun,
+  type Channel,
+  checkpointLookup,
+  type DispatchOutcome,
+  dispatchBatch,
+  type ExecutionStatusChangeEvent,
+  emailChannel,
+  type FailedRun,
+  type Notification,
+  notify,
+  recordFailedRun,
+  type SnsMessage,
+  type SqsBatchResponse,
+  type SqsEvent,
+  slackChannel,
+  snsAlertPublisher,
+} from "#ops";
+import type { LocalExecutions } from "./executions.ts";
+import type { LocalAws } from "./local-aws.ts";
+import { localInboxName } from "./provision.ts";
+import { localSaver } from "./saver.ts";
+
+/**
+ * What AWS runs between the resources and the ops Lambdas, which the embedded AWS cannot: the
+ * SQS event source (requests queue → dispatcher), the EventBridge rule (failed execution →
+ * failed-run handler) and the SNS subscription (alerts topic → notifier). Each calls the same
+ * domain function as the deployed handler, with the same kind of event.
+ */
+
+/**
+ * The SQS event source mapping: receives batches, hands them to `handle` as an SQS event,
+ * deletes what succeeded and makes the reported failures visible again at once (AWS waits out
+ * the visibility timeout). Stops when the queue is empty; redrive policies move poison
+ * messages to the DLQ after `maxReceiveCount`, as on AWS.
+ *
+ * @example
+ * await pollQueue(aws, aws.env.REQUESTS_QUEUE_URL, (event) => dispatchBatch(event, deps));
+ */
+export async function pollQueue(
+  aws: LocalAws,
+  queueUrl: string,
+  handle: (event: SqsEvent) => Promise<SqsBatchResponse>,
+  options: { maxBatches?: number } = {},
+): Promise<{ batches: number; succeeded: number; failed: number }> {
+  const sqs = aws.clients.sqs;
+  const queueArn = Object.entries(aws.queueUrls).find(([, url]) => url === queueUrl)?.[0];
+  const arn = queueArn ? aws.queueArns[queueArn] : undefined;
+  const totals = { batches: 0, succeeded: 0, failed: 0 };
+  while (totals.batches < (options.maxBatches ?? 10_000)) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) break;
+    totals.batches++;
+    const event: SqsEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId ?? "",
+        receiptHandle: m.ReceiptHandle ?? "",
+        body: m.Body ?? "",
+        attributes: m.Attributes ?? {},
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? "",
+        eventSource: "aws:sqs",
+        eventSourceARN: arn ?? "",
+        awsRegion: aws.region,
+      })),
+    };
+    const { batchItemFailures } = await handle(event);
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    for (const m of messages) {
+      if (failed.has(m.MessageId ?? "")) {
+        totals.failed++;
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        );
+      } else {
+        totals.succeeded++;
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+  }
+  return totals;
+}
+
+/**
+ * The dispatcher over the requests queue, starting executions in the local registry.
+ *
+ * @example
+ * const outcomes = await dispatchRequests(aws, executions);
+ */
+export async function dispatchRequests(
+  aws: LocalAws,
+  executions: LocalExecutions,
+): Promise<DispatchOutcome[]> {
+  const outcomes: DispatchOutcome[] = [];
+  await pollQueue(aws, requestsQueueUrl(aws), (event) =>
+    dispatchBatch(event, { startExecution: executions.startExecution, onOutcome: (o) => outcomes.push(o) }),
+  );
+  return outcomes;
+}
+
+/**
+ * The EventBridge rule's target: the failed-run handler's domain over the embedded AWS (record
+ * on the failed-runs queue, alert on the alerts topic). Pass it as `LocalExecutions`' `onFailed`.
+ *
+ * @example
+ * new LocalExecutions({ aws, workflowNamed, onFailed: failedRunTarget(aws, workflowNamed) });
+ */
+export function failedRunTarget(
+  aws: LocalAws,
+  workflowNamed: (name: string) => WorkflowDefinition,
+): (event: ExecutionStatusChangeEvent) => Promise<FailedRun> {
+  const publish = snsAlertPublisher(aws.clients.sns, aws.topicArns[aws.resources.alertsTopic.name] ?? "");
+  const lookupThread = checkpointLookup(localSaver(aws), workflowNamed);
+  const queueUrl = aws.queueUrls[aws.resources.failedRunsQueue.name] ?? "";
+  return (event) =>
+    recordFailedRun(event, {
+      lookupThread,
+      sendFailedRun: async (run) => {
+        await aws.clients.sqs.send(
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(run) }),
+        );
+      },
+      alert: (run) => publish(alertForFailedRun(run)),
+    });
+}
+
+export interface LocalNotifierOptions {
+  readonly windowSeconds: number;
+  readonly slackWebhookUrl?: string;
+  /** The clock (tests close windows by moving it). */
+  readonly now?: () => Date;
+}
+
+/**
+ * The alerts topic's Lambda subscription: drains the local inbox queue of the alerts topic into
+ * the notifier (grouping windows in the embedded DynamoDB), which sends ended windows to the
+ * notifications topic (email) and Slack. Returns the notifications sent.
+ *
+ * @example
+ * const sent = await runNotifier(aws, { windowSeconds: 60, now: () => later });
+ */
+export async function runNotifier(aws: LocalAws, options: LocalNotifierOptions): Promise<Notification[]> {
+  const windows = new AlertWindows({
+    client: aws.clients.dynamodb,
+    tableName: aws.resources.alertsTable.name,
+    windowSeconds: options.windowSeconds,
+  });
+  const channels: Channel[] = [
+    emailChannel(aws.clients.sns, aws.topicArns[aws.resources.notificationsTopic.name] ?? ""),
+    ...(options.slackWebhookUrl ? [slackChannel(options.slackWebhookUrl)] : []),
+  ];
+  const deps = { windows, channels, stage: aws.resources.stage };
+  const now = options.now ?? (() => new Date());
+  const sent: Notification[] = [];
+  const inbox = aws.queueUrls[localInboxName(aws.resources.alertsTopic.name)] ?? "";
+  await pollQueue(aws, inbox, async (event) => {
+    // SNS → SQS delivers the SNS envelope as the body: the same fields a Lambda's SNS event has.
+    const messages = event.Records.map((r) => JSON.parse(r.body) as SnsMessage);
+    sent.push(...(await notify(messages, deps, now())));
+    return { batchItemFailures: [] };
+  });
+  // Windows that ended with no new alert arriving (the schedule's job on AWS).
+  sent.push(...(await notify([], deps, now())));
+  return sent;
+}
+
+function requestsQueueUrl(aws: LocalAws): string {
+  return aws.queueUrls[aws.resources.requestsQueue.name] ?? "";
+}

@@ -1,0 +1,85 @@
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import { classifyError, Faults, InvalidFaultsError, parseFaults, withFaults } from "#ops";
+
+describe("parseFaults", () => {
+  it("reads kind:name=mode*count entries, count 1 by default", () => {
+    expect(
+      parseFaults("node:classify=throw*2, aws:DynamoDB.PutItem=throttle*3,tool:get_positions=timeout", "dev"),
+    ).toEqual([
+      { kind: "node", name: "classify", mode: "throw", count: 2 },
+      { kind: "aws", name: "DynamoDB.PutItem", mode: "throttle", count: 3 },
+      { kind: "tool", name: "get_positions", mode: "timeout", count: 1 },
+    ]);
+    expect(parseFaults(undefined, "prod")).toEqual([]);
+  });
+
+  it("refuses faults in production stages", () => {
+    for (const stage of ["prod", "production", "prod-eu", "live"]) {
+      expect(() => parseFaults("node:x=throw", stage)).toThrow(InvalidFaultsError);
+    }
+    expect(parseFaults("node:x=throw", "products-dev")).toHaveLength(1);
+  });
+
+  it("names what is wrong with a bad entry", () => {
+    expect(() => parseFaults("node:x=explode", "dev")).toThrow(/mode must be throw, timeout or throttle/);
+    expect(() => parseFaults("db:x=throw", "dev")).toThrow(/kind must be node, tool or aws/);
+    expect(() => parseFaults("node:x=throw*0", "dev")).toThrow(/count must be/);
+    expect(() => parseFaults("classify", "dev")).toThrow(/kind:name=mode/);
+  });
+});
+
+describe("Faults", () => {
+  it("fails a named call N times, then lets it through, and records each injection", () => {
+    const faults = new Faults(parseFaults("node:classify=throw*2", "dev"));
+
+    const seen = [1, 2, 3].map(() => faults.take("node", "classify")?.name);
+
+    expect(seen).toEqual(["Switchyard.InjectedFault", "Switchyard.InjectedFault", undefined]);
+    expect(faults.take("node", "report")).toBeUndefined();
+    expect(faults.injected.map((f) => f.mode)).toEqual(["throw", "throw"]);
+    expect(faults.armed).toBe(false);
+  });
+
+  it("shapes faults as the real failures: throttles and timeouts retryable, throws fatal", () => {
+    const faults = new Faults(parseFaults("aws:*=throttle,tool:t=timeout,node:n=throw", "dev"));
+
+    const throttle = faults.take("aws", "PutItem", "DynamoDB");
+    const timeout = faults.take("tool", "t");
+    const thrown = faults.take("node", "n");
+
+    expect(throttle?.name).toBe("ProvisionedThroughputExceededException");
+    expect(classifyError(throttle)).toBe("retryable");
+    expect(classifyError(timeout)).toBe("retryable");
+    expect(classifyError(thrown)).toBe("fatal");
+  });
+
+  it("throttles AWS SDK calls through client middleware, inside the SDK's retry loop", async () => {
+    // Prepare: the SDK retries throttles itself (maxAttempts 3); two injected throttles are absorbed.
+    // A stand-in HTTP handler answers the one request that gets through (no network in unit tests).
+    const sent: string[] = [];
+    const client = new DynamoDBClient({
+      region: "us-east-1",
+      maxAttempts: 3,
+      credentials: { accessKeyId: "unit", secretAccessKey: "unit" },
+      requestHandler: {
+        handle: async (request: { headers: Record<string, string> }) => {
+          sent.push(request.headers["x-amz-target"] ?? "");
+          return { response: { statusCode: 200, headers: {}, body: Buffer.from("{}") } };
+        },
+      } as never,
+    });
+    const faults = new Faults(parseFaults("aws:DynamoDB.PutItem=throttle*2", "dev"));
+    withFaults(client, faults);
+
+    // Act
+    await client.send(new PutItemCommand({ TableName: "t", Item: { pk: { S: "a" } } }));
+
+    // Assess
+    expect(faults.injected.map((f) => `${f.name}:${f.mode}`)).toEqual([
+      "PutItem:throttle",
+      "PutItem:throttle",
+    ]);
+    expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
+  });
+});
