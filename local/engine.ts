@@ -3,8 +3,15 @@
  * bound to the embedded AWS. Lambda code imports `#engine` internals instead, so nothing here
  * (the local Step Functions interpreter, emulators) ever enters a Lambda bundle.
  */
+import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { type RunResult, resumeInProcessWith, runInProcessWith, type WorkflowDefinition } from "#engine";
+import {
+  type EngineDeps,
+  type RunResult,
+  resumeInProcessWith,
+  runInProcessWith,
+  type WorkflowDefinition,
+} from "#engine";
 import type { LocalAws } from "./local-aws.ts";
 import { localSaver } from "./saver.ts";
 import {
@@ -33,6 +40,10 @@ export interface RunOptions {
   readonly threadId?: string;
   /** Another saver instead of the DynamoDB one (benchmarks). */
   readonly saver?: BaseCheckpointSaver;
+  /** LangChain callbacks for every graph invocation (telemetry: `telemetry.callbacks(...)`). */
+  readonly callbacks?: Callbacks;
+  /** Told of every plan and task outcome (Step Functions runner; telemetry's `observer`). */
+  readonly observer?: EngineDeps["observer"];
 }
 
 export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
@@ -52,6 +63,7 @@ export function runInProcess(
   return runInProcessWith(workflow, input, {
     saver: options.saver ?? localSaver(options.aws),
     threadId: options.threadId,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
   });
 }
 
@@ -63,6 +75,7 @@ export function resumeInProcess(
 ): Promise<RunResult> {
   return resumeInProcessWith(workflow, threadId, resumeValue, {
     saver: options.saver ?? localSaver(options.aws),
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
   });
 }
 

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { PublishCommand } from "@aws-sdk/client-sns";
+import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { StateMachine } from "aws-local-stepfunctions";
 import {
   buildStateMachine,
   createEngineHandlers,
+  type EngineDeps,
   type FunctionSlot,
   latestStep,
   type RunError,
@@ -28,6 +30,10 @@ export interface StepFunctionsOptions {
   readonly aws: LocalAws;
   readonly saver: BaseCheckpointSaver;
   readonly threadId?: string;
+  /** LangChain callbacks the engine passes to every graph invocation (telemetry). */
+  readonly callbacks?: Callbacks;
+  /** The engine's observer: plans and task outcomes (telemetry). */
+  readonly observer?: EngineDeps["observer"];
   /** Replaces every Retry wait with this many ms (tests); real intervals, backoff and jitter otherwise. */
   readonly retryIntervalMs?: number;
   /** Called with each plan the engine returns: supersteps, tasks, status (progress display). */
@@ -75,7 +81,12 @@ export async function runOnStepFunctionsWith(
     });
     machines.set(workflow, machine);
   }
-  const engine = createEngineHandlers({ saver: options.saver }, (name) => {
+  const deps = {
+    saver: options.saver,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+  };
+  const engine = createEngineHandlers(deps, (name) => {
     if (name !== workflow.name) throw new Error(`This machine runs "${workflow.name}", not "${name}".`);
     return workflow;
   });

@@ -1,10 +1,35 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBSaver } from "#checkpoint";
+import { readEnv } from "#config";
 import { createEngineHandlers, type EngineHandlers } from "#engine";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { getWorkflow } from "#workflows";
 
 /**
  * The engine bound to this Lambda's environment, built once per cold start (STYLE.md §1): the
- * DynamoDB saver over `CHECKPOINT_TABLE`, and the workflow registry. Every engine entry point
- * (start, run-node, commit, superstep, graph) shares it; each file only picks its function.
+ * DynamoDB saver over `CHECKPOINT_TABLE`, the workflow registry, and telemetry (callbacks and
+ * observer into the engine; X-Ray, span, log correlation and flush around every entry point).
+ * Every engine entry point (start, run-node, commit, superstep, graph) shares it; each file
+ * only picks its function.
  */
-export const engine: EngineHandlers = createEngineHandlers({ saver: DynamoDBSaver.fromEnv() }, getWorkflow);
+const env = readEnv();
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+
+const core = createEngineHandlers(
+  {
+    saver: DynamoDBSaver.fromEnv(),
+    ...(telemetry
+      ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
+      : {}),
+  },
+  getWorkflow,
+);
+
+export const engine: EngineHandlers = {
+  start: instrumentHandler(telemetry, xray, "start", core.start),
+  runNode: instrumentHandler(telemetry, xray, "run-node", core.runNode),
+  commit: instrumentHandler(telemetry, xray, "commit", core.commit),
+  superstep: instrumentHandler(telemetry, xray, "superstep", core.superstep),
+  graph: instrumentHandler(telemetry, xray, "graph", core.graph),
+};

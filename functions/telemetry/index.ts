@@ -31,6 +31,7 @@ export {
 export { MetricDimensionsError, RunNotCapturedError, TelemetryError } from "./errors.ts";
 export { telemetryFromEnv } from "./from-env.ts";
 export { GENAI, type GenAiOperation, providerName, SWITCHYARD } from "./genai.ts";
+export { instrumentHandler } from "./lambda.ts";
 export { beginRun, endRun, type RunEnd } from "./lifecycle.ts";
 export {
   type Correlation,
