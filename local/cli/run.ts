@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { WorkflowDefinition } from "#engine";
+import { createTelemetry } from "#telemetry";
 import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
 import type { LocalAws } from "../local-aws.ts";
+import { writeRunReport } from "../report/index.ts";
 import { formatDuration, formatPlan, formatSummary } from "./format.ts";
 
 export interface RunCommandOptions {
@@ -14,6 +16,10 @@ export interface RunCommandOptions {
   /** Progress lines go here (stderr), so `--json` output on stdout stays machine-readable. */
   readonly progress: (line: string) => void;
   readonly out: (text: string) => void;
+  /** Where the HTML report and the trace go (`<dir>/reports`, `<dir>/traces`); default `.switchyard`. */
+  readonly reportDir?: string;
+  /** False with `TELEMETRY=off`: no callbacks, no observer, no report. Default true. */
+  readonly telemetry?: boolean;
 }
 
 /**
@@ -26,14 +32,37 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const input = options.inputPath ? await readJsonInput(options.inputPath) : {};
   const mode = options.inProcess ? "in-process" : `Step Functions (local), ${workflow.hosting} hosting`;
   options.progress(`▶ ${workflow.name}: ${workflow.description}\n  mode: ${mode}`);
+  // Captured in memory for the report; log lines stay off the terminal (progress owns stderr).
+  const telemetry =
+    options.telemetry === false ? undefined : createTelemetry({ capture: true, logLevel: "SILENT" });
   const started = performance.now();
   const result = options.inProcess
-    ? await runInProcess(workflow, input, { aws })
+    ? await runInProcess(workflow, input, {
+        aws,
+        ...(telemetry
+          ? { callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: workflow.name })] }
+          : {}),
+      })
     : await runOnStepFunctions(workflow, input, {
         aws,
         onPlan: (plan) => options.progress(formatPlan(plan)),
+        ...(telemetry
+          ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
+          : {}),
       });
   const elapsed = performance.now() - started;
+  let report: string | undefined;
+  if (telemetry?.capture) {
+    await telemetry.flush();
+    const written = await writeRunReport(options.reportDir ?? ".switchyard", {
+      workflow,
+      result,
+      capture: telemetry.capture,
+      mode,
+      durationMs: elapsed,
+    });
+    report = written.report;
+  }
 
   const summary = workflow.summarize?.(result.state as never);
   const stats = "stats" in result ? (result as StepFunctionsResult).stats : undefined;
@@ -55,6 +84,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         }
       : {}),
     ...(result.error ? { error: `${result.error.code}: ${result.error.message}` } : {}),
+    ...(report ? { report } : {}),
   };
   if (options.json) {
     options.out(
