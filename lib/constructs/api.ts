@@ -1,0 +1,281 @@
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  type IAuthorizer,
+  JsonSchemaType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type MethodOptions,
+  type Model,
+  RequestValidator,
+  ResponseType,
+  RestApi,
+} from "aws-cdk-lib/aws-apigateway";
+import type { IUserPool } from "aws-cdk-lib/aws-cognito";
+import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { IdempotencyTableSpec } from "#config";
+import { SwitchyardFunction } from "./switchyard-function.ts";
+
+export interface SwitchyardApiProps {
+  readonly stage: string;
+  /** `switchyard-<stage>`: names the API, its table and its log group. */
+  readonly prefix: string;
+  readonly idempotencyTable: IdempotencyTableSpec;
+  /** Where accepted runs go (the core stack's requests queue) and the key it is encrypted with. */
+  readonly requestsQueue: IQueue;
+  readonly messagesKey: IKey;
+  /** Run status and history are read from here; the API never writes it. */
+  readonly checkpointTable: ITable;
+  /** `iam` (SigV4, default) or `cognito` (needs `userPool`). */
+  readonly auth?: "iam" | "cognito";
+  readonly userPool?: IUserPool;
+  /** Stage throttling, requests per second and burst (defaults 50 and 100). */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Handler file of the api Lambda (default `functions/handlers/api.ts`); tests bundle a stand-in. */
+  readonly entry?: string;
+  /** Access-log and function-log retention (default one year: the API's audit trail). */
+  readonly logRetention?: RetentionDays;
+}
+
+/** Routes of the REST API: path, method, and the body model a POST is validated against. */
+const ROUTES = [
+  { path: "workflows/{name}/runs", method: "POST", body: "StartRun" },
+  { path: "runs/{id}", method: "GET" },
+  { path: "runs/{id}/history", method: "GET" },
+  { path: "runs/{id}/resume", method: "POST", body: "Resume" },
+  { path: "dead-letters", method: "GET" },
+  { path: "dead-letters/redrive", method: "POST", body: "Redrive" },
+] as const;
+
+/**
+ * The REST API (DESIGN.md, "Entry points"): API Gateway in front of one `api` Lambda.
+ *
+ * ```
+ * caller ─SigV4 (or Cognito JWT)─▶ API Gateway ── throttled per stage, access-logged, body schema-checked
+ *          │ unsigned / unknown route: refused here (403/404), the Lambda never runs
+ *          ▼
+ *   api Lambda ── zod per field, Idempotency-Key (idempotency table) ──▶ requests queue ─▶ dispatcher
+ *          └── reads the checkpoint table for status and history (read-only)
+ * ```
+ *
+ * Least privilege: the function may send to the requests queue only (with the key actions an
+ * encrypted queue needs, no wildcard), read the checkpoint table, and put/get/update/delete
+ * items of its idempotency table.
+ *
+ * @example
+ * const api = new SwitchyardApi(this, "Api", { stage, prefix, idempotencyTable: r.idempotencyTable,
+ *   requestsQueue: core.requestsQueue, messagesKey: core.messagesKey, checkpointTable: core.checkpointTable });
+ * api.restApi.url;
+ */
+export class SwitchyardApi extends Construct {
+  readonly restApi: RestApi;
+  readonly function: SwitchyardFunction;
+  readonly idempotencyTable: Table;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: SwitchyardApiProps) {
+    super(scope, id);
+    const auth = props.auth ?? "iam";
+    if (auth === "cognito" && !props.userPool)
+      throw new Error("SwitchyardApi: auth 'cognito' needs a userPool.");
+    const retention = props.logRetention ?? RetentionDays.ONE_YEAR;
+
+    // Idempotency-Key records: 24 h of keys, expired by TTL. Losing them loses no run, so the
+    // table goes with the stack; PITR anyway, as for every table.
+    const spec = props.idempotencyTable;
+    this.idempotencyTable = new Table(this, "IdempotencyTable", {
+      tableName: spec.name,
+      partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: spec.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: spec.pointInTimeRecovery },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.function = new SwitchyardFunction(this, "Handler", {
+      entry: props.entry ?? "functions/handlers/api.ts",
+      description: `Switchyard ${props.stage}: REST API`,
+      // API Gateway's integration timeout is 29 s; the function gives up first.
+      timeout: Duration.seconds(25),
+      logRetention: retention,
+      environment: {
+        SWITCHYARD_STAGE: props.stage,
+        REQUESTS_QUEUE_URL: props.requestsQueue.queueUrl,
+        CHECKPOINT_TABLE: props.checkpointTable.tableName,
+        IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
+        API_AUTH: auth,
+        POWERTOOLS_SERVICE_NAME: "switchyard-api",
+      },
+    });
+    this.grant(props);
+
+    this.accessLogs = new LogGroup(this, "AccessLogs", {
+      logGroupName: `/aws/apigateway/${props.prefix}-api`,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    this.restApi = new RestApi(this, "RestApi", {
+      restApiName: `${props.prefix}-api`,
+      description: `Switchyard ${props.stage}: start, inspect and resume runs; dead letters`,
+      endpointTypes: [EndpointType.REGIONAL],
+      // The account-wide API Gateway logging role is not ours to create (see the APIG6 note).
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: props.stage,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+      },
+    });
+    this.gatewayErrorsAsJson();
+
+    const validator = new RequestValidator(this, "Validator", {
+      restApi: this.restApi,
+      requestValidatorName: "body-and-parameters",
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const models = this.models();
+    const integration = new LambdaIntegration(this.function.function, { allowTestInvoke: false });
+    const methodOptions = this.methodOptions(auth, props.userPool);
+    for (const route of ROUTES) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+      resource.addMethod(route.method, integration, {
+        ...methodOptions,
+        requestValidator: validator,
+        requestParameters: Object.fromEntries(params.map((p) => [p, true])),
+        ...("body" in route ? { requestModels: { "application/json": models[route.body] as Model } } : {}),
+      });
+    }
+    this.acknowledge(auth);
+  }
+
+  /** Only what the handler does: send run requests, read checkpoints, keep idempotency records. */
+  private grant(props: SwitchyardApiProps): void {
+    const fn = this.function.function;
+    // Not queue.grantSendMessages: it grants kms:GenerateDataKey*, a wildcard the send never needs.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.requestsQueue.queueArn] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.messagesKey.keyArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"],
+        resources: [props.checkpointTable.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources: [this.idempotencyTable.tableArn],
+      }),
+    );
+  }
+
+  private methodOptions(auth: "iam" | "cognito", userPool?: IUserPool): MethodOptions {
+    if (auth === "iam") return { authorizationType: AuthorizationType.IAM };
+    const authorizer: IAuthorizer = new CognitoUserPoolsAuthorizer(this, "Authorizer", {
+      cognitoUserPools: [userPool as IUserPool],
+    });
+    return { authorizationType: AuthorizationType.COGNITO, authorizer };
+  }
+
+  /** JSON Schema (draft 4) of each POST body: the same shapes as the zod schemas, checked first at the edge. */
+  private models(): Record<string, Model> {
+    const model = (name: string, properties: Record<string, object>, required: string[] = []) =>
+      this.restApi.addModel(name, {
+        contentType: "application/json",
+        modelName: name,
+        schema: {
+          type: JsonSchemaType.OBJECT,
+          additionalProperties: false,
+          properties,
+          ...(required.length > 0 ? { required } : {}),
+        },
+      });
+    return {
+      StartRun: model("StartRun", { input: { type: JsonSchemaType.OBJECT } }),
+      Resume: model("Resume", { decision: {} }, ["decision"]),
+      Redrive: model("Redrive", {
+        dryRun: { type: JsonSchemaType.BOOLEAN },
+        max: { type: JsonSchemaType.INTEGER, minimum: 1, maximum: 1000 },
+        workflow: { type: JsonSchemaType.STRING, pattern: "^[a-z][a-z0-9-]{1,39}$" },
+      }),
+    };
+  }
+
+  /** API Gateway's own refusals (auth, validation, throttling) in the handler's error shape. */
+  private gatewayErrorsAsJson(): void {
+    // messageString is already a quoted JSON string; validationErrorString is not.
+    const json = (code: string, message: string) => ({
+      "application/json": `{"error":{"code":"${code}","message":${message}}}`,
+    });
+    this.restApi.addGatewayResponse("Default4xx", {
+      type: ResponseType.DEFAULT_4XX,
+      templates: json("Switchyard.Gateway4xx", "$context.error.messageString"),
+    });
+    this.restApi.addGatewayResponse("BadRequestBody", {
+      type: ResponseType.BAD_REQUEST_BODY,
+      templates: json("Switchyard.InvalidRequest", '"$context.error.validationErrorString"'),
+    });
+    this.restApi.addGatewayResponse("Default5xx", {
+      type: ResponseType.DEFAULT_5XX,
+      templates: json("Switchyard.Gateway5xx", "$context.error.messageString"),
+    });
+  }
+
+  /** cdk-nag findings this API answers differently; each reason says how. */
+  private acknowledge(auth: "iam" | "cognito"): void {
+    const stage = this.restApi.deploymentStage;
+    Validations.of(stage).acknowledge({
+      id: "AwsSolutions-APIG3",
+      reason:
+        "No WAF web ACL: every method requires IAM SigV4 (or Cognito) auth, so anonymous traffic is refused " +
+        "before any rule would run; stage throttling bounds signed callers. Add a web ACL if the API is ever opened wider.",
+    });
+    Validations.of(stage).acknowledge({
+      id: "AwsSolutions-APIG6",
+      reason:
+        "Execution logging needs the account-wide API Gateway CloudWatch role, a per-region singleton managed " +
+        "outside this stack; every request is recorded in the access log, and the Lambda logs each error.",
+    });
+    if (auth === "iam") {
+      for (const method of this.restApi.methods) {
+        Validations.of(method).acknowledge({
+          id: "AwsSolutions-COG4",
+          reason:
+            "The method is authorized by IAM (SigV4): operators and services call it with their AWS " +
+            "credentials. A Cognito user-pool authorizer is the configurable alternative (auth: cognito).",
+        });
+      }
+    }
+  }
+}
