@@ -1,7 +1,9 @@
 import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
+import { investigation } from "./investigation/index.ts";
 import { reconciliation } from "./reconciliation/index.ts";
 import { triage } from "./triage/index.ts";
 
+export * from "./investigation/index.ts";
 export * from "./reconciliation/index.ts";
 export * from "./triage/index.ts";
 export { UnknownWorkflowError };
@@ -10,6 +12,7 @@ export { UnknownWorkflowError };
 export const workflows: Record<string, WorkflowDefinition> = {
   [triage.name]: triage,
   [reconciliation.name]: reconciliation,
+  [investigation.name]: investigation,
 };
 
 /**

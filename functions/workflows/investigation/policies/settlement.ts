@@ -1,0 +1,56 @@
+import { SETTLEMENT_LAG, settlementDate } from "#data";
+import { definePolicy, readConversation } from "#models";
+import type { ConfirmationLookup, TradeView } from "#tools";
+import { conclude, escalate, failedLookup, lookedUp, stillToAsk, tradeIdsOf } from "./facts.ts";
+
+/**
+ * The settlement specialist's offline rules, for settle-date, SSI and missing-confirmation
+ * breaks. It looks up the booking and the broker's confirmation, then:
+ * - no confirmation: `missing_confirmation`;
+ * - settle dates differ: the side that kept the market convention (T+1 equities, T+2 bonds and
+ *   FX, business days) is right, the other made the error; neither on convention: escalate;
+ * - standing settlement instructions differ: `ssi_mismatch` (no tool shows the SSI on file, so
+ *   which one is current is for a person to confirm — hence the lower confidence).
+ *
+ * @example
+ * offlinePolicies.register("investigation.settlement", settlementPolicy);
+ */
+export const settlementPolicy = definePolicy("investigation.settlement", (messages) => {
+  const { subject, calls } = readConversation(messages);
+  const [tradeId] = tradeIdsOf(subject);
+  if (!tradeId) return escalate("the break names no trade");
+  const ask = stillToAsk(calls, [
+    { name: "get_trade", args: { tradeId } },
+    { name: "get_confirmation", args: { tradeId } },
+  ]);
+  if (ask) return ask;
+  const trade = lookedUp<TradeView>(calls, "get_trade", "tradeId", tradeId);
+  const lookup = lookedUp<ConfirmationLookup>(calls, "get_confirmation", "tradeId", tradeId);
+  const failed = failedLookup(trade, lookup);
+  if (failed || trade.state !== "ok" || lookup.state !== "ok")
+    return failed ?? escalate("lookups unanswered");
+  const t = trade.value;
+  const confirmation = lookup.value.confirmation;
+
+  if (!confirmation) {
+    return conclude("missing_confirmation", 0.9, [
+      `no confirmation from ${t.counterparty} quotes ${t.tradeId} (booked ${t.bookedAt}, ${t.side} ${t.quantity} ${t.instrumentSymbol})`,
+    ]);
+  }
+  if (subject.kind === "missing_confirmation") {
+    return escalate("a confirmation has arrived since the break was found", [confirmation.confirmationId]);
+  }
+  if (confirmation.settleDate !== t.settleDate) {
+    const convention = settlementDate(t.tradeDate, t.assetClass);
+    const dates = `booked settle ${t.settleDate} vs confirmed ${confirmation.settleDate}; ${t.assetClass} convention T+${SETTLEMENT_LAG[t.assetClass]} from ${t.tradeDate} is ${convention}`;
+    if (t.settleDate === convention) return conclude("settlement_date_error_broker", 0.9, [dates]);
+    if (confirmation.settleDate === convention) return conclude("settlement_date_error_ours", 0.9, [dates]);
+    return escalate("neither settle date follows the market convention", [dates]);
+  }
+  if (confirmation.ssi !== t.ssi) {
+    return conclude("ssi_mismatch", 0.8, [
+      `our SSI for ${t.counterparty} in ${t.currency} is "${t.ssi}"; the broker's confirmation ${confirmation.confirmationId} instructs "${confirmation.ssi}"`,
+    ]);
+  }
+  return escalate("booking and confirmation agree on settle date and SSI: nothing to explain");
+});

@@ -1,0 +1,71 @@
+import { Annotation } from "@langchain/langgraph";
+import type { DatasetSpec } from "#data";
+import { type BreakRecord, mergeById } from "../reconciliation/index.ts";
+import { emptyNotebook, mergeFindings, mergeNotebook } from "./reducers.ts";
+import type { EffortEntry, InvestigationFinding, InvestigationReport, Notebook, RoundPlan } from "./types.ts";
+
+const latest = <T>() => Annotation<T | null>({ reducer: (_, update) => update, default: () => null });
+const notebook = () => Annotation<Notebook>({ reducer: mergeNotebook, default: emptyNotebook });
+
+/**
+ * The shared channels: what the supervisor reads to decide and the report reads to close.
+ * Defined once and used by both the full state and the supervisor's view, so LangGraph sees
+ * one channel per name.
+ */
+const shared = {
+  dataset: Annotation<Required<DatasetSpec>>,
+  /** `given` when the request carried the breaks, `derive` when the supervisor must find them. */
+  breakSource: Annotation<"given" | "derive">,
+  maxRounds: Annotation<number>,
+  batchSize: Annotation<number>,
+  /** Rounds dispatched so far. */
+  round: Annotation<number>({ reducer: (_, update) => update, default: () => 0 }),
+  /** The open breaks, as reconciliation's compact records. */
+  breaks: Annotation<BreakRecord[]>({ reducer: mergeById((b) => b.breakId), default: () => [] }),
+  plan: latest<RoundPlan>(),
+  findings: Annotation<InvestigationFinding[]>({ reducer: mergeFindings, default: () => [] }),
+};
+
+/** What each specialist spent, per round; read by the report, written by every specialist. */
+const effort = Annotation<EffortEntry[]>({ reducer: mergeById((e) => e.id), default: () => [] });
+
+/**
+ * Investigation state: shared channels, the report, and one PRIVATE notebook per specialist.
+ *
+ * | channel              | written by             | read by                       |
+ * | -------------------- | ---------------------- | ----------------------------- |
+ * | shared (above)       | input, supervisor, all | supervisor, report, fan-out   |
+ * | `effort`             | each specialist        | report                        |
+ * | `pricingNotebook`    | `pricing` only         | nobody in the graph (audit)   |
+ * | `settlementNotebook` | `settlement` only      | nobody in the graph (audit)   |
+ * | `bookingNotebook`    | `booking` only         | nobody in the graph (audit)   |
+ *
+ * Specialists run from `Send` and see only their batch, never this state; the supervisor and
+ * the report read through views without the notebooks (`SupervisorView`, `ReportView`).
+ */
+export const InvestigationState = Annotation.Root({
+  ...shared,
+  effort,
+  conclusion: latest<InvestigationReport>(),
+  pricingNotebook: notebook(),
+  settlementNotebook: notebook(),
+  bookingNotebook: notebook(),
+});
+
+/** The channels the supervisor node reads: shared only. */
+export const SupervisorView = Annotation.Root(shared);
+
+/** The channels the report node reads: shared, plus the effort account. */
+export const ReportView = Annotation.Root({ ...shared, effort });
+
+export type InvestigationStateValue = typeof InvestigationState.State;
+export type InvestigationUpdate = typeof InvestigationState.Update;
+export type SupervisorViewValue = typeof SupervisorView.State;
+export type ReportViewValue = typeof ReportView.State;
+
+/** The private channel of each specialist. */
+export const NOTEBOOK_OF = {
+  pricing: "pricingNotebook",
+  settlement: "settlementNotebook",
+  booking: "bookingNotebook",
+} as const;
