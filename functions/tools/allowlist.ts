@@ -1,3 +1,4 @@
+import type { AmendmentToolName, AmendmentTools } from "./amendments.ts";
 import { UnknownAgentError } from "./errors.ts";
 import type { ToolName, TradingTools } from "./trading-tools.ts";
 
@@ -11,6 +12,7 @@ export const AGENT_TOOLS = {
   risk: ["get_trade", "get_position", "check_limit"],
   fixer: ["get_trade", "get_confirmation", "get_market_price"],
   escalator: ["get_trade", "get_confirmation"],
+  compliance: ["get_trade", "get_confirmation"],
   reporter: [],
 } as const satisfies Record<string, readonly ToolName[]>;
 
@@ -31,5 +33,30 @@ export function toolsFor<A extends AgentName>(
   return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
     TradingTools,
     (typeof AGENT_TOOLS)[A][number]
+  >;
+}
+
+/**
+ * The amendment tools each agent may call. Only the fixer proposes and applies; its effect
+ * tools still run only with an approval (the agents' side-effect contract).
+ */
+export const EFFECT_TOOLS = {
+  fixer: ["propose_amendment", "apply_amendment", "cancel_rebook"],
+} as const satisfies Partial<Record<AgentName, readonly AmendmentToolName[]>>;
+
+/**
+ * The amendment tools one agent is allowed (none for agents without an entry).
+ *
+ * @example
+ * const { apply_amendment } = effectToolsFor("fixer", createAmendmentTools(ledger));
+ */
+export function effectToolsFor<A extends keyof typeof EFFECT_TOOLS>(
+  agent: A,
+  tools: AmendmentTools,
+): Pick<AmendmentTools, (typeof EFFECT_TOOLS)[A][number]> {
+  const allowed: readonly AmendmentToolName[] = EFFECT_TOOLS[agent] ?? [];
+  return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
+    AmendmentTools,
+    (typeof EFFECT_TOOLS)[A][number]
   >;
 }

@@ -30,3 +30,30 @@ export class UnknownAgentError extends ToolError {
     this.name = "UnknownAgentError";
   }
 }
+
+/** A side-effect tool was called without `config.configurable.idempotencyKey`: it never applies unkeyed. */
+export class IdempotencyKeyRequiredError extends ToolError {
+  constructor(toolName: string) {
+    super(
+      "Tools.IdempotencyKeyRequired",
+      `${toolName} changes the books and needs config.configurable.idempotencyKey (its approval key).`,
+    );
+    this.name = "IdempotencyKeyRequiredError";
+  }
+}
+
+/** An apply named a proposal the ledger never recorded, or one for another trade or action. */
+export class ProposalMismatchError extends ToolError {
+  constructor(proposalId: string, problem: string) {
+    super("Tools.ProposalMismatch", `Proposal ${proposalId}: ${problem}.`);
+    this.name = "ProposalMismatchError";
+  }
+}
+
+/** The ledger holds a different effect under the same idempotency key: never overwritten. */
+export class IdempotencyConflictError extends ToolError {
+  constructor(key: string) {
+    super("Tools.IdempotencyConflict", `Idempotency key ${key} already applied a different effect.`);
+    this.name = "IdempotencyConflictError";
+  }
+}
