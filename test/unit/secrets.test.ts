@@ -39,11 +39,16 @@ function repositoryFiles(): string[] {
     );
 }
 
+/** AWS's documentation placeholders (`AKIAIOSFODNN7EXAMPLE`, `…EXAMPLEKEY`) are public and never valid. */
+const DOCUMENTED_EXAMPLE = /EXAMPLE/;
+
 function findCredentials(text: string): { line: number; kind: string }[] {
   const hits: { line: number; kind: string }[] = [];
   text.split("\n").forEach((content, i) => {
-    for (const { kind, pattern } of CREDENTIAL_PATTERNS)
-      if (pattern.test(content)) hits.push({ line: i + 1, kind });
+    for (const { kind, pattern } of CREDENTIAL_PATTERNS) {
+      const found = pattern.exec(content)?.[0];
+      if (found && !DOCUMENTED_EXAMPLE.test(found)) hits.push({ line: i + 1, kind });
+    }
   });
   return hits;
 }
@@ -79,6 +84,7 @@ describe("credentials in source", () => {
     ];
     for (const sample of samples) expect(findCredentials(sample), sample.slice(0, 12)).toHaveLength(1);
     expect(findCredentials('secret: process.env.OPENAI_API_KEY ?? ""')).toEqual([]);
+    expect(findCredentials(`accessKeyId: "${"AKIA"}IOSFODNN7${"EXAMPLE"}"`)).toEqual([]);
   });
 
   it(".env is git-ignored, and .env.example assigns no value", () => {
