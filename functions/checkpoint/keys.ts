@@ -33,6 +33,11 @@ export function writesPrefix(ns: string, checkpointId: string): string {
   return `${checkpointGroupPrefix(ns, checkpointId)}w#`;
 }
 
+/** Prefix of one task's pending writes under a checkpoint. */
+export function taskWritesPrefix(ns: string, checkpointId: string, taskId: string): string {
+  return `${writesPrefix(ns, checkpointId)}${enc(taskId)}#`;
+}
+
 export function writeKey(ns: string, checkpointId: string, taskId: string, idx: number): string {
   return `${writesPrefix(ns, checkpointId)}${enc(taskId)}#${idx}`;
 }

@@ -29,6 +29,7 @@ import {
   checkpointKey,
   checkpointPrefix,
   parseCheckpointKey,
+  taskWritesPrefix,
   writesPrefix,
 } from "./keys.ts";
 import { groupRows, matchesFilter } from "./listing.ts";
@@ -128,6 +129,32 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     if (!head) return undefined;
     const { checkpointId } = parseCheckpointKey(head.item[this.table.sk]?.S ?? "");
     const writes = head.writes ?? this.reader.rows(threadId, writesPrefix(ns, checkpointId));
+    return this.toTuple(ctx, checkpointId, head.item, writes, true, undefined, head.rows);
+  }
+
+  /**
+   * The latest checkpoint with only the pending writes of `taskIds`: what a node Lambda running one
+   * task of a wide superstep needs. Reading every sibling's writes would make a 1,000-task fan-out
+   * read a million write items; this reads the checkpoint plus one Query per named task.
+   *
+   * @example
+   * const tuple = await saver.getTupleForTasks({ configurable: { thread_id } }, [taskId, NULL_TASK_ID]);
+   */
+  async getTupleForTasks(
+    config: RunnableConfig,
+    taskIds: readonly string[],
+  ): Promise<CheckpointTuple | undefined> {
+    const threadId = config.configurable?.thread_id;
+    if (threadId === undefined || getCheckpointId(config)) return this.getTuple(config);
+    const ns: string = config.configurable?.checkpoint_ns ?? "";
+    const head = await this.reader.latest(threadId, checkpointPrefix(ns));
+    if (!head) return undefined;
+    const { checkpointId } = parseCheckpointKey(head.item[this.table.sk]?.S ?? "");
+    const wanted = taskIds.map((id) => taskWritesPrefix(ns, checkpointId, id));
+    const writes = head.writes
+      ? head.writes.filter((r) => wanted.some((p) => r[this.table.sk]?.S?.startsWith(p)))
+      : (await Promise.all(wanted.map((p) => this.reader.rows(threadId, p)))).flat();
+    const ctx = this.context(threadId, ns);
     return this.toTuple(ctx, checkpointId, head.item, writes, true, undefined, head.rows);
   }
 

@@ -9,17 +9,41 @@ import {
   type PendingWrite,
 } from "@langchain/langgraph-checkpoint";
 
+/** A saver that can load the latest checkpoint with only some tasks' pending writes. */
+export interface TaskWritesReader {
+  getTupleForTasks(config: RunnableConfig, taskIds: readonly string[]): Promise<CheckpointTuple | undefined>;
+}
+
+/**
+ * The latest checkpoint with only the pending writes of `taskIds` — natively when the saver can
+ * (the DynamoDB saver: one Query per task), else by filtering a full read.
+ */
+export async function readTupleForTasks(
+  saver: BaseCheckpointSaver,
+  config: RunnableConfig,
+  taskIds: readonly string[],
+): Promise<CheckpointTuple | undefined> {
+  const native = (saver as Partial<TaskWritesReader>).getTupleForTasks;
+  if (typeof native === "function") return native.call(saver, config, taskIds);
+  const tuple = await saver.getTuple(config);
+  return tuple && { ...tuple, pendingWrites: tuple.pendingWrites?.filter(([id]) => taskIds.includes(id)) };
+}
+
 /**
  * A saver that forwards everything to another: the base of the engine's views of the real
  * saver (read-once, task-scoped), which each override only what they change.
  */
-export class DelegatingSaver extends BaseCheckpointSaver {
+export class DelegatingSaver extends BaseCheckpointSaver implements TaskWritesReader {
   constructor(protected readonly inner: BaseCheckpointSaver) {
     super(inner.serde);
   }
 
   override getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     return this.inner.getTuple(config);
+  }
+
+  getTupleForTasks(config: RunnableConfig, taskIds: readonly string[]): Promise<CheckpointTuple | undefined> {
+    return readTupleForTasks(this.inner, config, taskIds);
   }
 
   override list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {

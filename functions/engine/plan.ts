@@ -5,6 +5,7 @@ import { type CompiledWorkflow, threadConfig } from "./graph.ts";
 import type { EngineDeps, RunError, SuperstepPlan, TaskRef } from "./types.ts";
 
 /** Channels LangGraph writes about a task that are not its output (mirrors `isTaskOutput`). */
+const NULL_TASK_ID = "00000000-0000-0000-0000-000000000000";
 const NOT_OUTPUT = new Set(["__error__", "__error_source_node__", "__interrupt__", "__resume__"]);
 
 export type TaskProgress = "finished" | "interrupted" | "errored" | "not-run";
@@ -33,10 +34,36 @@ export async function readPosition(
   const config = threadConfig(threadId);
   const tuple = await deps.saver.getTuple(config);
   if (!tuple) throw new ThreadNotFoundError(threadId);
-  const snapshot = await graph.getState(config);
   const writes = tuple.pendingWrites ?? [];
-  const tasks = snapshot.tasks.map((t) => taskState(t.id, t.name, writes));
+  const planned = await plannedTasks(graph, threadId, tuple.checkpoint.id, writes);
+  const tasks = planned.map((t) => taskState(t.id, t.name, writes));
   return { checkpointId: tuple.checkpoint.id, step: Number(tuple.metadata?.step ?? 0), tasks };
+}
+
+/**
+ * The tasks LangGraph plans from a checkpoint. They are fixed once the checkpoint exists (ids are
+ * derived from it), except for input written against it afterwards (null-task writes), so they
+ * are remembered per checkpoint: planning a 1,000-task superstep costs as much as running a small
+ * task, and every node Lambda of that superstep would otherwise repeat it.
+ */
+const PLANNED_CACHE_SIZE = 256;
+const planned = new Map<string, readonly { id: string; name: string }[]>();
+
+async function plannedTasks(
+  graph: CompiledWorkflow,
+  threadId: string,
+  checkpointId: string,
+  writes: readonly CheckpointPendingWrite[],
+): Promise<readonly { id: string; name: string }[]> {
+  const inputWrites = writes.filter(([taskId]) => taskId === NULL_TASK_ID).length;
+  const key = JSON.stringify([threadId, checkpointId, inputWrites]);
+  const known = planned.get(key);
+  if (known) return known;
+  const snapshot = await graph.getState(threadConfig(threadId));
+  const tasks = snapshot.tasks.map((t) => ({ id: t.id, name: t.name }));
+  if (planned.size >= PLANNED_CACHE_SIZE) planned.delete(planned.keys().next().value as string);
+  planned.set(key, tasks);
+  return tasks;
 }
 
 function taskState(id: string, node: string, writes: readonly CheckpointPendingWrite[]): TaskState {

@@ -19,12 +19,27 @@ import { DelegatingSaver } from "./delegating-saver.ts";
 export class ReadOnceSaver extends DelegatingSaver {
   private readonly tuples = new Map<string, Promise<CheckpointTuple | undefined>>();
 
-  override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+  override getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    return this.once(config, null, () => super.getTuple(config));
+  }
+
+  override getTupleForTasks(
+    config: RunnableConfig,
+    taskIds: readonly string[],
+  ): Promise<CheckpointTuple | undefined> {
+    return this.once(config, taskIds, () => super.getTupleForTasks(config, taskIds));
+  }
+
+  private async once(
+    config: RunnableConfig,
+    taskIds: readonly string[] | null,
+    read: () => Promise<CheckpointTuple | undefined>,
+  ): Promise<CheckpointTuple | undefined> {
     const c = config.configurable ?? {};
-    const key = JSON.stringify([c.thread_id, c.checkpoint_ns ?? "", c.checkpoint_id ?? null]);
+    const key = JSON.stringify([c.thread_id, c.checkpoint_ns ?? "", c.checkpoint_id ?? null, taskIds]);
     let tuple = this.tuples.get(key);
     if (!tuple) {
-      tuple = this.inner.getTuple(config);
+      tuple = read();
       this.tuples.set(key, tuple);
       tuple.catch(() => this.tuples.delete(key));
     }

@@ -95,19 +95,15 @@ export async function runTask(
   ref: { threadId: string; checkpointId: string; taskId: string },
 ): Promise<TaskOutcome> {
   deps = readOnce(deps);
-  const probe = compileWorkflow(workflow, deps.saver, "step-functions");
-  const position = await readPosition(deps, probe, ref.threadId);
+  const scoped = new TaskScopedSaver(deps.saver, ref.taskId);
+  const graph = compileWorkflow(workflow, scoped, "step-functions");
+  const position = await readPosition({ ...deps, saver: scoped }, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return { taskId: ref.taskId, outcome: "skipped-stale" };
   const task = position.tasks.find((t) => t.id === ref.taskId);
   if (!task) return { taskId: ref.taskId, outcome: "skipped-stale" };
   if (task.progress === "finished") return { taskId: ref.taskId, outcome: "skipped-finished" };
 
-  const scoped = new TaskScopedSaver(
-    deps.saver,
-    ref.taskId,
-    position.tasks.map((t) => t.id),
-  );
-  const graph = compileWorkflow(workflow, scoped, "step-functions");
+  scoped.showFinished(position.tasks.map((t) => t.id));
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
   await run(deps, graph, null, ref.threadId);
   const interrupted = scoped.forwarded.some(([ch]) => ch === "__interrupt__");

@@ -8,6 +8,8 @@ import type {
 import { DelegatingSaver } from "./delegating-saver.ts";
 
 const NO_WRITES = "__no_writes__";
+/** The task id LangGraph files input and resume writes under. */
+const NULL_TASK_ID = "00000000-0000-0000-0000-000000000000";
 
 /**
  * A view of the real saver that lets LangGraph's own loop run exactly ONE task of a superstep.
@@ -33,16 +35,27 @@ export class TaskScopedSaver extends DelegatingSaver {
   /** Writes of the target task that reached the real saver, for the caller to inspect. */
   readonly forwarded: PendingWrite[] = [];
 
+  private siblingTaskIds: readonly string[] = [];
+
   constructor(
     inner: BaseCheckpointSaver,
     private readonly targetTaskId: string,
-    private readonly siblingTaskIds: readonly string[],
   ) {
     super(inner);
   }
 
+  /** From now on, show these tasks (the target excepted) as finished. */
+  showFinished(taskIds: readonly string[]): void {
+    this.siblingTaskIds = taskIds;
+  }
+
+  /**
+   * The checkpoint with the target task's own writes (errors, interrupts of earlier attempts) and
+   * the input/resume writes — never the siblings' writes, which the target does not need and
+   * which, at a wide fan-out, would make every task read every other's output.
+   */
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
-    const tuple = await this.inner.getTuple(config);
+    const tuple = await this.getTupleForTasks(config, [this.targetTaskId, NULL_TASK_ID]);
     if (!tuple) return tuple;
     const synthetic = this.siblingTaskIds
       .filter((id) => id !== this.targetTaskId)

@@ -1,0 +1,34 @@
+import { runInProcess, runOnStepFunctions } from "switchyard/engine";
+import { type LocalAws, startLocalAws } from "switchyard/local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fanOutWorkflow } from "../fixtures/graphs.ts";
+
+/**
+ * A 1,000-worker `Send` fan-out completes in per-node hosting: one node invocation per worker
+ * through the inline Map (40 at a time), one commit applying all 1,000 outputs as one superstep.
+ */
+const WORKERS = 1000;
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws({ stage: "scale" });
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+describe("scale", () => {
+  it(`fans out to ${WORKERS} workers and merges them like the in-process run`, async () => {
+    const workflow = fanOutWorkflow("per-node", WORKERS);
+    const input = { trades: Array.from({ length: WORKERS * 3 }, (_, i) => i + 1) };
+
+    const distributed = await runOnStepFunctions(workflow, input, { aws });
+    const local = await runInProcess(workflow, input, { aws });
+
+    expect(distributed.status).toBe("succeeded");
+    expect(distributed.stats.invocationsByState["Run match"]).toBe(WORKERS);
+    expect(distributed.stats.invocationsByState.Commit).toBe(distributed.supersteps);
+    expect(distributed.state).toEqual(local.state);
+    expect((distributed.state.breaks as string[]).length).toBe(Math.floor((WORKERS * 3) / 7));
+  }, 300_000);
+});
