@@ -44,9 +44,11 @@ export {
 export { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 export { createTelemetryObserver } from "./observer.ts";
 export { recordAlert, recordDeadLetter, recordRecovery, recordRedrive } from "./ops-metrics.ts";
+export { DASHBOARDS, type DashboardSpec, type Panel, type PanelStat } from "./panels.ts";
 export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
 export { RunRegistry, type RunState } from "./runs.ts";
 export { type Capture, createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
+export { type AlarmThresholds, DEFAULT_THRESHOLDS } from "./thresholds.ts";
 export {
   contextFromAttributes,
   contextFromXRayHeader,
