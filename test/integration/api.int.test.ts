@@ -96,17 +96,17 @@ describe("REST API over the embedded AWS", () => {
 
   it("honours Idempotency-Key: ten concurrent starts with one key give one run id and one request", async () => {
     // Prepare: stop nothing, but count what reaches the queue through the consumer's runs
-    const key = "eod-2026-11-25-triage";
-    const body = { input: { dataset: { trades: 50, seed: 3 } } };
+    const key = "eod-2026-11-25-approval";
+    const body = { input: {} };
 
     // Act
     const answers = await Promise.all(
       Array.from({ length: 10 }, () =>
-        call("POST", "/workflows/triage/runs", body, { "idempotency-key": key }),
+        call("POST", "/workflows/approval/runs", body, { "idempotency-key": key }),
       ),
     );
 
-    // Assess: accepted once; the others replay it (202, same id) or are told to retry (409 in progress)
+    // Assess: accepted once (the run id is minted inside the keyed step, so one id = one enqueue); the others replay it (202, same id) or are told to retry (409 in progress)
     const accepted = answers.filter((a) => a.status === 202);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(new Set(accepted.map((a) => a.body.runId)).size).toBe(1);
@@ -114,19 +114,24 @@ describe("REST API over the embedded AWS", () => {
       expect(a).toMatchObject({ status: 409, body: { error: { code: "Switchyard.IdempotencyInProgress" } } });
     }
     const runId = String(accepted[0]?.body.runId);
-    await settled(runId, (s) => s === "succeeded");
-    const again = await call("POST", "/workflows/triage/runs", body, { "idempotency-key": key });
+    await settled(runId, (s) => s === "waiting");
+    const again = await call("POST", "/workflows/approval/runs", body, { "idempotency-key": key });
     expect(again).toMatchObject({ status: 202, body: { runId } });
     // Another body under the same key is refused, and a new key starts a new run.
-    const reused = await call("POST", "/workflows/triage/runs", { input: {} }, { "idempotency-key": key });
+    const reused = await call(
+      "POST",
+      "/workflows/approval/runs",
+      { input: { note: "other" } },
+      { "idempotency-key": key },
+    );
     expect(reused).toMatchObject({
       status: 422,
       body: { error: { code: "Switchyard.IdempotencyKeyReused" } },
     });
-    const fresh = await call("POST", "/workflows/triage/runs", body, { "idempotency-key": `${key}-2` });
+    const fresh = await call("POST", "/workflows/approval/runs", body, { "idempotency-key": `${key}-2` });
     expect(fresh.status).toBe(202);
     expect(fresh.body.runId).not.toBe(runId);
-    await settled(String(fresh.body.runId), (s) => s === "succeeded");
+    await settled(String(fresh.body.runId), (s) => s === "waiting");
     await api.idle();
     const q = await aws.clients.sqs.send(
       new GetQueueAttributesCommand({
