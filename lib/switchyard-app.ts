@@ -6,12 +6,14 @@ import type { FunctionRole, WorkflowDefinition } from "#engine";
 import { workflows as registeredWorkflows } from "#workflows";
 import { SwitchyardApiStack } from "./api-stack.ts";
 import { SwitchyardCoreStack } from "./core-stack.ts";
+import { SwitchyardOpsStack } from "./ops-stack.ts";
 import { SwitchyardWorkflowsStack } from "./workflows-stack.ts";
 
 /** The stacks of one stage, as `bin/app.ts` builds them. */
 export interface SwitchyardStacks {
   readonly stage: string;
   readonly core: SwitchyardCoreStack;
+  readonly ops: SwitchyardOpsStack;
   /** Absent while no workflow is registered: CloudFormation rejects a template without resources. */
   readonly workflows?: SwitchyardWorkflowsStack;
 }
@@ -51,7 +53,18 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   });
   // Stateless and redeployed with every workflow change; the state it works on stays in core.
   const registry = options.workflows ?? registeredWorkflows;
-  if (Object.keys(registry).length === 0) return { stage, core };
+  // Ingress, failed runs and alerts; alarms and the notifier matter even before any workflow.
+  const ops = new SwitchyardOpsStack(app, `${r.prefix}-ops`, {
+    core,
+    workflows: Object.keys(registry),
+    // Tests that stand in the engine's handlers stand in these too (bundling real ones is slow).
+    ...(options.entryFor ? { entryFor: () => options.entryFor?.("start") ?? "" } : {}),
+    ...(alertEmails(app) ? { alertEmails: alertEmails(app) } : {}),
+    description: `Switchyard ${stage}: dispatcher, failed runs, alerts and their notifier`,
+    env,
+    tags,
+  });
+  if (Object.keys(registry).length === 0) return { stage, core, ops };
   const workflows = new SwitchyardWorkflowsStack(app, `${r.prefix}-workflows`, {
     core,
     workflows: registry,
@@ -67,5 +80,15 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
     tags,
     ...(options.entryFor ? { apiEntry: options.entryFor("start") } : {}),
   });
-  return { stage, core, workflows };
+  return { stage, core, ops, workflows };
+}
+
+/** `-c alertEmails=a@example.com,b@example.com`: who gets alert emails. */
+function alertEmails(app: App): string[] | undefined {
+  const value = app.node.tryGetContext("alertEmails") as string | undefined;
+  const list = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length > 0 ? list : undefined;
 }

@@ -36,7 +36,7 @@ export interface ExecutionRecord {
   status: ExecutionStatus;
   readonly startDate: number;
   stopDate?: number;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; node?: string; taskId?: string };
   result?: StepFunctionsResult;
 }
 
@@ -156,7 +156,7 @@ export class LocalExecutions {
           : result.error?.code === "Switchyard.ExecutionAborted"
             ? "ABORTED"
             : "FAILED";
-      if (result.error) record.error = { code: result.error.code, message: result.error.message };
+      if (result.error) record.error = { ...result.error };
     } catch (err) {
       record.status = "FAILED";
       record.error = { code: (err as Error).name ?? "Error", message: (err as Error).message ?? String(err) };
@@ -204,8 +204,10 @@ export function statusChangeEvent(record: ExecutionRecord, aws: LocalAws): Execu
       stopDate: record.stopDate ?? null,
       input: JSON.stringify(record.input),
       output: null,
+      // As a Fail state with ErrorPath "$.error.code" and CausePath "States.JsonToString($.error)"
+      // reports the run's error (the engine hook asked for in docs/error-handling.md).
       error: record.error?.code ?? null,
-      cause: record.error?.message ?? null,
+      cause: record.error ? JSON.stringify(record.error) : null,
     },
   };
 }

@@ -68,10 +68,14 @@ export async function failedRunFromEvent(
   const workflow = input.workflow ?? workflowFromArn(d.stateMachineArn);
   const threadId = input.threadId ?? input.runId ?? d.name;
   const thread = lookupThread ? await lookupThread(workflow, threadId).catch(() => undefined) : undefined;
+  const cause = runErrorIn(d.cause);
   const executionError = {
-    code: d.error || (d.status === "FAILED" ? "States.Failed" : `States.${titleCase(d.status)}`),
-    message: d.cause || `The execution ended ${d.status}.`,
+    code:
+      cause?.code ?? (d.error || (d.status === "FAILED" ? "States.Failed" : `States.${titleCase(d.status)}`)),
+    message: cause?.message ?? (d.cause || `The execution ended ${d.status}.`),
   };
+  const node = thread?.node ?? cause?.node;
+  const taskId = thread?.taskId ?? cause?.taskId;
   return FailedRunSchema.parse({
     kind: "switchyard.failed-run",
     runId: input.runId ?? d.name,
@@ -82,8 +86,8 @@ export async function failedRunFromEvent(
     failedAt: new Date(d.stopDate ?? Date.parse(event.time)).toISOString(),
     // The node's own error says more than the state machine's "Switchyard.RunFailed".
     error: thread?.error ?? executionError,
-    ...(thread?.node ? { node: thread.node } : {}),
-    ...(thread?.taskId ? { taskId: thread.taskId } : {}),
+    ...(node ? { node } : {}),
+    ...(taskId ? { taskId } : {}),
     ...(thread ? { checkpoint: { id: thread.checkpointId, step: thread.step } } : {}),
   });
 }
@@ -162,6 +166,28 @@ export function resumeRequestFor(
     source,
     requestedAt: now.toISOString(),
   };
+}
+
+/**
+ * The run's error when the execution's cause carries it as JSON (`{code, message, node, taskId}`:
+ * a Fail state with `CausePath: States.JsonToString($.error)`), else undefined.
+ */
+function runErrorIn(
+  cause: string | null | undefined,
+): { code: string; message: string; node?: string; taskId?: string } | undefined {
+  if (!cause?.startsWith("{")) return undefined;
+  try {
+    const e = JSON.parse(cause) as Record<string, unknown>;
+    if (typeof e.code !== "string" || typeof e.message !== "string") return undefined;
+    return {
+      code: e.code,
+      message: e.message,
+      ...(typeof e.node === "string" && e.node ? { node: e.node } : {}),
+      ...(typeof e.taskId === "string" ? { taskId: e.taskId } : {}),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(text: string | null | undefined): unknown {

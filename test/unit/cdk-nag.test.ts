@@ -28,6 +28,8 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   "AwsSolutions-IAM5[Resource::*]",
   // Version/alias qualifier of lambda:InvokeFunction on a workflow's own functions (AgentWorkflow).
   "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
+  // The Slack incoming-webhook URL is issued by Slack: no rotation function can renew it (Alerting).
+  "AwsSolutions-SMG4",
   "AwsSolutions-SQS3", // the failed-runs queue is itself a dead-letter store; so is the schedules DLQ
 ];
 

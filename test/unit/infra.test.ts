@@ -28,7 +28,8 @@ beforeAll(() => {
   const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
   // No workflows: this file tests the core stack and the function construct alone
   // (agent-workflow.test.ts covers the workflows stack).
-  const stacks = defineSwitchyard(app, { workflows: {} });
+  // The ops stack's handlers stood in by the health handler: one bundle in the assembly, tested below.
+  const stacks = defineSwitchyard(app, { workflows: {}, entryFor: () => "functions/handlers/health.ts" });
   r = stacks.core.resources;
   const host = new Stack(app, "FunctionHost");
   health = new SwitchyardFunction(host, "Health", {

@@ -1,0 +1,222 @@
+import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Match as EventMatch, Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import { CfnEventInvokeConfig } from "aws-cdk-lib/aws-lambda";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { type ITopic, Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { Resources } from "#config";
+import { SwitchyardFunction } from "./switchyard-function.ts";
+
+export interface AlertingProps {
+  readonly resources: Resources;
+  readonly alertsTopic: ITopic;
+  readonly failedRunsQueue: IQueue;
+  readonly requestsDeadLetterQueue: IQueue;
+  readonly checkpointTable: ITable;
+  /** Encrypts the notifications topic (the core stack's messages key). */
+  readonly messagesKey: IKey;
+  /** People who get alert emails (SNS email subscriptions of the notifications topic). */
+  readonly alertEmails?: readonly string[];
+  /** Handler files; tests stand them in. */
+  readonly entries?: { readonly failedRun?: string; readonly notifier?: string };
+  /** Same alert key within this window → one notification with a count. Default 60 s. */
+  readonly alertWindowSeconds?: number;
+}
+
+/**
+ * Failed runs and alerts, read as the path a failure takes:
+ *
+ * ```
+ * execution FAILED / TIMED_OUT / ABORTED ──EventBridge rule──▶ failed-run Lambda
+ *      ├─▶ failed-runs queue (run, thread, node, error, last checkpoint)    async failure ─▶ same queue (raw event)
+ *      └─▶ alerts topic ◀── CloudWatch alarms (requests DLQ not empty, failed runs waiting, Lambda errors)
+ *                │ SNS subscription (and a schedule every minute, to close windows)
+ *                ▼
+ *           notifier Lambda ──(alerts table: one item per key and window, conditional updates)──▶
+ *                ├─▶ notifications topic ─▶ email subscriptions
+ *                └─▶ Slack incoming webhook (URL in Secrets Manager)
+ * ```
+ *
+ * @example
+ * new Alerting(this, "Alerting", { resources: r, alertsTopic, failedRunsQueue, ... });
+ */
+export class Alerting extends Construct {
+  readonly failedRun: SwitchyardFunction;
+  readonly notifier: SwitchyardFunction;
+  readonly alertsTable: Table;
+  readonly notificationsTopic: Topic;
+  readonly slackWebhook: Secret;
+  readonly failedExecutionsRule: Rule;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlertingProps) {
+    super(scope, id);
+    const r = props.resources;
+
+    // 1. A failed execution is recorded, with what resuming needs, then announced.
+    this.failedRun = new SwitchyardFunction(this, "FailedRun", {
+      entry: props.entries?.failedRun ?? "functions/handlers/failed-run.ts",
+      description: `Switchyard ${r.stage}: failed executions → failed-runs queue + alert`,
+      timeout: Duration.seconds(30),
+      environment: {
+        SWITCHYARD_STAGE: r.stage,
+        CHECKPOINT_TABLE: props.checkpointTable.tableName,
+        FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
+        ALERTS_TOPIC_ARN: props.alertsTopic.topicArn,
+        POWERTOOLS_SERVICE_NAME: "switchyard-failed-run",
+      },
+    });
+    props.checkpointTable.grantReadData(this.failedRun.function);
+    // Exact actions instead of grantSendMessages/grantPublish: those add kms:GenerateDataKey* and
+    // kms:ReEncrypt*, wildcards a sender never uses.
+    const fr = this.failedRun.function;
+    fr.addToRolePolicy(
+      new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.failedRunsQueue.queueArn] }),
+    );
+    fr.addToRolePolicy(
+      new PolicyStatement({ actions: ["sns:Publish"], resources: [props.alertsTopic.topicArn] }),
+    );
+    fr.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.messagesKey.keyArn],
+      }),
+    );
+    // Compensation: if the handler keeps failing, the raw event still lands on the failed-runs queue.
+    new CfnEventInvokeConfig(this, "FailedRunAsyncInvoke", {
+      functionName: fr.functionName,
+      qualifier: "$LATEST",
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: props.failedRunsQueue.queueArn } },
+    });
+    this.failedExecutionsRule = new Rule(this, "FailedExecutions", {
+      description: `Switchyard ${r.stage}: executions that ended FAILED, TIMED_OUT or ABORTED`,
+      eventPattern: {
+        source: ["aws.states"],
+        detailType: ["Step Functions Execution Status Change"],
+        detail: {
+          status: ["FAILED", "TIMED_OUT", "ABORTED"],
+          // Every state machine of the stage, workflows deployed later included.
+          stateMachineArn: EventMatch.prefix(
+            `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${r.prefix}-`,
+          ),
+        },
+      },
+      targets: [
+        new LambdaFunction(this.failedRun.function, { retryAttempts: 8, maxEventAge: Duration.hours(2) }),
+      ],
+    });
+
+    // 2. Alerts are grouped per key and window, in a small table of their own.
+    const t = r.alertsTable;
+    this.alertsTable = new Table(this, "AlertsTable", {
+      tableName: t.name,
+      partitionKey: { name: t.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: t.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: t.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: t.pointInTimeRecovery },
+      encryption: TableEncryption.AWS_MANAGED,
+      // A day of alert counts: nothing to keep when the stack goes.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.notificationsTopic = new Topic(this, "NotificationsTopic", {
+      topicName: r.notificationsTopic.name,
+      displayName: `Switchyard ${r.stage} notifications`,
+      masterKey: props.messagesKey,
+      enforceSSL: true,
+    });
+    for (const email of props.alertEmails ?? [])
+      this.notificationsTopic.addSubscription(new EmailSubscription(email));
+    this.slackWebhook = new Secret(this, "SlackWebhook", {
+      secretName: r.slackWebhookSecret.name,
+      description: `Switchyard ${r.stage}: Slack incoming-webhook URL for alerts (set it; "unset" sends email only)`,
+      // A random placeholder until an operator puts the webhook URL here: email alone meanwhile.
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+    Validations.of(this.slackWebhook).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "A Slack incoming-webhook URL is issued by Slack and cannot be rotated by a Lambda rotation function; " +
+        "operators replace it in Slack and here together.",
+    });
+
+    this.notifier = new SwitchyardFunction(this, "Notifier", {
+      entry: props.entries?.notifier ?? "functions/handlers/notifier.ts",
+      description: `Switchyard ${r.stage}: alerts → one grouped notification per key and window (email, Slack)`,
+      timeout: Duration.seconds(30),
+      // One notifier at a time is plenty and keeps Slack's rate limit far away.
+      reservedConcurrentExecutions: 2,
+      environment: {
+        SWITCHYARD_STAGE: r.stage,
+        ALERTS_TABLE: this.alertsTable.tableName,
+        NOTIFICATIONS_TOPIC_ARN: this.notificationsTopic.topicArn,
+        ALERT_WINDOW_SECONDS: String(props.alertWindowSeconds ?? 60),
+        POWERTOOLS_SERVICE_NAME: "switchyard-notifier",
+      },
+    });
+    this.alertsTable.grantReadWriteData(this.notifier.function);
+    this.notifier.function.addToRolePolicy(
+      new PolicyStatement({ actions: ["sns:Publish"], resources: [this.notificationsTopic.topicArn] }),
+    );
+    this.notifier.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [props.messagesKey.keyArn],
+      }),
+    );
+    this.slackWebhook.grantRead(this.notifier.function);
+    props.alertsTopic.addSubscription(new LambdaSubscription(this.notifier.function));
+    new Rule(this, "CloseAlertWindows", {
+      description: `Switchyard ${r.stage}: send alert windows that ended with no new alert`,
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.notifier.function, { retryAttempts: 2 })],
+    });
+
+    // 3. CloudWatch alarms publish to the same topic, so they are grouped the same way.
+    const action = new SnsAction(props.alertsTopic);
+    const alarm = (alarmId: string, description: string, metric: IMetric) => {
+      const a = new Alarm(this, alarmId, {
+        alarmName: `${r.prefix}-${kebab(alarmId)}`,
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(action);
+      a.addOkAction(action);
+      this.alarms.push(a);
+    };
+    alarm(
+      "RequestsDlqNotEmpty",
+      "Run requests could not be dispatched: `switchyard redrive --list` shows them.",
+      props.requestsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    );
+    alarm(
+      "FailedRunsWaiting",
+      "Failed runs wait to be resumed: `switchyard resume --list` shows them.",
+      props.failedRunsQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    );
+    alarm(
+      "FailedRunHandlerErrors",
+      "The failed-run handler fails: failed executions may reach the queue as raw events.",
+      this.failedRun.function.metricErrors({ period: Duration.minutes(5) }),
+    );
+  }
+}
+
+function kebab(id: string): string {
+  return id.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+}

@@ -1,0 +1,62 @@
+import { Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { Alerting } from "./constructs/alerting.ts";
+import { Ingress } from "./constructs/ingress.ts";
+import type { SwitchyardCoreStack } from "./core-stack.ts";
+
+/** The ops Lambdas' handler files; tests stand them in (bundling real ones takes seconds each). */
+export type OpsFunction = "dispatcher" | "failed-run" | "notifier";
+
+export interface SwitchyardOpsStackProps extends StackProps {
+  readonly core: SwitchyardCoreStack;
+  /** Names of the deployed workflows: the dispatcher may start them, their failures are recorded. */
+  readonly workflows: readonly string[];
+  readonly entryFor?: (fn: OpsFunction) => string;
+  /** People who get alert emails. */
+  readonly alertEmails?: readonly string[];
+}
+
+/**
+ * What keeps accepted work from being lost or done twice, and tells people once (DESIGN.md,
+ * "Entry points and dead letters"), read as a request's path:
+ *
+ * 1. Ingress — requests queue → dispatcher → StartExecution(name = runId); poison → requests DLQ.
+ * 2. Failure — execution FAILED / TIMED_OUT / ABORTED → failed-run Lambda → failed-runs queue + alert.
+ * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window.
+ *
+ * Stateless but for a day of alert counts; it references the core stack, never the other way round.
+ *
+ * @example
+ * new SwitchyardOpsStack(app, "switchyard-dev-ops", { core, workflows: ["triage"] });
+ */
+export class SwitchyardOpsStack extends Stack {
+  readonly ingress: Ingress;
+  readonly alerting: Alerting;
+
+  constructor(scope: Construct, id: string, props: SwitchyardOpsStackProps) {
+    super(scope, id, props);
+    const { core } = props;
+    const r = core.resources;
+    const entry = (fn: OpsFunction) => props.entryFor?.(fn);
+
+    this.ingress = new Ingress(this, "Ingress", {
+      resources: r,
+      requestsQueue: core.requestsQueue,
+      workflows: props.workflows,
+      ...(entry("dispatcher") ? { entry: entry("dispatcher") } : {}),
+    });
+    this.alerting = new Alerting(this, "Alerting", {
+      resources: r,
+      alertsTopic: core.alertsTopic,
+      failedRunsQueue: core.failedRunsQueue,
+      requestsDeadLetterQueue: core.requestsDeadLetterQueue,
+      checkpointTable: core.checkpointTable,
+      messagesKey: core.messagesKey,
+      ...(props.alertEmails ? { alertEmails: props.alertEmails } : {}),
+      entries: {
+        ...(entry("failed-run") ? { failedRun: entry("failed-run") } : {}),
+        ...(entry("notifier") ? { notifier: entry("notifier") } : {}),
+      },
+    });
+  }
+}
