@@ -2,13 +2,12 @@ import { type DatasetSpec, loadTradeDay } from "#data";
 import { type AgentName, createTradingTools, toolsFor, tradeDayStore } from "#tools";
 
 /**
- * The tools one agent may use, over the day named by the run's dataset spec, wrapped to count
- * calls for the run summary. Built per node invocation from state alone: no module state is
- * shared between nodes beyond the read-only day memo.
+ * The tools a plain (non-agent) node may use, over the day named by the run's dataset spec,
+ * wrapped to count calls for the run summary. Built per node invocation from state alone.
  *
  * @example
- * const { tools, calls } = agentTools("classifier", state.dataset);
- * await tools.get_trade.invoke({ tradeId });
+ * const { tools, calls } = agentTools("detector", state.dataset);
+ * await tools.search_breaks.invoke({});
  * calls(); // 1
  */
 export function agentTools<A extends AgentName>(agent: A, dataset: DatasetSpec) {

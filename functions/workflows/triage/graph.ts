@@ -1,11 +1,13 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { autoFix } from "./nodes/auto-fix.ts";
 import { classify } from "./nodes/classify.ts";
+import { complianceCheck } from "./nodes/compliance-check.ts";
 import { detect } from "./nodes/detect.ts";
 import { escalate } from "./nodes/escalate.ts";
+import { humanApproval } from "./nodes/human-approval.ts";
 import { report } from "./nodes/report.ts";
 import { riskCheck } from "./nodes/risk-check.ts";
-import { routeAfterRisk } from "./routing.ts";
+import { routeAfterCompliance, routeAfterDetect } from "./routing.ts";
 import { TriageState } from "./state.ts";
 
 /** The node functions by node name; each reads only its state argument and the day memo. */
@@ -13,20 +15,33 @@ export const triageNodes = {
   detect,
   classify,
   risk_check: riskCheck,
+  compliance_check: complianceCheck,
   auto_fix: autoFix,
+  human_approval: humanApproval,
   escalate,
   report,
 };
 
+// The effect nodes retry: a retry re-applies under the same idempotency key, so it lands once.
+// A malformed approval answer is not retried in-process: running again cannot fix it.
+const EFFECT_RETRY = {
+  retryPolicy: {
+    maxAttempts: 3,
+    initialInterval: 500,
+    retryOn: (error: unknown) => (error as { code?: unknown })?.code !== "Triage.InvalidDecision",
+  },
+};
+
 /**
+ * A network with conditional routing, for ONE trade exception:
  * ```
- * START → detect → classify → risk_check ─┬─→ auto_fix ─┬─→ report → END
- *                                         ├─→ escalate ─┤
- *                                         └─────────────┘  (nothing to act on)
+ * START → detect ─┬─→ classify → risk_check → compliance_check ─┬─→ auto_fix ──────┬─→ report → END
+ *                 │                                              ├─→ human_approval ┤ (approve)
+ *                 │                                              └─→ escalate ←─────┘ (reject / no fix)
+ *                 └─→ report (no break)                               escalate → report
  * ```
- * `auto_fix` and `escalate` run in the same superstep when both have work; `report` then runs
- * once, after both (two plain edges, not a join: a join would wait forever for a branch that
- * was not taken).
+ * Conditional edges pick the route after `detect` and `compliance_check`; `auto_fix` and
+ * `human_approval` choose their own next node with `Command({ goto })`, declared in `ends`.
  *
  * @example
  * const app = buildTriageGraph().compile({ checkpointer: new MemorySaver() });
@@ -36,14 +51,16 @@ export function buildTriageGraph() {
     .addNode("detect", triageNodes.detect)
     .addNode("classify", triageNodes.classify)
     .addNode("risk_check", triageNodes.risk_check)
-    .addNode("auto_fix", triageNodes.auto_fix)
+    .addNode("compliance_check", triageNodes.compliance_check)
+    .addNode("auto_fix", triageNodes.auto_fix, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
+    .addNode("human_approval", triageNodes.human_approval, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
     .addNode("escalate", triageNodes.escalate)
     .addNode("report", triageNodes.report)
     .addEdge(START, "detect")
-    .addEdge("detect", "classify")
+    .addConditionalEdges("detect", routeAfterDetect, ["classify", "report"])
     .addEdge("classify", "risk_check")
-    .addConditionalEdges("risk_check", routeAfterRisk, ["auto_fix", "escalate", "report"])
-    .addEdge("auto_fix", "report")
+    .addEdge("risk_check", "compliance_check")
+    .addConditionalEdges("compliance_check", routeAfterCompliance, ["auto_fix", "human_approval", "escalate"])
     .addEdge("escalate", "report")
     .addEdge("report", END);
 }

@@ -5,32 +5,40 @@ import type { TriageStateValue } from "./state.ts";
 import { summarizeTriage } from "./summary.ts";
 
 /**
- * Trade-exception triage: detect breaks in a trade day, classify them, check them against
- * desk limits, then propose fixes for the mechanical ones and escalate the rest.
+ * Trade-exception triage as a network with conditional routing: one exception is classified,
+ * risk-checked and compliance-checked, then auto-fixed, sent for human approval, or escalated.
  */
 export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
   name: "triage",
-  description: "Trade-exception triage: detect, classify, risk-check, then auto-fix or escalate each break.",
+  description:
+    "Trade-exception triage: classify, risk and compliance checks, then auto-fix, human approval or escalation.",
   graph: buildTriageGraph(),
   input: TriageInput,
   toState: triageInputToState,
-  // The scanning nodes regenerate the day; more memory is also more CPU on Lambda.
-  nodes: { detect: { memoryMb: 1024 }, classify: { memoryMb: 1024 } },
+  // The scanning node regenerates the day; more memory is also more CPU on Lambda.
+  nodes: { detect: { memoryMb: 1024 } },
   summarize: summarizeTriage,
 });
 
-export { NotMechanicalError } from "./errors.ts";
+export { answerOf, triageAgent } from "./agents.ts";
+export { EffectNotAppliedError, InvalidDecisionError, TriageError } from "./errors.ts";
 export { buildTriageGraph, triageNodes } from "./graph.ts";
-export { TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+export { ExceptionSchema, TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+export { AUTO_FIX_APPROVER } from "./nodes/auto-fix.ts";
 export { ESCALATION_QUEUES } from "./nodes/escalate.ts";
+export { applyToolFor, type FixerTask, TRIAGE_POLICIES, type TriageAgentName } from "./policies/index.ts";
 export {
+  AUTO_FIX_MAX_USD,
+  COMPLIANCE_QUEUE,
   decideRoute,
+  formatUsd,
   HIGH_SEVERITY_USD,
   MECHANICAL_KINDS,
   MEDIUM_SEVERITY_USD,
-  routeAfterRisk,
+  routeAfterCompliance,
+  routeAfterDetect,
   severityOf,
 } from "./routing.ts";
-export { TriageState, type TriageStateValue, type TriageUpdate } from "./state.ts";
+export { AGENT_RUNS_KEPT, TriageState, type TriageStateValue, type TriageUpdate } from "./state.ts";
 export { summarizeTriage } from "./summary.ts";
 export type * from "./types.ts";

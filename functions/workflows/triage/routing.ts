@@ -1,10 +1,13 @@
 import type { BreakKind } from "#data";
 import type { TriageStateValue } from "./state.ts";
-import type { ClassifiedBreak, Route, Severity } from "./types.ts";
+import type { ClassifiedBreak, ComplianceVerdict, RiskAssessment, RouteDecision, Severity } from "./types.ts";
 
 /** At or above this many US dollars at stake a break is high severity; at or above a tenth of it, medium. */
 export const HIGH_SEVERITY_USD = 10_000_000;
 export const MEDIUM_SEVERITY_USD = 1_000_000;
+/** The four-eyes threshold: an amendment with this much or more at stake needs a person's approval. */
+export const AUTO_FIX_MAX_USD = 1_000_000;
+export const COMPLIANCE_QUEUE = "Compliance";
 
 /**
  * Kinds whose fix is a mechanical amendment when the fault is ours or the feed's. The rest need
@@ -31,57 +34,67 @@ export function severityOf(kind: BreakKind, impactUsd: number): Severity {
 }
 
 /**
- * THE ROUTING RULE. A break is auto-fixed (a proposed amendment) only when all hold:
- * 1. it is fixable: a mechanical kind with the fault on our side or the feed's;
- * 2. its severity is not high;
- * 3. the impact fits in the desk's gross-limit headroom;
- * 4. the impact is within the desk's single-trade limit.
- * Otherwise it is escalated, with the first failing condition as the reason.
+ * THE ROUTING RULE, first match wins:
+ * 1. compliance blocked it → escalate to Compliance;
+ * 2. not fixable (a kind that needs a person, or the other side's fault) → escalate to its owners;
+ * 3. high severity → escalate;
+ * 4. over the desk's gross-limit headroom or single-trade limit → escalate to the desk head;
+ * 5. compliance asks for four eyes (cancellations, impact ≥ {@link AUTO_FIX_MAX_USD}) → human approval;
+ * 6. otherwise → auto-fix.
  *
  * @example
- * decideRoute(classified, { wouldBreach: false, exceedsSingleTradeLimit: false, headroomUsd: 5e6 });
- * // { route: "auto_fix", reason: "..." }
+ * decideRoute(classified, risk, { breakId, status: "clear", reasons: [] }); // { route: "auto_fix", reason: "…" }
  */
 export function decideRoute(
-  classified: Pick<ClassifiedBreak, "kind" | "fixable" | "faultSide" | "severity" | "impactUsd">,
-  limits: { wouldBreach: boolean; exceedsSingleTradeLimit: boolean; headroomUsd: number },
-): { route: Route; reason: string } {
-  const usd = formatUsd(classified.impactUsd);
-  if (!classified.fixable) {
+  c: Pick<ClassifiedBreak, "kind" | "fixable" | "faultSide" | "severity" | "impactUsd" | "desk">,
+  risk: Pick<RiskAssessment, "wouldBreach" | "exceedsSingleTradeLimit" | "headroomUsd">,
+  compliance: Pick<ComplianceVerdict, "status" | "reasons">,
+): RouteDecision {
+  const usd = formatUsd(c.impactUsd);
+  if (compliance.status === "blocked") {
     return {
       route: "escalate",
-      reason: MECHANICAL_KINDS.has(classified.kind)
-        ? `fault on the ${classified.faultSide} side: the counterparty must correct it`
-        : `${classified.kind.replaceAll("_", " ")} needs a person`,
+      reason: `compliance block: ${compliance.reasons.join("; ")}`,
+      queue: COMPLIANCE_QUEUE,
     };
   }
-  if (classified.severity === "high") return { route: "escalate", reason: `high severity: ${usd} at stake` };
-  if (limits.wouldBreach) {
+  if (!c.fixable) {
     return {
       route: "escalate",
-      reason: `${usd} exceeds the desk's limit headroom of ${formatUsd(limits.headroomUsd)}`,
+      reason: MECHANICAL_KINDS.has(c.kind)
+        ? `fault on the ${c.faultSide} side: the counterparty must correct it`
+        : `${c.kind.replaceAll("_", " ")} needs a person`,
     };
   }
-  if (limits.exceedsSingleTradeLimit)
-    return { route: "escalate", reason: `${usd} exceeds the single-trade limit` };
-  return {
-    route: "auto_fix",
-    reason: `mechanical ${classified.kind.replaceAll("_", " ")}, ${usd} within limits`,
-  };
+  if (c.severity === "high") return { route: "escalate", reason: `high severity: ${usd} at stake` };
+  if (risk.wouldBreach) {
+    return {
+      route: "escalate",
+      reason: `${usd} exceeds the desk's limit headroom of ${formatUsd(risk.headroomUsd)}`,
+      queue: `Desk Head, ${c.desk}`,
+    };
+  }
+  if (risk.exceedsSingleTradeLimit) {
+    return {
+      route: "escalate",
+      reason: `${usd} exceeds the single-trade limit`,
+      queue: `Desk Head, ${c.desk}`,
+    };
+  }
+  if (compliance.status === "approval_required") {
+    return { route: "human_approval", reason: `four-eyes: ${compliance.reasons.join("; ")}` };
+  }
+  return { route: "auto_fix", reason: `mechanical ${c.kind.replaceAll("_", " ")}, ${usd} within limits` };
 }
 
-/**
- * The conditional edge after `risk_check`: to `auto_fix`, `escalate`, both (they run in the
- * same superstep) or, with nothing to act on, straight to `report`.
- */
-export function routeAfterRisk(
-  state: Pick<TriageStateValue, "assessed">,
-): ("auto_fix" | "escalate" | "report")[] {
-  const routes = new Set(state.assessed.map((a) => a.route));
-  const next: ("auto_fix" | "escalate")[] = [];
-  if (routes.has("auto_fix")) next.push("auto_fix");
-  if (routes.has("escalate")) next.push("escalate");
-  return next.length > 0 ? next : ["report"];
+/** The conditional edge after `detect`: nothing to triage goes straight to the report. */
+export function routeAfterDetect(state: Pick<TriageStateValue, "exception">): "classify" | "report" {
+  return state.exception ? "classify" : "report";
+}
+
+/** The conditional edge after `compliance_check`: the route the rule chose. */
+export function routeAfterCompliance(state: Pick<TriageStateValue, "decision">): RouteDecision["route"] {
+  return state.decision?.route ?? "escalate";
 }
 
 export function formatUsd(amount: number): string {

@@ -1,3 +1,4 @@
+import type { AgentRun } from "#agents";
 import type { BreakKind } from "#data";
 
 /**
@@ -8,7 +9,8 @@ import type { BreakKind } from "#data";
 export type Severity = "low" | "medium" | "high";
 /** Who got it wrong: our booking, the broker's confirmation, the price feed, or not yet known. */
 export type FaultSide = "internal" | "broker" | "data" | "unknown";
-export type Route = "auto_fix" | "escalate";
+/** Where a break goes after the compliance check. */
+export type Route = "auto_fix" | "human_approval" | "escalate";
 
 /** What a node did, for the run summary. */
 export interface StepRecord {
@@ -17,7 +19,7 @@ export interface StepRecord {
   readonly toolCalls: number;
 }
 
-/** A detected break with the evidence the classifier gathered through the tools. */
+/** The break with the facts the classifier established through its tools. */
 export interface ClassifiedBreak {
   readonly breakId: string;
   readonly kind: BreakKind;
@@ -36,34 +38,42 @@ export interface ClassifiedBreak {
   readonly evidence: readonly string[];
 }
 
-/** The risk check's verdict on one classified break, including where it goes next. */
+/** The risk agent's reading of the desk's position and limits for this break. */
 export interface RiskAssessment {
   readonly breakId: string;
-  readonly impactUsd: number;
   readonly positionQuantity: number;
   readonly limitUsd: number;
   readonly headroomUsd: number;
   readonly wouldBreach: boolean;
   readonly exceedsSingleTradeLimit: boolean;
-  readonly route: Route;
-  readonly reason: string;
 }
 
-export type FixAction = "amend_price" | "amend_settle_date" | "cancel_booking" | "refresh_price";
-
-/** An amendment proposed for a person or a downstream system to apply; never applied here. */
-export interface FixProposal {
+/** The compliance agent's verdict: clear to auto-fix, four-eyes needed, or blocked outright. */
+export interface ComplianceVerdict {
   readonly breakId: string;
-  readonly kind: BreakKind;
-  readonly tradeId: string;
-  readonly action: FixAction;
-  readonly changes: readonly {
-    readonly field: string;
-    readonly from: string | number;
-    readonly to: string | number;
-  }[];
-  readonly rationale: string;
-  readonly status: "proposed";
+  readonly status: "clear" | "approval_required" | "blocked";
+  readonly reasons: readonly string[];
+}
+
+/** The routing rule's outcome, and who gets the break if a person must. */
+export interface RouteDecision {
+  readonly route: Route;
+  readonly reason: string;
+  /** Set for escalations that bypass the kind's owning queue (compliance, desk head). */
+  readonly queue?: string;
+}
+
+/** A person's answer to the approval interrupt (the resume value). */
+export interface ApprovalDecision {
+  readonly decision: "approve" | "reject";
+  readonly by: string;
+  readonly comment?: string;
+}
+
+/** An approval as recorded: who approved which call (`policy:auto-fix` for the auto route). */
+export interface ApprovalRecord extends ApprovalDecision {
+  readonly approvalKey: string;
+  readonly proposalId: string;
 }
 
 /** A break handed to people, with why and to whom. */
@@ -81,20 +91,18 @@ export interface Escalation {
   readonly bookedAt: string;
 }
 
-export interface KindTally {
-  readonly found: number;
-  readonly autoFixed: number;
-  readonly escalated: number;
-}
+/** An agent's record in its private channel: the run, history already trimmed by the agent. */
+export type AgentMemory = AgentRun;
 
 /** The closing report of a triage run. */
 export interface TriageReport {
   readonly date: string;
-  readonly tradesScanned: number;
-  readonly breaksFound: number;
-  readonly autoFixed: number;
-  readonly escalated: number;
-  readonly byKind: Readonly<Record<BreakKind, KindTally>>;
-  readonly bySeverity: Readonly<Record<Severity, number>>;
-  readonly byQueue: Readonly<Record<string, number>>;
+  readonly breakId: string | null;
+  readonly kind: BreakKind | null;
+  readonly route: Route | null;
+  readonly outcome: "no_break" | "amended" | "escalated";
+  readonly effectsApplied: number;
+  readonly approvedBy: string | null;
+  readonly queue: string | null;
+  readonly reason: string;
 }

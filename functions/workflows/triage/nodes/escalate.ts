@@ -15,41 +15,30 @@ export const ESCALATION_QUEUES: Readonly<Record<BreakKind, string>> = {
 };
 
 /**
- * Hands every break routed to escalation to its owning team, with the routing reason and the
- * booking context (`get_trade`) a person needs to pick it up. Limit problems go to the desk head.
+ * Hands the break to a queue of people with the reason and the booking context (`get_trade`)
+ * they need to pick it up: the decision's queue when it names one (Compliance, a desk head),
+ * else the team that owns the kind.
  */
 export async function escalate(state: TriageStateValue): Promise<TriageUpdate> {
+  const c = state.classification;
+  if (!c) return {};
   const { tools, calls } = agentTools("escalator", state.dataset);
-  const routed = new Map(state.assessed.filter((a) => a.route === "escalate").map((a) => [a.breakId, a]));
-  const escalations: Escalation[] = [];
-  for (const c of state.classified) {
-    const assessment = routed.get(c.breakId);
-    if (!assessment) continue;
-    const trade = await tools.get_trade.invoke({ tradeId: c.primaryTradeId });
-    const limitProblem = c.fixable && c.severity !== "high";
-    escalations.push({
-      breakId: c.breakId,
-      kind: c.kind,
-      severity: c.severity,
-      tradeIds: c.tradeIds,
-      desk: c.desk,
-      counterparty: c.counterparty,
-      queue: limitProblem ? `Desk Head, ${c.desk}` : ESCALATION_QUEUES[c.kind],
-      reason: assessment.reason,
-      impactUsd: c.impactUsd,
-      account: trade.account,
-      bookedAt: trade.bookedAt,
-    });
-  }
-  const high = escalations.filter((e) => e.severity === "high").length;
+  const trade = await tools.get_trade.invoke({ tradeId: c.primaryTradeId });
+  const escalation: Escalation = {
+    breakId: c.breakId,
+    kind: c.kind,
+    severity: c.severity,
+    tradeIds: c.tradeIds,
+    desk: c.desk,
+    counterparty: c.counterparty,
+    queue: state.decision?.queue ?? ESCALATION_QUEUES[c.kind],
+    reason: state.decision?.reason ?? "no routing decision",
+    impactUsd: c.impactUsd,
+    account: trade.account,
+    bookedAt: trade.bookedAt,
+  };
   return {
-    escalations,
-    steps: [
-      {
-        node: "escalate",
-        did: `escalated ${escalations.length} breaks (${high} high severity) to ${new Set(escalations.map((e) => e.queue)).size} queues`,
-        toolCalls: calls(),
-      },
-    ],
+    escalation,
+    steps: [{ node: "escalate", did: `to ${escalation.queue}: ${escalation.reason}`, toolCalls: calls() }],
   };
 }

@@ -1,47 +1,26 @@
-import { BREAK_KINDS, type BreakKind } from "#data";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
-import type { KindTally, Severity, TriageReport } from "../types.ts";
+import type { TriageReport } from "../types.ts";
 
-/** Tallies the run: what was found, proposed for fixing and escalated, by kind, severity and queue. */
+/** Closes the run: the break, the route, what became of it and what changed on the books. */
 export async function report(state: TriageStateValue): Promise<TriageUpdate> {
-  const fixed = new Set(state.fixes.map((f) => f.breakId));
-  const escalated = new Set(state.escalations.map((e) => e.breakId));
-  const byKind = Object.fromEntries(
-    BREAK_KINDS.map((kind): [BreakKind, KindTally] => {
-      const ofKind = state.exceptions.filter((b) => b.kind === kind);
-      return [
-        kind,
-        {
-          found: ofKind.length,
-          autoFixed: ofKind.filter((b) => fixed.has(b.breakId)).length,
-          escalated: ofKind.filter((b) => escalated.has(b.breakId)).length,
-        },
-      ];
-    }),
-  ) as Record<BreakKind, KindTally>;
-  const bySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0 };
-  for (const c of state.classified) bySeverity[c.severity]++;
-  const byQueue: Record<string, number> = {};
-  for (const e of state.escalations) byQueue[e.queue] = (byQueue[e.queue] ?? 0) + 1;
-
+  const e = state.exception;
+  const outcome: TriageReport["outcome"] = !e ? "no_break" : state.escalation ? "escalated" : "amended";
   const result: TriageReport = {
     date: state.dataset.date,
-    tradesScanned: state.tradesScanned,
-    breaksFound: state.exceptions.length,
-    autoFixed: state.fixes.length,
-    escalated: state.escalations.length,
-    byKind,
-    bySeverity,
-    byQueue,
+    breakId: e?.breakId ?? null,
+    kind: e?.kind ?? null,
+    route: state.decision?.route ?? null,
+    outcome,
+    effectsApplied: state.effects.length,
+    approvedBy: state.approval?.decision === "approve" ? state.approval.by : null,
+    queue: state.escalation?.queue ?? null,
+    reason: state.escalation?.reason ?? state.decision?.reason ?? "no break on the day",
   };
-  return {
-    triageReport: result,
-    steps: [
-      {
-        node: "report",
-        did: `reported ${result.breaksFound} breaks: ${result.autoFixed} fix proposals, ${result.escalated} escalations`,
-        toolCalls: 0,
-      },
-    ],
-  };
+  const did =
+    outcome === "no_break"
+      ? "nothing to triage"
+      : outcome === "amended"
+        ? `${result.breakId} amended (${result.effectsApplied} effect, approved by ${result.approvedBy})`
+        : `${result.breakId} escalated to ${result.queue}`;
+  return { triageReport: result, steps: [{ node: "report", did, toolCalls: 0 }] };
 }

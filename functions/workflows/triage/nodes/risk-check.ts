@@ -1,40 +1,50 @@
-import { agentTools } from "../context.ts";
-import { decideRoute } from "../routing.ts";
+import { z } from "zod";
+import { answerOf, triageAgent } from "../agents.ts";
+import { formatUsd } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
 import type { RiskAssessment } from "../types.ts";
 
+const RiskAnswer = z.object({
+  positionQuantity: z.number(),
+  limitUsd: z.number(),
+  headroomUsd: z.number(),
+  wouldBreach: z.boolean(),
+  exceedsSingleTradeLimit: z.boolean(),
+});
+
 /**
- * Weighs each classified break against the desk's position and limits (`get_position`,
- * `check_limit`) and applies the routing rule, so the conditional edge only reads decisions.
+ * The risk agent weighs the break against the desk's position and limits (`get_position`,
+ * `check_limit`). Without a usable answer the break is treated as a breach: unknown risk is
+ * never auto-fixed.
  */
 export async function riskCheck(state: TriageStateValue): Promise<TriageUpdate> {
-  const { tools, calls } = agentTools("risk", state.dataset);
-  const assessed: RiskAssessment[] = [];
-  for (const c of state.classified) {
-    const position = await tools.get_position.invoke({ desk: c.desk, instrumentId: c.instrumentId });
-    const limit = await tools.check_limit.invoke({ desk: c.desk, additionalNotionalUsd: c.impactUsd });
-    const { route, reason } = decideRoute(c, limit);
-    assessed.push({
-      breakId: c.breakId,
-      impactUsd: c.impactUsd,
-      positionQuantity: position.quantity,
-      limitUsd: limit.limitUsd,
-      headroomUsd: limit.headroomUsd,
-      wouldBreach: limit.wouldBreach,
-      exceedsSingleTradeLimit: limit.exceedsSingleTradeLimit,
-      route,
-      reason,
-    });
-  }
-  const toFix = assessed.filter((a) => a.route === "auto_fix").length;
-  const breaches = assessed.filter((a) => a.wouldBreach).length;
+  const c = state.classification;
+  if (!c) return {};
+  const task = { breakId: c.breakId, desk: c.desk, instrumentId: c.instrumentId, impactUsd: c.impactUsd };
+  const run = await triageAgent("triage.risk", state.dataset).invoke(JSON.stringify(task));
+  const result = answerOf(run, RiskAnswer);
+  const risk: RiskAssessment = {
+    breakId: c.breakId,
+    ...(result.ok
+      ? result.value
+      : {
+          positionQuantity: 0,
+          limitUsd: 0,
+          headroomUsd: 0,
+          wouldBreach: true,
+          exceedsSingleTradeLimit: true,
+        }),
+  };
   return {
-    assessed,
+    risk,
+    riskMemory: [run],
     steps: [
       {
         node: "risk_check",
-        did: `checked ${assessed.length} breaks against positions and desk limits (${breaches} would breach); routed ${toFix} to auto-fix, ${assessed.length - toFix} to escalation`,
-        toolCalls: calls(),
+        did: result.ok
+          ? `${c.desk}: headroom ${formatUsd(risk.headroomUsd)}; ${risk.wouldBreach ? "would breach" : "within"} the gross limit, ${risk.exceedsSingleTradeLimit ? "over" : "within"} the single-trade limit`
+          : `no usable risk answer (${result.error}): treated as a breach`,
+        toolCalls: run.toolCalls.length,
       },
     ],
   };

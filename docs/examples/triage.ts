@@ -1,0 +1,50 @@
+/**
+ * Runnable example for docs/patterns.md ("Network: triage"): triage one trade exception in this
+ * process, checkpointed in memory with an in-memory effects ledger; when the route needs a
+ * person, answer the approval interrupt and resume. `test/unit/triage.test.ts` runs it, so it
+ * cannot rot. Run it yourself with `npx tsx docs/examples/triage.ts`.
+ */
+import { Command, MemorySaver } from "@langchain/langgraph";
+import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
+import { type ApprovalDecision, type TriageStateValue, triage } from "#workflows";
+
+/**
+ * Runs the triage network on a request; if it waits for approval, resumes it with `decision`
+ * (a new invocation on the same thread, as a new Step Functions execution would be).
+ *
+ * @example
+ * const { waitedFor, summary } = await triageExample({ tradeId: "T20261124-000750" }, { decision: "approve", by: "ops.jane" });
+ * console.log(waitedFor?.question, summary.headline);
+ */
+export async function triageExample(request: unknown = {}, decision?: ApprovalDecision) {
+  const input = triage.input.parse(request); // throws a ZodError naming each bad field
+  const ledger = inMemoryEffectsLedger();
+  const unbind = bindEffectsLedger(ledger);
+  try {
+    const app = triage.graph.compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: "triage-example" } };
+    let state = (await app.invoke(triage.toState(input), config)) as TriageStateValue & {
+      __interrupt__?: { value: { question: string; approvalKey: string } }[];
+    };
+    const waitedFor = state.__interrupt__?.[0]?.value;
+    if (waitedFor && decision) {
+      state = (await app.invoke(new Command({ resume: decision }), config)) as typeof state;
+    }
+    const summary = triage.summarize?.(state);
+    if (!summary) throw new Error("The triage workflow always defines summarize.");
+    return { state, summary, waitedFor, ledger: await ledger.entries() };
+  } finally {
+    unbind();
+  }
+}
+
+if (import.meta.main) {
+  const { waitedFor, summary, ledger } = await triageExample(
+    { tradeId: "T20261124-000750" },
+    { decision: "approve", by: "ops.jane", comment: "checked with the broker" },
+  );
+  if (waitedFor) console.log(`waited for: ${waitedFor.question}`);
+  console.log(summary.headline);
+  for (const step of summary.steps) console.log(`  ${step.node}: ${step.did}`);
+  console.log(`ledger: ${ledger.length} effect(s)`);
+}

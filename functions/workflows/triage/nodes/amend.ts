@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { AgentRun, PendingApproval } from "#agents";
+import type { AmendmentProposal, EffectRecord, EffectsLedger } from "#tools";
+import { answerOf, triageAgent } from "../agents.ts";
+import { EffectNotAppliedError } from "../errors.ts";
+import { applyToolFor, type FixerTask } from "../policies/index.ts";
+import type { TriageStateValue } from "../state.ts";
+
+export type Proposed =
+  | {
+      readonly ok: true;
+      readonly proposal: AmendmentProposal;
+      readonly pending: PendingApproval;
+      readonly run: AgentRun;
+    }
+  | { readonly ok: false; readonly error: string; readonly run?: AgentRun };
+
+/**
+ * The fixer proposes an amendment and asks to apply it; the agent refuses without approval and
+ * returns the call's approval key. The proposal is read back from the ledger, and the pending
+ * call must apply exactly that proposal, or nothing is approved.
+ */
+export async function propose(state: TriageStateValue, ledger: EffectsLedger): Promise<Proposed> {
+  const c = state.classification;
+  if (!c) return { ok: false, error: "nothing classified to fix" };
+  const task: FixerTask = {
+    mode: "propose",
+    breakId: c.breakId,
+    kind: c.kind,
+    primaryTradeId: c.primaryTradeId,
+    tradeIds: c.tradeIds,
+  };
+  const run = await triageAgent("triage.fixer", state.dataset, ledger).invoke(JSON.stringify(task));
+  const answer = answerOf(run, z.object({ proposalId: z.string() }));
+  if (!answer.ok) return { ok: false, error: answer.error, run };
+  const proposal = await ledger.proposal(answer.value.proposalId);
+  if (!proposal || proposal.breakId !== c.breakId) {
+    return { ok: false, error: `proposal ${answer.value.proposalId} is not on record for ${c.breakId}`, run };
+  }
+  const pending = run.pendingApprovals.find(
+    (p) =>
+      p.tool === applyToolFor(proposal.action) &&
+      p.args.proposalId === proposal.proposalId &&
+      p.args.tradeId === proposal.tradeId,
+  );
+  if (!pending) return { ok: false, error: "the fixer did not ask to apply its own proposal", run };
+  return { ok: true, proposal, pending, run };
+}
+
+/**
+ * Applies an approved proposal: the fixer runs again with the approval key, and the tool applies
+ * through the ledger under that key. The effect is read back from the ledger — the first
+ * application's record, whether this attempt or an earlier one (a retry, a redrive) wrote it.
+ *
+ * @throws EffectNotAppliedError when the ledger has no effect under the key (retryable).
+ */
+export async function apply(
+  state: TriageStateValue,
+  ledger: EffectsLedger,
+  proposed: Extract<Proposed, { ok: true }>,
+): Promise<{ effect: EffectRecord; run: AgentRun }> {
+  const { proposal, pending } = proposed;
+  const task: FixerTask = {
+    mode: "apply",
+    proposalId: proposal.proposalId,
+    tradeId: proposal.tradeId,
+    tool: pending.tool,
+  };
+  const run = await triageAgent("triage.fixer", state.dataset, ledger).invoke(JSON.stringify(task), {
+    approvals: [pending.key],
+  });
+  const entry = await ledger.effect(pending.key);
+  if (!entry) {
+    const answer = answerOf(run, z.object({ effectId: z.string() }));
+    throw new EffectNotAppliedError(
+      proposal.proposalId,
+      answer.ok ? "no effect under its key" : answer.error,
+    );
+  }
+  return { effect: entry.effect, run };
+}
