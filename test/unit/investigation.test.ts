@@ -23,6 +23,9 @@ import {
   investigationNodes,
   MAX_ATTEMPTS,
   matchPartition,
+  mergeFindings,
+  mergeNotebook,
+  NOTEBOOK_NOTES,
   NOTEBOOK_OF,
   pricingPolicy,
   type RootCause,
@@ -422,6 +425,60 @@ describe("the supervisor", () => {
 });
 
 describe("state design", () => {
+  it("merges findings in any order and idempotently: the latest round, then the supervisor, wins", () => {
+    // Prepare
+    const answer = aFinding({ confidence: 0.5 });
+    const review = aFinding({ by: "supervisor", status: "escalated" });
+    const other = aFinding({ breakId: "stale_price:T2", kind: "stale_price", tradeIds: ["T2"] });
+    const retried = aFinding({ round: 2, attempt: 2 });
+    // Act
+    const forward = mergeFindings(mergeFindings([answer, other], [review]), [retried]);
+    const backward = mergeFindings(mergeFindings([retried], [review, other]), [answer]);
+    const again = mergeFindings(forward, [answer, review, other, retried]);
+    // Assess
+    expect(forward).toEqual([retried, other]);
+    expect(backward).toEqual(forward);
+    expect(again).toEqual(forward);
+    expect(mergeFindings([answer], [review])).toEqual([review]);
+  });
+
+  it("caps a notebook at its newest notes and keeps the latest conversation", () => {
+    // Prepare
+    const note = (round: number, i: number) => ({
+      id: `${round}:b${String(i).padStart(3, "0")}`,
+      round,
+      breakId: `b${String(i).padStart(3, "0")}`,
+      conclusion: "",
+      toolCalls: [],
+    });
+    const first = { lastRound: 1, notes: Array.from({ length: 30 }, (_, i) => note(1, i)), history: [] };
+    const second = {
+      lastRound: 2,
+      notes: Array.from({ length: 30 }, (_, i) => note(2, i)),
+      history: [{ type: "human", data: { content: "{}" } }],
+    };
+    // Act
+    const merged = mergeNotebook(mergeNotebook({ lastRound: 0, notes: [], history: [] }, first), second);
+    // Assess
+    expect(merged.notes).toHaveLength(NOTEBOOK_NOTES);
+    expect(merged.notes.at(-1)?.id).toBe("2:b029");
+    expect(merged.notes.filter((n) => n.round === 2)).toHaveLength(30);
+    expect(merged.history).toEqual(second.history);
+    expect(mergeNotebook(merged, second)).toEqual(merged);
+  });
+
+  it("keeps each round's Send small: a batch of compact records, a few KB", () => {
+    // Prepare
+    const breaks = breaksOf({ seed: 42 });
+    const dataset = InvestigationInput.parse({}).dataset;
+    const { plan, round } = supervise({ round: 0, maxRounds: 6, batchSize: 10, breaks, findings: [] });
+    // Act
+    const sends = dispatchRound({ dataset, round, plan, breaks });
+    // Assess
+    expect(Array.isArray(sends) && sends.length).toBe(3);
+    for (const send of sends as Send[]) expect(JSON.stringify(send.args).length).toBeLessThan(8_000);
+  });
+
   it("keeps each notebook private: neither the supervisor nor the report reads one", () => {
     // Act
     const app = investigation.graph.compile();
