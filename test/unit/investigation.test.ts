@@ -1,5 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import {
+  AIMessage,
+  HumanMessage,
+  mapChatMessagesToStoredMessages,
+  ToolMessage,
+} from "@langchain/core/messages";
 import { MemorySaver, Send } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import {
@@ -455,7 +460,7 @@ describe("state design", () => {
     const second = {
       lastRound: 2,
       notes: Array.from({ length: 30 }, (_, i) => note(2, i)),
-      history: [{ type: "human", data: { content: "{}" } }],
+      history: mapChatMessagesToStoredMessages([new HumanMessage("{}")]),
     };
     // Act
     const merged = mergeNotebook(mergeNotebook({ lastRound: 0, notes: [], history: [] }, first), second);
