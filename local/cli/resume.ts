@@ -1,0 +1,71 @@
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { WorkflowDefinition } from "#engine";
+import { checkpointLookup, peekDeadLetters, type RunRequest, resumeFailedRuns } from "#ops";
+import type { LocalAws } from "../local-aws.ts";
+import { localSaver } from "../saver.ts";
+import { runDispatcher } from "./redrive.ts";
+
+export interface ResumeCommandOptions {
+  readonly aws: LocalAws;
+  readonly workflowNamed: (name: string) => WorkflowDefinition;
+  /** The failed run to resume; absent with `list`. */
+  readonly runId?: string;
+  readonly list: boolean;
+  readonly dryRun: boolean;
+  /** Answer to a waiting interrupt (JSON) instead of recovering a failed run; needs `workflow`. */
+  readonly answer?: unknown;
+  readonly workflow?: string;
+  readonly executionsFile?: string;
+  readonly out: (text: string) => void;
+}
+
+/**
+ * `switchyard resume <runId>`: resumes a failed run from its last checkpoint (finished tasks
+ * are not redone) through the requests queue and the dispatcher, or with `--answer` answers a
+ * waiting interrupt. `--list` shows the failed runs; `--dry-run` what would re-execute.
+ */
+export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
+  const { aws } = o;
+  const failedRunsUrl = aws.queueUrls[aws.resources.failedRunsQueue.name] ?? "";
+  const requestsUrl = aws.queueUrls[aws.resources.requestsQueue.name] ?? "";
+  if (o.list || !o.runId) {
+    const letters = await peekDeadLetters(aws.clients.sqs, failedRunsUrl);
+    o.out(`${letters.length} failed run(s)`);
+    for (const l of letters) {
+      const f = l.failedRun;
+      o.out(
+        `  ${l.runId ?? l.messageId}  ${l.workflow ?? "?"}  ${f?.status ?? ""}  ${f?.node ?? "-"}  ${l.error ?? ""}`,
+      );
+    }
+    return 0;
+  }
+  if (o.answer !== undefined) {
+    if (!o.workflow) throw new Error("--answer needs --workflow");
+    const request: RunRequest = {
+      runId: `${o.runId.slice(0, 60)}-a${Date.now().toString(36)}`,
+      workflow: o.workflow,
+      threadId: o.runId,
+      resume: o.answer,
+      source: "cli",
+      requestedAt: new Date().toISOString(),
+    };
+    await aws.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: requestsUrl, MessageBody: JSON.stringify(request) }),
+    );
+    return runDispatcher(o);
+  }
+  const entries = await resumeFailedRuns(aws.clients.sqs, {
+    failedRunsUrl,
+    requestsUrl,
+    filter: { ids: [o.runId] },
+    dryRun: o.dryRun,
+    source: "cli",
+    lookupThread: checkpointLookup(localSaver(aws), o.workflowNamed),
+  });
+  if (entries.length === 0) {
+    o.out(`no failed run "${o.runId}" in ${aws.resources.failedRunsQueue.name}`);
+    return 2;
+  }
+  for (const e of entries) o.out(`  ${e.action}  ${e.letter.runId}: ${e.reexecutes}`);
+  return o.dryRun ? 0 : runDispatcher(o);
+}
