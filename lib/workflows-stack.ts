@@ -3,6 +3,7 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { FunctionRole, WorkflowDefinition } from "#engine";
 import { AgentWorkflow } from "./constructs/agent-workflow.ts";
+import { Observability } from "./constructs/observability.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
 export interface SwitchyardWorkflowsStackProps extends StackProps {
@@ -48,6 +49,11 @@ export class SwitchyardWorkflowsStack extends Stack {
       });
     }
     this.workflows = deployed;
+    new Observability(this, "Observability", {
+      prefix: core.resources.prefix,
+      workflows: deployed,
+      alertsTopic: core.alertsTopic,
+    });
   }
 }
 
