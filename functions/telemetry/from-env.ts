@@ -28,6 +28,10 @@ export function telemetryFromEnv(
     logSampleRate: env.LOG_SAMPLE_RATE,
     ...(redact?.length ? { redactFields: redact } : {}),
     ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    // The standard variable names the full URL of the metrics endpoint (…/v1/metrics).
+    ...(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT
+      ? { otlpMetricsUrl: env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT }
+      : {}),
     ...(processEnv.WORKFLOW_NAME ? { defaultWorkflow: processEnv.WORKFLOW_NAME } : {}),
     ...(inLambda ? { remoteParent: () => contextFromXRayHeader(processEnv._X_AMZN_TRACE_ID) } : {}),
     ...extra,

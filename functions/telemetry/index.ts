@@ -44,6 +44,7 @@ export {
 export { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 export { createTelemetryObserver } from "./observer.ts";
 export { recordAlert, recordDeadLetter, recordRecovery, recordRedrive } from "./ops-metrics.ts";
+export { OtlpMetricsSink } from "./otlp-metrics.ts";
 export { DASHBOARDS, type DashboardSpec, type Panel, type PanelStat } from "./panels.ts";
 export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
 export { RunRegistry, type RunState } from "./runs.ts";

@@ -6,6 +6,7 @@ import type { TelemetryCore } from "./core.ts";
 import { createLogger, type TelemetryLogger } from "./logger.ts";
 import { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 import { createTelemetryObserver } from "./observer.ts";
+import { OtlpMetricsSink } from "./otlp-metrics.ts";
 import type { PrometheusRegistry } from "./prometheus.ts";
 import { RunRegistry } from "./runs.ts";
 import { createTracing, type Tracing } from "./tracer.ts";
@@ -20,6 +21,8 @@ export interface TelemetryOptions {
   readonly prometheus?: PrometheusRegistry;
   /** OTLP/HTTP endpoint for spans (`OTEL_EXPORTER_OTLP_ENDPOINT`); none: no export. */
   readonly otlpEndpoint?: string;
+  /** OTLP/HTTP URL for metrics (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`, e.g. a collector writing to AMP); none: no export. */
+  readonly otlpMetricsUrl?: string;
   /** Keep metrics, spans and logs in memory: the local report and `inspect --trace`. */
   readonly capture?: boolean;
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
@@ -68,6 +71,10 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   if (options.emf) sinks.push(new EmfSink({ namespace: options.namespace ?? "Switchyard", serviceName }));
   if (options.prometheus) sinks.push(options.prometheus);
   if (memory) sinks.push(memory);
+  const otlpMetrics = options.otlpMetricsUrl
+    ? new OtlpMetricsSink({ url: options.otlpMetricsUrl, serviceName })
+    : undefined;
+  if (otlpMetrics) sinks.push(otlpMetrics);
   const metrics = new Metrics({ sinks });
   const tracing = createTracing({
     serviceName,
@@ -99,7 +106,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     callbacks: (callbackOptions) => new TelemetryCallbackHandler(core, callbackOptions),
     async flush() {
       metrics.flush();
-      await tracing.flush();
+      await Promise.all([tracing.flush(), otlpMetrics?.forceFlush()]);
     },
   };
 }

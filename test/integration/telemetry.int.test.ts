@@ -17,8 +17,14 @@ interface OtlpSpan {
 }
 
 /** The smallest OTLP/HTTP trace receiver: keeps every span POSTed to /v1/traces. */
-async function startReceiver(): Promise<{ server: Server; url: string; spans: OtlpSpan[] }> {
+async function startReceiver(): Promise<{
+  server: Server;
+  url: string;
+  spans: OtlpSpan[];
+  metrics: string[];
+}> {
   const spans: OtlpSpan[] = [];
+  const metrics: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -29,11 +35,18 @@ async function startReceiver(): Promise<{ server: Server; url: string; spans: Ot
         };
         for (const rs of body.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
       }
+      if (req.url === "/v1/metrics") {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[];
+        };
+        for (const rm of body.resourceMetrics)
+          for (const sm of rm.scopeMetrics) metrics.push(...sm.metrics.map((m) => m.name));
+      }
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, metrics };
 }
 
 const attr = (span: OtlpSpan | undefined, key: string) => {
@@ -56,7 +69,11 @@ describe("telemetry on the local Step Functions runner, exported over OTLP/HTTP"
   it("sends invoke_workflow → invoke_agent → chat / execute_tool spans with their parents", async () => {
     // Prepare
     receiver.spans.length = 0;
-    const telemetry = createTelemetry({ otlpEndpoint: receiver.url, logLevel: "SILENT" });
+    const telemetry = createTelemetry({
+      otlpEndpoint: receiver.url,
+      otlpMetricsUrl: `${receiver.url}/v1/metrics`,
+      logLevel: "SILENT",
+    });
     const workflow = agentWorkflow();
 
     // Act
@@ -93,6 +110,14 @@ describe("telemetry on the local Step Functions runner, exported over OTLP/HTTP"
       undefined,
     ]);
     expect(new Set(receiver.spans.map((s) => s.traceId)).size).toBe(1);
+    // The same points went out as OTLP metrics (for AMP), under their Prometheus names.
+    expect(receiver.metrics).toEqual(
+      expect.arrayContaining([
+        "switchyard_runs_started",
+        "switchyard_token_usage",
+        "switchyard_node_duration_milliseconds",
+      ]),
+    );
   });
 
   it("links a recovered run to the failed one, and measures the recovery time", async () => {
