@@ -90,7 +90,7 @@ describe("the in-memory effects ledger", () => {
     await ledger.apply(anEffect());
     // Act
     const [entry] = await ledger.entries();
-    (entry?.effect.changes as { to: number }[])[0] = { to: 0 } as never;
+    (entry?.effect.changes as unknown as { to: number }[])[0] = { to: 0 } as never;
     // Assess
     expect((await ledger.entries())[0]?.effect.changes).toEqual(anEffect().changes);
   });
