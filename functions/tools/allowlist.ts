@@ -13,6 +13,10 @@ export const AGENT_TOOLS = {
   fixer: ["get_trade", "get_confirmation", "get_market_price"],
   escalator: ["get_trade", "get_confirmation"],
   compliance: ["get_trade", "get_confirmation"],
+  // Investigation specialists: each reads only what its root causes turn on.
+  pricing: ["get_trade", "get_confirmation", "get_market_price"],
+  settlement: ["get_trade", "get_confirmation"],
+  booking: ["get_trade", "get_confirmation"],
   reporter: [],
 } as const satisfies Record<string, readonly ToolName[]>;
 

@@ -8,15 +8,14 @@ import { investigationPolicies } from "./policies/index.ts";
 import { SPECIALISTS, type Specialist } from "./types.ts";
 
 /**
- * The `#tools` allowlist role each specialist runs under: the role whose tools are exactly what
- * the specialist needs. Pricing reads trade, confirmation and market price (the classifier's
- * set); settlement and booking read trade and confirmation only (the escalator's set). Neither
+ * The `#tools` allowlist role each specialist runs under, its own: pricing reads trade,
+ * confirmation and market price; settlement and booking read trade and confirmation only. None
  * gets limits, positions or the break scanner.
  */
 export const SPECIALIST_ROLE = {
-  pricing: "classifier",
-  settlement: "escalator",
-  booking: "escalator",
+  pricing: "pricing",
+  settlement: "settlement",
+  booking: "booking",
 } as const satisfies Record<Specialist, AgentName>;
 
 /** `investigation.<specialist>`: the agent's name in logs, metadata and the policy registry. */
