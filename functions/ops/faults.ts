@@ -130,6 +130,11 @@ export class Faults {
     return faultError({ kind, name, mode: hit.spec.mode }, service);
   }
 
+  /** Disarms every remaining fault (the end of a drill). */
+  disarm(): void {
+    for (const r of this.#remaining) r.left = 0;
+  }
+
   /** Throws the armed fault for this call, if any. */
   inject(kind: FaultKind, name: string, service?: string): void {
     const err = this.take(kind, name, service);
