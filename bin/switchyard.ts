@@ -1,177 +1,237 @@
 #!/usr/bin/env node
 /**
- * The Switchyard CLI. Runs against the embedded AWS on this machine (in-process emulators on
- * loopback); state persists in .switchyard/aws unless --memory.
- *
- *   switchyard run <workflow> [--input file.json] [--json] [--in-process] [--hosting mode] [--memory]
- *   switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
- *   switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
- *   switchyard alerts            (runs the notifier over the local alerts inbox and prints what it sent)
+ * The Switchyard CLI, against the embedded AWS on this machine (in-process emulators on
+ * loopback). State persists in .switchyard/aws unless --memory, so `inspect`, `resume` and
+ * `redrive` see what an earlier `run` left.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
-import { readEnv } from "#config";
-import { SwitchyardError } from "#engine";
+import { type Env, readEnv } from "#config";
+import { SwitchyardError, type WorkflowDefinition } from "#engine";
+import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
 import { getWorkflow, workflows } from "#workflows";
+import { demoCommand } from "../local/cli/demo.ts";
+import { inspectCommand } from "../local/cli/inspect.ts";
+import { inspectTraceCommand } from "../local/cli/inspect-trace.ts";
 import { redriveCommand } from "../local/cli/redrive.ts";
 import { resumeCommand } from "../local/cli/resume.ts";
 import { runCommand } from "../local/cli/run.ts";
-import { startLocalAws } from "../local/index.ts";
+import { type LocalAws, startLocalAws } from "../local/index.ts";
 import { runNotifier } from "../local/triggers.ts";
 
-const USAGE = `usage: switchyard run <workflow> [--input file.json] [--json] [--in-process]
-                       [--hosting per-node|per-superstep|single] [--memory] [--data-dir dir]
-       switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
+const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (npm start: reconciliation → investigation)
+       switchyard run <workflow> [--input file.json] [--json] [--in-process]
+                                 [--hosting per-node|per-superstep|single]
+       switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
        switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
+       switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
        switchyard alerts
+common: [--memory] [--data-dir dir]   (local AWS state; default .switchyard/aws)
 workflows: ${Object.keys(workflows).join(", ")}`;
 
+const OPTIONS = {
+  input: { type: "string" },
+  json: { type: "boolean", default: false },
+  "in-process": { type: "boolean", default: false },
+  hosting: { type: "string" },
+  memory: { type: "boolean", default: false },
+  "data-dir": { type: "string", default: ".switchyard/aws" },
+  help: { type: "boolean", short: "h", default: false },
+  trades: { type: "string" },
+  seed: { type: "string" },
+  trace: { type: "boolean", default: false },
+  fork: { type: "string" },
+  list: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
+  bulk: { type: "boolean", default: false },
+  workflow: { type: "string" },
+  error: { type: "string" },
+  "min-age": { type: "string" },
+  id: { type: "string", multiple: true },
+  answer: { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+const out = (text: string) => console.log(text);
+const progress = (line: string) => console.error(line);
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      input: { type: "string" },
-      json: { type: "boolean", default: false },
-      "in-process": { type: "boolean", default: false },
-      hosting: { type: "string" },
-      memory: { type: "boolean", default: false },
-      "data-dir": { type: "string", default: ".switchyard/aws" },
-      help: { type: "boolean", short: "h", default: false },
-      list: { type: "boolean", default: false },
-      "dry-run": { type: "boolean", default: false },
-      bulk: { type: "boolean", default: false },
-      workflow: { type: "string" },
-      error: { type: "string" },
-      "min-age": { type: "string" },
-      id: { type: "string", multiple: true },
-      answer: { type: "string" },
-    },
-  });
-  const [command, name] = positionals;
-  if (!values.help && (command === "redrive" || command === "resume" || command === "alerts")) {
-    return opsCommand(command, name, values);
-  }
-  if (values.help || command !== "run" || !name) {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const [command, target] = positionals;
+  if (values.help || !command) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
   loadDotenv({ quiet: true });
   const env = readEnv();
-  let workflow = getWorkflow(name);
-  if (values.hosting) {
-    if (!["per-node", "per-superstep", "single"].includes(values.hosting))
-      throw new UsageError(`--hosting ${values.hosting}`);
-    workflow = { ...workflow, hosting: values.hosting as typeof workflow.hosting };
-  }
   const dataDir = values.memory ? undefined : values["data-dir"];
+  const telemetry = env.TELEMETRY !== "off";
+  switch (command) {
+    case "demo":
+      return withLocalAws(env, dataDir, (aws) =>
+        demoCommand({
+          aws,
+          json: values.json,
+          inProcess: values["in-process"],
+          telemetry,
+          progress,
+          out,
+          ...(dataDir ? { dataDir } : {}),
+          dataset: {
+            ...(values.trades ? { trades: positiveInt("--trades", values.trades) } : {}),
+            ...(values.seed ? { seed: positiveInt("--seed", values.seed) } : {}),
+          },
+        }),
+      );
+    case "run":
+      return withLocalAws(env, dataDir, (aws) =>
+        runCommand({
+          workflow: withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
+          json: values.json,
+          inProcess: values["in-process"],
+          telemetry,
+          aws,
+          progress,
+          out,
+          ...(values.input ? { inputPath: values.input } : {}),
+          ...(dataDir ? { dataDir } : {}),
+        }),
+      );
+    case "inspect": {
+      const threadId = required(target, "inspect needs a thread id");
+      if (values.trace) return inspectTraceCommand({ run: threadId, dir: ".switchyard", out });
+      return withLocalAws(env, dataDir, (aws) =>
+        inspectCommand({
+          threadId,
+          aws,
+          json: values.json,
+          out,
+          ...(values.fork ? { fork: values.fork } : {}),
+          ...(values.workflow ? { workflow: getWorkflow(values.workflow) } : {}),
+        }),
+      );
+    }
+    case "resume":
+    case "redrive":
+    case "alerts":
+      return withLocalAws(env, dataDir, (aws) => opsCommand(command, target, values, env, aws, dataDir));
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** `resume`, `redrive` and `alerts`, on the same embedded AWS (and data directory) as `run`. */
+async function opsCommand(
+  command: "resume" | "redrive" | "alerts",
+  runId: string | undefined,
+  values: Values,
+  env: Env,
+  aws: LocalAws,
+  dataDir: string | undefined,
+): Promise<number> {
+  const common = {
+    aws,
+    workflowNamed: getWorkflow,
+    ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
+    out,
+  };
+  if (command === "alerts") {
+    const sent = await runNotifier(aws, {
+      windowSeconds: env.ALERT_WINDOW_SECONDS,
+      ...(env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
+    });
+    for (const n of sent) out(`── ${n.subject}\n${n.text}\n`);
+    out(`${sent.length} notification(s) sent; windows still open are sent once they end.`);
+    return 0;
+  }
+  if (command === "resume") {
+    const answer = values.answer === undefined ? undefined : parseJson("--answer", values.answer);
+    return resumeCommand({
+      ...common,
+      list: values.list,
+      dryRun: values["dry-run"],
+      ...(runId ? { runId } : {}),
+      ...(answer !== undefined ? { answer } : {}),
+      ...(values.workflow ? { workflow: values.workflow } : {}),
+    });
+  }
+  return redriveCommand({
+    ...common,
+    list: values.list,
+    dryRun: values["dry-run"],
+    bulk: values.bulk,
+    filter: {
+      ...(values.workflow ? { workflow: values.workflow } : {}),
+      ...(values.error ? { error: values.error } : {}),
+      ...(values["min-age"] ? { minAgeSeconds: positiveInt("--min-age", values["min-age"]) } : {}),
+      ...(values.id ? { ids: values.id } : {}),
+    },
+  });
+}
+
+/**
+ * Starts the embedded AWS for one command and binds the effects ledger to its DynamoDB table, so
+ * an amendment applied by `run` is seen by a later `resume` or `redrive` (exactly once across
+ * CLI processes, as across Lambdas).
+ */
+async function withLocalAws<T>(
+  env: Env,
+  dataDir: string | undefined,
+  body: (aws: LocalAws) => Promise<T>,
+): Promise<T> {
   const aws = await startLocalAws({
     stage: env.SWITCHYARD_STAGE,
     region: env.AWS_REGION,
     ...(dataDir ? { dataDir } : {}),
   });
+  bindEffectsLedger(
+    dynamoEffectsLedger({ client: aws.clients.dynamodb, tableName: aws.resources.checkpointTable.name }),
+  );
   try {
-    return await runCommand({
-      workflow,
-      json: values.json,
-      inProcess: values["in-process"],
-      aws,
-      ...(values.input ? { inputPath: values.input } : {}),
-      ...(dataDir ? { dataDir } : {}),
-      progress: (line) => console.error(line),
-      out: (text) => console.log(text),
-    });
+    return await body(aws);
   } finally {
     await aws.stop();
   }
 }
 
-/** `redrive`, `resume` and `alerts`, on the same embedded AWS (and data directory) as `run`. */
-async function opsCommand(
-  command: "redrive" | "resume" | "alerts",
-  runId: string | undefined,
-  values: {
-    memory: boolean;
-    "data-dir": string;
-    list: boolean;
-    "dry-run": boolean;
-    bulk: boolean;
-    workflow?: string;
-    error?: string;
-    "min-age"?: string;
-    id?: string[];
-    answer?: string;
-  },
-): Promise<number> {
-  loadDotenv({ quiet: true });
-  const env = readEnv();
-  const dataDir = values.memory ? undefined : values["data-dir"];
-  const aws = await startLocalAws({
-    stage: env.SWITCHYARD_STAGE,
-    region: env.AWS_REGION,
-    ...(dataDir ? { dataDir } : {}),
-  });
-  const common = {
-    aws,
-    workflowNamed: getWorkflow,
-    ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
-    out: (text: string) => console.log(text),
-  };
+function withHosting(workflow: WorkflowDefinition, hosting: string | undefined): WorkflowDefinition {
+  if (hosting === undefined) return workflow;
+  if (hosting !== "per-node" && hosting !== "per-superstep" && hosting !== "single") {
+    throw new UsageError(`--hosting ${hosting}: per-node, per-superstep or single`);
+  }
+  return { ...workflow, hosting };
+}
+
+function required(value: string | undefined, message: string): string {
+  if (!value) throw new UsageError(message);
+  return value;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} ${text}: a whole number`);
+  return n;
+}
+
+function parseJson(flag: string, text: string): unknown {
   try {
-    if (command === "alerts") {
-      const sent = await runNotifier(aws, {
-        windowSeconds: env.ALERT_WINDOW_SECONDS,
-        ...(env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
-      });
-      for (const n of sent) console.log(`── ${n.subject}\n${n.text}\n`);
-      console.log(`${sent.length} notification(s) sent; windows still open are sent once they end.`);
-      return 0;
-    }
-    if (command === "resume") {
-      let answer: unknown;
-      if (values.answer !== undefined) {
-        try {
-          answer = JSON.parse(values.answer);
-        } catch {
-          throw new UsageError(`--answer ${values.answer} is not JSON`);
-        }
-      }
-      return await resumeCommand({
-        ...common,
-        list: values.list,
-        dryRun: values["dry-run"],
-        ...(runId ? { runId } : {}),
-        ...(answer !== undefined ? { answer } : {}),
-        ...(values.workflow ? { workflow: values.workflow } : {}),
-      });
-    }
-    return await redriveCommand({
-      ...common,
-      list: values.list,
-      dryRun: values["dry-run"],
-      bulk: values.bulk,
-      filter: {
-        ...(values.workflow ? { workflow: values.workflow } : {}),
-        ...(values.error ? { error: values.error } : {}),
-        ...(values["min-age"] ? { minAgeSeconds: Number(values["min-age"]) } : {}),
-        ...(values.id ? { ids: values.id } : {}),
-      },
-    });
-  } finally {
-    await aws.stop();
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag} ${text} is not JSON`);
   }
 }
 
 class UsageError extends Error {}
 
+const KNOWN_ERRORS = ["ConfigurationError", "InputFileError", "InspectTargetError", "RunNotCapturedError"];
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const known =
-      err instanceof SwitchyardError ||
-      err instanceof UsageError ||
-      ["ConfigurationError", "InputFileError"].includes((err as Error)?.name);
+    const name = (err as Error)?.name ?? "";
+    const known = err instanceof SwitchyardError || err instanceof UsageError || KNOWN_ERRORS.includes(name);
     console.error(known ? `switchyard: ${(err as Error).message}` : err);
     if (err instanceof UsageError) console.error(USAGE);
     process.exit(known ? 2 : 1);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import type { WorkflowDefinition } from "#engine";
+import { readEnv } from "#config";
+import type { RunResult, RunSummary, WorkflowDefinition } from "#engine";
 import { createTelemetry } from "#telemetry";
 import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
 import type { LocalAws } from "../local-aws.ts";
@@ -22,14 +23,49 @@ export interface RunCommandOptions {
   readonly telemetry?: boolean;
 }
 
+/** One run, executed and described: what the `run` and `demo` commands print. */
+export interface ExecutedRun {
+  readonly workflow: WorkflowDefinition;
+  readonly result: RunResult;
+  readonly summary: RunSummary | undefined;
+  /** The "Run:" block: status, duration, mode, where checkpoints and the report are. */
+  readonly facts: Record<string, string>;
+}
+
 /**
  * `switchyard run <workflow>`: runs the workflow end to end on the embedded AWS — through the
  * local Step Functions interpreter by default, or in-process with `--in-process` — and prints
  * what each agent did. Returns the process exit code (0 succeeded or waiting, 1 failed).
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const { workflow, aws } = options;
   const input = options.inputPath ? await readJsonInput(options.inputPath) : {};
+  const run = await executeRun(options, input);
+  printRun(options, run);
+  return run.result.status === "failed" ? 1 : 0;
+}
+
+/** Prints a run's summary and facts, as text or (with `--json`) one JSON document. */
+export function printRun(options: Pick<RunCommandOptions, "json" | "out">, run: ExecutedRun): void {
+  const { workflow, summary, facts, result } = run;
+  if (options.json) {
+    options.out(
+      JSON.stringify({ workflow: workflow.name, ...facts, summary, interrupts: result.interrupts }, null, 2),
+    );
+  } else {
+    const fallback = { headline: `${workflow.name} ${result.status}`, steps: [], figures: {} };
+    options.out(formatSummary(summary ?? fallback, facts));
+  }
+}
+
+/**
+ * Runs `input` through the workflow on the embedded AWS (progress on `options.progress`), writes
+ * the HTML report and trace, and describes the run.
+ */
+export async function executeRun(
+  options: Omit<RunCommandOptions, "inputPath" | "json" | "out">,
+  input: unknown,
+): Promise<ExecutedRun> {
+  const { workflow, aws } = options;
   const mode = options.inProcess ? "in-process" : `Step Functions (local), ${workflow.hosting} hosting`;
   options.progress(`▶ ${workflow.name}: ${workflow.description}\n  mode: ${mode}`);
   // Captured in memory for the report; log lines stay off the terminal (progress owns stderr).
@@ -71,6 +107,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     duration: formatDuration(elapsed),
     supersteps: String(result.supersteps),
     mode,
+    model: modelDescription(),
     thread: result.threadId,
     checkpoints: `DynamoDB table ${aws.resources.checkpointTable.name} at ${aws.endpoints.dynamodb} (pk starts with thread ${result.threadId})`,
     ...(options.dataDir
@@ -86,15 +123,22 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     ...(result.error ? { error: `${result.error.code}: ${result.error.message}` } : {}),
     ...(report ? { report } : {}),
   };
-  if (options.json) {
-    options.out(
-      JSON.stringify({ workflow: workflow.name, ...facts, summary, interrupts: result.interrupts }, null, 2),
-    );
-  } else {
-    const fallback = { headline: `${workflow.name} ${result.status}`, steps: [], figures: {} };
-    options.out(formatSummary(summary ?? fallback, facts));
+  return { workflow, result, summary, facts };
+}
+
+/** Which model the agents used — the offline policy model says so plainly. */
+function modelDescription(): string {
+  const env = readEnv();
+  switch (env.MODEL_PROVIDER ?? "offline") {
+    case "bedrock":
+      return `Amazon Bedrock ${env.BEDROCK_MODEL_ID ?? ""}`;
+    case "ollama":
+      return `Ollama ${env.OLLAMA_MODEL ?? ""} at ${env.OLLAMA_BASE_URL ?? ""}`;
+    case "openai":
+      return `OpenAI ${env.OPENAI_MODEL ?? ""}`;
+    default:
+      return "offline policy model (deterministic rules over real tool calls; no LLM — set MODEL_PROVIDER for one)";
   }
-  return result.status === "failed" ? 1 : 0;
 }
 
 async function readJsonInput(path: string): Promise<unknown> {
