@@ -6,22 +6,35 @@ import { InvalidInputError } from "./errors.ts";
 export type CompiledWorkflow = ReturnType<WorkflowDefinition["graph"]["compile"]>;
 
 /**
- * Compiles the workflow's graph against `saver`. With `retries: "step-functions"`, the nodes'
- * LangGraph retry policies are removed: on Step Functions each policy became the node's ASL
- * `Retry`, and retrying in both places would multiply the attempts.
+ * Where a compiled graph runs, which decides who retries and who handles a node's failure:
+ * - `in-process`: LangGraph does both (its retry policies, then the node's `errorHandler`);
+ * - `step-functions`: the engine Lambdas; retry policies are removed, since on Step Functions
+ *   each became the node's ASL `Retry` and retrying in both places would multiply attempts;
+ * - `single-task`: a node Lambda running one task; error handlers are removed too, so the
+ *   failure reaches the state machine's Retry, and the handler runs at commit, after the retries.
  */
+export type CompileMode = "in-process" | "step-functions" | "single-task";
+
 export function compileWorkflow(
   workflow: WorkflowDefinition,
   saver: BaseCheckpointSaver,
-  retries: "in-process" | "step-functions" = "in-process",
+  mode: CompileMode = "in-process",
 ): CompiledWorkflow {
   const compiled = workflow.graph.compile({ checkpointer: saver });
-  if (retries === "step-functions") {
-    for (const node of Object.values(compiled.nodes)) {
-      (node as { retryPolicy?: unknown }).retryPolicy = undefined;
-    }
+  if (mode === "in-process") return compiled;
+  for (const node of Object.values(compiled.nodes) as {
+    retryPolicy?: unknown;
+    errorHandlerNode?: string;
+  }[]) {
+    node.retryPolicy = undefined;
+    if (mode === "single-task") node.errorHandlerNode = undefined;
   }
   return compiled;
+}
+
+/** The node's LangGraph error handler (a node of its own), if the graph gives it one. */
+export function errorHandlerOf(graph: CompiledWorkflow, node: string): string | undefined {
+  return (graph.nodes as Record<string, { errorHandlerNode?: string }>)[node]?.errorHandlerNode;
 }
 
 /** Validates raw input and maps it to the graph's first state update; throws {@link InvalidInputError}. */

@@ -1,7 +1,13 @@
 import type { WorkflowDefinition } from "./define.ts";
 import { NotWaitingError } from "./errors.ts";
-import { type CompiledWorkflow, compileWorkflow, inputToState, threadConfig } from "./graph.ts";
-import { firstTaskError, planFrom, readPosition } from "./plan.ts";
+import {
+  type CompiledWorkflow,
+  compileWorkflow,
+  errorHandlerOf,
+  inputToState,
+  threadConfig,
+} from "./graph.ts";
+import { firstTaskError, planFrom, readPosition, type ThreadPosition } from "./plan.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
@@ -96,7 +102,7 @@ export async function runTask(
 ): Promise<TaskOutcome> {
   deps = readOnce(deps);
   const scoped = new TaskScopedSaver(deps.saver, ref.taskId);
-  const graph = compileWorkflow(workflow, scoped, "step-functions");
+  const graph = compileWorkflow(workflow, scoped, "single-task");
   const position = await readPosition({ ...deps, saver: scoped }, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return { taskId: ref.taskId, outcome: "skipped-stale" };
   const task = position.tasks.find((t) => t.id === ref.taskId);
@@ -126,12 +132,15 @@ export async function commitSuperstep(
   if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
 
   const base = planFrom(workflow, ref.threadId, position);
-  if (position.tasks.every((t) => t.progress === "finished")) {
-    // Every task has output, so LangGraph applies them without running anything.
+  const failures = ref.failures ?? [];
+  const handled = await handOverToErrorHandlers(deps, graph, ref.threadId, position, failures);
+  if (position.tasks.every((t) => t.progress === "finished" || handled.has(t.id))) {
+    // Every task has output (or a failure its node's error handler takes): LangGraph's loop
+    // applies them as one superstep, running the handlers first, as it would in-process.
     await run(deps, graph, null, ref.threadId);
     return planFrom(workflow, ref.threadId, await readPosition(deps, graph, ref.threadId));
   }
-  const failure = ref.failures?.[0];
+  const failure = failures[0];
   const error = firstTaskError(
     position.tasks,
     failure && {
@@ -145,6 +154,39 @@ export async function commitSuperstep(
   if (position.tasks.some((t) => t.progress === "interrupted")) return { ...base, status: "waiting" };
   // Tasks without output and no recorded failure: run them again rather than lose them.
   return base;
+}
+
+/**
+ * Failed tasks whose node has a LangGraph `errorHandler`: records the failure the way LangGraph's
+ * runner does after a node's last attempt (`__error__` plus `__error_source_node__`), so the loop
+ * runs the handler on commit. Returns the ids of the tasks handed over.
+ */
+async function handOverToErrorHandlers(
+  deps: EngineDeps,
+  graph: CompiledWorkflow,
+  threadId: string,
+  position: ThreadPosition,
+  failures: readonly TaskFailure[],
+): Promise<Set<string>> {
+  const handed = new Set<string>();
+  const failedIds = new Set(failures.map((f) => f.taskId));
+  const tuple = await deps.saver.getTuple(threadConfig(threadId));
+  for (const task of position.tasks) {
+    const failed = task.progress === "errored" || (task.progress === "not-run" && failedIds.has(task.id));
+    if (!failed || !errorHandlerOf(graph, task.node) || !tuple) continue;
+    const reported = failures.find((f) => f.taskId === task.id)?.error;
+    const error = task.error ?? {
+      name: reported?.Error ?? "Switchyard.TaskFailed",
+      message: reported?.Cause ?? "task failed",
+    };
+    const writes: [string, unknown][] = [
+      ...(task.error ? [] : [["__error__", error] as [string, unknown]]),
+      ["__error_source_node__", task.node],
+    ];
+    await deps.saver.putWrites(tuple.config, writes, task.id);
+    handed.add(task.id);
+  }
+  return handed;
 }
 
 /** Runs a whole superstep in this process and commits it (per-superstep hosting). */

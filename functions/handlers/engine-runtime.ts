@@ -2,6 +2,7 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBSaver } from "#checkpoint";
 import { readEnv } from "#config";
 import { createEngineHandlers, type EngineHandlers } from "#engine";
+import { faultCallbacksFromEnv } from "#ops";
 import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { getWorkflow } from "#workflows";
 
@@ -16,12 +17,17 @@ const env = readEnv();
 const telemetry = telemetryFromEnv(env);
 const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
 
+// FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
+const callbacks = [
+  ...(telemetry ? [telemetry.callbacks({ rootIsRun: false })] : []),
+  ...faultCallbacksFromEnv(),
+];
+
 const core = createEngineHandlers(
   {
     saver: DynamoDBSaver.fromEnv(),
-    ...(telemetry
-      ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
-      : {}),
+    ...(callbacks.length > 0 ? { callbacks } : {}),
+    ...(telemetry ? { observer: telemetry.observer } : {}),
   },
   getWorkflow,
 );

@@ -47,6 +47,7 @@ export {
   resumeRunId,
   type ThreadFailure,
 } from "./failed-runs.ts";
+export { FaultInjectionCallbacks, faultCallbacksFromEnv } from "./fault-callbacks.ts";
 export {
   type FaultKind,
   type FaultMode,

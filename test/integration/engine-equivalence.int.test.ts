@@ -14,6 +14,7 @@ import {
   fanOutWorkflow,
   flakyFailures,
   joinCommandWorkflow,
+  pricingDownWorkflow,
   retryWorkflow,
   supervisorWorkflow,
 } from "../fixtures/graphs.ts";
@@ -32,6 +33,7 @@ const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
   ],
   ["join edges and Command({ goto, update })", joinCommandWorkflow, {}],
   ["a node that fails twice, then succeeds under its retry policy", retryWorkflow, {}],
+  ["a node that keeps failing, recovered by its error handler's route", pricingDownWorkflow, {}],
 ];
 
 let aws: LocalAws;
@@ -91,6 +93,19 @@ describe.each(HOSTINGS)("every sample workflow, %s hosting", (hosting) => {
 });
 
 describe("per-node hosting on Step Functions", () => {
+  it("retries a node that keeps failing per its policy, then takes its error handler's route", async () => {
+    const run = await runOnStepFunctions(pricingDownWorkflow("per-node"), {}, { aws, retryIntervalMs: 1 });
+
+    expect(run.status).toBe("succeeded");
+    expect(run.state).toMatchObject({
+      route: "escalate",
+      failures: ["pricing: pricing service unavailable"],
+    });
+    expect(run.stats.invocationsByState["Run pricing"]).toBe(2);
+    expect(run.stats.invocationsByState["Run escalate"]).toBe(1);
+    expect(run.stats.invocationsByState["Run auto_fix"]).toBeUndefined();
+  });
+
   it("retries a failing node through its ASL Retry, once per failure", async () => {
     const workflow = retryWorkflow("per-node");
 
