@@ -35,7 +35,7 @@ describe("node faults on Step Functions", () => {
       >
     ).RunTasks;
 
-    const retry = map.ItemProcessor.States[runStateName("match")]?.Retry.at(-1);
+    const retry = map?.ItemProcessor.States[runStateName("match")]?.Retry.at(-1);
 
     expect(retry).toEqual({
       ErrorEquals: ["States.ALL"],
