@@ -1,32 +1,25 @@
 /**
- * The one place that decides retryable vs fatal (STYLE.md §4). Throttles, 5xx and dropped
- * connections retry with exponential backoff and full jitter; validation and conditional-check
- * failures never do. Batch calls also retry what DynamoDB left unprocessed, so no write is lost.
+ * Retries of the saver's DynamoDB calls: throttles, 5xx and dropped connections retry with
+ * exponential backoff and full jitter; validation and conditional-check failures never do. Which
+ * failures are retryable is decided in ONE place for the whole project (STYLE.md §4):
+ * `classifyError` in `functions/ops/retry.ts` (`#retry`). Batch calls also retry what DynamoDB
+ * left unprocessed, so no write is lost.
  */
+import { isRetryable as isRetryableError } from "#retry";
 import { CheckpointStorageError } from "./errors.ts";
 import type { RetryPolicy } from "./types.ts";
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 25, maxDelayMs: 2_000 };
 
-const RETRYABLE_NAMES = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "InternalServerError",
-  "ServiceUnavailable",
-  "TimeoutError",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-]);
-
-/** True for failures worth another attempt (throttling, server errors, dropped connections). */
+/**
+ * True for failures worth another attempt (throttling, server errors, dropped connections).
+ *
+ * @example
+ * isRetryable(Object.assign(new Error("slow down"), { name: "ProvisionedThroughputExceededException" })); // true
+ * isRetryable(new ConditionalCheckFailedException({ message: "exists", $metadata: {} })); // false
+ */
 export function isRetryable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-  if (RETRYABLE_NAMES.has(e.name) || (e.code !== undefined && RETRYABLE_NAMES.has(e.code))) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
+  return isRetryableError(err);
 }
 
 /** Full-jitter backoff before attempt `attempt + 1` (AWS Architecture Blog, "Exponential Backoff And Jitter"). */

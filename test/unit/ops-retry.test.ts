@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { isRetryable as isCheckpointRetryable } from "#checkpoint";
 import { InvalidInputError, SwitchyardError } from "#engine";
+import { classifyModelError } from "#models";
 import { backoffDelay, classifyError, withRetry } from "#ops";
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
@@ -85,5 +88,36 @@ describe("withRetry", () => {
   it("caps the backoff and spreads it with full jitter", () => {
     expect(backoffDelay({ initialDelayMs: 100, maxDelayMs: 1_000, jitter: "none" }, 10)).toBe(1_000);
     expect(backoffDelay({ initialDelayMs: 100, random: () => 0.5 }, 3)).toBe(200);
+  });
+});
+
+describe("one classifier", () => {
+  const named2 = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
+  const cases: [string, unknown][] = [
+    ["DynamoDB throttle", named2("ProvisionedThroughputExceededException")],
+    ["Bedrock throttle", named2("ThrottlingException")],
+    ["HTTP 503", { $metadata: { httpStatusCode: 503 } }],
+    ["dropped connection", Object.assign(new Error("reset"), { code: "ECONNRESET" })],
+    ["validation", named2("ValidationException")],
+    ["conditional check", named2("ConditionalCheckFailedException")],
+    ["unknown tool", new Error("unknown tool get_prices")],
+    ["a bug", new Error("undefined is not a function")],
+  ];
+
+  it.each(cases)("models and checkpoint agree with classifyError on %s", (_, err) => {
+    // Prepare
+    const verdict = classifyError(err);
+    // Act
+    const model = classifyModelError(err);
+    const checkpoint = isCheckpointRetryable(err);
+    // Assess
+    expect(model).toBe(verdict);
+    expect(checkpoint).toBe(verdict === "retryable");
+  });
+
+  it("imports nothing from the project, so every layer may use it through #retry", () => {
+    const source = readFileSync(new URL("../../functions/ops/retry.ts", import.meta.url), "utf8");
+    expect(source).not.toMatch(/^\s*import\s/m);
+    expect(source).not.toMatch(/\bfrom\s+["'](#|\.)/);
   });
 });
