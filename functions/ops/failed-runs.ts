@@ -169,25 +169,43 @@ export function resumeRequestFor(
 }
 
 /**
- * The run's error when the execution's cause carries it as JSON (`{code, message, node, taskId}`:
- * a Fail state with `CausePath: States.JsonToString($.error)`), else undefined.
+ * The run's error when the execution's cause carries it as JSON, else undefined. Three shapes:
+ * - the engine's run error `{code, message, node?, taskId?}` — the `RunFailed` Fail state with
+ *   `ErrorPath: $.error.code` and `CausePath: $.cause` (the engine's JSON of `$.error`);
+ * - a caught state error `{Error, Cause}` (a Catch's `ResultPath` turned into the cause);
+ * - Lambda's own failure `{errorType, errorMessage}` (an uncaught Task failure).
+ * A nested cause is unwrapped, so the innermost message is the one an operator reads.
  */
-function runErrorIn(
-  cause: string | null | undefined,
-): { code: string; message: string; node?: string; taskId?: string } | undefined {
-  if (!cause?.startsWith("{")) return undefined;
+function runErrorIn(cause: string | null | undefined, depth = 0): RunErrorCause | undefined {
+  if (!cause?.trimStart().startsWith("{") || depth > 2) return undefined;
+  let e: Record<string, unknown>;
   try {
-    const e = JSON.parse(cause) as Record<string, unknown>;
-    if (typeof e.code !== "string" || typeof e.message !== "string") return undefined;
-    return {
-      code: e.code,
-      message: e.message,
-      ...(typeof e.node === "string" && e.node ? { node: e.node } : {}),
-      ...(typeof e.taskId === "string" ? { taskId: e.taskId } : {}),
-    };
+    e = JSON.parse(cause) as Record<string, unknown>;
   } catch {
     return undefined;
   }
+  const where = {
+    ...(typeof e.node === "string" && e.node ? { node: e.node } : {}),
+    ...(typeof e.taskId === "string" && e.taskId ? { taskId: e.taskId } : {}),
+  };
+  if (typeof e.code === "string" && typeof e.message === "string") {
+    return { code: e.code, message: e.message, ...where };
+  }
+  if (typeof e.Error === "string") {
+    const inner = typeof e.Cause === "string" ? runErrorIn(e.Cause, depth + 1) : undefined;
+    return { code: e.Error, message: inner?.message ?? String(e.Cause ?? e.Error), ...where };
+  }
+  if (typeof e.errorType === "string") {
+    return { code: e.errorType, message: String(e.errorMessage ?? e.errorType), ...where };
+  }
+  return undefined;
+}
+
+interface RunErrorCause {
+  readonly code: string;
+  readonly message: string;
+  readonly node?: string;
+  readonly taskId?: string;
 }
 
 function parseJson(text: string | null | undefined): unknown {
