@@ -50,6 +50,8 @@ export interface StepFunctionsOptions {
 export interface StepFunctionsResult extends RunResult {
   readonly executionName: string;
   readonly stats: ExecutionStats;
+  /** How the execution itself failed — the `error` and `cause` EventBridge and DescribeExecution report. */
+  readonly executionError?: { readonly Error: string; readonly Cause: string };
 }
 
 type RunOptions = NonNullable<Parameters<StateMachine["run"]>[1]>;
@@ -156,9 +158,12 @@ export async function runOnStepFunctionsWith(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const counting = countEvents(execution.eventLogs, stats);
   let error: RunError | undefined;
+  let executionFailure: StepFunctionsResult["executionError"];
   try {
     await execution.result;
   } catch (err) {
+    const cause = (err as { cause?: { name?: string; message?: string } }).cause;
+    if (cause?.name) executionFailure = { Error: cause.name, Cause: cause.message ?? "" };
     error = options.signal?.aborted
       ? { code: "Switchyard.ExecutionAborted", message: "The execution was stopped." }
       : (engineError ?? executionError(err, lastPlan));
@@ -169,7 +174,12 @@ export async function runOnStepFunctionsWith(
   if (!error && lastPlan?.status === "failed") error = lastPlan.error;
   const hadInput = executionInput.resume === undefined && !executionInput.recover;
   const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
-  return { ...result, executionName, stats };
+  return {
+    ...result,
+    executionName,
+    stats,
+    ...(executionFailure ? { executionError: executionFailure } : {}),
+  };
 }
 
 function bindRole(engine: ReturnType<typeof createEngineHandlers>, slot: FunctionSlot) {

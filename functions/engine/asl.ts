@@ -92,11 +92,8 @@ export function buildStateMachine(
   }
   states.Waiting = { Type: "Succeed", Comment: "Interrupted: resume starts a new execution on the thread." };
   states.Done = { Type: "Succeed" };
-  states.RunFailed = {
-    Type: "Fail",
-    Error: "Switchyard.RunFailed",
-    Cause: "A task failed after its retries; see the run's checkpoint.",
-  };
+  // The execution fails with the task's own error code; the cause (JSON) names node and task.
+  states.RunFailed = { Type: "Fail", ErrorPath: "$.error.code", CausePath: "$.cause" };
   states.NotifyFailure = {
     Type: "Task",
     Resource: "arn:aws:states:::sns:publish",

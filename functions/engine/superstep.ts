@@ -150,7 +150,7 @@ export async function commitSuperstep(
       taskId: failure.taskId,
     },
   );
-  if (error) return { ...base, status: "failed", error };
+  if (error) return { ...base, status: "failed", error, cause: JSON.stringify(error) };
   if (position.tasks.some((t) => t.progress === "interrupted")) return { ...base, status: "waiting" };
   // Tasks without output and no recorded failure: run them again rather than lose them.
   return base;

@@ -58,6 +58,11 @@ export interface SuperstepPlan {
   /** Tasks still to run in this superstep (finished ones are never listed again). */
   readonly tasks: readonly TaskRef[];
   readonly error?: RunError;
+  /**
+   * `error` as a JSON string when failed: the state machine's Fail state names it as the
+   * execution's cause (`CausePath`), so the failed-runs record carries the node and task on AWS.
+   */
+  readonly cause?: string;
 }
 
 /** A failed Map item, as the state machine's Catch records it. */

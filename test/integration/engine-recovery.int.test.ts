@@ -176,3 +176,33 @@ describe("input the workflow refuses", () => {
     ).toBeUndefined();
   });
 });
+
+describe("a failed execution's error", () => {
+  it("is the failing task's own code, with node and task in a JSON cause", async () => {
+    const workflow = fanOutWorkflow("per-node", 3);
+    let failed = false;
+
+    const run = await runOnStepFunctions(
+      workflow,
+      {},
+      {
+        aws,
+        wrapHandler: (slot, handler) => async (event) => {
+          if (slot.node === "match" && !failed) {
+            failed = true;
+            throw Object.assign(new Error("feed down"), { name: "FeedDownError" });
+          }
+          return handler(event);
+        },
+      },
+    );
+
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatchObject({ code: "FeedDownError", node: "match" });
+    expect(run.executionError).toMatchObject({ Error: "FeedDownError" });
+    expect(JSON.parse(run.executionError?.Cause ?? "{}")).toMatchObject({
+      code: "FeedDownError",
+      node: "match",
+    });
+  });
+});
