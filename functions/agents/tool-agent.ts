@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
-import { modelIdentity, withModelRetry } from "#models";
+import { type ModelIdentity, modelIdentity, withModelRetry } from "#models";
 import { AgentConfigurationError } from "./errors.ts";
 import { type Answered, execute, refusal } from "./execute.ts";
 import { vetToolCall } from "./guard.ts";
@@ -28,7 +29,7 @@ const defaultLogger: AgentLogger = { warn: (message, attributes) => powertools.w
  * @example
  * const agent = createToolAgent({
  *   name: "risk",
- *   model: createChatModel(readEnv(), { agent: "risk" }),
+ *   model: createChatModel(readEnv(), { agent: "risk" }), // a model, or the promise of one
  *   tools: Object.values(toolsFor("risk", createTradingTools(store))),
  *   systemPrompt: "Check the desk's limits for the break you are given.",
  * });
@@ -45,15 +46,23 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
   }
   const tools = new Map(options.tools.map((t) => [t.name, t]));
   if (tools.size !== options.tools.length) throw new AgentConfigurationError(name, "two tools share a name");
-  if (tools.size > 0 && !model.bindTools) {
-    throw new AgentConfigurationError(name, `model ${model._llmType()} cannot bind tools`);
-  }
-  const bound = tools.size > 0 && model.bindTools ? model.bindTools([...tools.values()]) : model;
-  const identity = modelIdentity(model);
+  // The model may still be loading (providers load on first use): bind it once, when it is there.
+  let prepared: Promise<{ bound: Pick<BaseChatModel, "invoke">; identity: ModelIdentity }> | undefined;
+  const prepare = () =>
+    (prepared ??= Promise.resolve(model).then((m) => {
+      if (tools.size > 0 && !m.bindTools) {
+        throw new AgentConfigurationError(name, `model ${m._llmType()} cannot bind tools`);
+      }
+      return {
+        bound: tools.size > 0 && m.bindTools ? m.bindTools([...tools.values()]) : m,
+        identity: modelIdentity(m),
+      };
+    }));
 
   return {
     name,
     async invoke(input, invokeOptions = {}): Promise<AgentRun> {
+      const { bound, identity } = await prepare();
       const { signal } = invokeOptions;
       const approvals = new Set(invokeOptions.approvals ?? []);
       const executed = new Set<string>();

@@ -60,7 +60,8 @@ export type AgentTool = StructuredToolInterface;
 export interface ToolAgentOptions {
   /** The agent's name: in logs, approval keys and the run record. */
   readonly name: string;
-  readonly model: BaseChatModel;
+  /** The model, or the promise of one (`createChatModel` loads providers on first use). */
+  readonly model: BaseChatModel | Promise<BaseChatModel>;
   /** The agent's allowlist (e.g. `Object.values(toolsFor("risk", tools))`): nothing else runs. */
   readonly tools: readonly AgentTool[];
   readonly systemPrompt?: string;

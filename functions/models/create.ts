@@ -1,8 +1,5 @@
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { ChatBedrockConverse } from "@langchain/aws";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOllama } from "@langchain/ollama";
-import { ChatOpenAI } from "@langchain/openai";
 import { ConfigurationError, type Env } from "#config";
 import { OFFLINE_PROVIDER, OfflinePolicyModel } from "./offline.ts";
 import { type AgentPolicy, offlinePolicies, type PolicyRegistry } from "./policy.ts";
@@ -40,14 +37,21 @@ export interface CreateChatModelOptions {
  * must not turn an offline run into a paid one. Provider SDK retries are switched off because
  * the agent loop's `withModelRetry` is the one place that retries.
  *
+ * Providers are imported only when chosen: the offline default never loads three SDKs at cold
+ * start, and a deployment leaves the unused ones out of its Lambda bundles (`SwitchyardFunction`).
+ *
  * @throws ConfigurationError naming the missing variable for the chosen provider.
  * @example
- * const model = createChatModel(readEnv(), { agent: "triage.classifier" });
+ * const model = await createChatModel(readEnv(), { agent: "triage.classifier" });
  */
-export function createChatModel(env: ModelEnv, options: CreateChatModelOptions): BaseChatModel {
+export async function createChatModel(
+  env: ModelEnv,
+  options: CreateChatModelOptions,
+): Promise<BaseChatModel> {
   const provider = env.MODEL_PROVIDER ?? OFFLINE_PROVIDER;
   switch (provider) {
-    case "bedrock":
+    case "bedrock": {
+      const { ChatBedrockConverse } = await loadProvider(provider, () => import("@langchain/aws"));
       return new ChatBedrockConverse({
         model: required(env, "BEDROCK_MODEL_ID", provider),
         region: env.AWS_REGION,
@@ -56,23 +60,41 @@ export function createChatModel(env: ModelEnv, options: CreateChatModelOptions):
           ? { client: options.bedrockClient }
           : { clientOptions: { maxAttempts: 1 } }),
       });
-    case "ollama":
+    }
+    case "ollama": {
+      const { ChatOllama } = await loadProvider(provider, () => import("@langchain/ollama"));
       return new ChatOllama({
         baseUrl: required(env, "OLLAMA_BASE_URL", provider),
         model: required(env, "OLLAMA_MODEL", provider),
         temperature: 0,
       });
-    case "openai":
+    }
+    case "openai": {
+      const { ChatOpenAI } = await loadProvider(provider, () => import("@langchain/openai"));
       return new ChatOpenAI({
         apiKey: required(env, "OPENAI_API_KEY", provider),
         model: required(env, "OPENAI_MODEL", provider),
         temperature: 0,
         maxRetries: 0,
       });
+    }
     case "offline": {
       const policy = options.policy ?? (options.policies ?? offlinePolicies).get(options.agent);
       return new OfflinePolicyModel({ agent: options.agent, ...(policy ? { policy } : {}) });
     }
+  }
+}
+
+async function loadProvider<T>(provider: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw new ConfigurationError(
+      `MODEL_PROVIDER=${provider}: its package is not in this build (${(err as Error).message}).`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

@@ -142,9 +142,7 @@ describe("ChatOllama against a fake Ollama on loopback", () => {
   it("classifies a 500 as retryable, and the agent retries it to success", async () => {
     // Prepare
     script = [{ kind: "error", status: 500, message: "model runner crashed" }];
-    const failure = await ollama()
-      .invoke([new HumanMessage("hi")])
-      .catch((e: unknown) => e);
+    const failure = await (await ollama()).invoke([new HumanMessage("hi")]).catch((e: unknown) => e);
     script = [
       { kind: "error", status: 500, message: "model runner crashed" },
       { kind: "final", content: "recovered" },

@@ -45,10 +45,10 @@ async function answer(reply: AIMessage, tools: ReturnType<typeof classifierTools
 }
 
 describe("createChatModel chooses the provider from the environment", () => {
-  it("uses the offline policy model when no provider is configured, and says so", () => {
+  it("uses the offline policy model when no provider is configured, and says so", async () => {
     // Prepare / Act
-    const unset = createChatModel(readEnv({}), { agent: "classifier" });
-    const explicit = createChatModel(readEnv({ MODEL_PROVIDER: "offline" }), { agent: "classifier" });
+    const unset = await createChatModel(readEnv({}), { agent: "classifier" });
+    const explicit = await createChatModel(readEnv({ MODEL_PROVIDER: "offline" }), { agent: "classifier" });
     // Assess
     expect(unset).toBeInstanceOf(OfflinePolicyModel);
     expect(explicit).toBeInstanceOf(OfflinePolicyModel);
@@ -60,23 +60,23 @@ describe("createChatModel chooses the provider from the environment", () => {
     expect(unset._llmType()).toBe("offline-policy");
   });
 
-  it("does not guess a provider from stray keys", () => {
-    const model = createChatModel(readEnv({ OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "gpt-x" }), {
+  it("does not guess a provider from stray keys", async () => {
+    const model = await createChatModel(readEnv({ OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "gpt-x" }), {
       agent: "risk",
     });
     expect(model).toBeInstanceOf(OfflinePolicyModel);
   });
 
-  it("builds ChatBedrockConverse, ChatOllama and ChatOpenAI from their settings", () => {
-    const bedrock = createChatModel(
+  it("builds ChatBedrockConverse, ChatOllama and ChatOpenAI from their settings", async () => {
+    const bedrock = await createChatModel(
       readEnv({ MODEL_PROVIDER: "bedrock", BEDROCK_MODEL_ID: "anthropic.claude-x", AWS_REGION: "eu-west-1" }),
       { agent: "risk" },
     );
-    const ollama = createChatModel(
+    const ollama = await createChatModel(
       readEnv({ MODEL_PROVIDER: "ollama", OLLAMA_BASE_URL: "http://127.0.0.1:11434", OLLAMA_MODEL: "qwen3" }),
       { agent: "risk" },
     );
-    const openai = createChatModel(
+    const openai = await createChatModel(
       readEnv({ MODEL_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "gpt-5-mini" }),
       { agent: "risk" },
     );
@@ -96,10 +96,10 @@ describe("createChatModel chooses the provider from the environment", () => {
     [{ MODEL_PROVIDER: "ollama", OLLAMA_BASE_URL: "http://127.0.0.1:11434" }, "OLLAMA_MODEL"],
     [{ MODEL_PROVIDER: "openai", OPENAI_MODEL: "gpt-5-mini" }, "OPENAI_API_KEY"],
     [{ MODEL_PROVIDER: "openai", OPENAI_API_KEY: "sk-test" }, "OPENAI_MODEL"],
-  ])("refuses %o without %s, naming it", (vars, missing) => {
+  ])("refuses %o without %s, naming it", async (vars, missing) => {
     const build = () => createChatModel(readEnv(vars), { agent: "risk" });
-    expect(build).toThrow(ConfigurationError);
-    expect(build).toThrow(missing);
+    await expect(build()).rejects.toThrow(ConfigurationError);
+    await expect(build()).rejects.toThrow(missing);
   });
 });
 
@@ -109,7 +109,7 @@ describe("offline policies are registered per agent", () => {
   it("uses the agent's registered policy and names it in the response", async () => {
     // Prepare
     const registry = new PolicyRegistry().register("triage.reporter", finalPolicy);
-    const model = createChatModel(readEnv({}), { agent: "triage.reporter", policies: registry });
+    const model = await createChatModel(readEnv({}), { agent: "triage.reporter", policies: registry });
     // Act
     const reply = await model.invoke([new HumanMessage("report")]);
     // Assess
