@@ -35,12 +35,15 @@ export class SwitchyardApiStack extends Stack {
     if (auth === "cognito" && !poolArn)
       throw new Error("-c apiAuth=cognito needs -c cognitoUserPoolArn=<arn>.");
 
-    // 1. Callers: POST /workflows/{name}/runs and friends → requests queue.
+    // 1. Callers: POST /workflows/{name}/runs and friends → requests queue. Its compensations
+    //    sit beside it: dead letters listed and redriven back to it, failed runs reported.
     this.api = new SwitchyardApi(this, "Api", {
       stage: r.stage,
       prefix: r.prefix,
       idempotencyTable: r.idempotencyTable,
       requestsQueue: core.requestsQueue,
+      requestsDeadLetterQueue: core.requestsDeadLetterQueue,
+      failedRunsQueue: core.failedRunsQueue,
       messagesKey: core.messagesKey,
       checkpointTable: core.checkpointTable,
       auth,

@@ -1,32 +1,46 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import {
   type ApiHandler,
   createApiHandler,
   dynamoIdempotencyStore,
+  type FailedRunsPort,
   type ProxyEvent,
+  sqsDeadLetters,
   sqsRunQueue,
 } from "#api";
 import type { WorkflowDefinition } from "#engine";
-import { type RunRequest, RunRequestSchema } from "#ops";
+import { dispatchBatch, type Faults } from "#ops";
+import { createTelemetry, PrometheusRegistry } from "#telemetry";
 import { getWorkflow } from "#workflows";
-import { recoverOnStepFunctions, resumeOnStepFunctions, runOnStepFunctions } from "./engine.ts";
+import { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
+import { metricsRoute } from "./metrics-server.ts";
 import { localSaver } from "./saver.ts";
+import { failedRunTarget, pollQueue } from "./triggers.ts";
 
 const LOOPBACK = "127.0.0.1";
 /** API Gateway's own hard limit is 10 MB; the handler refuses far less (MAX_BODY_BYTES). */
 const HARD_BODY_LIMIT = 1024 * 1024;
+/** How long the consumer waits after finding the requests queue empty. */
+const IDLE_POLL_MS = 200;
 
 export interface ApiServerOptions {
   readonly aws: LocalAws;
   /** Default 0 (a free port); `npm run serve` passes `PORT` (3000). */
   readonly port?: number;
-  /** Drain the requests queue and run each request on the local Step Functions runner (default true). */
+  /** Run the dispatcher over the requests queue, starting executions locally (default true). */
   readonly consume?: boolean;
   readonly workflowNamed?: (name: string) => WorkflowDefinition;
+  /** Keeps execution names here, so the CLI and the server refuse each other's duplicates. */
+  readonly executionsFile?: string;
+  /** Faults for the local StartExecution (drills and tests: throttles into the DLQ). */
+  readonly faults?: Faults;
+  /** Replaces every state-machine Retry wait (tests); real intervals otherwise. */
+  readonly retryIntervalMs?: number;
+  /** Level of the runs' telemetry log lines (default SILENT: the server logs its own lines). */
+  readonly telemetryLogLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Progress lines: requests, runs started and finished. */
   readonly log?: (line: string) => void;
 }
@@ -36,15 +50,28 @@ export interface ApiServer {
   readonly url: string;
   /** The API Gateway proxy handler the server calls: the api Lambda's, over the embedded AWS. */
   readonly handler: ApiHandler;
-  /** Resolves when every run the consumer started has ended (tests wait on it). */
+  /** The executions the dispatcher started (Step Functions' registry, locally). */
+  readonly executions: LocalExecutions;
+  /** What `GET /metrics` renders: fed by every run the server starts. */
+  readonly metrics: PrometheusRegistry;
+  /** Resolves when every execution started so far has ended (tests wait on it). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Serves the `api` Lambda's handler over HTTP on 127.0.0.1 against the embedded AWS, and (by
- * default) a local consumer standing in for the dispatcher: it drains the requests queue and
- * runs each request through the same state machine CDK deploys, so a curl'd run really runs.
+ * Serves the `api` Lambda's handler over HTTP on 127.0.0.1 against the embedded AWS, with what
+ * AWS runs behind it: the dispatcher over the requests queue (the SQS event source's stand-in,
+ * `pollQueue` + `#ops` `dispatchBatch`), starting executions in the local registry (duplicate
+ * run ids start nothing; failures go to the failed-runs queue and the alerts topic), and
+ * `GET /metrics` in the Prometheus text format for the runs it started.
+ *
+ * ```
+ * curl ─▶ api handler ─▶ requests queue ─▶ dispatchBatch ─▶ LocalExecutions ─▶ state machine
+ *                           │ 5 failed starts               │ FAILED / TIMED_OUT / ABORTED
+ *                           ▼                               ▼
+ *                       requests DLQ ◀─ /dead-letters    failed-runs queue + alert ─▶ GET /runs/{id}
+ * ```
  *
  * Authentication: API Gateway enforces IAM (SigV4) in AWS. Here the server marks loopback peers
  * as the caller `local:loopback`, and only them; anything else reaches the handler without a
@@ -53,7 +80,7 @@ export interface ApiServer {
  * @example
  * const aws = await startLocalAws();
  * const api = await startApiServer({ aws, port: 3000 });
- * // curl -X POST http://127.0.0.1:3000/workflows/triage/runs
+ * // curl -X POST http://127.0.0.1:3000/workflows/triage/runs ; curl http://127.0.0.1:3000/metrics
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { aws } = options;
@@ -61,15 +88,39 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const workflowNamed = options.workflowNamed ?? getWorkflow;
   const spec = aws.resources.idempotencyTable;
   const queueUrl = aws.queueUrls[aws.resources.requestsQueue.name] ?? "";
+  const dlqUrl = aws.queueUrls[aws.resources.requestsQueue.deadLetter?.name ?? ""] ?? "";
+  const metrics = new PrometheusRegistry();
+  const telemetry = createTelemetry({ prometheus: metrics, logLevel: options.telemetryLogLevel ?? "SILENT" });
+  const executions = new LocalExecutions({
+    aws,
+    workflowNamed,
+    onFailed: failedRunTarget(aws, workflowNamed),
+    callbacks: [telemetry.callbacks({ rootIsRun: false })],
+    observer: telemetry.observer,
+    ...(options.executionsFile ? { file: options.executionsFile } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+  });
   const handler = createApiHandler({
-    ports: { queue: sqsRunQueue(aws.clients.sqs, queueUrl), saver: localSaver(aws), workflowNamed },
+    ports: {
+      queue: sqsRunQueue(aws.clients.sqs, queueUrl),
+      saver: localSaver(aws),
+      workflowNamed,
+      deadLetters: sqsDeadLetters(aws.clients.sqs, {
+        deadLetterQueueUrl: dlqUrl,
+        requestsQueueUrl: queueUrl,
+      }),
+      failedRuns: registryFailures(executions),
+    },
     idempotencyStore: dynamoIdempotencyStore(aws.clients.dynamodb, spec.name, spec),
     idempotencyTtlSeconds: spec.ttlSeconds,
     auth: "iam",
     log: (message, error) => log(`${message}: ${(error as Error)?.stack ?? String(error)}`),
   });
 
+  const scrape = metricsRoute(metrics);
   const server = createServer((req, res) => {
+    if (scrape(req, res)) return;
     serve(handler, req, res, log).catch((err: unknown) => {
       log(`serve: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -81,13 +132,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
 
-  const consumer = options.consume === false ? undefined : startConsumer(aws, queueUrl, workflowNamed, log);
+  const consumer = options.consume === false ? undefined : startDispatcher(aws, queueUrl, executions, log);
   return {
     url: `http://${LOOPBACK}:${port}`,
     handler,
-    idle: () => consumer?.idle() ?? Promise.resolve(),
+    executions,
+    metrics,
+    idle: async () => {
+      await executions.idle();
+    },
     stop: async () => {
       await consumer?.stop();
+      await executions.idle();
+      await telemetry.flush();
       await close(server);
     },
   };
@@ -167,87 +224,71 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return size > HARD_BODY_LIMIT ? undefined : Buffer.concat(chunks).toString("utf8");
 }
 
-interface Consumer {
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /**
- * The local stand-in for the dispatcher: receive a run request, delete it, run it. A message
- * that is not a valid run request is left alone, so after maxReceiveCount receives the queue
- * moves it to the requests DLQ, as on AWS.
+ * The dispatcher Lambda's stand-in: drains the requests queue through the same `dispatchBatch`
+ * the deployed dispatcher runs, polling again shortly after the queue runs dry.
  */
-function startConsumer(
+function startDispatcher(
   aws: LocalAws,
   queueUrl: string,
-  workflowNamed: (name: string) => WorkflowDefinition,
+  executions: LocalExecutions,
   log: (line: string) => void,
-): Consumer {
-  const running = new Set<Promise<void>>();
+): { stop(): Promise<void> } {
   let stopped = false;
+  let wake: (() => void) | undefined;
+  const deps = {
+    startExecution: executions.startExecution,
+    onOutcome: (o: { runId: string; workflow: string; outcome: string }) =>
+      log(
+        `run ${o.runId}: ${o.workflow} ${o.outcome === "duplicate" ? "already started (duplicate)" : "started"}`,
+      ),
+  };
   const loop = (async () => {
     while (!stopped) {
-      const received = await aws.clients.sqs
-        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
-        .catch((err: unknown) => {
-          if (!stopped) log(`consumer: ${(err as Error).message}`);
-          return { Messages: [] };
+      const drained = await pollQueue(aws, queueUrl, (event) => dispatchBatch(event, deps)).catch(
+        (err: unknown) => {
+          if (!stopped) log(`dispatcher: ${(err as Error).message}`);
+          return { batches: 0 };
+        },
+      );
+      if (drained.batches === 0 && !stopped)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, IDLE_POLL_MS);
         });
-      for (const message of received.Messages ?? []) {
-        const parsed = RunRequestSchema.safeParse(safeJson(message.Body));
-        if (!parsed.success) {
-          log(`consumer: not a run request, left for the DLQ: ${message.MessageId}`);
-          continue;
-        }
-        await aws.clients.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-        );
-        const run = execute(aws, parsed.data, workflowNamed, log).finally(() => running.delete(run));
-        running.add(run);
-      }
     }
   })();
-  const idle = async () => {
-    while (running.size > 0) await Promise.allSettled([...running]);
-  };
   return {
-    idle,
     stop: async () => {
       stopped = true;
+      wake?.();
       await loop;
-      await idle();
     },
   };
 }
 
-async function execute(
-  aws: LocalAws,
-  request: RunRequest,
-  workflowNamed: (name: string) => WorkflowDefinition,
-  log: (line: string) => void,
-): Promise<void> {
-  const threadId = request.threadId ?? request.runId;
-  try {
-    const workflow = workflowNamed(request.workflow);
-    log(`run ${request.runId}: ${request.workflow} on thread ${threadId} started`);
-    const result =
-      request.resume !== undefined
-        ? await resumeOnStepFunctions(workflow, threadId, request.resume, { aws })
-        : request.recover
-          ? await recoverOnStepFunctions(workflow, threadId, { aws })
-          : await runOnStepFunctions(workflow, request.input ?? {}, { aws, threadId });
-    log(`run ${request.runId}: ${result.status}${result.error ? ` (${result.error.code})` : ""}`);
-  } catch (err) {
-    log(`run ${request.runId}: failed to run: ${(err as Error).message}`);
-  }
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
+/**
+ * The executions registry as the API's failed-runs port: the thread's latest execution, when it
+ * ended FAILED, TIMED_OUT or ABORTED (what the failed-runs records say in AWS, exactly).
+ */
+function registryFailures(executions: LocalExecutions): FailedRunsPort {
+  return {
+    async latestFailure(threadId) {
+      const latest = executions
+        .list()
+        .filter((e) => e.threadId === threadId)
+        .sort((a, b) => b.startDate - a.startDate)[0];
+      if (!latest || latest.status === "RUNNING" || latest.status === "SUCCEEDED") return undefined;
+      return {
+        status: latest.status,
+        error: latest.error
+          ? { code: latest.error.code, message: latest.error.message }
+          : { code: `States.${latest.status}`, message: `The execution ended ${latest.status}.` },
+        ...(latest.error?.node ? { node: latest.error.node } : {}),
+        ...(latest.stopDate ? { failedAt: new Date(latest.stopDate).toISOString() } : {}),
+      };
+    },
+  };
 }
 
 function close(server: Server): Promise<void> {

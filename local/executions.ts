@@ -62,6 +62,9 @@ export interface LocalExecutionsOptions {
   readonly saver?: BaseCheckpointSaver;
   readonly retryIntervalMs?: number;
   readonly wrapHandler?: StepFunctionsRunOptions["wrapHandler"];
+  /** Telemetry for every execution (`telemetry.callbacks(...)`, `telemetry.observer`), as in Lambda. */
+  readonly callbacks?: StepFunctionsRunOptions["callbacks"];
+  readonly observer?: StepFunctionsRunOptions["observer"];
 }
 
 const ACCOUNT = "000000000000";
@@ -142,6 +145,8 @@ export class LocalExecutions {
       ...(this.#o.saver ? { saver: this.#o.saver } : {}),
       ...(this.#o.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.#o.retryIntervalMs }),
       ...(this.#o.wrapHandler ? { wrapHandler: this.#o.wrapHandler } : {}),
+      ...(this.#o.callbacks ? { callbacks: this.#o.callbacks } : {}),
+      ...(this.#o.observer ? { observer: this.#o.observer } : {}),
     };
     try {
       const result = input.recover

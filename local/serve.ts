@@ -1,9 +1,12 @@
 #!/usr/bin/env -S npx tsx
 /**
  * `npm run serve [-- --memory]`: the REST API on http://127.0.0.1:$PORT (default 3000) over the
- * embedded AWS, with a local consumer that runs what is requested. State persists in
- * .switchyard/aws (as the CLI's) unless --memory. Loopback only; see docs/api.md.
+ * embedded AWS, with the dispatcher running what is requested (the same code path as the CLI's
+ * redrive and resume) and `GET /metrics` for Prometheus. State, including the execution names
+ * that refuse duplicates, persists in .switchyard/aws (as the CLI's) unless --memory.
+ * Loopback only; see docs/api.md.
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { readEnv } from "#config";
@@ -24,11 +27,19 @@ const aws = await startLocalAws({
   region: env.AWS_REGION,
   ...(dataDir ? { dataDir } : {}),
 });
-const api = await startApiServer({ aws, port: env.PORT, log: (line) => console.error(line) });
+const api = await startApiServer({
+  aws,
+  port: env.PORT,
+  // The CLI keeps the same file: a run id started by either is refused by the other.
+  ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
+  telemetryLogLevel: env.LOG_LEVEL === "INFO" ? "WARN" : env.LOG_LEVEL,
+  log: (line) => console.error(line),
+});
 console.error(`Switchyard API on ${api.url} (loopback only; local AWS data: ${dataDir ?? "in memory"})`);
 console.error(
   `  curl -s -X POST ${api.url}/workflows/triage/runs -H 'content-type: application/json' -d '{}'`,
 );
+console.error(`  curl -s ${api.url}/dead-letters    curl -s ${api.url}/metrics`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -1,23 +1,31 @@
-import { NotImplementedError } from "./errors.ts";
-import type { ApiPorts, DeadLetter, RedriveOptions, RedriveReport } from "./types.ts";
+import type { ApiPorts, DeadLetterSelection, DeadLetterView, RedriveReport } from "./types.ts";
 
 /**
- * The dead-letter routes over the ops module's port. The request is validated before this is
- * called, so a deployment without the port still answers 400 to bad input and 501 otherwise.
+ * The dead-letter routes over the ops module's port. The request is validated before either is
+ * called; both act on the requests DLQ only (the failed-runs queue is resumed, not redriven).
  *
  * @example
- * const items = await listDeadLetters(ports, { limit: 20 });
+ * const items = await listDeadLetters(ports, { filter: { workflow: "triage" }, limit: 20 });
  */
-export async function listDeadLetters(
+export function listDeadLetters(
   ports: ApiPorts,
-  options: { limit: number },
-): Promise<readonly DeadLetter[]> {
-  if (!ports.deadLetters) throw new NotImplementedError("Listing dead letters");
-  return ports.deadLetters.list(options);
+  query: { workflow?: string; error?: string; minAgeSeconds?: number; limit: number },
+): Promise<readonly DeadLetterView[]> {
+  const { limit, ...filter } = query;
+  return ports.deadLetters.list({ filter, limit });
 }
 
-/** Moves dead letters back to the requests queue, or with `dryRun` reports what would move. */
-export async function redriveDeadLetters(ports: ApiPorts, options: RedriveOptions): Promise<RedriveReport> {
-  if (!ports.deadLetters) throw new NotImplementedError("Redriving dead letters");
-  return ports.deadLetters.redrive(options);
+/**
+ * Moves the selected dead letters back to the requests queue, or with `dryRun` (the default)
+ * reports what would move. `ids` narrows the filter to those run or message ids.
+ *
+ * @example
+ * await redriveDeadLetters(ports, { dryRun: false, max: 10, filter: {}, ids: ["triage_3f0c…"] });
+ */
+export function redriveDeadLetters(
+  ports: ApiPorts,
+  body: { dryRun: boolean; max: number; filter: DeadLetterSelection; ids?: readonly string[] },
+): Promise<RedriveReport> {
+  const filter = body.ids ? { ...body.filter, ids: body.ids } : body.filter;
+  return ports.deadLetters.redrive({ dryRun: body.dryRun, max: body.max, filter });
 }

@@ -101,10 +101,3 @@ export class IdempotencyInProgressError extends ApiError {
     });
   }
 }
-
-/** A capability whose backing service is not wired in this deployment (e.g. dead letters). */
-export class NotImplementedError extends ApiError {
-  constructor(what: string) {
-    super(501, "Switchyard.NotImplemented", `${what} is not available in this deployment yet.`);
-  }
-}

@@ -61,7 +61,7 @@ interface RouteContext {
  * | GET  /runs/{id}                | 200 status, step, nodes, waiting interrupt, error        |
  * | GET  /runs/{id}/history        | 200 checkpoints, newest first                            |
  * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting              |
- * | GET  /dead-letters             | 200 { items } (501 until the ops port is wired)          |
+ * | GET  /dead-letters             | 200 { items }: the requests DLQ, filtered, peeked        |
  * | POST /dead-letters/redrive     | 200 report; a dry run unless "dryRun": false             |
  *
  * @example

@@ -13,4 +13,6 @@ export { type Idempotent, idempotent, type KeyedCall } from "./idempotency.ts";
 export { newRunId, workflowOfRunId } from "./run-id.ts";
 export type { Accepted, HistoryEntry, RunStatusName, RunView } from "./runs.ts";
 export * from "./schemas.ts";
+export { type SqsDeadLettersOptions, sqsDeadLetters } from "./sqs-dead-letters.ts";
+export { type SqsFailedRunsOptions, sqsFailedRuns } from "./sqs-failed-runs.ts";
 export type * from "./types.ts";

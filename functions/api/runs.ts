@@ -35,13 +35,14 @@ export interface RunView {
   /** The current superstep's tasks (empty when finished). */
   readonly nodes: readonly { readonly node: string; readonly taskId: string; readonly progress: string }[];
   readonly waiting?: { readonly interrupts: readonly unknown[] };
-  readonly error?: { readonly code: string; readonly message: string; readonly node: string };
+  /** The failing node, when the checkpoint or the failed-run record names one. */
+  readonly error?: { readonly code: string; readonly message: string; readonly node?: string };
   /**
    * Where the status comes from. The checkpoint knows waiting, finished, and task errors; an
-   * execution that stopped without recording one (timeout, abort) still reads `running` here —
-   * the failed-runs queue holds those.
+   * execution that stopped without recording one (timeout, abort, an engine Lambda failing)
+   * still reads `running` there, and the failed-runs records (`failed-runs`) say it failed.
    */
-  readonly statusSource: "checkpoint";
+  readonly statusSource: "checkpoint" | "failed-runs";
 }
 
 export interface HistoryEntry {
@@ -112,7 +113,10 @@ export async function enqueueRun(ctx: RunsContext, call: KeyedCall): Promise<Acc
 }
 
 /**
- * Where a run stands, read from its checkpoint (the thread id is the run id).
+ * Where a run stands: read from its checkpoint (the thread id is the run id), and — while the
+ * checkpoint says `running` — from the failed-runs records, which know executions that stopped
+ * without recording a task error. A failure recorded at an older checkpoint than the current
+ * one is stale: the run was resumed since.
  *
  * @example
  * const view = await readRun(ctx, "triage_3f0c…"); // view.status === "waiting"
@@ -122,26 +126,35 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
   const graph = compileWorkflow(workflow, ctx.ports.saver);
   const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
   const interrupts = position.tasks.flatMap((t) => t.interrupts);
-  const failed = position.tasks.find((t) => t.progress === "errored");
+  const errored = position.tasks.find((t) => t.progress === "errored");
+  const status = statusOf(position.tasks);
+  const failure = status === "running" ? await currentFailure(ctx, runId, position.checkpointId) : undefined;
+  const error = errored
+    ? {
+        code: errored.error?.name ?? "Switchyard.TaskFailed",
+        message: errored.error?.message ?? "task failed",
+        node: errored.node,
+      }
+    : failure
+      ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
+      : undefined;
   return {
     runId,
     workflow: workflow.name,
-    status: statusOf(position.tasks),
+    status: failure ? "failed" : status,
     step: position.step,
     checkpointId: position.checkpointId,
     nodes: position.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
     ...(interrupts.length > 0 ? { waiting: { interrupts } } : {}),
-    ...(failed
-      ? {
-          error: {
-            code: failed.error?.name ?? "Switchyard.TaskFailed",
-            message: failed.error?.message ?? "task failed",
-            node: failed.node,
-          },
-        }
-      : {}),
-    statusSource: "checkpoint",
+    ...(error ? { error } : {}),
+    statusSource: failure ? "failed-runs" : "checkpoint",
   };
+}
+
+async function currentFailure(ctx: RunsContext, threadId: string, checkpointId: string) {
+  const failure = await ctx.ports.failedRuns?.latestFailure(threadId);
+  if (!failure) return undefined;
+  return failure.checkpointId === undefined || failure.checkpointId === checkpointId ? failure : undefined;
 }
 
 /** The run's checkpoints, newest first (metadata only: values can be megabytes). */

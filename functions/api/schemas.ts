@@ -34,15 +34,49 @@ export const HistoryQuery = z.strictObject({
   workflow: WorkflowName.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** An error substring to select dead letters by: printable, bounded, never a pattern. */
+const ErrorText = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x20-\x7E]+$/, "1–200 printable ASCII characters");
+/** Up to the DLQ's retention (14 days). */
+const MinAgeSeconds = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(14 * 86_400);
+/** A run id or an SQS message id (a UUID). */
+const LetterId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a run id or message id: 1–100 of [A-Za-z0-9_-]");
+
+/** `GET /dead-letters?workflow=&error=&minAgeSeconds=&limit=` */
 export const DeadLettersQuery = z.strictObject({
+  workflow: WorkflowName.optional(),
+  error: ErrorText.optional(),
+  minAgeSeconds: MinAgeSeconds.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-/** `POST /dead-letters/redrive`: a dry run unless the caller says `"dryRun": false`. */
+/**
+ * `POST /dead-letters/redrive`: which letters (`filter`, `ids`), how many, and a dry run unless
+ * the caller says `"dryRun": false` — moving messages is the one thing here that cannot be undone.
+ */
 export const RedriveBody = z.strictObject({
   dryRun: z.boolean().default(true),
   max: z.number().int().min(1).max(1000).default(100),
-  workflow: WorkflowName.optional(),
+  filter: z
+    .strictObject({
+      workflow: WorkflowName.optional(),
+      error: ErrorText.optional(),
+      minAgeSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(14 * 86_400)
+        .optional(),
+    })
+    .default({}),
+  ids: z.array(LetterId).min(1).max(100).optional(),
 });
 
 /**

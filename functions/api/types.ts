@@ -50,14 +50,35 @@ export interface RunQueuePort {
   enqueue(request: RunRequest): Promise<void>;
 }
 
-/** A message that could not be delivered or processed, as the dead-letter port lists it. */
-export interface DeadLetter {
+/** Which dead letters a route acts on; every field narrows the selection. */
+export interface DeadLetterSelection {
+  readonly workflow?: string;
+  /** Case-insensitive substring of the error (code or message). */
+  readonly error?: string;
+  /** Only letters at least this old (e.g. 3600: leave the last hour alone while it is investigated). */
+  readonly minAgeSeconds?: number;
+  /** Only these run ids or message ids. */
+  readonly ids?: readonly string[];
+}
+
+/** A message of the requests DLQ as `GET /dead-letters` lists it. */
+export interface DeadLetterView {
+  /** The SQS message id (a redrive's `ids` accepts it, or the run id). */
   readonly id: string;
   readonly queue: string;
-  readonly body: unknown;
-  readonly receiveCount?: number;
-  readonly sentAt?: string;
-  readonly reason?: string;
+  /** A run request that could not be started, a failed-run record, or a body nothing can read. */
+  readonly kind: "run-request" | "failed-run" | "unreadable";
+  readonly runId?: string;
+  readonly workflow?: string;
+  /** Why it is here, as far as the message tells. */
+  readonly error?: string;
+  readonly receiveCount: number;
+  readonly sentAt: string;
+  /** What redriving it re-executes. */
+  readonly reexecutes: string;
+  readonly bodyBytes: number;
+  /** The message body (parsed when JSON), only when small: a listing must stay a listing. */
+  readonly body?: unknown;
 }
 
 export interface RedriveOptions {
@@ -65,24 +86,52 @@ export interface RedriveOptions {
   readonly dryRun: boolean;
   /** At most this many messages. */
   readonly max: number;
-  /** Only requests for this workflow. */
-  readonly workflow?: string;
+  readonly filter: DeadLetterSelection;
 }
 
 export interface RedriveReport {
   readonly dryRun: boolean;
+  /** Letters the selection matched. */
   readonly matched: number;
+  /** Letters sent back to the requests queue (0 on a dry run). */
   readonly redriven: number;
-  readonly ids: readonly string[];
+  readonly entries: readonly {
+    readonly id: string;
+    readonly runId?: string;
+    readonly workflow?: string;
+    /** `skipped`: unreadable, so redriving it would only send it back here. */
+    readonly action: "redriven" | "would-redrive" | "skipped";
+    readonly reexecutes: string;
+  }[];
 }
 
 /**
- * Dead-letter listing and redrive, implemented by the ops module (`#ops`); the API only
- * adapts to it. Absent, the dead-letter routes answer 501 after validating the request.
+ * The requests DLQ, listed and redriven by the ops module (`#ops` `peekDeadLetters`,
+ * `redriveDeadLetters`); the API only adapts to it (`sqsDeadLetters`).
  */
 export interface DeadLettersPort {
-  list(options: { limit: number }): Promise<readonly DeadLetter[]>;
+  list(options: { filter: DeadLetterSelection; limit: number }): Promise<readonly DeadLetterView[]>;
   redrive(options: RedriveOptions): Promise<RedriveReport>;
+}
+
+/** How a thread's latest execution ended, when it ended badly. */
+export interface RunFailure {
+  readonly status: "FAILED" | "TIMED_OUT" | "ABORTED";
+  readonly error: { readonly code: string; readonly message: string };
+  readonly node?: string;
+  readonly failedAt?: string;
+  /** The thread's last checkpoint when it failed: a run that moved on since (resumed) is not failed. */
+  readonly checkpointId?: string;
+}
+
+/**
+ * Failed executions by thread: the failed-runs records in AWS (`sqsFailedRuns`), the executions
+ * registry locally. Answers what the checkpoint cannot: an execution that stopped (timeout,
+ * abort, an engine Lambda failing) without recording a task error.
+ */
+export interface FailedRunsPort {
+  /** The latest failure of the thread's executions, or undefined when none failed. */
+  latestFailure(threadId: string): Promise<RunFailure | undefined>;
 }
 
 /** Everything the API needs from its surroundings; the Lambda binds AWS, `npm run serve` the embedded AWS. */
@@ -91,7 +140,9 @@ export interface ApiPorts {
   /** The checkpoint saver: run status and history are read from the checkpoints, never written. */
   readonly saver: BaseCheckpointSaver;
   readonly workflowNamed: (name: string) => WorkflowDefinition;
-  readonly deadLetters?: DeadLettersPort;
+  readonly deadLetters: DeadLettersPort;
+  /** Absent: status comes from the checkpoint alone. */
+  readonly failedRuns?: FailedRunsPort;
   /** Clock and id source, injectable so tests are deterministic. */
   readonly now?: () => Date;
   readonly newId?: () => string;

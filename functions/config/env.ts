@@ -13,6 +13,14 @@ const QueueUrl = z
   .string()
   .regex(/^https?:\/\/[^\s/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue URL");
 
+/** A Secrets Manager secret ARN, or an SSM SecureString parameter ARN (`functions/config/secrets.ts`). */
+const SecretArn = z
+  .string()
+  .regex(
+    /^arn:aws[\w-]*:(secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+|ssm:[\w-]+:\d{12}:parameter\/[\w/.-]+)$/,
+    "a Secrets Manager secret ARN or an SSM parameter ARN",
+  );
+
 const EnvSchema = z.object({
   SWITCHYARD_STAGE: z
     .string()
@@ -22,6 +30,8 @@ const EnvSchema = z.object({
   CHECKPOINT_TABLE: z.string().min(1).optional(),
   CHECKPOINT_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   REQUESTS_QUEUE_URL: QueueUrl.optional(),
+  /** The requests queue's DLQ: the API lists and redrives it. */
+  REQUESTS_DLQ_URL: QueueUrl.optional(),
   FAILED_RUNS_QUEUE_URL: QueueUrl.optional(),
   ALERTS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
   MODEL_PROVIDER: z.enum(["offline", "bedrock", "ollama", "openai"]).optional(),
@@ -29,12 +39,16 @@ const EnvSchema = z.object({
   OLLAMA_BASE_URL: Url.optional(),
   OLLAMA_MODEL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
+  /** In AWS: where OPENAI_API_KEY is kept (read at cold start when the variable itself is unset). */
+  OPENAI_API_KEY_SECRET_ARN: SecretArn.optional(),
   OPENAI_MODEL: z.string().min(1).optional(),
   NOTIFICATIONS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
   ALERTS_TABLE: z.string().min(1).optional(),
   /** Same alert key within this many seconds → one notification with a count. */
   ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SLACK_WEBHOOK_URL: Url.optional(),
+  /** In AWS: where SLACK_WEBHOOK_URL is kept (read when the variable itself is unset). */
+  SLACK_WEBHOOK_SECRET_ARN: SecretArn.optional(),
   /** `arn:aws:states:<region>:<account>:stateMachine:` — the dispatcher appends the machine's name. */
   STATE_MACHINE_ARN_PREFIX: z
     .string()
@@ -48,7 +62,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
   // Telemetry (functions/telemetry, docs/monitoring.md): on by default; OTLP export only when an endpoint is set.
   TELEMETRY: z.enum(["on", "off"]).default("on"),
-  METRICS_NAMESPACE: z.string().regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, "a CloudWatch namespace").default("Switchyard"),
+  METRICS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, "a CloudWatch namespace")
+    .default("Switchyard"),
   OTEL_EXPORTER_OTLP_ENDPOINT: Url.optional(),
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: Url.optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("switchyard"),

@@ -1,23 +1,32 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createApiHandler, dynamoIdempotencyStore, sqsRunQueue } from "#api";
+import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, idempotencyTableName, readEnv, resources } from "#config";
 import { getWorkflow } from "#workflows";
 
 // Built once per cold start (STYLE.md §1); a missing variable fails the cold start, not a request.
 const env = readEnv();
-if (!env.REQUESTS_QUEUE_URL)
-  throw new ConfigurationError("REQUESTS_QUEUE_URL is required by the api Lambda.");
+const { REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL, FAILED_RUNS_QUEUE_URL } = env;
+if (!REQUESTS_QUEUE_URL || !REQUESTS_DLQ_URL || !FAILED_RUNS_QUEUE_URL)
+  throw new ConfigurationError(
+    "The api Lambda needs REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL and FAILED_RUNS_QUEUE_URL.",
+  );
 const spec = resources(env.SWITCHYARD_STAGE).idempotencyTable;
 const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
+const sqs = new SQSClient({ region: env.AWS_REGION });
 
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
 export const handler = createApiHandler({
   ports: {
-    queue: sqsRunQueue(new SQSClient({ region: env.AWS_REGION }), env.REQUESTS_QUEUE_URL),
+    queue: sqsRunQueue(sqs, REQUESTS_QUEUE_URL),
     saver: DynamoDBSaver.fromEnv({ client: dynamodb }),
     workflowNamed: getWorkflow,
+    deadLetters: sqsDeadLetters(sqs, {
+      deadLetterQueueUrl: REQUESTS_DLQ_URL,
+      requestsQueueUrl: REQUESTS_QUEUE_URL,
+    }),
+    failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
   },
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,

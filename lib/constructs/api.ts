@@ -31,6 +31,10 @@ export interface SwitchyardApiProps {
   readonly idempotencyTable: IdempotencyTableSpec;
   /** Where accepted runs go (the core stack's requests queue) and the key it is encrypted with. */
   readonly requestsQueue: IQueue;
+  /** The requests queue's DLQ: listed and redriven (receive, send back, delete) by the dead-letter routes. */
+  readonly requestsDeadLetterQueue: IQueue;
+  /** Failed executions' records: read, never consumed, so `GET /runs/{id}` can say `failed`. */
+  readonly failedRunsQueue: IQueue;
   readonly messagesKey: IKey;
   /** Run status and history are read from here; the API never writes it. */
   readonly checkpointTable: ITable;
@@ -63,16 +67,20 @@ const ROUTES = [
  *          │ unsigned / unknown route: refused here (403/404), the Lambda never runs
  *          ▼
  *   api Lambda ── zod per field, Idempotency-Key (idempotency table) ──▶ requests queue ─▶ dispatcher
- *          └── reads the checkpoint table for status and history (read-only)
+ *          ├── reads the checkpoint table for status and history (read-only)
+ *          ├── reads the failed-runs queue (visibility 0: a peek) for runs that stopped without a task error
+ *          └── dead letters: requests DLQ ─receive, send back, delete─▶ requests queue
  * ```
  *
  * Least privilege: the function may send to the requests queue only (with the key actions an
- * encrypted queue needs, no wildcard), read the checkpoint table, and put/get/update/delete
- * items of its idempotency table.
+ * encrypted queue needs, no wildcard); receive, delete and change visibility on the requests DLQ;
+ * receive on the failed-runs queue; read the checkpoint table; and put/get/update/delete items
+ * of its idempotency table.
  *
  * @example
  * const api = new SwitchyardApi(this, "Api", { stage, prefix, idempotencyTable: r.idempotencyTable,
- *   requestsQueue: core.requestsQueue, messagesKey: core.messagesKey, checkpointTable: core.checkpointTable });
+ *   requestsQueue: core.requestsQueue, requestsDeadLetterQueue: core.requestsDeadLetterQueue,
+ *   failedRunsQueue: core.failedRunsQueue, messagesKey: core.messagesKey, checkpointTable: core.checkpointTable });
  * api.restApi.url;
  */
 export class SwitchyardApi extends Construct {
@@ -110,6 +118,8 @@ export class SwitchyardApi extends Construct {
       environment: {
         SWITCHYARD_STAGE: props.stage,
         REQUESTS_QUEUE_URL: props.requestsQueue.queueUrl,
+        REQUESTS_DLQ_URL: props.requestsDeadLetterQueue.queueUrl,
+        FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
         API_AUTH: auth,
@@ -173,12 +183,25 @@ export class SwitchyardApi extends Construct {
     this.acknowledge(auth);
   }
 
-  /** Only what the handler does: send run requests, read checkpoints, keep idempotency records. */
+  /**
+   * Only what the handler does: send run requests (and redriven letters) to the requests queue,
+   * sweep the requests DLQ, peek at failed runs, read checkpoints, keep idempotency records.
+   */
   private grant(props: SwitchyardApiProps): void {
     const fn = this.function.function;
     // Not queue.grantSendMessages: it grants kms:GenerateDataKey*, a wildcard the send never needs.
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.requestsQueue.queueArn] }),
+    );
+    // A sweep receives, then deletes what it redrove and makes the rest visible again at once.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+        resources: [props.requestsDeadLetterQueue.queueArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ["sqs:ReceiveMessage"], resources: [props.failedRunsQueue.queueArn] }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -227,7 +250,21 @@ export class SwitchyardApi extends Construct {
       Redrive: model("Redrive", {
         dryRun: { type: JsonSchemaType.BOOLEAN },
         max: { type: JsonSchemaType.INTEGER, minimum: 1, maximum: 1000 },
-        workflow: { type: JsonSchemaType.STRING, pattern: "^[a-z][a-z0-9-]{1,39}$" },
+        filter: {
+          type: JsonSchemaType.OBJECT,
+          additionalProperties: false,
+          properties: {
+            workflow: { type: JsonSchemaType.STRING, pattern: "^[a-z][a-z0-9-]{1,39}$" },
+            error: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 200 },
+            minAgeSeconds: { type: JsonSchemaType.INTEGER, minimum: 0, maximum: 14 * 86_400 },
+          },
+        },
+        ids: {
+          type: JsonSchemaType.ARRAY,
+          minItems: 1,
+          maxItems: 100,
+          items: { type: JsonSchemaType.STRING, pattern: "^[A-Za-z0-9_-]{1,100}$" },
+        },
       }),
     };
   }

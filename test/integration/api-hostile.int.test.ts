@@ -205,6 +205,37 @@ const HTTP_CASES: HttpCase[] = [
   { name: "redrive max huge", status: 400, ...post("/dead-letters/redrive", { max: 1e9 }) },
   { name: "redrive unknown field", status: 400, ...post("/dead-letters/redrive", { queue: "*" }) },
   { name: "redrive bad workflow", status: 400, ...post("/dead-letters/redrive", { workflow: "$(id)" }) },
+  {
+    name: "redrive filter with a bad workflow",
+    status: 400,
+    ...post("/dead-letters/redrive", { filter: { workflow: "$(id)" } }),
+  },
+  {
+    name: "redrive filter unknown field",
+    status: 400,
+    ...post("/dead-letters/redrive", { filter: { queue: "*" } }),
+  },
+  {
+    name: "redrive filter error too long",
+    status: 400,
+    ...post("/dead-letters/redrive", { filter: { error: "x".repeat(201) } }),
+  },
+  { name: "redrive ids empty", status: 400, ...post("/dead-letters/redrive", { ids: [] }) },
+  { name: "redrive ids not an array", status: 400, ...post("/dead-letters/redrive", { ids: "run-0001" }) },
+  { name: "redrive id with a slash", status: 400, ...post("/dead-letters/redrive", { ids: ["../x"] }) },
+  {
+    name: "redrive as text/plain",
+    status: 415,
+    ...post("/dead-letters/redrive", '{"dryRun":false}', { "content-type": "text/plain" }),
+  },
+  { name: "dead letters minAgeSeconds negative", status: 400, ...get("/dead-letters?minAgeSeconds=-5") },
+  { name: "dead letters unknown query", status: 400, ...get("/dead-letters?queue=*") },
+  {
+    name: "dead letters error with a control character",
+    status: 400,
+    ...get(`/dead-letters?error=${enc("a\u0007b")}`),
+  },
+  { name: "dead letters bad workflow", status: 400, ...get(`/dead-letters?workflow=${enc("<script>")}`) },
   // Routes
   { name: "DELETE a run", status: 404, method: "DELETE", path: `/runs/${FINISHED}` },
   {

@@ -7,7 +7,8 @@ import { approvalWorkflow } from "../fixtures/graphs.ts";
 
 /**
  * The API as `npm run serve` runs it: HTTP on loopback → the api handler → the requests queue
- * → the local consumer → the state machine CDK deploys, interpreted locally → checkpoints.
+ * → the dispatcher (`#ops`) → the local executions registry → the state machine CDK deploys,
+ * interpreted locally → checkpoints; and `GET /metrics` fed by those runs.
  */
 const registry: Record<string, WorkflowDefinition> = { ...workflows, approval: approvalWorkflow() };
 let aws: LocalAws;
@@ -160,5 +161,33 @@ describe("REST API over the embedded AWS", () => {
     });
 
     expect(res.statusCode).toBe(401);
+  });
+
+  it("answers GET /metrics with the counters of the runs it started, in the Prometheus text format", async () => {
+    // Prepare
+    const counter = async (name: string) => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      const line = text.split("\n").find((l) => l.startsWith(`${name}{workflow="approval"} `));
+      return Number(line?.split(" ").pop() ?? 0);
+    };
+    const startedBefore = await counter("switchyard_runs_started_total");
+    const waitingBefore = await counter("switchyard_runs_waiting_total");
+
+    // Act: one more run through the server, to its interrupt
+    const started = await call("POST", "/workflows/approval/runs", { input: {} });
+    await settled(String(started.body.runId), (s) => s === "waiting");
+    const res = await fetch(`${api.url}/metrics`);
+    const text = await res.text();
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(await counter("switchyard_runs_started_total")).toBe(startedBefore + 1);
+    expect(await counter("switchyard_runs_waiting_total")).toBe(waitingBefore + 1);
+    expect(startedBefore).toBeGreaterThan(0); // the earlier tests' runs were counted too
+    expect(text).toMatch(/switchyard_runs_succeeded_total\{workflow="approval"\} [1-9]/);
+    expect(text).toMatch(
+      /switchyard_node_duration_milliseconds_count\{workflow="approval",node="propose"\} [1-9]/,
+    );
   });
 });

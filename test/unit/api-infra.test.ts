@@ -109,6 +109,43 @@ describe("REST API", () => {
   });
 });
 
+describe("REST API: dead letters and failed runs", () => {
+  it("the api Lambda sweeps the requests DLQ and peeks at failed runs, sending only to the requests queue", () => {
+    const fn = Object.values(api.findResources("AWS::IAM::Policy")).find((p) =>
+      JSON.stringify(p).includes("dynamodb:PutItem"),
+    );
+    const statements = (fn?.Properties.PolicyDocument.Statement ?? []) as {
+      Action: unknown;
+      Resource: unknown;
+    }[];
+    const on = (queueExport: string) =>
+      statements
+        .filter((s) => JSON.stringify(s.Resource).includes(queueExport))
+        .flatMap((s) => [s.Action].flat())
+        .sort();
+
+    expect(on("RequestsDeadLetterQueue")).toEqual([
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:ReceiveMessage",
+    ]);
+    expect(on("FailedRunsQueue")).toEqual(["sqs:ReceiveMessage"]);
+    const senders = statements.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
+    expect(senders).toHaveLength(1);
+    expect(JSON.stringify(senders[0]?.Resource)).toMatch(/RequestsQueue/);
+    expect(JSON.stringify(senders[0]?.Resource)).not.toMatch(/DeadLetter|FailedRuns/);
+  });
+
+  it("tells the api Lambda where the requests DLQ and the failed-runs queue are", () => {
+    const fns = api.findResources("AWS::Lambda::Function", {
+      Properties: { Environment: { Variables: Match.objectLike({ API_AUTH: "iam" }) } },
+    });
+    const vars = Object.values(fns)[0]?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(JSON.stringify(vars.REQUESTS_DLQ_URL)).toMatch(/RequestsDeadLetterQueue/);
+    expect(JSON.stringify(vars.FAILED_RUNS_QUEUE_URL)).toMatch(/FailedRunsQueue/);
+  });
+});
+
 describe("schedules", () => {
   it("end-of-day reconciliation at 18:00 New York time on weekdays, retried, with its own DLQ", () => {
     const dlq = ref(api, "AWS::SQS::Queue", { QueueName: r.schedulesDeadLetterQueue.name });

@@ -5,10 +5,17 @@ import {
 import { BasePersistenceLayer, type IdempotencyRecord } from "@aws-lambda-powertools/idempotency/persistence";
 import { MemorySaver } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
-import { createApiHandler, type DeadLettersPort, type ProxyEvent, type RedriveOptions } from "#api";
-import type { WorkflowDefinition } from "#engine";
+import {
+  createApiHandler,
+  type DeadLettersPort,
+  type FailedRunsPort,
+  type ProxyEvent,
+  type RedriveOptions,
+} from "#api";
+import { compileWorkflow, type WorkflowDefinition } from "#engine";
 import { type RunRequest, RunRequestSchema } from "#ops";
 import { workflows } from "#workflows";
+import { approvalWorkflow } from "../fixtures/graphs.ts";
 
 /** Idempotency records in a Map: the Powertools contract (put fails on a live key), no network. */
 class MemoryPersistence extends BasePersistenceLayer {
@@ -32,10 +39,17 @@ class MemoryPersistence extends BasePersistenceLayer {
 }
 
 const NOW = new Date("2026-11-25T18:00:00.000Z");
+const registry: Record<string, WorkflowDefinition> = { ...workflows, approval: approvalWorkflow() };
 
 /** A handler over fakes: the queue is an array, the saver in memory, ids counted. */
 function setup(
-  options: { auth?: "iam" | "cognito"; deadLetters?: DeadLettersPort; failQueue?: boolean } = {},
+  options: {
+    auth?: "iam" | "cognito";
+    deadLetters?: DeadLettersPort;
+    failedRuns?: FailedRunsPort;
+    saver?: MemorySaver;
+    failQueue?: boolean;
+  } = {},
 ) {
   const sent: RunRequest[] = [];
   const logged: unknown[] = [];
@@ -49,13 +63,17 @@ function setup(
           sent.push(r);
         },
       },
-      saver: new MemorySaver(),
+      saver: options.saver ?? new MemorySaver(),
       workflowNamed: (name) => {
-        const found = workflows[name];
+        const found = registry[name];
         if (!found) throw Object.assign(new Error(name), { code: "Switchyard.UnknownWorkflow" });
         return found as WorkflowDefinition;
       },
-      ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+      deadLetters: options.deadLetters ?? {
+        list: async () => [],
+        redrive: async (o) => ({ dryRun: o.dryRun, matched: 0, redriven: 0, entries: [] }),
+      },
+      ...(options.failedRuns ? { failedRuns: options.failedRuns } : {}),
       now: () => NOW,
       newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
     },
@@ -177,35 +195,141 @@ describe("authentication", () => {
 });
 
 describe("dead letters", () => {
-  it("answers 501 until the ops port is wired, and passes validated options to it when it is", async () => {
-    const calls: RedriveOptions[] = [];
+  it("passes the validated query and body to the ops port: a dry run unless dryRun is false", async () => {
+    // Prepare
+    const lists: unknown[] = [];
+    const redrives: RedriveOptions[] = [];
     const port: DeadLettersPort = {
-      list: async ({ limit }) => [{ id: "m-1", queue: "requests-dlq", body: { limit } }],
+      list: async (o) => {
+        lists.push(o);
+        return [];
+      },
       redrive: async (o) => {
-        calls.push(o);
-        return { dryRun: o.dryRun, matched: 1, redriven: o.dryRun ? 0 : 1, ids: ["m-1"] };
+        redrives.push(o);
+        return { dryRun: o.dryRun, matched: 1, redriven: o.dryRun ? 0 : 1, entries: [] };
       },
     };
+    const { handler } = setup({ deadLetters: port });
     const redrive = (body: unknown) =>
       event("POST", "/dead-letters/redrive", {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });
 
-    expect((await setup().handler(redrive({}))).statusCode).toBe(501);
-    const { handler } = setup({ deadLetters: port });
+    // Act
     const dry = await handler(redrive({}));
-    const real = await handler(redrive({ dryRun: false, max: 5, workflow: "triage" }));
-    const list = await handler(event("GET", "/dead-letters", { queryStringParameters: { limit: "3" } }));
+    const real = await handler(
+      redrive({
+        dryRun: false,
+        max: 5,
+        filter: { workflow: "triage", minAgeSeconds: 60 },
+        ids: ["run-0001"],
+      }),
+    );
+    const list = await handler(
+      event("GET", "/dead-letters", {
+        queryStringParameters: { limit: "3", workflow: "triage", error: "Throttl", minAgeSeconds: "600" },
+      }),
+    );
 
+    // Assess
     expect(JSON.parse(dry.body)).toMatchObject({ dryRun: true, redriven: 0 });
     expect(JSON.parse(real.body)).toMatchObject({ dryRun: false, redriven: 1 });
-    expect(calls).toEqual([
-      { dryRun: true, max: 100 },
-      { dryRun: false, max: 5, workflow: "triage" },
+    expect(redrives).toEqual([
+      { dryRun: true, max: 100, filter: {} },
+      { dryRun: false, max: 5, filter: { workflow: "triage", minAgeSeconds: 60, ids: ["run-0001"] } },
     ]);
-    expect(JSON.parse(list.body)).toEqual({
-      items: [{ id: "m-1", queue: "requests-dlq", body: { limit: 3 } }],
+    expect(list.statusCode).toBe(200);
+    expect(JSON.parse(list.body)).toEqual({ items: [] });
+    expect(lists).toEqual([
+      { limit: 3, filter: { workflow: "triage", error: "Throttl", minAgeSeconds: 600 } },
+    ]);
+  });
+
+  it("refuses a bad filter before the port is called", async () => {
+    const calls: unknown[] = [];
+    const port: DeadLettersPort = {
+      list: async (o) => {
+        calls.push(o);
+        return [];
+      },
+      redrive: async (o) => {
+        calls.push(o);
+        return { dryRun: true, matched: 0, redriven: 0, entries: [] };
+      },
+    };
+    const { handler } = setup({ deadLetters: port });
+    const post = (body: unknown) =>
+      handler(
+        event("POST", "/dead-letters/redrive", {
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+
+    const answers = await Promise.all([
+      post({ ids: [] }),
+      post({ ids: ["a/b"] }),
+      post({ filter: { queue: "x" } }),
+      post({ filter: { minAgeSeconds: -1 } }),
+      handler(event("GET", "/dead-letters", { queryStringParameters: { error: "\u0000" } })),
+      handler(event("GET", "/dead-letters", { queryStringParameters: { minAgeSeconds: "soon" } })),
+    ]);
+
+    expect(answers.map((a) => a.statusCode)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("GET /runs/{id} and the failed-runs port", () => {
+  const RUN = "approval_stopped-run-0001";
+
+  /** A run whose checkpoint says `running` (its next task not run), as a timed-out execution leaves it. */
+  async function stoppedRun(): Promise<{ saver: MemorySaver; checkpointId: string }> {
+    const saver = new MemorySaver();
+    const graph = compileWorkflow(registry.approval as WorkflowDefinition, saver);
+    const config = await graph.updateState(
+      { configurable: { thread_id: RUN } },
+      { amendment: "x" },
+      "propose",
+    );
+    return { saver, checkpointId: String(config.configurable?.checkpoint_id) };
+  }
+  const timedOut = (checkpointId?: string): FailedRunsPort => ({
+    latestFailure: async (threadId) =>
+      threadId === RUN
+        ? {
+            status: "TIMED_OUT",
+            error: { code: "States.Timeout", message: "The execution timed out." },
+            node: "approve",
+            ...(checkpointId ? { checkpointId } : {}),
+          }
+        : undefined,
+  });
+  const get = async (setupOptions: Parameters<typeof setup>[0]) =>
+    JSON.parse((await setup(setupOptions).handler(event("GET", `/runs/${RUN}`))).body);
+
+  it("reads failed from the failed-runs record when the checkpoint still says running", async () => {
+    const { saver, checkpointId } = await stoppedRun();
+
+    const view = await get({ saver, failedRuns: timedOut(checkpointId) });
+
+    expect(view).toMatchObject({
+      status: "failed",
+      checkpointId,
+      error: { code: "States.Timeout", node: "approve" },
+      statusSource: "failed-runs",
     });
+  });
+
+  it("ignores a failure recorded at an older checkpoint: the run was resumed since", async () => {
+    const { saver } = await stoppedRun();
+
+    const stale = await get({ saver, failedRuns: timedOut("1f000000-0000-6000-8000-000000000000") });
+    const without = await get({ saver });
+
+    expect(stale).toMatchObject({ status: "running", statusSource: "checkpoint" });
+    expect(stale.error).toBeUndefined();
+    expect(without).toMatchObject({ status: "running", statusSource: "checkpoint" });
   });
 });
