@@ -1,11 +1,14 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
 import { dispatchBatch, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 
 /**
  * The requests queue's consumer: starts one execution per run request, named by run id
  * (duplicates are idempotent), reporting failed records for redelivery and, after
- * `maxReceiveCount`, the requests DLQ. Built once per cold start (STYLE.md §1).
+ * `maxReceiveCount`, the requests DLQ. Built once per cold start (STYLE.md §1); EMF and spans
+ * are flushed before each invocation returns.
  */
 const env = readEnv();
 if (!env.STATE_MACHINE_ARN_PREFIX)
@@ -15,4 +18,14 @@ const r = resources(env.SWITCHYARD_STAGE);
 const sfn = withFaults(new SFNClient({}), Faults.fromEnv());
 const startExecution = sfnStartExecution(sfn, (workflow) => `${arnPrefix}${stateMachineName(r, workflow)}`);
 
-export const handler = (event: SqsEvent) => dispatchBatch(event, { startExecution });
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const deps = {
+  startExecution,
+  ...(telemetry ? { metrics: telemetry.metrics } : {}),
+  ...(r.requestsQueue.deadLetter ? { maxReceiveCount: r.requestsQueue.deadLetter.maxReceiveCount } : {}),
+};
+
+export const handler = instrumentHandler(telemetry, xray, "dispatcher", (event) =>
+  dispatchBatch(event as SqsEvent, deps),
+);

@@ -1,3 +1,4 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver } from "#checkpoint";
@@ -6,11 +7,13 @@ import {
   alertForFailedRun,
   checkpointLookup,
   type ExecutionStatusChangeEvent,
+  type FailedRun,
   Faults,
   recordFailedRun,
   snsAlertPublisher,
   withFaults,
 } from "#ops";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { getWorkflow } from "#workflows";
 
 /**
@@ -22,16 +25,22 @@ if (!env.FAILED_RUNS_QUEUE_URL || !env.ALERTS_TOPIC_ARN) {
   throw new ConfigurationError("The failed-run handler needs FAILED_RUNS_QUEUE_URL and ALERTS_TOPIC_ARN.");
 }
 const queueUrl = env.FAILED_RUNS_QUEUE_URL;
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
 const faults = Faults.fromEnv();
 const sqs = withFaults(new SQSClient({}), faults);
-const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALERTS_TOPIC_ARN);
-const lookupThread = checkpointLookup(DynamoDBSaver.fromEnv(), getWorkflow);
+const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALERTS_TOPIC_ARN, {
+  metrics: telemetry?.metrics,
+});
+const deps = {
+  lookupThread: checkpointLookup(DynamoDBSaver.fromEnv(), getWorkflow),
+  sendFailedRun: async (run: FailedRun) => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(run) }));
+  },
+  alert: (run: FailedRun) => publish(alertForFailedRun(run)),
+  ...(telemetry ? { metrics: telemetry.metrics } : {}),
+};
 
-export const handler = (event: ExecutionStatusChangeEvent) =>
-  recordFailedRun(event, {
-    lookupThread,
-    sendFailedRun: async (run) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(run) }));
-    },
-    alert: (run) => publish(alertForFailedRun(run)),
-  });
+export const handler = instrumentHandler(telemetry, xray, "failed-run", (event) =>
+  recordFailedRun(event as ExecutionStatusChangeEvent, deps),
+);

@@ -1,4 +1,5 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigurationError, readEnv, resources } from "#config";
@@ -13,6 +14,7 @@ import {
   slackChannel,
   withFaults,
 } from "#ops";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 
 /**
  * Subscribed to the alerts topic (alarms, failed runs, the state machines' catch-all) and run
@@ -22,6 +24,8 @@ import {
 const env = readEnv();
 if (!env.NOTIFICATIONS_TOPIC_ARN) throw new ConfigurationError("The notifier needs NOTIFICATIONS_TOPIC_ARN.");
 const r = resources(env.SWITCHYARD_STAGE);
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
 const faults = Faults.fromEnv();
 const windows = new AlertWindows({
   client: withFaults(new DynamoDBClient({}), faults),
@@ -37,8 +41,14 @@ async function channels(): Promise<Channel[]> {
   return typeof url === "string" && url.startsWith("https://") ? [email, slackChannel(url)] : [email];
 }
 
-export const handler = async (event: SnsEvent | { source?: string }) => {
-  const deps = { windows, channels: await channels(), stage: r.stage };
+/** An SNS delivery (alerts arrived), or the schedule's tick (close quiet windows). */
+async function run(event: SnsEvent | { source?: string }): Promise<{ sent: number }> {
+  const deps = {
+    windows,
+    channels: await channels(),
+    stage: r.stage,
+    ...(telemetry ? { metrics: telemetry.metrics } : {}),
+  };
   const sent =
     "Records" in event
       ? await notify(
@@ -47,4 +57,8 @@ export const handler = async (event: SnsEvent | { source?: string }) => {
         )
       : await flushNotifications(deps);
   return { sent: sent.length };
-};
+}
+
+export const handler = instrumentHandler(telemetry, xray, "notifier", (event) =>
+  run(event as SnsEvent | { source?: string }),
+);

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { z } from "zod";
+import { type Metrics, recordAlert } from "#telemetry";
 import type { SnsMessage } from "./events.ts";
 import type { FailedRun } from "./failed-runs.ts";
 
@@ -120,13 +121,18 @@ export function alertFromSns(message: SnsMessage): Alert {
 }
 
 /**
- * Publishes alerts on the alerts topic (the failed-run handler's alert port).
+ * Publishes alerts on the alerts topic (the failed-run handler's alert port); with `metrics`,
+ * each published alert counts as sent on channel `alerts-topic`.
  *
  * @example
- * const alert = snsAlertPublisher(sns, env.ALERTS_TOPIC_ARN);
+ * const alert = snsAlertPublisher(sns, env.ALERTS_TOPIC_ARN, { metrics: telemetry?.metrics });
  * await alert(alertForFailedRun(run));
  */
-export function snsAlertPublisher(sns: SNSClient, topicArn: string): (alert: Alert) => Promise<void> {
+export function snsAlertPublisher(
+  sns: SNSClient,
+  topicArn: string,
+  options: { readonly metrics?: Metrics | undefined } = {},
+): (alert: Alert) => Promise<void> {
   return async (alert) => {
     await sns.send(
       new PublishCommand({
@@ -139,8 +145,12 @@ export function snsAlertPublisher(sns: SNSClient, topicArn: string): (alert: Ale
         },
       }),
     );
+    if (options.metrics) recordAlert(options.metrics, ALERTS_TOPIC_CHANNEL);
   };
 }
+
+/** The `Channel` of alerts published on the alerts topic (before grouping). */
+export const ALERTS_TOPIC_CHANNEL = "alerts-topic";
 
 function safeJson(text: string): unknown {
   try {

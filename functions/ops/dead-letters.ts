@@ -7,9 +7,12 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
+import { type MessageAttributes, type Metrics, recordRedrive, traceAttributes } from "#telemetry";
 import { parseRunRequest } from "./dispatch.ts";
 import { UnsupportedOperationError } from "./errors.ts";
 import { type FailedRun, readFailedRun } from "./failed-runs.ts";
+import { sdkAttributes, traceContextAttributes } from "./messages.ts";
+import { queueLabel } from "./queue-labels.ts";
 import type { RunRequest } from "./run-request.ts";
 
 /**
@@ -35,6 +38,8 @@ export interface DeadLetter {
   readonly error?: string;
   readonly request?: RunRequest;
   readonly failedRun?: FailedRun;
+  /** The message's string attributes (the producer's `traceparent` among them). */
+  readonly attributes?: MessageAttributes;
 }
 
 export interface DeadLetterFilter {
@@ -88,6 +93,10 @@ export interface RedriveOptions extends SweepOptions {
   readonly transform?: (letter: DeadLetter) => string | undefined;
   /** What re-executes, for previews (e.g. the tasks a resume would run). */
   readonly describe?: (letter: DeadLetter) => Promise<string>;
+  /** Counts each letter sent back (`Redrives`, Queue = the DLQ's role, e.g. `requests-dlq`). */
+  readonly metrics?: Metrics;
+  /** Told about each letter sent back, after it left the DLQ (e.g. to measure recovery time). */
+  readonly onRedriven?: (letter: DeadLetter) => void;
 }
 
 export interface RedriveEntry {
@@ -143,17 +152,24 @@ async function redriveOne(
       ? { letter, action: "skipped", reexecutes }
       : { letter, action: "would-redrive", sent: body, reexecutes };
   }
+  // The letter's own trace context, so the redriven run links to the original request's trace;
+  // a letter without one (a failed-run record) continues the operator's trace instead.
+  const carried = traceContextAttributes(letter.attributes ?? {});
+  const trace = carried.traceparent ? carried : traceAttributes();
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: options.targetUrl,
       MessageBody: body,
       MessageAttributes: {
+        ...trace,
         redrivenFrom: { DataType: "String", StringValue: queueName(queueUrl) },
         deadLetterMessageId: { DataType: "String", StringValue: letter.messageId },
       },
     }),
   );
   await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: letter.receiptHandle }));
+  if (options.metrics) recordRedrive(options.metrics, queueLabel(queueUrl));
+  options.onRedriven?.(letter);
   return { letter, action: "redriven", sent: body, reexecutes };
 }
 
@@ -213,6 +229,7 @@ export async function readDeadLetter(message: Message): Promise<DeadLetter> {
     body,
     sentAt: new Date(Number(message.Attributes?.SentTimestamp ?? Date.now())),
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+    attributes: sdkAttributes(message.MessageAttributes),
   };
   try {
     const failedRun = await readFailedRun(body);

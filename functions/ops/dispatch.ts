@@ -1,6 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { context } from "@opentelemetry/api";
+import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetry";
 import { InvalidRunRequestError } from "./errors.ts";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events.ts";
+import { sdkAttributes, traceparentOf } from "./messages.ts";
+import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { type RunRequest, RunRequestSchema } from "./run-request.ts";
 
 /**
@@ -12,6 +16,7 @@ import { type RunRequest, RunRequestSchema } from "./run-request.ts";
  * ```
  * requests queue ─batch─▶ dispatchBatch ─per record─▶ parse ─▶ startExecution(name = runId)
  *   failed records go back (partial batch failure); after maxReceiveCount, to the requests DLQ
+ *   the record's `traceparent` attribute ─▶ the execution's X-Ray trace header
  * ```
  */
 
@@ -44,6 +49,10 @@ export interface DispatchDeps {
   readonly startExecution: StartExecution;
   /** Refuses requests for workflows that are not deployed (they would fail at StartExecution anyway). */
   readonly isKnownWorkflow?: (workflow: string) => boolean;
+  /** Counts records that fail their last delivery (`DeadLetters`, Queue `requests-dlq`). */
+  readonly metrics?: Metrics;
+  /** The requests queue's `maxReceiveCount`: a record failing this delivery goes to the DLQ. */
+  readonly maxReceiveCount?: number;
 }
 
 export interface DispatchOutcome {
@@ -135,9 +144,23 @@ export async function dispatchBatch(
   deps: DispatchDeps & { onOutcome?: (outcome: DispatchOutcome) => void },
 ): Promise<SqsBatchResponse> {
   const record = async (r: SqsRecord) => {
-    const outcome = await dispatchRunRequest(parseRunRequest(r.body), deps);
-    deps.onOutcome?.(outcome);
-    return outcome;
+    try {
+      const request = parseRunRequest(r.body);
+      // The producer's trace travels in the message attributes; the body's field is a fallback.
+      const traceparent = request.traceparent ?? traceparentOf(r.messageAttributes);
+      const producer = contextFromAttributes(sdkAttributes(r.messageAttributes)) ?? context.active();
+      const outcome = await context.with(producer, () =>
+        dispatchRunRequest(traceparent ? { ...request, traceparent } : request, deps),
+      );
+      deps.onOutcome?.(outcome);
+      return outcome;
+    } catch (err) {
+      // SQS moves the record to the DLQ itself; this is the one place that sees it happen.
+      if (deps.metrics && isLastDelivery(r, deps.maxReceiveCount)) {
+        recordDeadLetter(deps.metrics, DEAD_LETTER_QUEUES.requests);
+      }
+      throw err;
+    }
   };
   // One processor per batch: it holds the batch's state, and local runs dispatch batches concurrently.
   const processor = new BatchProcessor(EventType.SQS);
@@ -145,4 +168,9 @@ export async function dispatchBatch(
   return processPartialResponse(event as never, record as never, processor, {
     throwOnFullBatchFailure: false,
   }) as Promise<SqsBatchResponse>;
+}
+
+function isLastDelivery(r: SqsRecord, maxReceiveCount: number | undefined): boolean {
+  const received = Number(r.attributes?.ApproximateReceiveCount ?? 0);
+  return maxReceiveCount !== undefined && received >= maxReceiveCount;
 }

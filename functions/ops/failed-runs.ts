@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { type Metrics, recordDeadLetter } from "#telemetry";
 import { InvalidFailedRunError } from "./errors.ts";
 import type { ExecutionStatusChangeEvent } from "./events.ts";
+import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { RUN_ID_PATTERN, type RunRequest } from "./run-request.ts";
 
 /**
@@ -48,6 +50,8 @@ export interface RecordFailedRunDeps {
   readonly lookupThread: LookupThread;
   readonly sendFailedRun: (run: FailedRun) => Promise<void>;
   readonly alert: (run: FailedRun) => Promise<void>;
+  /** Counts the record on the failed-runs queue (`DeadLetters`, Queue `failed-runs`). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -105,6 +109,7 @@ export async function recordFailedRun(
 ): Promise<FailedRun> {
   const run = await failedRunFromEvent(event, deps.lookupThread);
   await deps.sendFailedRun(run);
+  if (deps.metrics) recordDeadLetter(deps.metrics, DEAD_LETTER_QUEUES.failedRuns);
   await deps.alert(run);
   return run;
 }

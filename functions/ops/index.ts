@@ -1,5 +1,12 @@
 export { type AlertGroup, AlertWindows, type AlertWindowsOptions } from "./alert-windows.ts";
-export { type Alert, AlertSchema, alertForFailedRun, alertFromSns, snsAlertPublisher } from "./alerts.ts";
+export {
+  ALERTS_TOPIC_CHANNEL,
+  type Alert,
+  AlertSchema,
+  alertForFailedRun,
+  alertFromSns,
+  snsAlertPublisher,
+} from "./alerts.ts";
 export {
   type DeadLetter,
   type DeadLetterFilter,
@@ -61,6 +68,13 @@ export {
   withFaults,
 } from "./faults.ts";
 export {
+  type RunRequestMessage,
+  runRequestMessage,
+  sdkAttributes,
+  traceContextAttributes,
+  traceparentOf,
+} from "./messages.ts";
+export {
   type Channel,
   emailChannel,
   flushNotifications,
@@ -70,6 +84,7 @@ export {
   notify,
   slackChannel,
 } from "./notify.ts";
+export { DEAD_LETTER_QUEUES, queueLabel } from "./queue-labels.ts";
 export { type ResumeFailedRunsOptions, resumeFailedRuns } from "./resume.ts";
 export {
   backoffDelay,

@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { type Metrics, recordAlert } from "#telemetry";
 import type { AlertGroup, AlertWindows } from "./alert-windows.ts";
 import { type Alert, alertFromSns } from "./alerts.ts";
 import type { SnsMessage } from "./events.ts";
@@ -25,6 +26,12 @@ export interface NotifierDeps {
   readonly channels: readonly Channel[];
   /** The stage, named in every notification (a dev alert must not read like a prod one). */
   readonly stage: string;
+  /**
+   * Counts, per channel, each notification sent (`AlertsSent`) and each alert folded into a
+   * window that already had one (`AlertsSuppressed`, Reason `duplicate`): sent + suppressed =
+   * alerts that arrived.
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -38,7 +45,14 @@ export async function notify(
   deps: NotifierDeps,
   now: Date = new Date(),
 ): Promise<Notification[]> {
-  for (const message of messages) await deps.windows.record(alertFromSns(message), now);
+  for (const message of messages) {
+    const countInWindow = await deps.windows.record(alertFromSns(message), now);
+    // The first alert of a window is the one that will be sent; the rest only raise its count.
+    if (countInWindow > 1 && deps.metrics) {
+      for (const channel of deps.channels)
+        recordAlert(deps.metrics, channel.name, { suppressed: "duplicate" });
+    }
+  }
   return flushNotifications(deps, now);
 }
 
@@ -57,6 +71,12 @@ export async function flushNotifications(
     const notification = formatNotification(group, deps.stage);
     // Every channel is tried; the window is marked sent only if all succeeded.
     const results = await Promise.allSettled(deps.channels.map((c) => c.send(notification)));
+    if (deps.metrics) {
+      for (const [i, r] of results.entries()) {
+        const channel = deps.channels[i];
+        if (r.status === "fulfilled" && channel) recordAlert(deps.metrics, channel.name);
+      }
+    }
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length > 0)
       throw new AggregateError(

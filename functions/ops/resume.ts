@@ -1,4 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { type Metrics, recordRecovery } from "#telemetry";
 import {
   type DeadLetterFilter,
   describeLetter,
@@ -17,6 +18,11 @@ export interface ResumeFailedRunsOptions {
   /** Reads each thread now, so the preview names the tasks that would run again. */
   readonly lookupThread?: LookupThread;
   readonly now?: Date;
+  /**
+   * Counts each resumed run (`Redrives`, Queue `failed-runs`) and its recovery time from the
+   * failure to this resume (`RecoveryTime`, per workflow).
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -34,6 +40,12 @@ export function resumeFailedRuns(sqs: SQSClient, options: ResumeFailedRunsOption
     ...(options.filter ? { filter: options.filter } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    onRedriven: (letter) => {
+      const run = letter.failedRun;
+      if (run && options.metrics)
+        recordRecovery(options.metrics, run.workflow, new Date(run.failedAt), options.now ?? new Date());
+    },
     transform: (letter) =>
       letter.failedRun
         ? JSON.stringify(resumeRequestFor(letter.failedRun, options.source ?? "redrive", options.now))
