@@ -13,13 +13,13 @@ const QueueUrl = z
   .string()
   .regex(/^https?:\/\/[^\s/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue URL");
 
-/** A Secrets Manager secret ARN, or an SSM SecureString parameter ARN (`functions/config/secrets.ts`). */
+/**
+ * A Secrets Manager secret ARN (`functions/config/secrets.ts`). SSM parameters are not offered:
+ * their client is not a dependency, and one secret store is enough.
+ */
 const SecretArn = z
   .string()
-  .regex(
-    /^arn:aws[\w-]*:(secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+|ssm:[\w-]+:\d{12}:parameter\/[\w/.-]+)$/,
-    "a Secrets Manager secret ARN or an SSM parameter ARN",
-  );
+  .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/, "a Secrets Manager secret ARN");
 
 const EnvSchema = z.object({
   SWITCHYARD_STAGE: z

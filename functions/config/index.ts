@@ -19,3 +19,4 @@ export {
   type TableSpec,
   type TopicSpec,
 } from "./resources.ts";
+export { modelEnv, resolveSecret } from "./secrets.ts";

@@ -1,5 +1,5 @@
 import { createToolAgent, type ToolAgent } from "#agents";
-import { readEnv } from "#config";
+import { modelEnv } from "#config";
 import { type DatasetSpec, loadTradeDay } from "#data";
 import { createChatModel, offlinePolicies } from "#models";
 import { type AgentName, createTradingTools, toolsFor, tradeDayStore } from "#tools";
@@ -67,7 +67,8 @@ export function createSpecialistAgent(specialist: Specialist, dataset: DatasetSp
   );
   return createToolAgent({
     name,
-    model: createChatModel(readEnv(), { agent: name }),
+    // The key comes from Secrets Manager in AWS (OPENAI_API_KEY_SECRET_ARN), from .env locally.
+    model: modelEnv().then((env) => createChatModel(env, { agent: name })),
     tools: Object.values(tools),
     systemPrompt: systemPromptOf(specialist),
     maxIterations: SPECIALIST_MAX_ITERATIONS,

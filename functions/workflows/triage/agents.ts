@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { z } from "zod";
 import { type AgentLogger, type AgentRun, type AgentTool, createToolAgent, type ToolAgent } from "#agents";
-import { readEnv } from "#config";
+import { modelEnv } from "#config";
 import { type DatasetSpec, loadTradeDay } from "#data";
 import { createChatModel } from "#models";
 import {
@@ -61,7 +61,8 @@ export function triageAgent(name: TriageAgentName, dataset: DatasetSpec, ledger?
     name === "triage.fixer" && ledger ? effectToolsFor("fixer", createAmendmentTools(ledger)) : {};
   return createToolAgent({
     name,
-    model: createChatModel(readEnv(), { agent: name }),
+    // The key comes from Secrets Manager in AWS (OPENAI_API_KEY_SECRET_ARN), from .env locally.
+    model: modelEnv().then((env) => createChatModel(env, { agent: name })),
     tools: [...Object.values(read as Record<string, AgentTool>), ...Object.values(effects)],
     systemPrompt: PROMPTS[name],
     maxHistoryTokens: HISTORY_TOKENS,
