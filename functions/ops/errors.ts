@@ -39,3 +39,10 @@ export class UnsupportedOperationError extends SwitchyardError {
     super("Switchyard.Unsupported", message, options);
   }
 }
+
+/** A Kafka record on the trade-events topic that is not a trade event we can read. */
+export class InvalidTradeEventError extends SwitchyardError {
+  constructor(detail: string) {
+    super("Switchyard.InvalidTradeEvent", `Invalid trade event: ${detail}`);
+  }
+}

@@ -62,3 +62,33 @@ export interface SnsMessage {
 export interface SnsEvent {
   readonly Records: readonly { readonly Sns: SnsMessage }[];
 }
+
+/** One Kafka record as the MSK event source delivers it: key and value base64, headers as bytes. */
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly timestampType?: string;
+  readonly key?: string | null;
+  readonly value: string | null;
+  readonly headers?: readonly Readonly<Record<string, readonly number[]>>[];
+}
+
+/** The MSK event source's batch: records grouped by `<topic>-<partition>`. */
+export interface KafkaEvent {
+  readonly eventSource: "aws:kafka" | "SelfManagedKafka";
+  readonly eventSourceArn?: string;
+  readonly bootstrapServers?: string;
+  readonly records: Readonly<Record<string, readonly KafkaRecord[]>>;
+}
+
+/**
+ * What a Kafka consumer with `ReportBatchItemFailures` returns: per failed record, its
+ * `<topic>-<partition>` and offset; Lambda retries from the lowest failed offset of each partition.
+ */
+export interface KafkaBatchResponse {
+  readonly batchItemFailures: {
+    readonly itemIdentifier: { readonly partition: string; readonly offset: number };
+  }[];
+}

@@ -35,6 +35,9 @@ export {
 export * from "./errors.ts";
 export type {
   ExecutionStatusChangeEvent,
+  KafkaBatchResponse,
+  KafkaEvent,
+  KafkaRecord,
   SnsEvent,
   SnsMessage,
   SqsBatchResponse,
@@ -98,3 +101,14 @@ export {
 export { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
 export { sfnStartExecution, traceHeaderFrom } from "./sfn-start.ts";
 export { checkpointLookup } from "./thread-lookup.ts";
+export {
+  type ConsumeTradeEventsDeps,
+  consumeTradeEvents,
+  DEFAULT_TRADE_EVENT_ROUTES,
+  decodeTradeEvent,
+  runRequestForTradeEvent,
+  type TradeEvent,
+  type TradeEventOutcome,
+  TradeEventSchema,
+  tradeEventRunId,
+} from "./trade-events.ts";
