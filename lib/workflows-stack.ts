@@ -3,6 +3,7 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { FunctionRole, WorkflowDefinition } from "#engine";
 import { AgentWorkflow } from "./constructs/agent-workflow.ts";
+import { modelProviderFromContext } from "./constructs/model-provider.ts";
 import { Observability } from "./constructs/observability.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
@@ -33,6 +34,7 @@ export class SwitchyardWorkflowsStack extends Stack {
     super(scope, id, props);
     const { core } = props;
     const deployed: Record<string, AgentWorkflow> = {};
+    const model = modelProviderFromContext(this);
     for (const [key, workflow] of Object.entries(props.workflows)) {
       // The registry key is what requests name (`POST /workflows/{name}/runs`); it must be the workflow's.
       if (key !== workflow.name) {
@@ -44,6 +46,7 @@ export class SwitchyardWorkflowsStack extends Stack {
         prefix: core.resources.prefix,
         checkpointTable: core.checkpointTable,
         alertsTopic: core.alertsTopic,
+        model,
         ...(props.entryFor ? { entryFor: props.entryFor } : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });

@@ -20,6 +20,7 @@ export async function measureBundle(
   entry: string,
   env: Record<string, string>,
   runs = 5,
+  external: readonly string[] = [],
 ): Promise<BundleFigures> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-bundle-"));
   const outfile = join(dir, "index.mjs");
@@ -33,6 +34,7 @@ export async function measureBundle(
     minify: true,
     mainFields: ["module", "main"],
     banner: { js: CREATE_REQUIRE_BANNER },
+    external: [...external],
     logLevel: "error",
   });
   const bytes = (await stat(outfile)).size;

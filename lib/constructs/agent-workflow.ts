@@ -15,6 +15,7 @@ import {
   type StateMachineSpec,
   type WorkflowDefinition,
 } from "#engine";
+import { grantModelAccess, type ModelProviderConfig, OFFLINE_MODEL } from "./model-provider.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
 /** Handler file of each Lambda role: one thin entry point per role (DESIGN.md, "The house"). */
@@ -51,6 +52,8 @@ export interface AgentWorkflowProps {
   readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Retention of the execution log group and of every function's log group (default one month). */
   readonly logRetention?: RetentionDays;
+  /** The agents' model provider (default the offline policy model): environment, bundle, grant. */
+  readonly model?: ModelProviderConfig;
 }
 
 /**
@@ -99,6 +102,7 @@ export class AgentWorkflow extends Construct {
     const { workflow } = props;
     const entryFor = props.entryFor ?? ((role: FunctionRole) => DEFAULT_ENTRIES[role]);
     this.spec = buildStateMachine(workflow, props.build);
+    const model = props.model ?? OFFLINE_MODEL;
 
     const functions: Record<string, SwitchyardFunction> = {};
     const nodeFunctions: Record<string, SwitchyardFunction> = {};
@@ -111,7 +115,9 @@ export class AgentWorkflow extends Construct {
         reservedConcurrentExecutions:
           slot.node === undefined ? undefined : workflow.nodes[slot.node]?.reservedConcurrency,
         logRetention: props.logRetention,
+        externalModules: model.externalModules,
         environment: {
+          ...model.environment,
           WORKFLOW_NAME: workflow.name,
           ...(slot.node === undefined ? {} : { NODE_NAME: slot.node }),
           CHECKPOINT_TABLE: props.checkpointTable.tableName,
@@ -123,6 +129,7 @@ export class AgentWorkflow extends Construct {
       // Table-level actions on the table ARN only (no index/* since the table has no index);
       // the grant adds the table's KMS key by itself when it has a customer-managed one.
       props.checkpointTable.grantReadWriteData(fn.function);
+      grantModelAccess(fn.function, model);
       functions[slot.key] = fn;
       if (slot.node !== undefined) nodeFunctions[slot.node] = fn;
     }

@@ -36,6 +36,8 @@ export interface SwitchyardFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Reserved concurrency, to protect downstream systems (default: unreserved). */
   readonly reservedConcurrentExecutions?: number;
+  /** Packages left out of the bundle (loaded at run time only if ever needed, e.g. unused model providers). */
+  readonly externalModules?: readonly string[];
 }
 
 /**
@@ -100,6 +102,7 @@ export class SwitchyardFunction extends Construct {
         banner: CREATE_REQUIRE_BANNER,
         // Ship the SDK version the tests ran against rather than whatever the runtime carries.
         bundleAwsSDK: true,
+        ...(props.externalModules?.length ? { externalModules: [...props.externalModules] } : {}),
         // No Docker on build machines: the esbuild in node_modules bundles.
         forceDockerBundling: false,
       },

@@ -1,0 +1,95 @@
+import { Stack } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import type { Construct } from "constructs";
+
+/**
+ * The model provider a deployment's agents use, from CDK context (`-c modelProvider=bedrock
+ * -c bedrockModelId=…`; default the offline policy model). It decides three things at synth:
+ * the agents' environment, which provider packages the Lambda bundles leave out (the models
+ * module imports a provider only when chosen, so the others are dead weight at cold start), and
+ * the Bedrock grant, scoped to the one model.
+ *
+ * @example
+ * const model = modelProviderFromContext(stack);
+ * new SwitchyardFunction(this, "Fn", { entry, environment: model.environment, externalModules: model.externalModules });
+ */
+export interface ModelProviderConfig {
+  readonly provider: "offline" | "bedrock" | "ollama" | "openai";
+  readonly environment: Readonly<Record<string, string>>;
+  readonly externalModules: readonly string[];
+  readonly bedrockModelId?: string;
+}
+
+/** Each provider's packages; whatever is not chosen stays out of the bundles. */
+const PROVIDER_PACKAGES = {
+  bedrock: ["@langchain/aws"],
+  ollama: ["@langchain/ollama", "ollama"],
+  openai: ["@langchain/openai", "openai"],
+} as const;
+
+/** The provider packages a bundle leaves out when its agents use `provider`. */
+export function externalsFor(provider: ModelProviderConfig["provider"]): string[] {
+  return Object.entries(PROVIDER_PACKAGES).flatMap(([name, pkgs]) => (name === provider ? [] : [...pkgs]));
+}
+
+/** The offline policy model: no provider packages in the bundles, no model grant. */
+export const OFFLINE_MODEL: ModelProviderConfig = {
+  provider: "offline",
+  environment: { MODEL_PROVIDER: "offline" },
+  externalModules: externalsFor("offline"),
+};
+
+export function modelProviderFromContext(scope: Construct): ModelProviderConfig {
+  const context = (key: string) => scope.node.tryGetContext(key) as string | undefined;
+  const provider = (context("modelProvider") ?? "offline") as ModelProviderConfig["provider"];
+  if (!["offline", "bedrock", "ollama", "openai"].includes(provider)) {
+    throw new Error(`-c modelProvider=${provider}: offline, bedrock, ollama or openai.`);
+  }
+  const externalModules = Object.entries(PROVIDER_PACKAGES).flatMap(([name, pkgs]) =>
+    name === provider ? [] : pkgs,
+  );
+  const settings: Record<string, string | undefined> = {
+    bedrock: context("bedrockModelId"),
+    ollama: context("ollamaModel"),
+    openai: context("openaiModel"),
+  };
+  const model = settings[provider];
+  if (provider !== "offline" && !model) {
+    throw new Error(
+      `-c modelProvider=${provider} needs -c ${provider}Model${provider === "bedrock" ? "Id" : ""}=<model>.`,
+    );
+  }
+  const environment: Record<string, string> = { MODEL_PROVIDER: provider };
+  if (provider === "bedrock") environment.BEDROCK_MODEL_ID = model as string;
+  if (provider === "ollama") {
+    environment.OLLAMA_MODEL = model as string;
+    environment.OLLAMA_BASE_URL = context("ollamaBaseUrl") ?? "";
+  }
+  if (provider === "openai") environment.OPENAI_MODEL = model as string;
+  return {
+    provider,
+    environment,
+    externalModules,
+    ...(provider === "bedrock" ? { bedrockModelId: model } : {}),
+  };
+}
+
+/** Lets `fn` invoke exactly the configured Bedrock model (nothing when another provider is used). */
+export function grantModelAccess(fn: IFunction, config: ModelProviderConfig): void {
+  if (config.provider !== "bedrock" || !config.bedrockModelId) return;
+  const stack = Stack.of(fn);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+      resources: [
+        stack.formatArn({
+          service: "bedrock",
+          account: "",
+          resource: "foundation-model",
+          resourceName: config.bedrockModelId,
+        }),
+      ],
+    }),
+  );
+}
