@@ -2,10 +2,11 @@ import { Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { Alerting } from "./constructs/alerting.ts";
 import { Ingress } from "./constructs/ingress.ts";
+import { type MskOptions, TradeEventsConsumer } from "./constructs/msk.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
 /** The ops Lambdas' handler files; tests stand them in (bundling real ones takes seconds each). */
-export type OpsFunction = "dispatcher" | "failed-run" | "notifier";
+export type OpsFunction = "dispatcher" | "failed-run" | "notifier" | "trade-events";
 
 export interface SwitchyardOpsStackProps extends StackProps {
   readonly core: SwitchyardCoreStack;
@@ -14,12 +15,15 @@ export interface SwitchyardOpsStackProps extends StackProps {
   readonly entryFor?: (fn: OpsFunction) => string;
   /** People who get alert emails. */
   readonly alertEmails?: readonly string[];
+  /** The optional MSK entry point (`-c msk=true -c mskClusterArn=… -c mskTopic=…`). */
+  readonly msk?: MskOptions;
 }
 
 /**
  * What keeps accepted work from being lost or done twice, and tells people once (DESIGN.md,
  * "Entry points and dead letters"), read as a request's path:
  *
+ * 0. MSK (optional) — trade-events topic → consumer → requests queue; records it gives up on → its DLQ.
  * 1. Ingress — requests queue → dispatcher → StartExecution(name = runId); poison → requests DLQ.
  * 2. Failure — execution FAILED / TIMED_OUT / ABORTED → failed-run Lambda → failed-runs queue + alert.
  * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window.
@@ -32,6 +36,7 @@ export interface SwitchyardOpsStackProps extends StackProps {
 export class SwitchyardOpsStack extends Stack {
   readonly ingress: Ingress;
   readonly alerting: Alerting;
+  readonly tradeEvents?: TradeEventsConsumer;
 
   constructor(scope: Construct, id: string, props: SwitchyardOpsStackProps) {
     super(scope, id, props);
@@ -39,6 +44,16 @@ export class SwitchyardOpsStack extends Stack {
     const r = core.resources;
     const entry = (fn: OpsFunction) => props.entryFor?.(fn);
 
+    if (props.msk) {
+      this.tradeEvents = new TradeEventsConsumer(this, "TradeEvents", {
+        ...props.msk,
+        resources: r,
+        requestsQueue: core.requestsQueue,
+        messagesKey: core.messagesKey,
+        alertsTopic: core.alertsTopic,
+        ...(entry("trade-events") ? { entry: entry("trade-events") } : {}),
+      });
+    }
     this.ingress = new Ingress(this, "Ingress", {
       resources: r,
       requestsQueue: core.requestsQueue,

@@ -5,6 +5,7 @@ import type { FunctionRole, WorkflowDefinition } from "#engine";
 // The one registry of workflows (the CLI reads the same): a deploy ships exactly what runs locally.
 import { workflows as registeredWorkflows } from "#workflows";
 import { SwitchyardApiStack } from "./api-stack.ts";
+import { mskOptionsFrom } from "./constructs/msk.ts";
 import { SwitchyardCoreStack } from "./core-stack.ts";
 import { SwitchyardOpsStack } from "./ops-stack.ts";
 import { SwitchyardWorkflowsStack } from "./workflows-stack.ts";
@@ -60,6 +61,7 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
     // Tests that stand in the engine's handlers stand in these too (bundling real ones is slow).
     ...(options.entryFor ? { entryFor: () => options.entryFor?.("start") ?? "" } : {}),
     ...(alertEmails(app) ? { alertEmails: alertEmails(app) } : {}),
+    ...(mskOptionsFrom(app) ? { msk: mskOptionsFrom(app) } : {}),
     description: `Switchyard ${stage}: dispatcher, failed runs, alerts and their notifier`,
     env,
     tags,
