@@ -19,6 +19,8 @@ export interface ModelProviderConfig {
   readonly environment: Readonly<Record<string, string>>;
   readonly externalModules: readonly string[];
   readonly bedrockModelId?: string;
+  /** Secrets Manager secret holding the OpenAI API key (never the key itself). */
+  readonly openaiApiKeySecretArn?: string;
 }
 
 /** Each provider's packages; whatever is not chosen stays out of the bundles. */
@@ -75,8 +77,19 @@ export function modelProviderFromContext(scope: Construct): ModelProviderConfig 
   };
 }
 
-/** Lets `fn` invoke exactly the configured Bedrock model (nothing when another provider is used). */
+/**
+ * Lets `fn` reach exactly the configured model: invoke the one Bedrock model, or read the one
+ * secret holding the OpenAI key. Nothing for the offline model or Ollama.
+ */
 export function grantModelAccess(fn: IFunction, config: ModelProviderConfig): void {
+  if (config.openaiApiKeySecretArn) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [config.openaiApiKeySecretArn],
+      }),
+    );
+  }
   if (config.provider !== "bedrock" || !config.bedrockModelId) return;
   const stack = Stack.of(fn);
   fn.addToRolePolicy(

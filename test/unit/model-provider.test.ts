@@ -39,6 +39,25 @@ describe("modelProviderFromContext", () => {
     expect(config.externalModules).toContain("openai");
   });
 
+  it("takes the OpenAI key from a secret the Lambdas may read, never from the template", () => {
+    const config = modelProviderFromContext(
+      appWith({
+        modelProvider: "openai",
+        openaiModel: "gpt-5-mini",
+        openaiApiKeySecretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:openai-key",
+      }),
+    );
+
+    expect(config.environment).toEqual({
+      MODEL_PROVIDER: "openai",
+      OPENAI_MODEL: "gpt-5-mini",
+      OPENAI_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:111122223333:secret:openai-key",
+    });
+    expect(() =>
+      modelProviderFromContext(appWith({ modelProvider: "openai", openaiModel: "gpt-5-mini" })),
+    ).toThrow(/openaiApiKeySecretArn/);
+  });
+
   it("refuses an unknown provider or a provider without its model", () => {
     expect(() => modelProviderFromContext(appWith({ modelProvider: "gpt" }))).toThrow(
       /offline, bedrock, ollama or openai/,
