@@ -68,12 +68,23 @@ export function modelProviderFromContext(scope: Construct): ModelProviderConfig 
     environment.OLLAMA_MODEL = model as string;
     environment.OLLAMA_BASE_URL = context("ollamaBaseUrl") ?? "";
   }
-  if (provider === "openai") environment.OPENAI_MODEL = model as string;
+  let openaiApiKeySecretArn: string | undefined;
+  if (provider === "openai") {
+    environment.OPENAI_MODEL = model as string;
+    openaiApiKeySecretArn = context("openaiApiKeySecretArn");
+    if (!openaiApiKeySecretArn?.startsWith("arn:")) {
+      throw new Error(
+        "-c modelProvider=openai needs -c openaiApiKeySecretArn=<Secrets Manager ARN>: keys never go in the template.",
+      );
+    }
+    environment.OPENAI_API_KEY_SECRET_ARN = openaiApiKeySecretArn;
+  }
   return {
     provider,
     environment,
     externalModules,
     ...(provider === "bedrock" ? { bedrockModelId: model } : {}),
+    ...(openaiApiKeySecretArn ? { openaiApiKeySecretArn } : {}),
   };
 }
 
