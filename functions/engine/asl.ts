@@ -140,7 +140,10 @@ function mapState(
   slot: (role: FunctionRole, stateName: string, timeout: number, node?: string) => string,
   catchAll: object[],
 ) {
-  const nodes = Object.keys(workflow.graph.nodes).filter((n) => n !== "__start__");
+  // LangGraph's generated error-handler nodes run inside commit, after the failed task's retries.
+  const nodes = Object.keys(workflow.graph.nodes).filter(
+    (n) => n !== "__start__" && !n.startsWith("__error_handler__"),
+  );
   const itemStates: Record<string, unknown> = {
     ByNode: {
       Type: "Choice",

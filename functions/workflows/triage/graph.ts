@@ -1,4 +1,5 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
+import { escalateWhenDown } from "./nodes/agent-down.ts";
 import { autoFix } from "./nodes/auto-fix.ts";
 import { classify } from "./nodes/classify.ts";
 import { complianceCheck } from "./nodes/compliance-check.ts";
@@ -32,6 +33,13 @@ const EFFECT_RETRY = {
   },
 };
 
+// A check that still fails after its retries escalates the break instead of failing the run.
+const CHECK_RECOVERY = {
+  retryPolicy: { maxAttempts: 2, initialInterval: 1000 },
+  errorHandler: escalateWhenDown,
+  ends: ["escalate"],
+};
+
 /**
  * A network with conditional routing, for ONE trade exception:
  * ```
@@ -42,6 +50,7 @@ const EFFECT_RETRY = {
  * ```
  * Conditional edges pick the route after `detect` and `compliance_check`; `auto_fix` and
  * `human_approval` choose their own next node with `Command({ goto })`, declared in `ends`.
+ * If the risk or compliance check cannot run (its agent is down), its error handler escalates.
  *
  * @example
  * const app = buildTriageGraph().compile({ checkpointer: new MemorySaver() });
@@ -50,8 +59,8 @@ export function buildTriageGraph() {
   return new StateGraph(TriageState)
     .addNode("detect", triageNodes.detect)
     .addNode("classify", triageNodes.classify)
-    .addNode("risk_check", triageNodes.risk_check)
-    .addNode("compliance_check", triageNodes.compliance_check)
+    .addNode("risk_check", triageNodes.risk_check, CHECK_RECOVERY)
+    .addNode("compliance_check", triageNodes.compliance_check, CHECK_RECOVERY)
     .addNode("auto_fix", triageNodes.auto_fix, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
     .addNode("human_approval", triageNodes.human_approval, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
     .addNode("escalate", triageNodes.escalate)

@@ -24,6 +24,7 @@ export { answerOf, triageAgent } from "./agents.ts";
 export { EffectNotAppliedError, InvalidDecisionError, TriageError } from "./errors.ts";
 export { buildTriageGraph, triageNodes } from "./graph.ts";
 export { ExceptionSchema, TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+export { AGENT_DOWN_QUEUE, escalateWhenDown } from "./nodes/agent-down.ts";
 export { AUTO_FIX_APPROVER } from "./nodes/auto-fix.ts";
 export { ESCALATION_QUEUES } from "./nodes/escalate.ts";
 export { applyToolFor, type FixerTask, TRIAGE_POLICIES, type TriageAgentName } from "./policies/index.ts";
