@@ -24,6 +24,11 @@ export interface NodeSettings {
     readonly backoffFactor?: number;
     readonly maxIntervalMs?: number;
     readonly jitter?: boolean;
+    /**
+     * Error codes never retried on Step Functions. LangGraph's `retryOn` is a function the state
+     * machine cannot run, so a node that refuses to retry some errors names their codes here.
+     */
+    readonly nonRetryable?: readonly string[];
   };
   /** Reserved concurrency of the node's Lambda (protects downstream systems). */
   readonly reservedConcurrency?: number;

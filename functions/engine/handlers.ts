@@ -91,7 +91,7 @@ export function createEngineHandlers(
         return result;
       } catch (error) {
         report(undefined, error);
-        throw error;
+        throw withCodeAsName(error);
       }
     },
     async commit(event) {
@@ -110,6 +110,19 @@ export function createEngineHandlers(
       return runToEnd(deps, workflowNamed(e.workflow), e).then(planned("graph"));
     },
   };
+}
+
+/**
+ * Step Functions matches a Lambda error by its `errorType`, which is the error's `name`; errors
+ * that carry a stable `code` (STYLE.md §3) cross under that code, so `ErrorEquals` can name it
+ * whatever the class (minified bundles rename classes).
+ */
+function withCodeAsName(error: unknown): unknown {
+  const e = error as { code?: unknown; name?: unknown };
+  if (error instanceof Error && typeof e.code === "string" && /^[A-Za-z]\w*\.[\w.]+$/.test(e.code)) {
+    error.name = e.code;
+  }
+  return error;
 }
 
 function parse<T>(schema: z.ZodType<T>, event: unknown, what: string): T {

@@ -69,7 +69,9 @@ export function nodeRetry(workflow: WorkflowDefinition, node: string): NodeRetry
 export function aslRetryFor(workflow: WorkflowDefinition, node: string): Record<string, unknown>[] {
   const r = nodeRetry(workflow, node);
   if (!r || r.maxAttempts <= 1) return [];
+  const fatal = workflow.nodes[node]?.retry?.nonRetryable ?? [];
   return [
+    ...(fatal.length > 0 ? [{ ErrorEquals: [...fatal], MaxAttempts: 0 }] : []),
     {
       ErrorEquals: ["States.ALL"],
       IntervalSeconds: Math.max(1, Math.ceil(r.initialIntervalMs / 1000)),

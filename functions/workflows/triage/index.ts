@@ -15,8 +15,13 @@ export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
   graph: buildTriageGraph(),
   input: TriageInput,
   toState: triageInputToState,
-  // The scanning node regenerates the day; more memory is also more CPU on Lambda.
-  nodes: { detect: { memoryMb: 1024 } },
+  // The scanning node regenerates the day; more memory is also more CPU on Lambda. The effect
+  // nodes' retryOn refuses to retry a malformed approval; the state machine must refuse too.
+  nodes: {
+    detect: { memoryMb: 1024 },
+    auto_fix: { retry: { nonRetryable: ["Triage.InvalidDecision"] } },
+    human_approval: { retry: { nonRetryable: ["Triage.InvalidDecision"] } },
+  },
   summarize: summarizeTriage,
 });
 
