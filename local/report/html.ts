@@ -1,3 +1,4 @@
+import { SWITCHYARD } from "#telemetry";
 import type { StoredSpan } from "./spans.ts";
 
 /** Everything one run's report shows; built from the run result and its captured telemetry. */
@@ -19,6 +20,8 @@ export interface ReportData {
 
 interface Attempt {
   readonly node: string;
+  /** LangGraph's task id: a second attempt of the same task is a retry; another task of the same node is not. */
+  readonly taskId: string;
   readonly step: number;
   readonly start: number;
   readonly end: number;
@@ -124,6 +127,7 @@ function attemptsOf(spans: readonly StoredSpan[]): Attempt[] {
       const num = (c: StoredSpan, k: string) => Number(c.attributes[k] ?? 0);
       return {
         node: String(s.attributes["switchyard.node"] ?? s.name.replace("invoke_agent ", "")),
+        taskId: String(s.attributes[SWITCHYARD.taskId] ?? s.spanId),
         step: Number(s.attributes["switchyard.step"] ?? 0),
         start: s.start,
         end: s.end,
@@ -141,7 +145,7 @@ function countRetries(attempts: readonly Attempt[]): number {
   const seen = new Set<string>();
   let retries = 0;
   for (const a of attempts) {
-    const key = `${a.step}:${a.node}`;
+    const key = `${a.step}:${a.taskId}`;
     if (seen.has(key)) retries++;
     seen.add(key);
   }
@@ -159,7 +163,7 @@ function timelineSvg(attempts: readonly Attempt[]): string {
   const seen = new Set<string>();
   const bars = attempts.map((a) => {
     const row = steps.indexOf(a.step);
-    const key = `${a.step}:${a.node}`;
+    const key = `${a.step}:${a.taskId}`;
     const retry = seen.has(key);
     seen.add(key);
     const bx = x(a.start);
@@ -171,7 +175,9 @@ function timelineSvg(attempts: readonly Attempt[]): string {
   const labels = steps.map((s, i) => `<text class="step" x="8" y="${i * ROW + 21}">step ${s}</text>`);
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const gx = LABEL + f * (WIDTH - LABEL - 10);
-    return `<line x1="${gx.toFixed(1)}" y1="0" x2="${gx.toFixed(1)}" y2="${height - 22}"></line><text class="tick" x="${gx.toFixed(1)}" y="${height - 6}">${esc(formatMs(f * span))}</text>`;
+    // The last tick's label ends at its line, so it stays inside the picture.
+    const anchor = f === 1 ? ' text-anchor="end"' : "";
+    return `<line x1="${gx.toFixed(1)}" y1="0" x2="${gx.toFixed(1)}" y2="${height - 22}"></line><text class="tick" x="${gx.toFixed(1)}" y="${height - 6}"${anchor}>${esc(formatMs(f * span))}</text>`;
   });
   return `<svg class="timeline" role="img" aria-label="Node attempts per superstep over time" viewBox="0 0 ${WIDTH} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg"><g class="grid">${grid.join("")}</g>${labels.join("")}${bars.join("")}</svg>`;
 }
