@@ -39,7 +39,7 @@ function repositoryFiles(): string[] {
     );
 }
 
-/** AWS's documentation placeholders (`AKIAIOSFODNN7EXAMPLE`, `…EXAMPLEKEY`) are public and never valid. */
+/** AWS's documentation placeholders (the access key id ending `…EXAMPLE`, `…EXAMPLEKEY`) are public and never valid. */
 const DOCUMENTED_EXAMPLE = /EXAMPLE/;
 
 function findCredentials(text: string): { line: number; kind: string }[] {
@@ -75,7 +75,7 @@ describe("credentials in source", () => {
       `const id = "${"AKIA"}${"Q".repeat(16)}";`,
       `aws_secret_access_key = ${"a1B2".repeat(10)}`,
       `-----BEGIN ${"RSA "}PRIVATE KEY-----`,
-      `https://hooks.slack.com/services/T0${"1"}/B0${"2"}/${"x".repeat(24)}`,
+      `https://hooks.slack.com/${"services"}/T0${"1"}/B0${"2"}/${"x".repeat(24)}`,
       `${"xoxb"}-123456789012-abcdef`,
       `${"sk-"}${"a".repeat(40)}`,
       `${"ghp"}_${"A".repeat(36)}`,

