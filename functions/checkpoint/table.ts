@@ -109,36 +109,30 @@ export class Table {
     return out.Item;
   }
 
-  /** Query pages until `enough()` says stop or the results end. */
-  async *query(input: Omit<QueryCommandInput, "TableName">): AsyncGenerator<Item[]> {
-    let start: Item | undefined;
-    do {
-      const cmd = new QueryCommand({
-        ...input,
-        TableName: this.name,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
-      this.stats.readRequests++;
-      const out = await this.send(() => this.client.send(cmd));
-      const items = out.Items ?? [];
-      this.countRead(items, false);
-      yield items;
-      start = out.LastEvaluatedKey;
-    } while (start);
+  /** Query pages until the caller stops reading or the results end. */
+  query(input: Omit<QueryCommandInput, "TableName">): AsyncGenerator<Item[]> {
+    return this.pages(
+      (start) =>
+        new QueryCommand({ ...input, TableName: this.name, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
   }
 
-  async *scan(input: Omit<ScanCommandInput, "TableName">): AsyncGenerator<Item[]> {
+  /** Scan pages (admin listing across threads). */
+  scan(input: Omit<ScanCommandInput, "TableName">): AsyncGenerator<Item[]> {
+    return this.pages(
+      (start) =>
+        new ScanCommand({ ...input, TableName: this.name, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+  }
+
+  private async *pages(
+    command: (start: Item | undefined) => QueryCommand | ScanCommand,
+  ): AsyncGenerator<Item[]> {
     let start: Item | undefined;
     do {
-      const cmd = new ScanCommand({
-        ...input,
-        TableName: this.name,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
+      const cmd = command(start);
       this.stats.readRequests++;
-      const out = await this.send(() => this.client.send(cmd));
+      const out = await this.send(() => this.client.send(cmd as QueryCommand));
       const items = out.Items ?? [];
       this.countRead(items, false);
       yield items;
