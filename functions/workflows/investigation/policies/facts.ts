@@ -1,4 +1,6 @@
-import type { PolicyDecision, PolicyToolCall, SeenToolCall } from "#models";
+import type { BaseMessage } from "@langchain/core/messages";
+import { type PolicyDecision, type PolicyToolCall, readConversation, type SeenToolCall } from "#models";
+import type { ConfirmationLookup, TradeView } from "#tools";
 import type { RootCause } from "../types.ts";
 
 /**
@@ -85,4 +87,40 @@ export function bps(value: number, reference: number): number {
 
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** The break's first trade and its confirmation lookup, both answered — what every specialist starts from. */
+export interface TradeFacts {
+  readonly subject: Readonly<Record<string, unknown>>;
+  readonly calls: readonly SeenToolCall[];
+  readonly tradeId: string;
+  readonly trade: TradeView;
+  readonly lookup: ConfirmationLookup;
+}
+
+/**
+ * The facts a specialist's policy opens with, or the decision to take first: ask for the trade
+ * and its confirmation, or escalate when the break names no trade or a lookup failed.
+ *
+ * @example
+ * const facts = tradeFacts(messages);
+ * if ("decision" in facts) return facts.decision;
+ */
+export function tradeFacts(
+  messages: readonly BaseMessage[],
+): TradeFacts | { readonly decision: PolicyDecision } {
+  const { subject, calls } = readConversation(messages as BaseMessage[]);
+  const [tradeId] = tradeIdsOf(subject);
+  if (!tradeId) return { decision: escalate("the break names no trade") };
+  const ask = stillToAsk(calls, [
+    { name: "get_trade", args: { tradeId } },
+    { name: "get_confirmation", args: { tradeId } },
+  ]);
+  if (ask) return { decision: ask };
+  const trade = lookedUp<TradeView>(calls, "get_trade", "tradeId", tradeId);
+  const lookup = lookedUp<ConfirmationLookup>(calls, "get_confirmation", "tradeId", tradeId);
+  const failed = failedLookup(trade, lookup);
+  if (failed || trade.state !== "ok" || lookup.state !== "ok")
+    return { decision: failed ?? escalate("lookups unanswered") };
+  return { subject, calls, tradeId, trade: trade.value, lookup: lookup.value };
 }

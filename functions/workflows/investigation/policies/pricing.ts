@@ -1,6 +1,6 @@
 import { DEFAULT_TOLERANCES } from "#data";
-import { definePolicy, readConversation } from "#models";
-import type { ConfirmationLookup, PriceView, TradeView } from "#tools";
+import { definePolicy } from "#models";
+import type { PriceView } from "#tools";
 import {
   bps,
   conclude,
@@ -10,7 +10,7 @@ import {
   lookedUp,
   round2,
   stillToAsk,
-  tradeIdsOf,
+  tradeFacts,
 } from "./facts.ts";
 
 /**
@@ -26,27 +26,17 @@ import {
  * offlinePolicies.register("investigation.pricing", pricingPolicy);
  */
 export const pricingPolicy = definePolicy("investigation.pricing", (messages) => {
-  const { subject, calls } = readConversation(messages);
-  const [tradeId] = tradeIdsOf(subject);
-  if (!tradeId) return escalate("the break names no trade");
-  const ask = stillToAsk(calls, [
-    { name: "get_trade", args: { tradeId } },
-    { name: "get_confirmation", args: { tradeId } },
-  ]);
-  if (ask) return ask;
-  const trade = lookedUp<TradeView>(calls, "get_trade", "tradeId", tradeId);
-  const lookup = lookedUp<ConfirmationLookup>(calls, "get_confirmation", "tradeId", tradeId);
-  const failed = failedLookup(trade, lookup);
-  if (failed || trade.state !== "ok" || lookup.state !== "ok")
-    return failed ?? escalate("lookups unanswered");
-  const { instrumentId } = trade.value;
+  const facts = tradeFacts(messages);
+  if ("decision" in facts) return facts.decision;
+  const { subject, calls, trade, lookup } = facts;
+  const { instrumentId } = trade;
   const askPrice = stillToAsk(calls, [{ name: "get_market_price", args: { instrumentId } }]);
   if (askPrice) return askPrice;
   const market = lookedUp<PriceView>(calls, "get_market_price", "instrumentId", instrumentId);
   if (market.state !== "ok") return failedLookup(market) ?? escalate("market price unanswered");
 
-  const booked = trade.value.price;
-  const confirmed = lookup.value.confirmation?.price;
+  const booked = trade.price;
+  const confirmed = lookup.confirmation?.price;
   const m = market.value;
   const toleranceBps = detailNumber(subject, "toleranceBps") ?? DEFAULT_TOLERANCES.priceBps;
   const staleAfterHours = detailNumber(subject, "staleAfterHours") ?? DEFAULT_TOLERANCES.staleAfterHours;

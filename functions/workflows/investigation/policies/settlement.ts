@@ -1,7 +1,6 @@
 import { SETTLEMENT_LAG, settlementDate } from "#data";
-import { definePolicy, readConversation } from "#models";
-import type { ConfirmationLookup, TradeView } from "#tools";
-import { conclude, escalate, failedLookup, lookedUp, stillToAsk, tradeIdsOf } from "./facts.ts";
+import { definePolicy } from "#models";
+import { conclude, escalate, tradeFacts } from "./facts.ts";
 
 /**
  * The settlement specialist's offline rules, for settle-date, SSI and missing-confirmation
@@ -16,21 +15,10 @@ import { conclude, escalate, failedLookup, lookedUp, stillToAsk, tradeIdsOf } fr
  * offlinePolicies.register("investigation.settlement", settlementPolicy);
  */
 export const settlementPolicy = definePolicy("investigation.settlement", (messages) => {
-  const { subject, calls } = readConversation(messages);
-  const [tradeId] = tradeIdsOf(subject);
-  if (!tradeId) return escalate("the break names no trade");
-  const ask = stillToAsk(calls, [
-    { name: "get_trade", args: { tradeId } },
-    { name: "get_confirmation", args: { tradeId } },
-  ]);
-  if (ask) return ask;
-  const trade = lookedUp<TradeView>(calls, "get_trade", "tradeId", tradeId);
-  const lookup = lookedUp<ConfirmationLookup>(calls, "get_confirmation", "tradeId", tradeId);
-  const failed = failedLookup(trade, lookup);
-  if (failed || trade.state !== "ok" || lookup.state !== "ok")
-    return failed ?? escalate("lookups unanswered");
-  const t = trade.value;
-  const confirmation = lookup.value.confirmation;
+  const facts = tradeFacts(messages);
+  if ("decision" in facts) return facts.decision;
+  const { subject, trade: t, lookup } = facts;
+  const confirmation = lookup.confirmation;
 
   if (!confirmation) {
     return conclude("missing_confirmation", 0.9, [
