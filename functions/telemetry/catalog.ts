@@ -7,6 +7,10 @@
  * Names are CloudWatch names (EMF, namespace `METRICS_NAMESPACE`); the Prometheus name is
  * derived (`switchyard_` + snake case + unit suffix), and `otel` names the OpenTelemetry
  * GenAI metric a definition mirrors.
+ *
+ * Whole-run figures (runs started and ended, run duration, active runs) are `scope: "local"`:
+ * on AWS they come from Step Functions' own `AWS/States` metrics (`STATES_METRICS` in
+ * `panels.ts`), because with `per-node` hosting no single process sees a whole run.
  */
 
 /** CloudWatch units the catalog uses (a subset of Powertools' `MetricUnit`). */
@@ -39,7 +43,19 @@ export interface MetricDefinition {
   readonly otel?: string;
   /** Which dashboard group shows it (`dashboards/*`). */
   readonly group: "runs" | "nodes" | "models" | "reliability" | "cost";
+  /**
+   * `engine`: only the engine knows it, and it holds wherever the engine runs: on every
+   * dashboard, and alarms may read it. `local`: a whole-run figure the engine gets right only
+   * where one process sees the whole run (local runners, `single` hosting); with `per-node`
+   * hosting no Lambda does, and timeouts, aborts and crashed Lambdas never reach the engine. On
+   * AWS the CloudWatch dashboards and the alarms read the state machine's `AWS/States` metrics
+   * instead; the metric stays on the Prometheus dashboards (`panelsFor`).
+   */
+  readonly scope: MetricScope;
 }
+
+/** Where a metric's figure can be trusted: see {@link MetricDefinition.scope}. */
+export type MetricScope = "engine" | "local";
 
 const define = <const T extends Record<string, MetricDefinition>>(catalog: T): T => catalog;
 
@@ -51,6 +67,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "A run began (new input, resume or recover planned its first superstep).",
     group: "runs",
+    scope: "local",
   },
   runsSucceeded: {
     name: "RunsSucceeded",
@@ -59,6 +76,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "A run reached the end of its graph.",
     group: "runs",
+    scope: "local",
   },
   runsFailed: {
     name: "RunsFailed",
@@ -67,6 +85,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "A run ended failed (a node exhausted its retries, or the engine refused a payload).",
     group: "runs",
+    scope: "local",
   },
   runsWaiting: {
     name: "RunsWaiting",
@@ -75,6 +94,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "A run stopped at an interrupt, waiting for a human (counts as available for the SLO).",
     group: "runs",
+    scope: "engine",
   },
   runDuration: {
     name: "RunDuration",
@@ -83,6 +103,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "Wall time from a run's first plan to its end (succeeded, failed or waiting).",
     group: "runs",
+    scope: "local",
   },
   activeRuns: {
     name: "ActiveRuns",
@@ -91,6 +112,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "Runs this process has seen start and not yet end.",
     group: "runs",
+    scope: "local",
   },
   superstepDuration: {
     name: "SuperstepDuration",
@@ -99,6 +121,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "Wall time of one superstep: from the plan that scheduled its tasks to the next plan.",
     group: "runs",
+    scope: "engine",
   },
   nodeDuration: {
     name: "NodeDuration",
@@ -107,6 +130,7 @@ export const CATALOG = define({
     dimensions: ["Workflow", "Node"],
     description: "Wall time of one node task (one attempt).",
     group: "nodes",
+    scope: "engine",
   },
   nodeRetries: {
     name: "NodeRetries",
@@ -115,6 +139,7 @@ export const CATALOG = define({
     dimensions: ["Workflow", "Node"],
     description: "A node task started again after a failed attempt (LangGraph retry policy or ASL Retry).",
     group: "nodes",
+    scope: "engine",
   },
   nodeErrors: {
     name: "NodeErrors",
@@ -123,6 +148,7 @@ export const CATALOG = define({
     dimensions: ["Workflow", "Node"],
     description: "A node task attempt threw.",
     group: "nodes",
+    scope: "engine",
   },
   modelRequests: {
     name: "ModelRequests",
@@ -131,6 +157,7 @@ export const CATALOG = define({
     dimensions: ["Model", "Status"],
     description: "One chat-model call ended, Status ok or error.",
     group: "models",
+    scope: "engine",
   },
   modelLatency: {
     name: "ModelLatency",
@@ -140,6 +167,7 @@ export const CATALOG = define({
     description: "Duration of one chat-model call.",
     otel: "gen_ai.client.operation.duration",
     group: "models",
+    scope: "engine",
   },
   tokenUsage: {
     name: "TokenUsage",
@@ -149,6 +177,7 @@ export const CATALOG = define({
     description: "Tokens a model call used, TokenType input or output (the offline model estimates).",
     otel: "gen_ai.client.token.usage",
     group: "models",
+    scope: "engine",
   },
   toolCalls: {
     name: "ToolCalls",
@@ -157,6 +186,7 @@ export const CATALOG = define({
     dimensions: ["Tool", "Status"],
     description: "One tool call ended, Status ok or error.",
     group: "models",
+    scope: "engine",
   },
   deadLetters: {
     name: "DeadLetters",
@@ -165,6 +195,7 @@ export const CATALOG = define({
     dimensions: ["Queue"],
     description: "A message landed in a dead-letter store (requests DLQ or failed-runs queue).",
     group: "reliability",
+    scope: "engine",
   },
   redrives: {
     name: "Redrives",
@@ -173,6 +204,7 @@ export const CATALOG = define({
     dimensions: ["Queue"],
     description: "A dead-lettered message or failed run was sent back to be run again.",
     group: "reliability",
+    scope: "engine",
   },
   recoveryTime: {
     name: "RecoveryTime",
@@ -181,6 +213,7 @@ export const CATALOG = define({
     dimensions: ["Workflow"],
     description: "Time from a run's failure to the successful end of the run that recovered it.",
     group: "reliability",
+    scope: "engine",
   },
   alertsSent: {
     name: "AlertsSent",
@@ -189,6 +222,7 @@ export const CATALOG = define({
     dimensions: ["Channel"],
     description: "An alert was published (SNS alerts topic or another channel).",
     group: "reliability",
+    scope: "engine",
   },
   alertsSuppressed: {
     name: "AlertsSuppressed",
@@ -197,6 +231,7 @@ export const CATALOG = define({
     dimensions: ["Channel", "Reason"],
     description: "An alert was not sent (deduplicated or rate-limited), with why.",
     group: "reliability",
+    scope: "engine",
   },
   estimatedCost: {
     name: "EstimatedCost",
@@ -206,6 +241,7 @@ export const CATALOG = define({
     description:
       "Estimated US dollars spent (tokens × the price table + AWS requests); Sum ÷ RunsStarted is cost per run.",
     group: "cost",
+    scope: "engine",
   },
 });
 

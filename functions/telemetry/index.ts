@@ -13,6 +13,7 @@ export {
   type MetricDefinition,
   type MetricId,
   type MetricKind,
+  type MetricScope,
   type MetricUnit,
   metricNamed,
   prometheusLabel,
@@ -45,7 +46,19 @@ export { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 export { createTelemetryObserver } from "./observer.ts";
 export { recordAlert, recordDeadLetter, recordRecovery, recordRedrive } from "./ops-metrics.ts";
 export { OtlpMetricsSink } from "./otlp-metrics.ts";
-export { DASHBOARDS, type DashboardSpec, type Panel, type PanelStat } from "./panels.ts";
+export {
+  type CatalogPanel,
+  DASHBOARDS,
+  type DashboardSpec,
+  type DataSource,
+  type Panel,
+  type PanelStat,
+  panelsFor,
+  STATES_METRICS,
+  type StatesMetric,
+  type StatesMetricId,
+  type StatesPanel,
+} from "./panels.ts";
 export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
 export { RunRegistry, type RunState } from "./runs.ts";
 export { type Capture, createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";

@@ -5,11 +5,11 @@
  * (fast) or ~5 days (slow), each confirmed by a short window so a recovered incident stops alarming.
  */
 export interface AlarmThresholds {
-  /** Share of runs that must succeed or wait, per 30 days. */
+  /** Share of runs that must succeed or wait, per 30 days (on AWS: executions that end succeeded). */
   readonly sloTarget: number;
-  /** Failed ÷ started runs per workflow over 15 minutes. */
+  /** Failed + timed-out + aborted ÷ started executions of a workflow's state machine over 15 minutes. */
   readonly runFailureRate: number;
-  /** p95 of RunDuration per workflow, ms, over 15 minutes. */
+  /** p95 of a workflow's state machine `ExecutionTime` (`AWS/States`), ms, over 15 minutes. */
   readonly p95RunDurationMs: number;
   /** Failed ÷ all model requests per model over 15 minutes. */
   readonly modelErrorRate: number;

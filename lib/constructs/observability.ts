@@ -10,6 +10,7 @@ import {
   type IMetric,
   MathExpression,
   Metric,
+  type MetricOptions,
   SingleValueWidget,
   TextWidget,
   TreatMissingData,
@@ -17,6 +18,7 @@ import {
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { QueryDefinition, QueryString } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { OFFLINE_MODEL_NAME } from "#models";
 import {
@@ -26,8 +28,38 @@ import {
   DEFAULT_THRESHOLDS,
   type MetricDefinition,
   type PanelStat,
+  panelsFor,
+  type StatesMetricId,
+  type StatesPanel,
 } from "#telemetry";
 import type { AgentWorkflow } from "./agent-workflow.ts";
+
+/** The aws-cdk-lib method behind each `AWS/States` metric the dashboards name (dimension `StateMachineArn`). */
+const STATES_METRIC: Readonly<Record<StatesMetricId, (sm: IStateMachine, props: MetricOptions) => Metric>> = {
+  started: (sm, props) => sm.metricStarted(props),
+  succeeded: (sm, props) => sm.metricSucceeded(props),
+  failed: (sm, props) => sm.metricFailed(props),
+  timedOut: (sm, props) => sm.metricTimedOut(props),
+  aborted: (sm, props) => sm.metricAborted(props),
+  time: (sm, props) => sm.metricTime(props),
+};
+
+/**
+ * A run's outcome from its state machine, in `AWS/States` executions: failed, timed out and
+ * aborted are bad; succeeded includes the runs waiting for a human (the `Waiting` state is a
+ * `Succeed`). Four metrics, so a ratio fits an alarm's 10-metric math with room to spare.
+ */
+function executions(sm: IStateMachine, minutes: number): Record<"s" | "f" | "t" | "a", Metric> {
+  const props = { period: Duration.minutes(minutes), statistic: "Sum" };
+  return {
+    s: sm.metricSucceeded(props),
+    f: sm.metricFailed(props),
+    t: sm.metricTimedOut(props),
+    a: sm.metricAborted(props),
+  };
+}
+/** Bad executions in an expression over {@link executions}' ids. */
+const BAD = "FILL(f, 0) + FILL(t, 0) + FILL(a, 0)";
 
 export interface ObservabilityProps {
   /** Prefix of physical names, `switchyard-<stage>`. */
@@ -52,6 +84,12 @@ export interface ObservabilityProps {
  * alerts topic; and the Logs Insights queries (a run's timeline, failures by node, slowest
  * nodes, model errors) saved over every function's log group.
  *
+ * Whole-run figures (runs by outcome, run duration, the SLO and its budget) come from each
+ * workflow's state machine (`AWS/States`, dimension `StateMachineArn`): with `per-node`
+ * hosting a run's supersteps run in different Lambdas, so no process sees a whole run and the
+ * catalog's `local` metrics would undercount. Supersteps, nodes, models, tools, tokens and
+ * cost come from the catalog (EMF): only the engine knows them.
+ *
  * @example
  * new Observability(this, "Observability", { prefix: "switchyard-dev", workflows: deployed, alertsTopic: core.alertsTopic });
  */
@@ -70,13 +108,17 @@ export class Observability extends Construct {
     this.action = new SnsAction(props.alertsTopic);
     const names = Object.keys(props.workflows);
 
+    const machines = Object.fromEntries(
+      names.map((w) => [w, (props.workflows[w] as AgentWorkflow).stateMachine]),
+    );
+
     this.dashboard = new Dashboard(this, "Dashboard", { dashboardName: `${props.prefix}-overview` });
-    this.addDashboardWidgets(names);
+    this.addDashboardWidgets(machines);
 
     for (const workflow of names) this.workflowAlarms(workflow, props.workflows[workflow] as AgentWorkflow);
     for (const model of props.models ?? [OFFLINE_MODEL_NAME]) this.modelAlarm(model);
     for (const queue of ["requests-dlq", "failed-runs"]) this.deadLetterAlarm(queue);
-    this.burnRateAlarms(names);
+    this.burnRateAlarms(machines);
     this.saveQueries(props.prefix, Object.values(props.workflows));
   }
 
@@ -106,40 +148,63 @@ export class Observability extends Construct {
     });
   }
 
-  private addDashboardWidgets(workflows: readonly string[]): void {
+  private addDashboardWidgets(machines: Readonly<Record<string, IStateMachine>>): void {
     for (const spec of DASHBOARDS) {
       this.dashboard.addWidgets(
         new TextWidget({ markdown: `## ${spec.title}\n${spec.question}`, width: 24, height: 2 }),
       );
       this.dashboard.addWidgets(
-        ...spec.panels.map(
-          (p) =>
-            new GraphWidget({
-              title: p.metric.name,
-              left: p.stats.map((s) => this.search(p.metric, s)),
-              width: 8,
-              height: 6,
-            }),
+        ...panelsFor(spec, "cloudwatch").flatMap((p) =>
+          p.source === "AWS/States"
+            ? Object.entries(machines).map(([workflow, sm]) => this.statesWidget(p, workflow, sm))
+            : [
+                new GraphWidget({
+                  title: p.metric.name,
+                  left: p.stats.map((s) => this.search(p.metric, s)),
+                  width: 8,
+                  height: 6,
+                }),
+              ],
         ),
       );
-      if (spec.id === "overview") this.dashboard.addWidgets(this.errorBudgetWidget(workflows));
+      if (spec.id === "overview") this.dashboard.addWidgets(this.errorBudgetWidget(machines));
     }
   }
 
-  /** Remaining 30-day error budget: 100 × (1 − failure ratio ÷ (1 − SLO)). */
-  private errorBudgetWidget(workflows: readonly string[]): SingleValueWidget {
+  /** One workflow's state machine on an `AWS/States` panel: each metric with each stat. */
+  private statesWidget(p: StatesPanel, workflow: string, sm: IStateMachine): GraphWidget {
+    return new GraphWidget({
+      title: `${workflow}: ${p.title}`,
+      left: p.metrics.flatMap((m) =>
+        p.stats.map((statistic) =>
+          STATES_METRIC[m.id](sm, {
+            statistic,
+            period: Duration.minutes(5),
+            label: p.stats.length > 1 ? `${m.name} ${statistic}` : m.name,
+          }),
+        ),
+      ),
+      width: 8,
+      height: 6,
+    });
+  }
+
+  /** Remaining 30-day error budget, every workflow: 100 × (1 − bad ÷ ended executions ÷ (1 − SLO)). */
+  private errorBudgetWidget(machines: Readonly<Record<string, IStateMachine>>): SingleValueWidget {
     const budget = 1 - this.thresholds.sloTarget;
     const usingMetrics: Record<string, IMetric> = {};
-    workflows.forEach((w, i) => {
-      usingMetrics[`f${i}`] = this.metric(CATALOG.runsFailed, { Workflow: w }, "Sum", 60 * 24 * 30);
-      usingMetrics[`s${i}`] = this.metric(CATALOG.runsStarted, { Workflow: w }, "Sum", 60 * 24 * 30);
+    Object.values(machines).forEach((sm, i) => {
+      for (const [k, m] of Object.entries(executions(sm, 60 * 24 * 30))) usingMetrics[`${k}${i}`] = m;
     });
-    const sum = (p: string) => workflows.map((_, i) => `FILL(${p}${i}, 0)`).join(" + ") || "0";
+    const sum = (keys: readonly string[]) =>
+      Object.keys(machines)
+        .flatMap((_, i) => keys.map((k) => `FILL(${k}${i}, 0)`))
+        .join(" + ") || "0";
     return new SingleValueWidget({
       title: `Error budget remaining (SLO ${this.thresholds.sloTarget * 100}% / 30 days)`,
       metrics: [
         new MathExpression({
-          expression: `100 * (1 - ((${sum("f")}) / MAX([${sum("s")}, 1])) / ${budget})`,
+          expression: `100 * (1 - ((${sum(["f", "t", "a"])}) / MAX([${sum(["s", "f", "t", "a"])}, 1])) / ${budget})`,
           usingMetrics,
           label: "% of error budget left",
           period: Duration.days(30),
@@ -156,17 +221,26 @@ export class Observability extends Construct {
     return alarm;
   }
 
+  /**
+   * Per workflow: run failure rate and p95 run duration from its state machine (`AWS/States`:
+   * with per-node hosting no Lambda sees a whole run), state-machine failures, and each
+   * function's errors and throttles.
+   */
   private workflowAlarms(workflow: string, deployed: AgentWorkflow): void {
     const t = this.thresholds;
     const id = workflow.replace(/[^A-Za-z0-9]/g, "");
+    const sm = deployed.stateMachine;
+    const ended = executions(sm, 15);
     this.alarm(
       new Alarm(this, `${id}RunFailureRate`, {
-        alarmDescription: `${workflow}: more than ${t.runFailureRate * 100}% of runs failed in 15 min. Runbook: docs/troubleshooting.md#runs-failing`,
+        alarmDescription: `${workflow}: more than ${t.runFailureRate * 100}% of runs failed in 15 min (failed, timed-out and aborted ÷ started executions). Runbook: docs/troubleshooting.md#runs-failing`,
         metric: new MathExpression({
-          expression: "IF(started > 0, failed / started, 0)",
+          expression: `IF(FILL(started, 0) > 0, (${BAD}) / started, 0)`,
           usingMetrics: {
-            failed: this.metric(CATALOG.runsFailed, { Workflow: workflow }, "Sum", 15),
-            started: this.metric(CATALOG.runsStarted, { Workflow: workflow }, "Sum", 15),
+            started: sm.metricStarted({ period: Duration.minutes(15), statistic: "Sum" }),
+            f: ended.f,
+            t: ended.t,
+            a: ended.a,
           },
           period: Duration.minutes(15),
         }),
@@ -178,15 +252,14 @@ export class Observability extends Construct {
     );
     this.alarm(
       new Alarm(this, `${id}P95RunDuration`, {
-        alarmDescription: `${workflow}: p95 run duration over ${t.p95RunDurationMs} ms. Runbook: docs/troubleshooting.md#runs-slow`,
-        metric: this.metric(CATALOG.runDuration, { Workflow: workflow }, "p95", 15),
+        alarmDescription: `${workflow}: p95 run duration (state machine ExecutionTime) over ${t.p95RunDurationMs} ms. Runbook: docs/troubleshooting.md#runs-slow`,
+        metric: sm.metricTime({ statistic: "p95", period: Duration.minutes(15) }),
         threshold: t.p95RunDurationMs,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    const sm = deployed.stateMachine;
     this.alarm(
       new Alarm(this, `${id}StateMachineFailures`, {
         alarmDescription: `${workflow}: executions failed, timed out or were aborted. Runbook: docs/troubleshooting.md#execution-failed`,
@@ -264,27 +337,24 @@ export class Observability extends Construct {
   /**
    * Multi-window burn-rate alarms on the availability SLO, per workflow (an alarm's math may
    * hold 10 metrics, so one expression over every workflow would not scale): the error ratio
-   * (failed ÷ ended runs) over a long and a short window must BOTH exceed burn rate × budget.
+   * (failed + timed-out + aborted ÷ ended executions of the state machine, 4 metrics) over a
+   * long and a short window must BOTH exceed burn rate × budget.
    */
-  private burnRateAlarms(workflows: readonly string[]): void {
+  private burnRateAlarms(machines: Readonly<Record<string, IStateMachine>>): void {
     const budget = 1 - this.thresholds.sloTarget;
-    const ratio = (workflow: string, minutes: number) =>
+    const ratio = (sm: IStateMachine, minutes: number) =>
       new MathExpression({
-        expression: "FILL(f, 0) / MAX([FILL(f, 0) + FILL(s, 0) + FILL(w, 0), 1])",
-        usingMetrics: {
-          f: this.metric(CATALOG.runsFailed, { Workflow: workflow }, "Sum", minutes),
-          s: this.metric(CATALOG.runsSucceeded, { Workflow: workflow }, "Sum", minutes),
-          w: this.metric(CATALOG.runsWaiting, { Workflow: workflow }, "Sum", minutes),
-        },
+        expression: `(${BAD}) / MAX([FILL(s, 0) + ${BAD}, 1])`,
+        usingMetrics: executions(sm, minutes),
         period: Duration.minutes(minutes),
       });
-    for (const workflow of workflows) {
+    for (const [workflow, sm] of Object.entries(machines)) {
       const id = workflow.replace(/[^A-Za-z0-9]/g, "");
       for (const [speed, b] of Object.entries(this.thresholds.burnRates)) {
         const window = (minutes: number, label: string) =>
           new Alarm(this, `${id}SloBurn${speed}${label}`, {
             alarmDescription: `SLO burn of ${workflow} (${speed}, ${minutes} min window): error ratio over ${b.rate}× the budget.`,
-            metric: ratio(workflow, minutes),
+            metric: ratio(sm, minutes),
             threshold: b.rate * budget,
             evaluationPeriods: 1,
             comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -1,7 +1,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Stack } from "aws-cdk-lib";
+import type { Metric } from "aws-cdk-lib/aws-cloudwatch";
+import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { describe, expect, it } from "vitest";
-import { ALL_METRICS, CATALOG, DASHBOARDS, metricNamed } from "#telemetry";
+import {
+  ALL_METRICS,
+  CATALOG,
+  DASHBOARDS,
+  type DataSource,
+  metricNamed,
+  panelsFor,
+  STATES_METRICS,
+} from "#telemetry";
 import { allDashboards } from "../../dashboards/grafana.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -25,19 +36,88 @@ function emittedIds(): Set<string> {
   return ids;
 }
 
-const panelMetrics = (json: { panels: { switchyardMetric?: string | string[] }[] }) =>
+type PanelJson = { switchyardMetric?: string | string[]; statesMetric?: string[] };
+const panelMetrics = (json: { panels: PanelJson[] }) =>
   json.panels.flatMap((p) => [p.switchyardMetric ?? []].flat());
+const panelStatesMetrics = (json: { panels: PanelJson[] }) =>
+  json.panels.flatMap((p) => p.statesMetric ?? []);
+
+/**
+ * What Step Functions publishes per state machine, as aws-cdk-lib knows it: every
+ * `stateMachine.metricX()` of a throwaway state machine, by method name (not our own list).
+ */
+function cdkStatesMetrics(): Map<string, Metric> {
+  const stack = new Stack();
+  const sm = new StateMachine(stack, "Machine", {
+    definitionBody: DefinitionBody.fromChainable(new Pass(stack, "P")),
+  });
+  const methods: string[] = [];
+  for (let proto = Object.getPrototypeOf(sm); proto; proto = Object.getPrototypeOf(proto))
+    methods.push(...Object.getOwnPropertyNames(proto));
+  const metrics = new Map<string, Metric>();
+  for (const name of methods.filter((n) => /^metric[A-Z]/.test(n))) {
+    metrics.set(name, (sm as unknown as Record<string, () => Metric>)[name]?.call(sm) as Metric);
+  }
+  return metrics;
+}
+const REAL_STATES = new Set([...cdkStatesMetrics().values()].map((m) => m.metricName));
+const catalogOn = (source: DataSource) =>
+  DASHBOARDS.flatMap((d) => panelsFor(d, source)).flatMap((p) => (p.source === "catalog" ? [p.metric] : []));
+const statesOn = (source: DataSource) =>
+  DASHBOARDS.flatMap((d) => panelsFor(d, source)).flatMap((p) =>
+    p.source === "AWS/States" ? p.metrics : [],
+  );
 
 describe("dashboards generated from the catalog", () => {
-  it("put every catalog metric on a panel, and every panel's metric is in the catalog", () => {
-    const onPanels = DASHBOARDS.flatMap((d) => d.panels.map((p) => p.metric));
-    for (const m of ALL_METRICS) expect(onPanels, m.name).toContain(m);
+  it("put every catalog metric on a panel: engine metrics everywhere, local ones on Prometheus only", () => {
+    const cloudwatch = catalogOn("cloudwatch");
+    const prometheus = catalogOn("prometheus");
+    for (const m of ALL_METRICS) {
+      expect(prometheus, m.name).toContain(m);
+      if (m.scope === "engine") expect(cloudwatch, m.name).toContain(m);
+      else expect(cloudwatch, `${m.name} is local: on AWS it comes from AWS/States`).not.toContain(m);
+    }
+    expect(statesOn("prometheus")).toEqual([]);
+  });
+
+  it("read whole runs on CloudWatch from AWS/States metrics that Step Functions publishes", () => {
+    const cdk = cdkStatesMetrics();
+    expect(REAL_STATES.size).toBeGreaterThanOrEqual(6);
+    // Each id is the aws-cdk-lib method the construct calls (`started` → metricStarted()).
+    for (const [id, m] of Object.entries(STATES_METRICS)) {
+      const metric = cdk.get(`metric${id.charAt(0).toUpperCase()}${id.slice(1)}`);
+      expect(metric?.metricName, id).toBe(m.name);
+      expect(metric?.namespace, id).toBe("AWS/States");
+      expect(Object.keys(metric?.dimensions ?? {}), id).toEqual(["StateMachineArn"]);
+    }
+    const shown = statesOn("cloudwatch").map((m) => m.name);
+    for (const name of shown) expect(REAL_STATES.has(name), name).toBe(true);
+    for (const m of [
+      STATES_METRICS.started,
+      STATES_METRICS.failed,
+      STATES_METRICS.succeeded,
+      STATES_METRICS.time,
+    ])
+      expect(shown, m.name).toContain(m.name);
+  });
+
+  it("render exactly their spec's panels, naming catalog or real AWS/States metrics", () => {
     for (const { file, json } of allDashboards()) {
+      const source = file.split(".")[1] as DataSource;
       for (const name of panelMetrics(json)) expect(metricNamed(name), `${file}: ${name}`).toBeDefined();
+      for (const name of panelStatesMetrics(json))
+        expect(REAL_STATES.has(name), `${file}: ${name}`).toBe(true);
+      if (source === "prometheus") expect(panelStatesMetrics(json), file).toEqual([]);
       const shown = new Set(panelMetrics(json));
+      const shownStates = new Set(panelStatesMetrics(json));
       const spec = DASHBOARDS.find((d) => file.startsWith(`${d.id}.`));
-      for (const p of spec?.panels ?? [])
-        expect(shown.has(p.metric.name), `${file}: ${p.metric.name}`).toBe(true);
+      if (!spec) throw new Error(`${file}: no spec`);
+      for (const p of panelsFor(spec, source)) {
+        if (p.source === "catalog") expect(shown.has(p.metric.name), `${file}: ${p.metric.name}`).toBe(true);
+        else for (const m of p.metrics) expect(shownStates.has(m.name), `${file}: ${m.name}`).toBe(true);
+      }
+      if (source === "cloudwatch")
+        for (const name of shown) expect(metricNamed(name)?.scope, `${file}: ${name}`).toBe("engine");
     }
   });
 
