@@ -35,14 +35,16 @@ export const SWITCHYARD = {
   offline: "switchyard.model.offline",
 } as const;
 
+/** Conventions' provider names of the LangChain provider ids (`ls_provider`) Switchyard uses. */
+const PROVIDER_NAMES: ReadonlyMap<string, string> = new Map([
+  ["amazon_bedrock", "aws.bedrock"],
+  ["bedrock", "aws.bedrock"],
+  ["openai", "openai"],
+  ["ollama", "ollama"],
+  ["offline", "switchyard.offline"],
+]);
+
 /** `gen_ai.provider.name` for a LangChain provider id (`ls_provider`), per the conventions' list. */
 export function providerName(lsProvider: string): string {
-  const known: Record<string, string> = {
-    amazon_bedrock: "aws.bedrock",
-    bedrock: "aws.bedrock",
-    openai: "openai",
-    ollama: "ollama",
-    offline: "switchyard.offline",
-  };
-  return known[lsProvider] ?? lsProvider;
+  return PROVIDER_NAMES.get(lsProvider) ?? lsProvider;
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
 
 /** Correlation ids every line carries while they are known (set per handler call). */
 export interface Correlation {
@@ -90,7 +90,17 @@ export interface TelemetryLogger {
   error(message: string, attributes?: Record<string, unknown>): void;
   /** Runs `fn` with these ids on every line it (and what it awaits) logs. */
   withCorrelation<T>(ids: Correlation, fn: () => T): T;
+  /** Whether a line at this level goes anywhere (stdout at the current level, or the capture). */
+  enabled(level: "debug" | "info" | "warn" | "error"): boolean;
 }
+
+/** Powertools' thresholds of our levels (`LogLevelThreshold`): a line prints when ≥ the logger's. */
+const THRESHOLD = {
+  debug: LogLevelThreshold.DEBUG,
+  info: LogLevelThreshold.INFO,
+  warn: LogLevelThreshold.WARN,
+  error: LogLevelThreshold.ERROR,
+} as const;
 
 export function createLogger(options: LoggerOptions): TelemetryLogger {
   const replace = redactor(options.redactFields ?? []);
@@ -103,9 +113,14 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
   // Async-local, not Powertools' appendKeys: concurrent tasks in one process (the local Map)
   // must not see each other's ids.
   const scope = new AsyncLocalStorage<Correlation>();
+  // Read per line, not once: Powertools' sampling raises the level of some invocations.
+  const enabled = (level: keyof typeof THRESHOLD) =>
+    options.capture !== undefined || THRESHOLD[level] >= powertools.level;
   const write =
-    (level: "debug" | "info" | "warn" | "error") =>
+    (level: keyof typeof THRESHOLD) =>
     (message: string, attributes: Record<string, unknown> = {}) => {
+      // A line nobody reads (below the level, no capture) is not built.
+      if (!enabled(level)) return;
       const line = { ...scope.getStore(), ...attributes };
       powertools[level](message, line);
       if (options.capture) {
@@ -125,8 +140,10 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
     warn: write("warn"),
     error: write("error"),
     withCorrelation(ids, fn) {
-      const defined = Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined));
-      return scope.run({ ...scope.getStore(), ...defined }, fn);
+      const merged: Record<string, string> = { ...scope.getStore() };
+      for (const [k, v] of Object.entries(ids)) if (v !== undefined) merged[k] = v;
+      return scope.run(merged, fn);
     },
+    enabled,
   };
 }

@@ -37,19 +37,23 @@ export function createTelemetryObserver(core: TelemetryCore): EngineObserver {
       });
       core.metrics.emit(CATALOG.estimatedCost, usd, { Workflow: workflow });
       if (run) run.costUsd += usd;
-      core.logger.info("superstep planned", {
-        workflow,
-        threadId,
-        step: plan.step,
-        status: plan.status,
-        from,
-        tasks: plan.tasks.map((t) => t.node),
-      });
+      if (core.logger.enabled("info")) {
+        core.logger.info("superstep planned", {
+          workflow,
+          threadId,
+          step: plan.step,
+          status: plan.status,
+          from,
+          tasks: plan.tasks.map((t) => t.node),
+        });
+      }
       if (plan.status !== "running") {
         endRun(core, { workflow, threadId, end: plan.status, ...(plan.error ? { error: plan.error } : {}) });
       }
     },
     onTask(event) {
+      // Only logs: with logging off (and no capture) there is nothing to scope ids for.
+      if (!core.logger.enabled(event.error ? "warn" : "info")) return;
       core.logger.withCorrelation(
         { workflow: event.workflow, threadId: event.threadId, node: event.node, taskId: event.taskId },
         () => {

@@ -2,8 +2,9 @@ import type { Attributes, Counter, Gauge, Histogram } from "@opentelemetry/api";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import { type MetricDefinition, prometheusLabel, prometheusName } from "./catalog.ts";
-import type { MetricSink } from "./metrics.ts";
+import { type MetricDefinition, prometheusName } from "./catalog.ts";
+import { dimensionsKey, type MetricSink } from "./metrics.ts";
+import { labelOf } from "./prometheus.ts";
 
 type Instrument = Counter | Histogram | Gauge;
 
@@ -22,6 +23,7 @@ type Instrument = Counter | Histogram | Gauge;
 export class OtlpMetricsSink implements MetricSink {
   private readonly provider: MeterProvider;
   private readonly instruments = new Map<string, Instrument>();
+  private readonly attributes = new Map<string, Attributes>();
 
   constructor(options: { url: string; serviceName: string; exportIntervalMs?: number }) {
     this.provider = new MeterProvider({
@@ -36,9 +38,14 @@ export class OtlpMetricsSink implements MetricSink {
   }
 
   record(metric: MetricDefinition, value: number, dimensions: Readonly<Record<string, string>>): void {
-    const attributes: Attributes = Object.fromEntries(
-      Object.entries(dimensions).map(([k, v]) => [prometheusLabel(k), v]),
-    );
+    // One attributes object per dimension set, reused: the SDK keys its series by them anyway.
+    const key = dimensionsKey(dimensions);
+    let attributes = this.attributes.get(key);
+    if (!attributes) {
+      attributes = {};
+      for (const name in dimensions) attributes[labelOf(name)] = dimensions[name];
+      this.attributes.set(key, attributes);
+    }
     const instrument = this.instrument(metric);
     if ("add" in instrument) instrument.add(value, attributes);
     else instrument.record(value, attributes);

@@ -5,7 +5,7 @@ import {
   prometheusLabel,
   prometheusName,
 } from "./catalog.ts";
-import type { MetricSink } from "./metrics.ts";
+import { dimensionsKey, type MetricSink } from "./metrics.ts";
 
 /** Histogram buckets in milliseconds: from a tool lookup (ms) to a long run (minutes). */
 const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
@@ -38,29 +38,26 @@ export class PrometheusRegistry implements MetricSink {
       byLabels = new Map();
       this.series.set(metric.name, byLabels);
     }
-    const labels = Object.fromEntries(
-      Object.entries(dimensions).map(([k, v]) => [prometheusLabel(k), v] as const),
-    );
-    const key = JSON.stringify(labels);
+    // Labels are derived once per series; every later point is one key and one map lookup.
+    const key = dimensionsKey(dimensions);
     let s = byLabels.get(key);
     if (!s) {
-      s = { labels, value: 0, count: 0, buckets: BUCKETS_MS.map(() => 0) };
+      s = { labels: labelsOf(dimensions), value: 0, count: 0, buckets: new Array(BUCKETS_MS.length).fill(0) };
       byLabels.set(key, s);
     }
     if (metric.kind === "gauge") s.value = value;
     else s.value += value;
     s.count++;
     if (metric.kind === "histogram") {
-      BUCKETS_MS.forEach((le, i) => {
-        if (value <= le) (s.buckets[i] as number)++;
-      });
+      for (let i = 0; i < BUCKETS_MS.length; i++) {
+        if (value <= (BUCKETS_MS[i] as number)) (s.buckets[i] as number)++;
+      }
     }
   }
 
   /** The current value of a counter or gauge series (tests, the local report). */
   value(metric: MetricDefinition, dimensions: Readonly<Record<string, string>>): number | undefined {
-    const labels = Object.fromEntries(Object.entries(dimensions).map(([k, v]) => [prometheusLabel(k), v]));
-    return this.series.get(metric.name)?.get(JSON.stringify(labels))?.value;
+    return this.series.get(metric.name)?.get(dimensionsKey(dimensions))?.value;
   }
 
   /** The exposition text a `/metrics` endpoint serves (`text/plain; version=0.0.4`). */
@@ -99,6 +96,24 @@ export class PrometheusRegistry implements MetricSink {
 export function definitionOfPrometheusName(name: string): MetricDefinition | undefined {
   const base = name.replace(/_(bucket|sum|count)$/, "");
   return ALL_METRICS.find((m) => prometheusName(m) === base) ?? metricNamed(name);
+}
+
+const LABELS = new Map<string, string>();
+
+/** A dimension's Prometheus label, converted once per name. */
+export function labelOf(dimension: string): string {
+  let label = LABELS.get(dimension);
+  if (label === undefined) {
+    label = prometheusLabel(dimension);
+    LABELS.set(dimension, label);
+  }
+  return label;
+}
+
+function labelsOf(dimensions: Readonly<Record<string, string>>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const name in dimensions) labels[labelOf(name)] = dimensions[name] as string;
+  return labels;
 }
 
 function labelText(labels: Readonly<Record<string, string>>): string {
