@@ -2,7 +2,8 @@
 /**
  * The Switchyard CLI, against the embedded AWS on this machine (in-process emulators on
  * loopback). State persists in .switchyard/aws unless --memory, so `inspect`, `resume` and
- * `redrive` see what an earlier `run` left.
+ * `redrive` see what an earlier `run` left. With `--target aws`, `run`, `status` and `resume`
+ * act on a deployed stage instead (local/cli/aws-target).
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +12,15 @@ import { type Env, readEnv } from "#config";
 import { SwitchyardError, type WorkflowDefinition } from "#engine";
 import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
 import { getWorkflow, workflows } from "#workflows";
+import {
+  checkpointPositions,
+  connectAwsTarget,
+  readInputFile,
+  remoteResumeCommand,
+  remoteRunCommand,
+  statusCommand,
+  workflowForRun,
+} from "../local/cli/aws-target/index.ts";
 import { demoCommand } from "../local/cli/demo.ts";
 import { inspectCommand } from "../local/cli/inspect.ts";
 import { inspectTraceCommand } from "../local/cli/inspect-trace.ts";
@@ -18,6 +28,7 @@ import { redriveCommand } from "../local/cli/redrive.ts";
 import { resumeCommand } from "../local/cli/resume.ts";
 import { runCommand } from "../local/cli/run.ts";
 import { type LocalAws, startLocalAws } from "../local/index.ts";
+import { localSaver } from "../local/saver.ts";
 import { runNotifier } from "../local/triggers.ts";
 
 const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (npm start: reconciliation → investigation)
@@ -26,8 +37,14 @@ const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (np
        switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
        switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
        switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
+       switchyard status <runId> [--workflow w] [--json]
        switchyard alerts
+deployed stage (AWS credentials from the standard chain, region from AWS_REGION):
+       switchyard run <workflow> --target aws [--stage s] [--input file.json] [--json]
+       switchyard status <runId> --target aws [--stage s] [--workflow w] [--json]
+       switchyard resume <runId> --target aws [--stage s] --answer json --workflow w [--json]
 common: [--memory] [--data-dir dir]   (local AWS state; default .switchyard/aws)
+        [--stage s]                   (with --target aws; default SWITCHYARD_STAGE)
 workflows: ${Object.keys(workflows).join(", ")}`;
 
 const OPTIONS = {
@@ -50,6 +67,8 @@ const OPTIONS = {
   "min-age": { type: "string" },
   id: { type: "string", multiple: true },
   answer: { type: "string" },
+  target: { type: "string", default: "local" },
+  stage: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
@@ -68,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
   const env = readEnv();
   const dataDir = values.memory ? undefined : values["data-dir"];
   const telemetry = env.TELEMETRY !== "off";
+  if (values.target === "aws") return awsCommand(command, target, values, env);
+  if (values.target !== "local") throw new UsageError(`--target ${values.target}: local or aws`);
+  if (values.stage !== undefined) throw new UsageError("--stage goes with --target aws");
   switch (command) {
     case "demo":
       return withLocalAws(env, dataDir, (aws) =>
@@ -110,6 +132,20 @@ async function main(argv: string[]): Promise<number> {
           out,
           ...(values.fork ? { fork: values.fork } : {}),
           ...(values.workflow ? { workflow: getWorkflow(values.workflow) } : {}),
+        }),
+      );
+    }
+    case "status": {
+      const runId = required(target, "status needs a run id");
+      const workflow = getWorkflow(workflowForRun(runId, values.workflow));
+      return withLocalAws(env, dataDir, (aws) =>
+        statusCommand({
+          runId,
+          workflow,
+          read: checkpointPositions(localSaver(aws)),
+          where: "the local AWS",
+          json: values.json,
+          out,
         }),
       );
     }
@@ -169,6 +205,55 @@ async function opsCommand(
       ...(values.id ? { ids: values.id } : {}),
     },
   });
+}
+
+/** `run`, `status` and `resume` on a deployed stage: its stack outputs, the caller's credentials. */
+async function awsCommand(
+  command: string,
+  arg: string | undefined,
+  values: Values,
+  env: Env,
+): Promise<number> {
+  const localOnly = (
+    ["in-process", "hosting", "memory", "list", "dry-run", "bulk", "trace", "fork"] as const
+  ).find((flag) => values[flag]);
+  if (localOnly) throw new UsageError(`--${localOnly} is for the embedded AWS, not --target aws`);
+  const stage = values.stage ?? env.SWITCHYARD_STAGE;
+  const connect = () => connectAwsTarget({ stage, region: env.AWS_REGION });
+  switch (command) {
+    case "run":
+      return remoteRunCommand({
+        workflow: getWorkflow(required(arg, "run needs a workflow")),
+        input: await readInputFile(values.input),
+        connect,
+        json: values.json,
+        out,
+      });
+    case "status": {
+      const runId = required(arg, "status needs a run id");
+      const workflow = getWorkflow(workflowForRun(runId, values.workflow));
+      const { saver } = await connect();
+      return statusCommand({
+        runId,
+        workflow,
+        read: checkpointPositions(saver),
+        where: `stage ${stage} (${env.AWS_REGION})`,
+        json: values.json,
+        out,
+      });
+    }
+    case "resume":
+      return remoteResumeCommand({
+        runId: required(arg, "resume --target aws needs a run id"),
+        workflow: getWorkflow(required(values.workflow, "resume --target aws needs --workflow")),
+        answer: parseJson("--answer", required(values.answer, "resume --target aws needs --answer json")),
+        connect,
+        json: values.json,
+        out,
+      });
+    default:
+      throw new UsageError(`${command} has no --target aws (run, status and resume have)`);
+  }
 }
 
 /**
