@@ -1,0 +1,66 @@
+import type { parseArgs } from "node:util";
+import type { WorkflowDefinition } from "#engine";
+
+/** The CLI's options, shared by the dispatcher and the command mappings. */
+export const OPTIONS = {
+  input: { type: "string" },
+  json: { type: "boolean", default: false },
+  "in-process": { type: "boolean", default: false },
+  hosting: { type: "string" },
+  memory: { type: "boolean", default: false },
+  "data-dir": { type: "string", default: ".switchyard/aws" },
+  help: { type: "boolean", short: "h", default: false },
+  trades: { type: "string" },
+  seed: { type: "string" },
+  trace: { type: "boolean", default: false },
+  fork: { type: "string" },
+  list: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
+  bulk: { type: "boolean", default: false },
+  workflow: { type: "string" },
+  error: { type: "string" },
+  "min-age": { type: "string" },
+  id: { type: "string", multiple: true },
+  answer: { type: "string" },
+  target: { type: "string", default: "local" },
+  stage: { type: "string" },
+} as const;
+
+export type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
+
+/** Wrong words on the command line: exit 2 with the usage. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const out = (text: string) => console.log(text);
+export const progress = (line: string) => console.error(line);
+
+export function withHosting(workflow: WorkflowDefinition, hosting: string | undefined): WorkflowDefinition {
+  if (hosting === undefined) return workflow;
+  if (hosting !== "per-node" && hosting !== "per-superstep" && hosting !== "single") {
+    throw new UsageError(`--hosting ${hosting}: per-node, per-superstep or single`);
+  }
+  return { ...workflow, hosting };
+}
+
+export function required(value: string | undefined, message: string): string {
+  if (!value) throw new UsageError(message);
+  return value;
+}
+
+export function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} ${text}: a whole number`);
+  return n;
+}
+
+export function parseJson(flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag} ${text} is not JSON`);
+  }
+}

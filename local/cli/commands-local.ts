@@ -1,0 +1,175 @@
+import { join } from "node:path";
+import type { Env } from "#config";
+import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
+import { getWorkflow } from "#workflows";
+import { type LocalAws, startLocalAws } from "../index.ts";
+import { localSaver } from "../saver.ts";
+import { runNotifier } from "../triggers.ts";
+import {
+  out,
+  parseJson,
+  positiveInt,
+  progress,
+  required,
+  UsageError,
+  type Values,
+  withHosting,
+} from "./args.ts";
+import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target/index.ts";
+import { demoCommand } from "./demo.ts";
+import { inspectCommand } from "./inspect.ts";
+import { inspectTraceCommand } from "./inspect-trace.ts";
+import { redriveCommand } from "./redrive.ts";
+import { resumeCommand } from "./resume.ts";
+import { runCommand } from "./run.ts";
+
+/** Every command on the embedded AWS: maps the parsed options onto the command modules. */
+export async function localCommand(
+  command: string,
+  target: string | undefined,
+  values: Values,
+  env: Env,
+): Promise<number> {
+  const dataDir = values.memory ? undefined : values["data-dir"];
+  const telemetry = env.TELEMETRY !== "off";
+  switch (command) {
+    case "demo":
+      return withLocalAws(env, dataDir, (aws) =>
+        demoCommand({
+          aws,
+          json: values.json,
+          inProcess: values["in-process"],
+          telemetry,
+          progress,
+          out,
+          ...(dataDir ? { dataDir } : {}),
+          dataset: {
+            ...(values.trades ? { trades: positiveInt("--trades", values.trades) } : {}),
+            ...(values.seed ? { seed: positiveInt("--seed", values.seed) } : {}),
+          },
+        }),
+      );
+    case "run":
+      return withLocalAws(env, dataDir, (aws) =>
+        runCommand({
+          workflow: withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
+          json: values.json,
+          inProcess: values["in-process"],
+          telemetry,
+          aws,
+          progress,
+          out,
+          ...(values.input ? { inputPath: values.input } : {}),
+          ...(dataDir ? { dataDir } : {}),
+        }),
+      );
+    case "inspect": {
+      const threadId = required(target, "inspect needs a thread id");
+      if (values.trace) return inspectTraceCommand({ run: threadId, dir: ".switchyard", out });
+      return withLocalAws(env, dataDir, (aws) =>
+        inspectCommand({
+          threadId,
+          aws,
+          json: values.json,
+          out,
+          ...(values.fork ? { fork: values.fork } : {}),
+          ...(values.workflow ? { workflow: getWorkflow(values.workflow) } : {}),
+        }),
+      );
+    }
+    case "status": {
+      const runId = required(target, "status needs a run id");
+      const workflow = getWorkflow(workflowForRun(runId, values.workflow));
+      return withLocalAws(env, dataDir, (aws) =>
+        statusCommand({
+          runId,
+          workflow,
+          read: checkpointPositions(localSaver(aws)),
+          where: "the local AWS",
+          json: values.json,
+          out,
+        }),
+      );
+    }
+    case "resume":
+    case "redrive":
+    case "alerts":
+      return withLocalAws(env, dataDir, (aws) => opsCommand(command, target, values, env, aws, dataDir));
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** `resume`, `redrive` and `alerts`, on the same embedded AWS (and data directory) as `run`. */
+async function opsCommand(
+  command: "resume" | "redrive" | "alerts",
+  runId: string | undefined,
+  values: Values,
+  env: Env,
+  aws: LocalAws,
+  dataDir: string | undefined,
+): Promise<number> {
+  const common = {
+    aws,
+    workflowNamed: getWorkflow,
+    ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
+    out,
+  };
+  if (command === "alerts") {
+    const sent = await runNotifier(aws, {
+      windowSeconds: env.ALERT_WINDOW_SECONDS,
+      ...(env.SLACK_WEBHOOK_URL ? { slackWebhookUrl: env.SLACK_WEBHOOK_URL } : {}),
+    });
+    for (const n of sent) out(`── ${n.subject}\n${n.text}\n`);
+    out(`${sent.length} notification(s) sent; windows still open are sent once they end.`);
+    return 0;
+  }
+  if (command === "resume") {
+    const answer = values.answer === undefined ? undefined : parseJson("--answer", values.answer);
+    return resumeCommand({
+      ...common,
+      list: values.list,
+      dryRun: values["dry-run"],
+      ...(runId ? { runId } : {}),
+      ...(answer !== undefined ? { answer } : {}),
+      ...(values.workflow ? { workflow: values.workflow } : {}),
+    });
+  }
+  return redriveCommand({
+    ...common,
+    list: values.list,
+    dryRun: values["dry-run"],
+    bulk: values.bulk,
+    filter: {
+      ...(values.workflow ? { workflow: values.workflow } : {}),
+      ...(values.error ? { error: values.error } : {}),
+      ...(values["min-age"] ? { minAgeSeconds: positiveInt("--min-age", values["min-age"]) } : {}),
+      ...(values.id ? { ids: values.id } : {}),
+    },
+  });
+}
+
+/**
+ * Starts the embedded AWS for one command and binds the effects ledger to its DynamoDB table, so
+ * an amendment applied by `run` is seen by a later `resume` or `redrive` (exactly once across
+ * CLI processes, as across Lambdas).
+ */
+async function withLocalAws<T>(
+  env: Env,
+  dataDir: string | undefined,
+  body: (aws: LocalAws) => Promise<T>,
+): Promise<T> {
+  const aws = await startLocalAws({
+    stage: env.SWITCHYARD_STAGE,
+    region: env.AWS_REGION,
+    ...(dataDir ? { dataDir } : {}),
+  });
+  bindEffectsLedger(
+    dynamoEffectsLedger({ client: aws.clients.dynamodb, tableName: aws.resources.checkpointTable.name }),
+  );
+  try {
+    return await body(aws);
+  } finally {
+    await aws.stop();
+  }
+}
