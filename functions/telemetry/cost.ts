@@ -28,7 +28,7 @@ const FREE_PROVIDERS = new Set(["offline", "ollama"]);
 /** What an unknown model's tokens are priced at: a mid-range hosted model. */
 export const UNKNOWN_MODEL_PRICE: TokenPrice = { inputPerMillion: 3, outputPerMillion: 15 };
 
-/** AWS request prices (the same list prices as `bench/lib/prices.ts`). */
+/** AWS request prices (list prices; the engine bench prices runs with these too). */
 export const AWS_PRICES = {
   /** Step Functions Standard, per state transition. */
   stepFunctionsTransition: 0.025 / 1000,
