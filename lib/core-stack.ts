@@ -1,11 +1,12 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { type QueueSpec, type Resources, resources } from "#config";
+import { tableFromSpec } from "./constructs/table-from-spec.ts";
 
 export interface SwitchyardCoreStackProps extends StackProps {
   /** Stage whose names `resources(stage)` gives, e.g. `dev`. */
@@ -84,18 +85,7 @@ export class SwitchyardCoreStack extends Stack {
 
     // 2. The execution's state: every superstep's checkpoint and pending writes. Kept on stack
     //    deletion (RETAIN): it is the only record of runs that are waiting or can be resumed.
-    const t = r.checkpointTable;
-    this.checkpointTable = new Table(this, "CheckpointTable", {
-      tableName: t.name,
-      partitionKey: { name: t.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: t.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: t.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: t.pointInTimeRecovery },
-      // Only our own functions touch the table, so no key policy to open: the AWS-managed key does.
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.checkpointTable = tableFromSpec(this, "CheckpointTable", r.checkpointTable, RemovalPolicy.RETAIN);
 
     // 3. An execution ended FAILED / TIMED_OUT / ABORTED: recorded here, with what resuming needs,
     //    and announced on the alerts topic. This queue is itself the dead-letter store of runs.

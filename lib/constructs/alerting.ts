@@ -1,8 +1,7 @@
 import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
-import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import type { ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Match as EventMatch, Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -15,6 +14,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources } from "#config";
 import { SwitchyardFunction } from "./switchyard-function.ts";
+import { tableFromSpec } from "./table-from-spec.ts";
 
 export interface AlertingProps {
   readonly resources: Resources;
@@ -118,18 +118,8 @@ export class Alerting extends Construct {
     });
 
     // 2. Alerts are grouped per key and window, in a small table of their own.
-    const t = r.alertsTable;
-    this.alertsTable = new Table(this, "AlertsTable", {
-      tableName: t.name,
-      partitionKey: { name: t.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: t.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: t.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: t.pointInTimeRecovery },
-      encryption: TableEncryption.AWS_MANAGED,
-      // A day of alert counts: nothing to keep when the stack goes.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // A day of alert counts: nothing to keep when the stack goes.
+    this.alertsTable = tableFromSpec(this, "AlertsTable", r.alertsTable, RemovalPolicy.DESTROY);
     this.notificationsTopic = new Topic(this, "NotificationsTopic", {
       topicName: r.notificationsTopic.name,
       displayName: `Switchyard ${r.stage} notifications`,

@@ -15,7 +15,7 @@ import {
   RestApi,
 } from "aws-cdk-lib/aws-apigateway";
 import type { IUserPool } from "aws-cdk-lib/aws-cognito";
-import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import type { ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -23,6 +23,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { IdempotencyTableSpec } from "#config";
 import { SwitchyardFunction } from "./switchyard-function.ts";
+import { tableFromSpec } from "./table-from-spec.ts";
 
 export interface SwitchyardApiProps {
   readonly stage: string;
@@ -98,16 +99,12 @@ export class SwitchyardApi extends Construct {
 
     // Idempotency-Key records: 24 h of keys, expired by TTL. Losing them loses no run, so the
     // table goes with the stack; PITR anyway, as for every table.
-    const spec = props.idempotencyTable;
-    this.idempotencyTable = new Table(this, "IdempotencyTable", {
-      tableName: spec.name,
-      partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: spec.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: spec.pointInTimeRecovery },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.idempotencyTable = tableFromSpec(
+      this,
+      "IdempotencyTable",
+      props.idempotencyTable,
+      RemovalPolicy.DESTROY,
+    );
 
     this.function = new SwitchyardFunction(this, "Handler", {
       entry: props.entry ?? "functions/handlers/api.ts",
