@@ -6,9 +6,10 @@ import type { IKey } from "aws-cdk-lib/aws-kms";
 import { type IEventSourceDlq, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { ManagedKafkaEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
-import { type IQueue, Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
 import type { Resources } from "#config";
+import { deadLetterStore } from "./dead-letter-store.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
 /** `-c msk=true -c mskClusterArn=… -c mskTopic=trade-events`: the optional MSK entry point. */
@@ -89,16 +90,11 @@ export class TradeEventsConsumer extends Construct {
     const consumerGroupId = `${r.prefix}-trade-events`;
 
     // 1. Where records go when the consumer gives up on them: never dropped, redriven by an operator.
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
+    this.deadLetterQueue = deadLetterStore(this, "DeadLetterQueue", {
       queueName: `${r.prefix}-trade-events-dlq`,
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.messagesKey,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
+      retentionDays: 14,
+      key: props.messagesKey,
+      whyNoDlq:
         "This queue is itself the MSK event source's on-failure destination (records the consumer gave up on); " +
         "operators inspect and replay it, nothing consumes it that could fail.",
     });

@@ -1,12 +1,13 @@
-import { Annotations, Duration, Stack, Validations } from "aws-cdk-lib";
+import { Annotations, Stack } from "aws-cdk-lib";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
-import { type IQueue, Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources, ScheduleSpec } from "#config";
 import type { WorkflowDefinition } from "#engine";
 import { RunRequestSchema } from "#ops";
+import { deadLetterStore } from "./dead-letter-store.ts";
 
 export interface SwitchyardSchedulesProps {
   readonly resources: Resources;
@@ -54,16 +55,11 @@ export class SwitchyardSchedules extends Construct {
   constructor(scope: Construct, id: string, props: SwitchyardSchedulesProps) {
     super(scope, id);
     const r = props.resources;
-    this.deadLetterQueue = new Queue(this, "DeadLetterQueue", {
+    this.deadLetterQueue = deadLetterStore(this, "DeadLetterQueue", {
       queueName: r.schedulesDeadLetterQueue.name,
-      retentionPeriod: Duration.days(r.schedulesDeadLetterQueue.retentionDays),
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.messagesKey,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
+      retentionDays: r.schedulesDeadLetterQueue.retentionDays,
+      key: props.messagesKey,
+      whyNoDlq:
         "This queue is itself EventBridge Scheduler's dead-letter queue for undeliverable schedule runs; " +
         "operators redrive it to the requests queue, and nothing consumes it that could fail.",
     });
