@@ -1,3 +1,4 @@
+import { Command } from "@langchain/langgraph";
 import { z } from "zod";
 import type { AgentRun, PendingApproval } from "#agents";
 import type { AmendmentProposal, EffectRecord, EffectsLedger } from "#tools";
@@ -14,6 +15,28 @@ export type Proposed =
       readonly run: AgentRun;
     }
   | { readonly ok: false; readonly error: string; readonly run?: AgentRun };
+
+/**
+ * When no amendment could be proposed, the break goes to a person: what `auto_fix` and
+ * `human_approval` both do, saying which of them found nothing to fix.
+ *
+ * @example
+ * if (!proposed.ok) return escalateUnproposed("auto_fix", "auto-fix could not propose", proposed);
+ */
+export function escalateUnproposed(
+  node: "auto_fix" | "human_approval",
+  reason: string,
+  failed: Extract<Proposed, { ok: false }>,
+): Command {
+  return new Command({
+    goto: "escalate",
+    update: {
+      decision: { route: "escalate", reason: `${reason}: ${failed.error}` },
+      fixerMemory: failed.run ? [failed.run] : [],
+      steps: [{ node, did: `no amendment: ${failed.error}`, toolCalls: failed.run?.toolCalls.length ?? 0 }],
+    },
+  });
+}
 
 /**
  * The fixer proposes an amendment and asks to apply it; the agent refuses without approval and

@@ -1,7 +1,7 @@
 import { Command } from "@langchain/langgraph";
 import { currentEffectsLedger } from "#tools";
 import type { TriageStateValue } from "../state.ts";
-import { apply, propose } from "./amend.ts";
+import { apply, escalateUnproposed, propose } from "./amend.ts";
 
 /** Who approves on the auto-fix route: the routing rule's mandate, named as such in the record. */
 export const AUTO_FIX_APPROVER = "policy:auto-fix";
@@ -14,22 +14,7 @@ export const AUTO_FIX_APPROVER = "policy:auto-fix";
 export async function autoFix(state: TriageStateValue): Promise<Command> {
   const ledger = currentEffectsLedger();
   const proposed = await propose(state, ledger);
-  if (!proposed.ok) {
-    return new Command({
-      goto: "escalate",
-      update: {
-        decision: { route: "escalate", reason: `auto-fix could not propose: ${proposed.error}` },
-        fixerMemory: proposed.run ? [proposed.run] : [],
-        steps: [
-          {
-            node: "auto_fix",
-            did: `no amendment: ${proposed.error}`,
-            toolCalls: proposed.run?.toolCalls.length ?? 0,
-          },
-        ],
-      },
-    });
-  }
+  if (!proposed.ok) return escalateUnproposed("auto_fix", "auto-fix could not propose", proposed);
   const { proposal, pending } = proposed;
   const applied = await apply(state, ledger, proposed);
   return new Command({

@@ -4,7 +4,7 @@ import { currentEffectsLedger } from "#tools";
 import { InvalidDecisionError } from "../errors.ts";
 import type { TriageStateValue } from "../state.ts";
 import type { ApprovalDecision } from "../types.ts";
-import { apply, propose } from "./amend.ts";
+import { apply, escalateUnproposed, propose } from "./amend.ts";
 
 const Decision = z.object({
   decision: z.enum(["approve", "reject"]),
@@ -23,22 +23,7 @@ const Decision = z.object({
 export async function humanApproval(state: TriageStateValue): Promise<Command> {
   const ledger = currentEffectsLedger();
   const proposed = await propose(state, ledger);
-  if (!proposed.ok) {
-    return new Command({
-      goto: "escalate",
-      update: {
-        decision: { route: "escalate", reason: `nothing to approve: ${proposed.error}` },
-        fixerMemory: proposed.run ? [proposed.run] : [],
-        steps: [
-          {
-            node: "human_approval",
-            did: `no amendment: ${proposed.error}`,
-            toolCalls: proposed.run?.toolCalls.length ?? 0,
-          },
-        ],
-      },
-    });
-  }
+  if (!proposed.ok) return escalateUnproposed("human_approval", "nothing to approve", proposed);
   const { proposal, pending } = proposed;
   const answer: unknown = interrupt({
     question: `Apply ${proposal.action.replaceAll("_", " ")} to ${proposal.tradeId} for ${proposal.breakId}?`,
