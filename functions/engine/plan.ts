@@ -2,11 +2,10 @@ import type { CheckpointPendingWrite } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
 import { ThreadNotFoundError } from "./errors.ts";
 import { type CompiledWorkflow, threadConfig } from "./graph.ts";
+import { ERROR, INTERRUPT, NOT_OUTPUT, NULL_TASK_ID } from "./pregel-channels.ts";
 import type { EngineDeps, RunError, SuperstepPlan, TaskRef } from "./types.ts";
 
 /** Channels LangGraph writes about a task that are not its output (mirrors `isTaskOutput`). */
-const NULL_TASK_ID = "00000000-0000-0000-0000-000000000000";
-const NOT_OUTPUT = new Set(["__error__", "__error_source_node__", "__interrupt__", "__resume__"]);
 
 export type TaskProgress = "finished" | "interrupted" | "errored" | "not-run";
 
@@ -68,8 +67,8 @@ async function plannedTasks(
 
 function taskState(id: string, node: string, writes: readonly CheckpointPendingWrite[]): TaskState {
   const own = writes.filter(([taskId]) => taskId === id);
-  const interrupts = own.filter(([, ch]) => ch === "__interrupt__").flatMap(([, , v]) => v as unknown[]);
-  const error = own.find(([, ch]) => ch === "__error__")?.[2] as TaskState["error"];
+  const interrupts = own.filter(([, ch]) => ch === INTERRUPT).flatMap(([, , v]) => v as unknown[]);
+  const error = own.find(([, ch]) => ch === ERROR)?.[2] as TaskState["error"];
   const progress: TaskProgress = own.some(([, ch]) => !NOT_OUTPUT.has(ch))
     ? "finished"
     : interrupts.length > 0

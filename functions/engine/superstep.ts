@@ -8,6 +8,7 @@ import {
   threadConfig,
 } from "./graph.ts";
 import { firstTaskError, planFrom, readPosition, type ThreadPosition } from "./plan.ts";
+import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, NULL_TASK_ID, RESUME } from "./pregel-channels.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
@@ -47,7 +48,7 @@ export async function startRun(
   const update = inputToState(workflow, request.input);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
   await run(deps, graph, update, request.threadId);
-  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+  return currentPlan(deps, workflow, graph, request.threadId);
 }
 
 /**
@@ -70,10 +71,10 @@ export async function resumeRun(
   const tuple = await deps.saver.getTuple(threadConfig(request.threadId));
   await deps.saver.putWrites(
     tuple?.config ?? threadConfig(request.threadId),
-    [["__resume__", request.resume]],
-    "00000000-0000-0000-0000-000000000000",
+    [[RESUME, request.resume]],
+    NULL_TASK_ID,
   );
-  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+  return currentPlan(deps, workflow, graph, request.threadId);
 }
 
 /**
@@ -87,7 +88,7 @@ export async function recoverRun(
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
-  return planFrom(workflow, request.threadId, await readPosition(deps, graph, request.threadId));
+  return currentPlan(deps, workflow, graph, request.threadId);
 }
 
 /**
@@ -112,7 +113,7 @@ export async function runTask(
   scoped.showFinished(position.tasks.map((t) => t.id));
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
   await run(deps, graph, null, ref.threadId);
-  const interrupted = scoped.forwarded.some(([ch]) => ch === "__interrupt__");
+  const interrupted = scoped.forwarded.some(([ch]) => ch === INTERRUPT);
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
 
@@ -138,7 +139,7 @@ export async function commitSuperstep(
     // Every task has output (or a failure its node's error handler takes): LangGraph's loop
     // applies them as one superstep, running the handlers first, as it would in-process.
     await run(deps, graph, null, ref.threadId);
-    return planFrom(workflow, ref.threadId, await readPosition(deps, graph, ref.threadId));
+    return currentPlan(deps, workflow, graph, ref.threadId);
   }
   const failure = failures[0];
   const error = firstTaskError(
@@ -180,8 +181,8 @@ async function handOverToErrorHandlers(
       message: reported?.Cause ?? "task failed",
     };
     const writes: [string, unknown][] = [
-      ...(task.error ? [] : [["__error__", error] as [string, unknown]]),
-      ["__error_source_node__", task.node],
+      ...(task.error ? [] : [[ERROR, error] as [string, unknown]]),
+      [ERROR_SOURCE_NODE, task.node],
     ];
     await deps.saver.putWrites(tuple.config, writes, task.id);
     handed.add(task.id);
@@ -235,4 +236,14 @@ async function settle(
 /** One handler call reads each checkpoint once (see {@link ReadOnceSaver}). */
 function readOnce(deps: EngineDeps): EngineDeps {
   return deps.saver instanceof ReadOnceSaver ? deps : { ...deps, saver: new ReadOnceSaver(deps.saver) };
+}
+
+/** Where the thread stands now, as the plan the state machine continues with. */
+async function currentPlan(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  graph: CompiledWorkflow,
+  threadId: string,
+): Promise<SuperstepPlan> {
+  return planFrom(workflow, threadId, await readPosition(deps, graph, threadId));
 }

@@ -6,10 +6,7 @@ import type {
   PendingWrite,
 } from "@langchain/langgraph-checkpoint";
 import { DelegatingSaver } from "./delegating-saver.ts";
-
-const NO_WRITES = "__no_writes__";
-/** The task id LangGraph files input and resume writes under. */
-const NULL_TASK_ID = "00000000-0000-0000-0000-000000000000";
+import { NO_WRITES, NULL_TASK_ID } from "./pregel-channels.ts";
 
 /**
  * A view of the real saver that lets LangGraph's own loop run exactly ONE task of a superstep.
