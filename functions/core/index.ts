@@ -1,0 +1,2 @@
+/** The bottom of the house: what every other module may import, and which imports nothing of ours. */
+export { SwitchyardError } from "./errors.ts";

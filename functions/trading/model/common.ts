@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+/**
+ * Field types every record of the canonical model shares. Bounds are generous but finite:
+ * a row is data from outside, and nothing from outside is unbounded.
+ */
+
+/** The longest identifier or code any field accepts (ids, refs, codes, names). */
+export const MAX_ID_LENGTH = 128;
+/** The longest free text a field accepts (names, descriptions). */
+export const MAX_TEXT_LENGTH = 512;
+
+/** True for `YYYY-MM-DD` strings naming a real calendar date. */
+export function isIsoDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+}
+
+/** An identifier: trimmed, non-empty, bounded. */
+export const Id = z.string().trim().min(1).max(MAX_ID_LENGTH);
+/** Free text: trimmed, bounded. */
+export const Text = z.string().trim().max(MAX_TEXT_LENGTH);
+/** A calendar date, `YYYY-MM-DD`. */
+export const IsoDate = z.string().trim().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
+/**
+ * An instant with its offset, ISO 8601 (`2026-11-24T21:00:00Z`, `2026-11-24T16:00:00-05:00`). The
+ * date as written is the local date of whoever stamped it: a price's `asOf` is dated by it.
+ */
+export const Timestamp = z.iso.datetime({ offset: true, local: false });
+/** An ISO 4217 code, upper-cased. */
+export const CurrencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, "must be a three-letter ISO 4217 currency code");
+/** A Legal Entity Identifier (ISO 17442): 20 characters, upper-cased. */
+export const Lei = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[0-9A-Z]{18}[0-9]{2}$/, "must be a 20-character LEI");
+/** Our side of the trade: `BUY` means we bought (the base currency, for FX). */
+export const Side = z.enum(["BUY", "SELL"]);
+export type Side = z.infer<typeof Side>;
+/** A finite positive amount (quantity, face, base amount). */
+export const Amount = z.number().finite().positive();
+/** A finite positive price or rate. */
+export const Price = z.number().finite().positive();
+
+/** The other side. */
+export function oppositeSide(side: Side): Side {
+  return side === "BUY" ? "SELL" : "BUY";
+}

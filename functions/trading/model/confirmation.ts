@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { Amount, CurrencyCode, Id, IsoDate, Lei, Price, Side, Text, Timestamp } from "./common.ts";
+
+/**
+ * A broker's confirmation of (part of) a trade. Sides are stated from OUR point of view, like
+ * the trade's: a confirmation of our purchase says `BUY`. Several confirmations may fill one
+ * trade (partial fills); each has its own `confirmationId` and usually its own `brokerRef`.
+ */
+export const ConfirmationSchema = z.strictObject({
+  confirmationId: Id,
+  /** The broker's code, as on our trades. */
+  broker: Id,
+  /** The broker's own reference for the execution. */
+  brokerRef: Id,
+  /**
+   * Our trade id as the broker quotes it. May be missing, someone else's, or differ from ours in
+   * case or whitespace: matching normalises it and ignores any value that is not one of our ids.
+   */
+  tradeRef: Text.optional(),
+  /** How it reached us (SWIFT MT515/MT518/MT300, CTM, FIX, email, portal…). */
+  channel: Text.min(1),
+  receivedAt: Timestamp,
+  account: Id,
+  /** The instrument as the broker quotes it: any of its ids; an FX pair possibly inverted. */
+  instrumentId: Id,
+  side: Side,
+  quantity: Amount,
+  price: Price,
+  currency: CurrencyCode,
+  tradeDate: IsoDate,
+  settleDate: IsoDate,
+  /** FX only: the quote-currency amount the broker confirms. */
+  counterAmount: Amount.optional(),
+  /** The counterparty as the broker states it; the LEI is compared, the name never. */
+  counterparty: z.strictObject({ name: Text.optional(), lei: Lei }).optional(),
+  /** The settlement instruction the broker will use. */
+  ssiId: Id.optional(),
+});
+export type Confirmation = z.infer<typeof ConfirmationSchema>;
