@@ -79,11 +79,10 @@ export function breakIdOf(
 /** How a confirmation was tied to a trade. */
 export type PairedBy = "reference" | "economics";
 
-/** One trade and the confirmations paired with it. */
+/** One trade and the confirmations paired with it, each with how it was paired. */
 export interface Match {
   readonly tradeId: string;
-  readonly confirmationIds: readonly string[];
-  readonly pairedBy: PairedBy;
+  readonly confirmations: readonly { readonly confirmationId: string; readonly pairedBy: PairedBy }[];
 }
 
 /** A row that could not be read into the model: where it is, which field, and why. */

@@ -1,0 +1,177 @@
+import type { PairedBy } from "../breaks.ts";
+import type { Instrument, Trade } from "../model/index.ts";
+import { quantityWithin, type Tolerances } from "../tolerances.ts";
+import type { PreparedConfirmation } from "./prepare.ts";
+import { currentEconomics, earlierVersions, isActive, type VersionEconomics } from "./versions.ts";
+
+/** A trade's paired confirmations, each with how it was paired. */
+export interface Paired {
+  readonly confirmation: PreparedConfirmation;
+  readonly pairedBy: PairedBy;
+}
+
+export interface Pairing {
+  /** By trade id; a trade with no confirmation has no entry. */
+  readonly byTrade: ReadonlyMap<string, readonly Paired[]>;
+  /** Confirmations that pair with none of the trades. */
+  readonly unpaired: readonly PreparedConfirmation[];
+}
+
+/** Most unreferenced fills of one economic key searched for a subset that fills one trade (2^n subsets). */
+export const MAX_FILLS_SEARCHED = 14;
+
+/**
+ * Ties confirmations to trades, in three passes:
+ * 1. **By reference**: a confirmation whose reference resolves to one of our trade ids pairs with it.
+ * 2. **By economics**, one confirmation to one trade: same broker, account, instrument, side and trade
+ *    date, and a quantity within tolerance of the trade's current or an earlier version. Among several
+ *    candidates: active before cancelled, unconfirmed before confirmed, current-version quantity before
+ *    an earlier one, closest price, earliest booked, then trade id.
+ * 3. **Partial fills by economics**: unreferenced confirmations left on one key whose quantities add up to
+ *    an unconfirmed trade's quantity pair with it (active trades first, earliest booked first).
+ * Confirmations are taken in the order received, so the result does not depend on file order.
+ *
+ * @example
+ * const { byTrade, unpaired } = pairConfirmations(trades, prepared, instrumentOf, DEFAULT_TOLERANCES);
+ */
+export function pairConfirmations(
+  trades: readonly Trade[],
+  confirmations: readonly PreparedConfirmation[],
+  instrumentOf: (trade: Trade) => Instrument,
+  tolerances: Tolerances,
+): Pairing {
+  const tradeById = new Map(trades.map((t) => [t.tradeId, t]));
+  const byTrade = new Map<string, Paired[]>();
+  const add = (tradeId: string, confirmation: PreparedConfirmation, pairedBy: PairedBy) => {
+    const list = byTrade.get(tradeId);
+    if (list) list.push({ confirmation, pairedBy });
+    else byTrade.set(tradeId, [{ confirmation, pairedBy }]);
+  };
+
+  const unreferenced: PreparedConfirmation[] = [];
+  for (const confirmation of [...confirmations].sort(byReceipt)) {
+    if (confirmation.ref && tradeById.has(confirmation.ref)) add(confirmation.ref, confirmation, "reference");
+    else unreferenced.push(confirmation);
+  }
+
+  const candidatesByKey = new Map<string, { trade: Trade; versions: VersionEconomics[] }[]>();
+  for (const trade of trades) {
+    const versions = [currentEconomics(trade), ...earlierVersions(trade)];
+    const keys = new Set(versions.map((v) => economicKey(trade.broker, trade.account, trade.instrumentId, v.side, v.tradeDate)));
+    for (const key of keys) {
+      const list = candidatesByKey.get(key);
+      if (list) list.push({ trade, versions });
+      else candidatesByKey.set(key, [{ trade, versions }]);
+    }
+  }
+
+  const leftByKey = new Map<string, PreparedConfirmation[]>();
+  for (const confirmation of unreferenced) {
+    const key = economicKeyOf(confirmation);
+    const best = bestCandidate(confirmation, candidatesByKey.get(key) ?? [], byTrade, instrumentOf, tolerances);
+    if (best) {
+      add(best.tradeId, confirmation, "economics");
+      continue;
+    }
+    const left = leftByKey.get(key);
+    if (left) left.push(confirmation);
+    else leftByKey.set(key, [confirmation]);
+  }
+
+  const unpaired: PreparedConfirmation[] = [];
+  for (const [key, left] of leftByKey) {
+    const remaining = [...left];
+    if (remaining.length >= 2) {
+      const open = (candidatesByKey.get(key) ?? [])
+        .map((c) => c.trade)
+        .filter((t) => !byTrade.has(t.tradeId))
+        .sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || bookedOrder(a, b));
+      for (const trade of open) {
+        if (remaining.length < 2) break;
+        const fills = fillsFor(trade, remaining, instrumentOf(trade), tolerances);
+        if (!fills) continue;
+        for (const fill of fills) {
+          add(trade.tradeId, fill, "economics");
+          remaining.splice(remaining.indexOf(fill), 1);
+        }
+      }
+    }
+    unpaired.push(...remaining);
+  }
+  return { byTrade, unpaired: unpaired.sort(byReceipt) };
+}
+
+/** The key economics pairing compares on: broker, account, instrument, side, trade date. */
+export function economicKey(broker: string, account: string, instrumentId: string, side: string, tradeDate: string) {
+  return [broker, account, instrumentId].map((s) => s.replace(/\s+/g, "").toUpperCase()).join("|") + `|${side}|${tradeDate}`;
+}
+
+export function economicKeyOf(c: PreparedConfirmation): string {
+  return economicKey(c.broker, c.account, c.instrumentId, c.side, c.tradeDate);
+}
+
+function bestCandidate(
+  confirmation: PreparedConfirmation,
+  candidates: readonly { trade: Trade; versions: VersionEconomics[] }[],
+  byTrade: ReadonlyMap<string, readonly Paired[]>,
+  instrumentOf: (trade: Trade) => Instrument,
+  tolerances: Tolerances,
+): Trade | undefined {
+  let best: { trade: Trade; rank: number[] } | undefined;
+  for (const { trade, versions } of candidates) {
+    const instrument = instrumentOf(trade);
+    const fitting = versions.filter(
+      (v) =>
+        v.side === confirmation.side &&
+        v.tradeDate === confirmation.tradeDate &&
+        quantityWithin(instrument, v.quantity, confirmation.quantity, tolerances),
+    );
+    if (fitting.length === 0) continue;
+    const closest = Math.min(...fitting.map((v) => Math.abs(confirmation.price - v.price) / v.price));
+    const rank = [
+      isActive(trade) ? 0 : 1,
+      byTrade.has(trade.tradeId) ? 1 : 0,
+      fitting.some((v) => v.current) ? 0 : 1,
+      closest,
+    ];
+    if (!best || compareRank(rank, best.rank, trade, best.trade) < 0) best = { trade, rank };
+  }
+  return best?.trade;
+}
+
+function compareRank(a: number[], b: number[], ta: Trade, tb: Trade): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return bookedOrder(ta, tb);
+}
+
+/** Earliest booked first (instants, so offsets compare right), then trade id. */
+export function bookedOrder(a: Trade, b: Trade): number {
+  return Date.parse(a.bookedAt) - Date.parse(b.bookedAt) || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+}
+
+/** The smallest set of fills (then earliest received) whose quantities add up to the trade's. */
+function fillsFor(
+  trade: Trade,
+  fills: readonly PreparedConfirmation[],
+  instrument: Instrument,
+  tolerances: Tolerances,
+): PreparedConfirmation[] | undefined {
+  const pool = fills
+    .filter((f) => f.side === trade.side && f.tradeDate === trade.tradeDate)
+    .slice(0, MAX_FILLS_SEARCHED);
+  let best: PreparedConfirmation[] | undefined;
+  for (let mask = 1; mask < 1 << pool.length; mask++) {
+    const chosen = pool.filter((_, i) => mask & (1 << i));
+    if (chosen.length < 2 || (best && chosen.length >= best.length)) continue;
+    const total = chosen.reduce((sum, f) => sum + f.quantity, 0);
+    if (quantityWithin(instrument, trade.quantity, total, tolerances)) best = chosen;
+  }
+  return best;
+}
+
+function byReceipt(a: PreparedConfirmation, b: PreparedConfirmation): number {
+  return Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.confirmationId < b.confirmationId ? -1 : 1);
+}

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import type { QuarantinedRow } from "./breaks.ts";
+import { type DaySpec, generateDay, writeDay } from "./generate/index.ts";
+import { type LoadedTradingDay, loadTradingDay } from "./load/index.ts";
+import { IsoDate } from "./model/index.ts";
+import type { TradingDay } from "./model/index.ts";
+import { type DataStore, joinUri, storeFor } from "./store/index.ts";
+import { s3ClientFromEnv } from "./store/s3-client.ts";
+
+/** The longest data URI accepted (an S3 key is at most 1,024 bytes). */
+export const MAX_URI_LENGTH = 1_100;
+
+const Uri = z.string().trim().min(1).max(MAX_URI_LENGTH);
+
+/**
+ * Where a day's data is: a local folder or files, or `s3://bucket/prefix/`; optionally a mapping
+ * file for an export that is not in the canonical format, and the business date.
+ */
+export const DataRefSchema = z.strictObject({
+  uri: Uri,
+  /** A mapping file's URI (see docs/data.md, "Mapping an export"). */
+  mapping: Uri.optional(),
+  businessDate: IsoDate.optional(),
+});
+export type DataRef = z.infer<typeof DataRefSchema>;
+
+/** A loaded day, with what could not be read and which files it came from. */
+export interface LoadedDay {
+  readonly ref: DataRef;
+  readonly day: TradingDay;
+  readonly quarantine: readonly QuarantinedRow[];
+  readonly files: readonly string[];
+}
+
+/**
+ * Where Switchyard keeps what it generates and writes when a run names no location:
+ * `SWITCHYARD_DATA_ROOT` (`s3://<data bucket>` on AWS, set by the stack), else `.switchyard/data`.
+ */
+export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SWITCHYARD_DATA_ROOT?.trim() || ".switchyard/data";
+}
+
+/** The store for a URI, with an S3 client from the environment when the URI is `s3://`. */
+export function storeOf(uri: string): DataStore {
+  return storeFor(uri, uri.startsWith("s3://") ? { s3: s3ClientFromEnv() } : {});
+}
+
+/** A few recent days per process: the nodes of one run that share a warm Lambda load their day once. */
+const MEMO_SIZE = 4;
+const memo = new Map<string, Promise<LoadedDay>>();
+
+/**
+ * Loads the day a reference names, once per process (the promise is shared, so concurrent
+ * callers wait for one load). Treat the result as read-only.
+ *
+ * @example
+ * const { day, quarantine } = await openDay({ uri: "docs/examples/data" });
+ */
+export function openDay(ref: DataRef): Promise<LoadedDay> {
+  const key = JSON.stringify([ref.uri, ref.mapping ?? "", ref.businessDate ?? ""]);
+  const held = memo.get(key);
+  if (held) {
+    memo.delete(key);
+    memo.set(key, held);
+    return held;
+  }
+  const loading = load(ref);
+  memo.set(key, loading);
+  loading.catch(() => memo.delete(key));
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  return loading;
+}
+
+async function load(ref: DataRef): Promise<LoadedDay> {
+  const loaded: LoadedTradingDay = await loadTradingDay(storeOf(ref.uri), ref.uri, {
+    ...(ref.mapping ? { mapping: ref.mapping } : {}),
+    ...(ref.businessDate ? { businessDate: ref.businessDate } : {}),
+  });
+  return { ref, day: loaded.day, quarantine: loaded.quarantine, files: loaded.files };
+}
+
+/**
+ * The reference of a generated day, written in the canonical format under the data root the
+ * first time it is asked for (the folder is named by the spec, so a repeat reuses it). Runs
+ * with no data of their own read this back through the same loader as a desk's files.
+ *
+ * @example
+ * await generatedDayRef({ seed: 42, trades: 2000, businessDate: "2026-11-24" });
+ * // { uri: ".switchyard/data/generated/seed42-2000-2026-11-24-0.03/" }
+ */
+export async function generatedDayRef(spec: DaySpec, root = dataRoot()): Promise<DataRef> {
+  const name = `seed${spec.seed}-${spec.trades}-${spec.businessDate}-${spec.breakRate ?? "default"}`;
+  const uri = joinUri(root, "generated", name, "/");
+  const store = storeOf(uri);
+  if (!(await store.exists(joinUri(uri, "manifest.json")))) {
+    const { day } = generateDay(spec);
+    await writeDay(uri, day, { format: "jsonl" });
+  }
+  return { uri };
+}
