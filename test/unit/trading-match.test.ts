@@ -103,6 +103,14 @@ describe("partial fills", () => {
     expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual(["economics", "economics", "economics"]);
   });
 
+  it("completes a trade's referenced fills with an unreferenced one that makes up the rest", () => {
+    const t = trade({ quantity: 1000 });
+    const fills = [confirmationOf(t, { quantity: 700 }), confirmationOf(t, { tradeRef: undefined, quantity: 300 })];
+    const result = reconcileDay(dayOf([t], fills), DEFAULT_TOLERANCES);
+    expect(result.breaks).toEqual([]);
+    expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual(["reference", "economics"]);
+  });
+
   it("reports the aggregated quantity when referenced fills fall short", () => {
     const t = trade({ quantity: 1000 });
     const fills = [confirmationOf(t, { quantity: 600 }), confirmationOf(t, { quantity: 300 })];

@@ -47,9 +47,10 @@ export function unconfirmedBreaks(
 }
 
 function twinKey(trade: Trade): string {
+  const code = (text: string) => text.replace(/\s+/g, "").toUpperCase();
   return [
-    trade.account,
-    trade.broker,
+    code(trade.account),
+    code(trade.broker),
     trade.instrumentId,
     trade.side,
     trade.quantity,

@@ -29,6 +29,8 @@ export class InstrumentIndex {
       for (const alias of aliasesOf(instrument)) if (!this.byId.has(alias)) this.byId.set(alias, instrument);
       if (instrument.type === "FX_SPOT") {
         this.byPair.set(`${instrument.baseCurrency}${instrument.quoteCurrency}`, instrument);
+        const pair = currencyPair(instrument.instrumentId);
+        if (pair) this.byPair.set(pair, instrument);
       }
     }
   }
@@ -45,9 +47,10 @@ export class InstrumentIndex {
     return inverse ? { instrument: inverse, inverted: true } : undefined;
   }
 
-  /** Our instrument by its own id (what trades and partitions carry). */
+  /** Our instrument by any of its ids, never inverted: what a trade or a price may quote. */
   get(instrumentId: string): Instrument | undefined {
-    return this.byId.get(key(instrumentId));
+    const resolved = this.resolve(instrumentId);
+    return resolved && !resolved.inverted ? resolved.instrument : undefined;
   }
 }
 

@@ -28,7 +28,8 @@ export const MAX_FILLS_SEARCHED = 14;
  *    candidates: active before cancelled, unconfirmed before confirmed, current-version quantity before
  *    an earlier one, closest price, earliest booked, then trade id.
  * 3. **Partial fills by economics**: unreferenced confirmations left on one key whose quantities add up to
- *    an unconfirmed trade's quantity pair with it (active trades first, earliest booked first).
+ *    a trade's quantity — or to what its referenced fills left outstanding — pair with it (active trades
+ *    first, then those with no fills yet, then earliest booked).
  * Confirmations are taken in the order received, so the result does not depend on file order.
  *
  * @example
@@ -81,19 +82,20 @@ export function pairConfirmations(
   const unpaired: PreparedConfirmation[] = [];
   for (const [key, left] of leftByKey) {
     const remaining = [...left];
-    if (remaining.length >= 2) {
-      const open = (candidatesByKey.get(key) ?? [])
-        .map((c) => c.trade)
-        .filter((t) => !byTrade.has(t.tradeId))
-        .sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || bookedOrder(a, b));
-      for (const trade of open) {
-        if (remaining.length < 2) break;
-        const fills = fillsFor(trade, remaining, instrumentOf(trade), tolerances);
-        if (!fills) continue;
-        for (const fill of fills) {
-          add(trade.tradeId, fill, "economics");
-          remaining.splice(remaining.indexOf(fill), 1);
-        }
+    const open = (candidatesByKey.get(key) ?? [])
+      .map((c) => c.trade)
+      .sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || Number(byTrade.has(a.tradeId)) - Number(byTrade.has(b.tradeId)) || bookedOrder(a, b));
+    for (const trade of open) {
+      if (remaining.length === 0) break;
+      // A trade with fills already (by reference) may be completed by one more; a bare trade needs two or more.
+      const held = byTrade.get(trade.tradeId) ?? [];
+      const outstanding = trade.quantity - held.reduce((sum, p) => sum + p.confirmation.quantity, 0);
+      if (outstanding <= 0) continue;
+      const fills = fillsFor(trade, outstanding, held.length > 0 ? 1 : 2, remaining, instrumentOf(trade), tolerances);
+      if (!fills) continue;
+      for (const fill of fills) {
+        add(trade.tradeId, fill, "economics");
+        remaining.splice(remaining.indexOf(fill), 1);
       }
     }
     unpaired.push(...remaining);
@@ -152,9 +154,14 @@ export function bookedOrder(a: Trade, b: Trade): number {
   return Date.parse(a.bookedAt) - Date.parse(b.bookedAt) || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
 }
 
-/** The smallest set of fills (then earliest received) whose quantities add up to the trade's. */
+/**
+ * The smallest set of at least `minimum` fills (then the earliest received) whose quantities
+ * add up to `target` — the trade's quantity, or what its referenced fills left outstanding.
+ */
 function fillsFor(
   trade: Trade,
+  target: number,
+  minimum: number,
   fills: readonly PreparedConfirmation[],
   instrument: Instrument,
   tolerances: Tolerances,
@@ -165,9 +172,9 @@ function fillsFor(
   let best: PreparedConfirmation[] | undefined;
   for (let mask = 1; mask < 1 << pool.length; mask++) {
     const chosen = pool.filter((_, i) => mask & (1 << i));
-    if (chosen.length < 2 || (best && chosen.length >= best.length)) continue;
+    if (chosen.length < minimum || (best && chosen.length >= best.length)) continue;
     const total = chosen.reduce((sum, f) => sum + f.quantity, 0);
-    if (quantityWithin(instrument, trade.quantity, total, tolerances)) best = chosen;
+    if (quantityWithin(instrument, target, total, tolerances)) best = chosen;
   }
   return best;
 }

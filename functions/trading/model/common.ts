@@ -21,13 +21,40 @@ export function isIsoDate(date: string): boolean {
 export const Id = z.string().trim().min(1).max(MAX_ID_LENGTH);
 /** Free text: trimmed, bounded. */
 export const Text = z.string().trim().max(MAX_TEXT_LENGTH);
-/** A calendar date, `YYYY-MM-DD`. */
-export const IsoDate = z.string().trim().refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
 /**
- * An instant with its offset, ISO 8601 (`2026-11-24T21:00:00Z`, `2026-11-24T16:00:00-05:00`). The
- * date as written is the local date of whoever stamped it: a price's `asOf` is dated by it.
+ * A calendar date, `YYYY-MM-DD`. A timestamp in a date field (`2026-11-24T00:00:00Z`, as some
+ * exports write dates) is read as its date as written.
  */
-export const Timestamp = z.iso.datetime({ offset: true, local: false });
+export const IsoDate = z
+  .string()
+  .trim()
+  .transform((text) => (/^\d{4}-\d{2}-\d{2}[T ]/.test(text) ? text.slice(0, 10) : text))
+  .refine(isIsoDate, "must be a calendar date YYYY-MM-DD");
+
+const WITH_OFFSET = z.iso.datetime({ offset: true, local: false });
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+
+/**
+ * An instant, ISO 8601. With its offset (`2026-11-24T21:00:00Z`, `2026-11-24T16:00:00-05:00`) it is
+ * kept as written: the date as written is the local date of whoever stamped it, and a price's
+ * `asOf` is dated by it. Without an offset it is read as UTC (`Z` is appended; a space for `T` is
+ * accepted); a bare date is midnight UTC of that date.
+ */
+export const Timestamp = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    if (WITH_OFFSET.safeParse(text).success) return text;
+    if (LOCAL_TIME.test(text) && isIsoDate(text.slice(0, 10))) return `${text.replace(" ", "T")}Z`;
+    if (isIsoDate(text)) return `${text}T00:00:00Z`;
+    ctx.addIssue({ code: "custom", message: "must be an ISO 8601 timestamp, e.g. 2026-11-24T16:00:00-05:00" });
+    return z.NEVER;
+  });
+
+/** An enumeration read case-insensitively (`buy`, ` Buy `), stored upper-case. */
+export function upperEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess((value) => (typeof value === "string" ? value.trim().toUpperCase() : value), z.enum(values));
+}
 /** An ISO 4217 code, upper-cased. */
 export const CurrencyCode = z
   .string()
@@ -41,7 +68,7 @@ export const Lei = z
   .toUpperCase()
   .regex(/^[0-9A-Z]{18}[0-9]{2}$/, "must be a 20-character LEI");
 /** Our side of the trade: `BUY` means we bought (the base currency, for FX). */
-export const Side = z.enum(["BUY", "SELL"]);
+export const Side = upperEnum(["BUY", "SELL"]);
 export type Side = z.infer<typeof Side>;
 /** A finite positive amount (quantity, face, base amount). */
 export const Amount = z.number().finite().positive();

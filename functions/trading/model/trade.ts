@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Amount, CurrencyCode, Id, IsoDate, Lei, Price, Side, Text, Timestamp } from "./common.ts";
+import { Amount, CurrencyCode, Id, IsoDate, Lei, Price, Side, Text, Timestamp, upperEnum } from "./common.ts";
 
 /** A trade's lifecycle status. A cancelled trade stays in the file; its confirmations are breaks. */
 export const TRADE_STATUSES = ["NEW", "AMENDED", "CANCELLED"] as const;
@@ -39,7 +39,7 @@ export const TradeSchema = z
   .strictObject({
     tradeId: Id,
     version: z.number().int().min(1).max(10_000).default(1),
-    status: z.enum(TRADE_STATUSES).default("NEW"),
+    status: upperEnum(TRADE_STATUSES).default("NEW"),
     desk: Id,
     book: Id,
     account: Id,
