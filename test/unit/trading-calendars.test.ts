@@ -451,14 +451,17 @@ describe("settlement conventions", () => {
     });
   });
 
-  it("settles FX spot T+2 on the joint calendar, USD/CAD either way round T+1", () => {
+  it("settles FX spot T+2 by the market rule (USD holidays only on the spot date), USD/CAD either way round T+1", () => {
     // Act & Assess
     expect(settlementConvention(fx("EURUSD"), "2026-11-25")).toEqual({
       lagDays: 2,
       calendar: ["TARGET", "US"],
       rule: "FX spot T+2",
     });
-    expect(conventionalSettleDate(fx("EURUSD"), "2026-11-25")).toBe("2026-11-30");
+    // The market's spot rule: the 26th (US Thanksgiving) counts, TARGET being open; spot is the 27th.
+    expect(conventionalSettleDate(fx("EURUSD"), "2026-11-25")).toBe("2026-11-27");
+    // A cross never settles on a USD holiday: EUR/JPY traded the 24th would be spot on the 26th.
+    expect(conventionalSettleDate(fx("EURJPY"), "2026-11-24")).toBe("2026-11-27");
     expect(conventionalSettleDate(fx("USDJPY"), "2027-03-18")).toBe("2027-03-23");
     expect(settlementConvention(fx("USDCAD"), "2026-11-25")).toEqual({
       lagDays: 1,

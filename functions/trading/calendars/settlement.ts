@@ -77,7 +77,8 @@ export const SETTLEMENT_CONVENTIONS: readonly SettlementConventionRow[] = [
   { market: "USD corporate bonds", match: USD_CORPORATE, effectiveFrom: "2024-05-28", lagDays: 1 },
   { market: "Corporate bonds", match: { type: "CORP_BOND" }, effectiveFrom: null, lagDays: 2 },
   { market: "USD/CAD spot", match: USD_CAD, effectiveFrom: null, lagDays: 1 },
-  // Spot is counted on both currencies' calendars jointly (see calendarOf).
+  // Spot: the days before the spot date count on the non-USD currencies' calendars; the spot date
+  // itself must be a business day in both currencies and in USD (see fxSpotDate).
   { market: "FX spot", match: { type: "FX_SPOT" }, effectiveFrom: null, lagDays: 2 },
 ];
 
@@ -153,5 +154,29 @@ export function settlementConvention(instrument: Instrument, tradeDate: string):
  */
 export function conventionalSettleDate(instrument: Instrument, tradeDate: string): string {
   const convention = settlementConvention(instrument, tradeDate);
+  if (instrument.type === "FX_SPOT") return fxSpotDate(instrument, tradeDate, convention.lagDays);
   return addBusinessDays(convention.calendar, tradeDate, convention.lagDays);
+}
+
+/**
+ * The FX market's spot rule: the days up to the day before spot are counted on the calendars of
+ * the pair's non-USD currencies (a USD holiday there does not delay spot), and the spot date must
+ * be a business day in both currencies and in USD, rolling forward until it is. So EUR/USD traded
+ * the day before US Thanksgiving settles the day after it, and a cross such as EUR/JPY never
+ * settles on a USD holiday.
+ *
+ * @example
+ * fxSpotDate(eurUsd, "2026-11-25", 2); // "2026-11-27": the 26th counts (TARGET is open)
+ */
+export function fxSpotDate(
+  instrument: Extract<Instrument, { type: "FX_SPOT" }>,
+  tradeDate: string,
+  lagDays: number,
+): string {
+  const others = [instrument.baseCurrency, instrument.quoteCurrency].filter((c) => c !== "USD");
+  const counting: CalendarId[] = others.length > 0 ? [...new Set(others.map(calendarOfCurrency))] : ["US"];
+  const spotDay: CalendarId[] = [...new Set<CalendarId>([...counting, "US"])];
+  let date = tradeDate;
+  for (let day = 1; day < lagDays; day++) date = addBusinessDays(counting, date, 1);
+  return addBusinessDays(spotDay, date, 1);
 }

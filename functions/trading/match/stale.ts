@@ -1,6 +1,12 @@
 import type { Break } from "../breaks.ts";
 import { breakIdOf } from "../breaks.ts";
-import { businessDaysBetween, calendarOf, latestBusinessDay } from "../calendars/index.ts";
+import {
+  businessDaysBetween,
+  CalendarCoverageError,
+  type CalendarSpec,
+  calendarOf,
+  latestBusinessDay,
+} from "../calendars/index.ts";
 import type { Instrument, MarketPrice } from "../model/index.ts";
 import type { Tolerances } from "../tolerances.ts";
 import { notionalOf } from "./breaks-of.ts";
@@ -37,7 +43,7 @@ export function staleBreaks(
     if (!active || active.tradeIds.length === 0 || !price) continue;
     const calendar = calendarOf(instrument);
     const priceDate = price.asOf.slice(0, 10);
-    const age = businessDaysBetween(calendar, priceDate, businessDate);
+    const age = ageInBusinessDays(calendar, priceDate, businessDate);
     if (age <= tolerances.priceMaxAgeBusinessDays) continue;
     const expected = latestBusinessDay(calendar, businessDate);
     const base = {
@@ -54,7 +60,7 @@ export function staleBreaks(
       theirs: expected,
       notional: Math.round(active.notional * 100) / 100,
       currency: notionalOf(instrument, 0, 0).currency,
-      detail: `latest ${price.source} price is dated ${priceDate}, ${age} business day${age === 1 ? "" : "s"} before ${businessDate} on the ${[calendar].flat().join("+")} calendar (expected the ${expected} close); ${active.tradeIds.length} active trade${active.tradeIds.length === 1 ? "" : "s"} valued on it`,
+      detail: `latest ${price.source} price is dated ${priceDate}, ${age === Number.MAX_SAFE_INTEGER ? "years" : `${age} business day${age === 1 ? "" : "s"}`} before ${businessDate} on the ${[calendar].flat().join("+")} calendar (expected the ${expected} close); ${active.tradeIds.length} active trade${active.tradeIds.length === 1 ? "" : "s"} valued on it`,
     });
   }
   return breaks;
@@ -70,4 +76,14 @@ export function latestPrices(prices: Iterable<MarketPrice>, resolve: (id: string
     if (!held || Date.parse(price.asOf) > Date.parse(held.asOf)) latest.set(id, price);
   }
   return latest;
+}
+
+/** Business days after the price's date up to the business date; a date before the calendars' years is older than any limit. */
+function ageInBusinessDays(calendar: CalendarSpec, priceDate: string, businessDate: string): number {
+  try {
+    return businessDaysBetween(calendar, priceDate, businessDate);
+  } catch (err) {
+    if (err instanceof CalendarCoverageError && priceDate < businessDate) return Number.MAX_SAFE_INTEGER;
+    throw err;
+  }
 }
