@@ -19,6 +19,7 @@ import type { LocalAws } from "./local-aws.ts";
 import { metricsRoute } from "./metrics-server.ts";
 import { localSaver } from "./saver.ts";
 import { failedRunTarget, pollQueue } from "./triggers.ts";
+import { checkDataRef } from "#trading";
 
 const LOOPBACK = "127.0.0.1";
 /** API Gateway's own hard limit is 10 MB; the handler refuses far less (MAX_BODY_BYTES). */
@@ -111,6 +112,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         requestsQueueUrl: queueUrl,
       }),
       failedRuns: registryFailures(executions),
+      checkData: checkDataRef,
     },
     idempotencyStore: dynamoIdempotencyStore(aws.clients.dynamodb, spec.name, spec),
     idempotencyTtlSeconds: spec.ttlSeconds,

@@ -1,5 +1,6 @@
 import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
 import { RunRequestSchema } from "#ops";
+import { DataRefSchema, TradingDataError } from "#trading";
 import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
@@ -35,6 +36,8 @@ export interface RunView {
   /** The current superstep's tasks (empty when finished). */
   readonly nodes: readonly { readonly node: string; readonly taskId: string; readonly progress: string }[];
   readonly waiting?: { readonly interrupts: readonly unknown[] };
+  /** Where a finished run wrote its results (reconciliation: breaks, breaksCsv, matches, quarantine). */
+  readonly outputs?: Readonly<Record<string, string>>;
   /** The failing node, when the checkpoint or the failed-run record names one. */
   readonly error?: { readonly code: string; readonly message: string; readonly node?: string };
   /**
@@ -78,6 +81,7 @@ export async function acceptStart(
       `Invalid input for workflow "${workflow.name}".`,
     );
   }
+  await checkRunData(ctx, checked.data);
   const call: KeyedCall = {
     operation: "start",
     caller: who.caller,
@@ -88,6 +92,22 @@ export async function acceptStart(
     ...(who.traceparent ? { traceparent: who.traceparent } : {}),
   };
   return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
+}
+
+/**
+ * A run that names a day (`input.data`) is refused with 400 when the day's files cannot be read
+ * as a day — missing, misnamed, a bad manifest or mapping — naming the file; the records
+ * themselves are read by the run (bad rows are quarantined there, not refused here).
+ */
+async function checkRunData(ctx: RunsContext, input: unknown): Promise<void> {
+  const data = DataRefSchema.safeParse((input as { data?: unknown } | null)?.data);
+  if (!data.success || !ctx.ports.checkData) return;
+  try {
+    await ctx.ports.checkData(data.data);
+  } catch (err) {
+    if (!(err instanceof TradingDataError) || err.retryable) throw err;
+    throw new InvalidRequestError([{ path: "body.input.data.uri", message: err.message }], err.message);
+  }
 }
 
 /**
@@ -138,6 +158,10 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
     : failure
       ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
       : undefined;
+  const outputs =
+    status === "succeeded" && !failure && workflow.outputs
+      ? workflow.outputs((await graph.getState(threadConfig(runId))).values as never)
+      : undefined;
   return {
     runId,
     workflow: workflow.name,
@@ -146,6 +170,7 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
     checkpointId: position.checkpointId,
     nodes: position.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
     ...(interrupts.length > 0 ? { waiting: { interrupts } } : {}),
+    ...(outputs ? { outputs } : {}),
     ...(error ? { error } : {}),
     statusSource: failure ? "failed-runs" : "checkpoint",
   };

@@ -1,6 +1,7 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "#engine";
 import type { RunRequest } from "#ops";
+import type { DataRef } from "#trading";
 
 /**
  * The API Gateway REST (v1) Lambda proxy event, reduced to what the api handler reads. Typed
@@ -143,6 +144,8 @@ export interface ApiPorts {
   readonly deadLetters: DeadLettersPort;
   /** Absent: status comes from the checkpoint alone. */
   readonly failedRuns?: FailedRunsPort;
+  /** Checks a run's data reference names a readable day (`checkDataRef`); absent: not checked. */
+  readonly checkData?: (ref: DataRef) => Promise<unknown>;
   /** Clock and id source, injectable so tests are deterministic. */
   readonly now?: () => Date;
   readonly newId?: () => string;

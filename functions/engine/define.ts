@@ -58,6 +58,8 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   readonly hosting: Hosting;
   /** Summarises a final state for people (CLI, reports). */
   summarize?(state: State): RunSummary;
+  /** Where a finished run wrote its results, by name (`GET /runs/{id}` and `--json` point to them). */
+  outputs?(state: State): Readonly<Record<string, string>> | undefined;
 }
 
 export interface DefineWorkflowOptions<Input, State> {
@@ -69,6 +71,7 @@ export interface DefineWorkflowOptions<Input, State> {
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
   summarize?: (state: State) => RunSummary;
+  outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
@@ -107,5 +110,6 @@ export function defineWorkflow<Input, State = unknown>(
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",
     ...(options.summarize ? { summarize: options.summarize } : {}),
+    ...(options.outputs ? { outputs: options.outputs } : {}),
   };
 }

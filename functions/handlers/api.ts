@@ -4,6 +4,7 @@ import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, idempotencyTableName, readEnv, resources } from "#config";
 import { getWorkflow } from "#workflows";
+import { checkDataRef } from "#trading";
 
 // Built once per cold start (STYLE.md §1); a missing variable fails the cold start, not a request.
 const env = readEnv();
@@ -27,6 +28,7 @@ export const handler = createApiHandler({
       requestsQueueUrl: REQUESTS_QUEUE_URL,
     }),
     failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
+    checkData: checkDataRef,
   },
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,

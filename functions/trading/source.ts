@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
 import { type DaySpec, generateDay, writeDay } from "./generate/index.ts";
-import { type LoadedTradingDay, loadTradingDay } from "./load/index.ts";
+import { checkDayFiles, type LoadedTradingDay, loadTradingDay } from "./load/index.ts";
 import { IsoDate } from "./model/index.ts";
 import type { TradingDay } from "./model/index.ts";
 import { type DataStore, joinUri, storeFor } from "./store/index.ts";
@@ -69,6 +69,20 @@ export function openDay(ref: DataRef): Promise<LoadedDay> {
   loading.catch(() => memo.delete(key));
   if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
   return loading;
+}
+
+/**
+ * Checks that a reference names a day without reading its records (see `checkDayFiles`): what a
+ * request handler can afford before it accepts a run. Throws `DayFormatError` or `DataNotFound`.
+ *
+ * @example
+ * await checkDataRef({ uri: "s3://switchyard-dev-data/incoming/2026-11-24/" });
+ */
+export async function checkDataRef(ref: DataRef): Promise<readonly string[]> {
+  return checkDayFiles(storeOf(ref.uri), ref.uri, {
+    ...(ref.mapping ? { mapping: ref.mapping } : {}),
+    ...(ref.businessDate ? { businessDate: ref.businessDate } : {}),
+  });
 }
 
 async function load(ref: DataRef): Promise<LoadedDay> {

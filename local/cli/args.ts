@@ -4,6 +4,10 @@ import type { WorkflowDefinition } from "#engine";
 /** The CLI's options, shared by the dispatcher and the command mappings. */
 export const OPTIONS = {
   input: { type: "string" },
+  data: { type: "string" },
+  mapping: { type: "string" },
+  out: { type: "string" },
+  "business-date": { type: "string" },
   json: { type: "boolean", default: false },
   "in-process": { type: "boolean", default: false },
   hosting: { type: "string" },
@@ -63,4 +67,39 @@ export function parseJson(flag: string, text: string): unknown {
   } catch {
     throw new UsageError(`${flag} ${text} is not JSON`);
   }
+}
+
+/**
+ * The run input from `--input` and the data flags: `--data <folder|files|s3://…>` (with
+ * `--mapping` and `--business-date`) becomes `input.data`, `--out` becomes `input.out`; a flag
+ * beside the same field in the `--input` file is a usage error, not a silent override.
+ */
+export function dataFlagsInput(values: Pick<Values, "data" | "mapping" | "out" | "business-date">): Record<string, unknown> {
+  if (!values.data && (values.mapping || values["business-date"])) {
+    throw new UsageError("--mapping and --business-date go with --data");
+  }
+  return {
+    ...(values.data
+      ? {
+          data: {
+            uri: values.data,
+            ...(values.mapping ? { mapping: values.mapping } : {}),
+            ...(values["business-date"] ? { businessDate: values["business-date"] } : {}),
+          },
+        }
+      : {}),
+    ...(values.out ? { out: values.out } : {}),
+  };
+}
+
+/** Merges the data flags into the `--input` file's object, refusing a field given twice. */
+export function mergeInput(fromFile: unknown, fromFlags: Record<string, unknown>): unknown {
+  if (Object.keys(fromFlags).length === 0) return fromFile;
+  if (fromFile === null || typeof fromFile !== "object" || Array.isArray(fromFile)) {
+    throw new UsageError("--data/--out need --input to hold a JSON object");
+  }
+  for (const key of Object.keys(fromFlags)) {
+    if (key in fromFile) throw new UsageError(`${key} is given both in --input and as a flag`);
+  }
+  return { ...fromFile, ...fromFlags };
 }

@@ -6,6 +6,7 @@ import { type LocalAws, startLocalAws } from "../index.ts";
 import { localSaver } from "../saver.ts";
 import { runNotifier } from "../triggers.ts";
 import {
+  dataFlagsInput,
   out,
   parseJson,
   positiveInt,
@@ -60,6 +61,7 @@ export async function localCommand(
           progress,
           out,
           ...(values.input ? { inputPath: values.input } : {}),
+          inputFlags: dataFlagsInput(values),
           ...(dataDir ? { dataDir } : {}),
         }),
       );

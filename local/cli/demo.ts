@@ -1,19 +1,20 @@
 import type { RunSummary } from "#engine";
-import { getWorkflow } from "#workflows";
+import { getWorkflow, type ReconciliationStateValue } from "#workflows";
 import { formatSummary } from "./format.ts";
 import { type ExecutedRun, executeRun, type RunCommandOptions } from "./run.ts";
 
 export interface DemoOptions extends Omit<RunCommandOptions, "workflow" | "inputPath"> {
   /** The trade day: seed and size (default the standard day, 2,000 trades). */
-  readonly dataset?: { seed?: number; trades?: number; date?: string };
+  readonly dataset?: { seed?: number; trades?: number; businessDate?: string };
 }
 
 /**
  * `switchyard demo` (what `npm start` runs): an end-of-day in two workflows on the embedded AWS.
  * Reconciliation (orchestrator–worker) matches the day's trades against broker confirmations in
  * parallel workers; investigation (supervisor) hands every break it found to pricing, settlement
- * and booking agents until each has a root cause or is escalated. The breaks flow from one run's
- * final state into the next run's input, as a scheduler or an operator would pass them.
+ * and booking agents until each has a root cause or is escalated. The day is generated, written in
+ * the canonical format and read back like a desk's files; the breaks flow from one run's
+ * `breaks.json` into the next run's input, as a scheduler or an operator would pass them.
  */
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const dataset = options.dataset ?? {};
@@ -25,11 +26,12 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   print(options, reconciliation);
   if (reconciliation.result.status !== "succeeded") return 1;
 
-  const breaks = reconciliation.result.state.breaks as unknown[];
-  options.progress(`\nHanding ${breaks.length} breaks to investigation\n`);
+  const state = reconciliation.result.state as ReconciliationStateValue;
+  if (!state.plan || !state.report) return 1;
+  options.progress(`\nHanding ${state.report.breaksFound} breaks (${state.report.outputs.breaks}) to investigation\n`);
   const investigation = await executeRun(
     { ...options, workflow: getWorkflow("investigation") },
-    { dataset, breaks },
+    { data: state.plan.data, breaksUri: state.report.outputs.breaks },
   );
   print(options, investigation);
   return investigation.result.status === "failed" ? 1 : 0;

@@ -5,11 +5,15 @@ import { createTelemetry } from "#telemetry";
 import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
 import type { LocalAws } from "../local-aws.ts";
 import { writeRunReport } from "../report/index.ts";
+import { mergeInput } from "./args.ts";
+import { checkRunData } from "./data-check.ts";
 import { formatDuration, formatPlan, formatSummary } from "./format.ts";
 
 export interface RunCommandOptions {
   readonly workflow: WorkflowDefinition;
   readonly inputPath?: string;
+  /** Input fields from flags (`--data`, `--out`…), merged into the `--input` file's object. */
+  readonly inputFlags?: Record<string, unknown>;
   readonly json: boolean;
   readonly inProcess: boolean;
   readonly aws: LocalAws;
@@ -38,7 +42,11 @@ export interface ExecutedRun {
  * what each agent did. Returns the process exit code (0 succeeded or waiting, 1 failed).
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const input = options.inputPath ? await readJsonInput(options.inputPath) : {};
+  const fromFile = options.inputPath ? await readJsonInput(options.inputPath) : {};
+  const input = mergeInput(fromFile, options.inputFlags ?? {});
+  // A day that cannot be read refuses the run here (exit 2), naming the file and line; the
+  // orchestrator then reads the same day from the process's memo instead of again.
+  await checkRunData(options.workflow, input);
   const run = await executeRun(options, input);
   printRun(options, run);
   return run.result.status === "failed" ? 1 : 0;

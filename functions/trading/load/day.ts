@@ -36,14 +36,7 @@ export async function loadTradingDay(
   uri: string | readonly string[],
   options: LoadTradingDayOptions = {},
 ): Promise<LoadedTradingDay> {
-  const dayFiles = await filesOfDay(store, uri);
-  const files: string[] = [];
-  const manifestFile = dayFiles.find((f) => f.role === "manifest");
-  const manifest = manifestFile ? await readManifest(store, manifestFile.uri) : undefined;
-  if (manifestFile) files.push(manifestFile.uri);
-  const mapping = await mappingOf(store, options.mapping, dayFiles, files);
-  const dateOption = options.businessDate === undefined ? undefined : checkDateOption(options.businessDate);
-
+  const layout = await openDayFiles(store, uri, options);
   const records: { [K in RecordKind]: RecordOf[K][] } = {
     instruments: [],
     trades: [],
@@ -52,21 +45,73 @@ export async function loadTradingDay(
   };
   const quarantine: QuarantinedRow[] = [];
   for (const kind of RECORD_KINDS) {
+    const file = layout.records[kind];
+    if (file) await collect(store, file, kind, layout.mapping, records[kind], quarantine);
+  }
+  const businessDate = layout.businessDate ?? latestTradeDate(records.trades);
+  if (businessDate === undefined) throw noBusinessDate(layout);
+  return { day: { businessDate, ...records }, quarantine, files: layout.files };
+}
+
+/** A day's files, read up to its records: what {@link loadTradingDay} and a streaming reader share. */
+export interface DayLayout {
+  /** The record file of each kind present (trades always). */
+  readonly records: { readonly [K in RecordKind]?: string };
+  readonly mapping?: Mapping;
+  /** From the option or the manifest; absent: the latest valid trade date (the reader's to find). */
+  readonly businessDate?: string;
+  /** Every file the day is read from, in order: manifest, mapping, instruments, trades, confirmations, prices. */
+  readonly files: readonly string[];
+}
+
+/**
+ * Classifies a day's files and reads its manifest and mapping, refusing with
+ * {@link DayFormatError} what is not a day. A reader then streams each record file with
+ * `readRecords(store, layout.records[kind], kind, layout.mapping)`.
+ */
+export async function openDayFiles(
+  store: DayStore,
+  uri: string | readonly string[],
+  options: LoadTradingDayOptions = {},
+): Promise<DayLayout> {
+  const dayFiles = await filesOfDay(store, uri);
+  const files: string[] = [];
+  const manifestFile = dayFiles.find((f) => f.role === "manifest");
+  const manifest = manifestFile ? await readManifest(store, manifestFile.uri) : undefined;
+  if (manifestFile) files.push(manifestFile.uri);
+  const mapping = await mappingOf(store, options.mapping, dayFiles, files);
+  const dateOption = options.businessDate === undefined ? undefined : checkDateOption(options.businessDate);
+  const records: { [K in RecordKind]?: string } = {};
+  for (const kind of RECORD_KINDS) {
     const file = dayFiles.find((f) => f.role === "records" && f.kind === kind);
     if (!file) continue;
+    records[kind] = file.uri;
     files.push(file.uri);
-    await collect(store, file.uri, kind, mapping, records[kind], quarantine);
   }
+  const businessDate = dateOption ?? manifest?.businessDate;
+  return { records, ...(mapping ? { mapping } : {}), ...(businessDate ? { businessDate } : {}), files };
+}
 
-  const businessDate = dateOption ?? manifest?.businessDate ?? latestTradeDate(records.trades);
-  if (businessDate === undefined) {
-    const tradesFile = dayFiles.find((f) => f.role === "records" && f.kind === "trades")?.uri ?? "";
-    throw new DayFormatError(
-      { file: tradesFile },
-      "no valid trade to date the day by: give the business date (option or manifest.json)",
-    );
-  }
-  return { day: { businessDate, ...records }, quarantine, files };
+/** The error for a day with no business date to be had: none given and no valid trade. */
+export function noBusinessDate(layout: DayLayout): DayFormatError {
+  return new DayFormatError(
+    { file: layout.records.trades ?? "" },
+    "no valid trade to date the day by: give the business date (option or manifest.json)",
+  );
+}
+
+/**
+ * Checks a day's shape without reading its records: the files form a day (known names, one per
+ * role, a trades file), the manifest and mapping validate, the business date option is a date.
+ * What the API does before it accepts a run: a day too big to read in a request is still refused
+ * at once when its folder is wrong. Returns the files the load would read.
+ */
+export async function checkDayFiles(
+  store: DayStore,
+  uri: string | readonly string[],
+  options: LoadTradingDayOptions = {},
+): Promise<readonly string[]> {
+  return (await openDayFiles(store, uri, options)).files;
 }
 
 async function collect<K extends RecordKind>(

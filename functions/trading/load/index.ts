@@ -3,7 +3,15 @@
  * optionally gzipped), an optional mapping from an export's own fields, a manifest for the
  * business date, and a quarantine for the rows that do not validate. docs/data.md has the rules.
  */
-export { type LoadedTradingDay, type LoadTradingDayOptions, loadTradingDay } from "./day.ts";
+export {
+  checkDayFiles,
+  type DayLayout,
+  type LoadedTradingDay,
+  type LoadTradingDayOptions,
+  loadTradingDay,
+  noBusinessDate,
+  openDayFiles,
+} from "./day.ts";
 export { DayFormatError, type FileLocation } from "./errors.ts";
 export type { RecordOf } from "./kinds.ts";
 export { type DayManifest, DayManifestSchema } from "./manifest.ts";

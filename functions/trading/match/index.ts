@@ -4,7 +4,6 @@ export { InstrumentIndex, type ResolvedInstrument } from "./instruments.ts";
 export { economicKey, economicKeyOf, MAX_FILLS_SEARCHED, type Paired, type Pairing, pairConfirmations } from "./pair.ts";
 export { type PreparedConfirmation, prepareConfirmation } from "./prepare.ts";
 export {
-  activeTradesByInstrument,
   type MatchResult,
   matchTrades,
   ourIdIndex,
@@ -13,4 +12,11 @@ export {
   splitMatchable,
 } from "./reconcile.ts";
 export { normalizeRef, resolveRef } from "./references.ts";
-export { type ActiveTrades, latestPrices, staleBreaks } from "./stale.ts";
+export {
+  keepLatest,
+  latestPrices,
+  mergeStaleBreaks,
+  type StaleInstrument,
+  staleBreaks,
+  staleInstruments,
+} from "./stale.ts";

@@ -8,8 +8,7 @@ import { InstrumentIndex } from "./instruments.ts";
 import { pairConfirmations } from "./pair.ts";
 import { type PreparedConfirmation, prepareConfirmation } from "./prepare.ts";
 import { normalizeRef } from "./references.ts";
-import { type ActiveTrades, latestPrices, staleBreaks } from "./stale.ts";
-import { isActive } from "./versions.ts";
+import { latestPrices, type StaleInstrument, staleBreaks, staleInstruments } from "./stale.ts";
 
 /** What matching found: the breaks (sorted by id) and every trade's paired confirmations. */
 export interface MatchResult {
@@ -32,6 +31,7 @@ export function matchTrades(
   confirmations: readonly PreparedConfirmation[],
   instruments: InstrumentIndex,
   tolerances: Tolerances,
+  stale: readonly StaleInstrument[] = [],
 ): MatchResult {
   const instrumentOf = (trade: Trade): Instrument => {
     const instrument = instruments.get(trade.instrumentId);
@@ -52,6 +52,7 @@ export function matchTrades(
   }
   breaks.push(...unconfirmedBreaks(trades, new Set(byTrade.keys()), instrumentOf, tolerances));
   for (const confirmation of unpaired) breaks.push(unknownConfirmation(confirmation, instruments));
+  breaks.push(...staleBreaks(stale, trades, (trade) => instruments.get(trade.instrumentId)));
   return { breaks: sortById(breaks), matches: matches.sort((a, b) => compareIds(a.tradeId, b.tradeId)) };
 }
 
@@ -72,15 +73,9 @@ export function reconcileDay(day: TradingDay, tolerances: Tolerances): Reconcile
   const { matchable, rejected } = splitMatchable(day.trades, instruments);
   const ids = ourIdIndex(matchable);
   const prepared = day.confirmations.map((c) => prepareConfirmation(c, instruments, ids));
-  const result = matchTrades(matchable, prepared, instruments, tolerances);
-  const stale = staleBreaks(
-    day.businessDate,
-    day.instruments,
-    priceLookup(day, instruments),
-    activeTradesByInstrument(matchable, instruments),
-    tolerances,
-  );
-  return { breaks: sortById([...result.breaks, ...stale]), matches: result.matches, rejected };
+  const stale = staleInstruments(day.businessDate, day.instruments, priceLookup(day, instruments), tolerances);
+  const result = matchTrades(matchable, prepared, instruments, tolerances, stale);
+  return { breaks: result.breaks, matches: result.matches, rejected };
 }
 
 /** Our trade ids by their normalised form, to resolve the references brokers quote. */
@@ -117,24 +112,6 @@ export function splitMatchable(
     }
   }
   return { matchable, rejected };
-}
-
-/** Each instrument's active trades and their total notional, for the stale-price check. */
-export function activeTradesByInstrument(
-  trades: Iterable<Trade>,
-  instruments: InstrumentIndex,
-  into: Map<string, { tradeIds: string[]; notional: number }> = new Map(),
-): Map<string, ActiveTrades & { tradeIds: string[]; notional: number }> {
-  for (const trade of trades) {
-    if (!isActive(trade)) continue;
-    const instrument = instruments.get(trade.instrumentId);
-    if (!instrument) continue;
-    const entry = into.get(instrument.instrumentId) ?? { tradeIds: [], notional: 0 };
-    entry.tradeIds.push(trade.tradeId);
-    entry.notional += notionalOf(instrument, trade.quantity, trade.price).notional;
-    into.set(instrument.instrumentId, entry);
-  }
-  return into;
 }
 
 function priceLookup(day: TradingDay, instruments: InstrumentIndex) {

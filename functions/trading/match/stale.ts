@@ -7,83 +7,147 @@ import {
   calendarOf,
   latestBusinessDay,
 } from "../calendars/index.ts";
-import type { Instrument, MarketPrice } from "../model/index.ts";
+import type { Instrument, MarketPrice, Trade } from "../model/index.ts";
 import type { Tolerances } from "../tolerances.ts";
 import { notionalOf } from "./breaks-of.ts";
+import { isActive } from "./versions.ts";
 
-/** An instrument's active trades, as the stale-price check needs them. */
-export interface ActiveTrades {
-  readonly tradeIds: readonly string[];
-  /** Sum of their notionals (see `notionalOf`). */
-  readonly notional: number;
+/**
+ * An instrument whose latest price is stale: the finding before any trade is attached. The
+ * orchestrator finds these once (prices are few); each worker attaches its own active trades,
+ * and the partial breaks merge by instrument ({@link mergeStaleBreaks}).
+ */
+export interface StaleInstrument {
+  readonly instrumentId: string;
+  readonly priceDate: string;
+  /** The close the price should have been: the latest business day on or before the business date. */
+  readonly expectedDate: string;
+  /** Business days after the price's date up to the business date; -1 when older than the calendars' years. */
+  readonly ageBusinessDays: number;
+  readonly calendar: string;
+  readonly source: string;
+  readonly businessDate: string;
 }
 
 /**
- * One `STALE_PRICE` per instrument with active trades whose latest price is dated more than
- * `priceMaxAgeBusinessDays` business days of the instrument's own calendar before the business
- * date. A price is dated by its `asOf` as written (the source's local date), so a Tokyo close
- * stamped `+09:00` counts on its own day. A price dated on a day the market was closed before
- * the business date is still the latest close: business days, not calendar days, are counted.
- * An instrument with no price at all is not flagged here (there is nothing to be stale).
+ * The instruments whose latest price (by `asOf`) is dated more than `priceMaxAgeBusinessDays`
+ * business days of the instrument's own calendar before the business date. A price is dated by
+ * its `asOf` as written (the source's local date), so a Tokyo close stamped `+09:00` counts on its
+ * own day; a close dated before a day the market was closed is still the latest close — business
+ * days, not calendar days, are counted. An instrument with no price is not stale (nothing is).
  *
  * @example
- * staleBreaks("2026-11-24", instruments, prices, activeByInstrument, DEFAULT_TOLERANCES);
+ * staleInstruments("2026-11-24", instruments, (i) => latest.get(i.instrumentId), DEFAULT_TOLERANCES);
  */
-export function staleBreaks(
+export function staleInstruments(
   businessDate: string,
-  instruments: readonly Instrument[],
+  instruments: Iterable<Instrument>,
   latestPriceOf: (instrument: Instrument) => MarketPrice | undefined,
-  activeByInstrument: ReadonlyMap<string, ActiveTrades>,
   tolerances: Tolerances,
-): Break[] {
-  const breaks: Break[] = [];
+): StaleInstrument[] {
+  const stale: StaleInstrument[] = [];
   for (const instrument of instruments) {
-    const active = activeByInstrument.get(instrument.instrumentId);
     const price = latestPriceOf(instrument);
-    if (!active || active.tradeIds.length === 0 || !price) continue;
+    if (!price) continue;
     const calendar = calendarOf(instrument);
     const priceDate = price.asOf.slice(0, 10);
     const age = ageInBusinessDays(calendar, priceDate, businessDate);
-    if (age <= tolerances.priceMaxAgeBusinessDays) continue;
-    const expected = latestBusinessDay(calendar, businessDate);
-    const base = {
-      category: "STALE_PRICE" as const,
-      tradeIds: [...active.tradeIds].sort(),
-      confirmationIds: [],
+    if (age !== -1 && age <= tolerances.priceMaxAgeBusinessDays) continue;
+    stale.push({
       instrumentId: instrument.instrumentId,
-      field: "price.asOf" as const,
-    };
-    breaks.push({
-      breakId: breakIdOf(base),
-      ...base,
-      ours: priceDate,
-      theirs: expected,
-      notional: Math.round(active.notional * 100) / 100,
-      currency: notionalOf(instrument, 0, 0).currency,
-      detail: `latest ${price.source} price is dated ${priceDate}, ${age === Number.MAX_SAFE_INTEGER ? "years" : `${age} business day${age === 1 ? "" : "s"}`} before ${businessDate} on the ${[calendar].flat().join("+")} calendar (expected the ${expected} close); ${active.tradeIds.length} active trade${active.tradeIds.length === 1 ? "" : "s"} valued on it`,
+      priceDate,
+      expectedDate: latestBusinessDay(calendar, businessDate),
+      ageBusinessDays: age,
+      calendar: [calendar].flat().join("+"),
+      source: price.source,
+      businessDate,
     });
   }
-  return breaks;
+  return stale;
 }
 
-/** The latest price per instrument id (by `asOf` instant), for {@link staleBreaks}. */
+/**
+ * One `STALE_PRICE` per stale instrument that has active trades among `trades`, listing them
+ * (sorted). Over a partition this is a partial break; {@link mergeStaleBreaks} joins them.
+ */
+export function staleBreaks(
+  stale: readonly StaleInstrument[],
+  trades: Iterable<Trade>,
+  instrumentOf: (trade: Trade) => Instrument | undefined,
+): Break[] {
+  const byInstrument = new Map(stale.map((s) => [s.instrumentId, s]));
+  const found = new Map<string, { instrument: Instrument; tradeIds: string[]; notional: number }>();
+  for (const trade of trades) {
+    if (!isActive(trade)) continue;
+    const instrument = instrumentOf(trade);
+    if (!instrument || !byInstrument.has(instrument.instrumentId)) continue;
+    const entry = found.get(instrument.instrumentId) ?? { instrument, tradeIds: [], notional: 0 };
+    entry.tradeIds.push(trade.tradeId);
+    entry.notional += notionalOf(instrument, trade.quantity, trade.price).notional;
+    found.set(instrument.instrumentId, entry);
+  }
+  return [...found.values()].map(({ instrument, tradeIds, notional }) =>
+    staleBreak(byInstrument.get(instrument.instrumentId) as StaleInstrument, tradeIds, notional, notionalOf(instrument, 0, 0).currency),
+  );
+}
+
+/** Joins partial `STALE_PRICE` breaks of one instrument (from several partitions) into one. */
+export function mergeStaleBreaks(breaks: readonly Break[], stale: readonly StaleInstrument[]): Break[] {
+  const byInstrument = new Map(stale.map((s) => [s.instrumentId, s]));
+  const merged = new Map<string, { tradeIds: string[]; notional: number; currency: string }>();
+  for (const b of breaks) {
+    const entry = merged.get(b.instrumentId) ?? { tradeIds: [], notional: 0, currency: b.currency };
+    entry.tradeIds.push(...b.tradeIds);
+    entry.notional += b.notional;
+    merged.set(b.instrumentId, entry);
+  }
+  return [...merged].flatMap(([instrumentId, { tradeIds, notional, currency }]) => {
+    const finding = byInstrument.get(instrumentId);
+    return finding ? [staleBreak(finding, tradeIds, notional, currency)] : [];
+  });
+}
+
+function staleBreak(finding: StaleInstrument, tradeIds: readonly string[], notional: number, currency: string): Break {
+  const base = {
+    category: "STALE_PRICE" as const,
+    tradeIds: [...tradeIds].sort(),
+    confirmationIds: [],
+    instrumentId: finding.instrumentId,
+    field: "price.asOf" as const,
+  };
+  const age = finding.ageBusinessDays === -1 ? "years" : `${finding.ageBusinessDays} business day${finding.ageBusinessDays === 1 ? "" : "s"}`;
+  return {
+    breakId: breakIdOf(base),
+    ...base,
+    ours: finding.priceDate,
+    theirs: finding.expectedDate,
+    notional: Math.round(notional * 100) / 100,
+    currency,
+    detail: `latest ${finding.source} price is dated ${finding.priceDate}, ${age} before ${finding.businessDate} on the ${finding.calendar} calendar (expected the ${finding.expectedDate} close); ${tradeIds.length} active trade${tradeIds.length === 1 ? "" : "s"} valued on it; re-request the price`,
+  };
+}
+
+/** The latest price per instrument id (by `asOf` instant), prices quoted by any id resolved to ours. */
 export function latestPrices(prices: Iterable<MarketPrice>, resolve: (id: string) => string | undefined): Map<string, MarketPrice> {
   const latest = new Map<string, MarketPrice>();
-  for (const price of prices) {
-    const id = resolve(price.instrumentId);
-    if (!id) continue;
-    const held = latest.get(id);
-    if (!held || Date.parse(price.asOf) > Date.parse(held.asOf)) latest.set(id, price);
-  }
+  for (const price of prices) keepLatest(latest, price, resolve);
   return latest;
 }
 
-/** Business days after the price's date up to the business date; a date before the calendars' years is older than any limit. */
+/** Adds one price to a latest-by-instrument map (for readers that stream prices). */
+export function keepLatest(latest: Map<string, MarketPrice>, price: MarketPrice, resolve: (id: string) => string | undefined): void {
+  const id = resolve(price.instrumentId);
+  if (!id) return;
+  const held = latest.get(id);
+  if (!held || Date.parse(price.asOf) > Date.parse(held.asOf)) latest.set(id, price);
+}
+
+/** Business days after the price's date up to the business date; -1 when before the calendars' years (older than any limit). */
 function ageInBusinessDays(calendar: CalendarSpec, priceDate: string, businessDate: string): number {
   try {
     return businessDaysBetween(calendar, priceDate, businessDate);
   } catch (err) {
-    if (err instanceof CalendarCoverageError && priceDate < businessDate) return Number.MAX_SAFE_INTEGER;
+    if (err instanceof CalendarCoverageError && priceDate < businessDate) return -1;
     throw err;
   }
 }

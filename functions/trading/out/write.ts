@@ -38,12 +38,13 @@ export function outputUris(outUri: string): RunOutputs {
 export async function writeResults(
   store: DataStore,
   outUri: string,
-  results: { breaks: readonly Break[]; matches: readonly Match[] },
+  results: { breaks: readonly Break[] } & ({ matches: readonly Match[] } | { matchLines: readonly string[] }),
 ): Promise<RunOutputs> {
   const uris = outputUris(outUri);
   await store.write(uris.breaks, jsonArray(results.breaks), "application/json");
   await store.write(uris.breaksCsv, breaksCsv(results.breaks), "text/csv");
-  await store.write(uris.matches, jsonArray(results.matches), "application/json");
+  const lines = "matchLines" in results ? results.matchLines : results.matches.map((m) => JSON.stringify(m));
+  await store.write(uris.matches, jsonLinesArray(lines), "application/json");
   return uris;
 }
 
@@ -60,6 +61,10 @@ export async function writeQuarantine(
 
 /** A JSON array with one element per line. */
 export function jsonArray(items: readonly unknown[]): string {
-  if (items.length === 0) return "[]\n";
-  return `[\n${items.map((item) => JSON.stringify(item)).join(",\n")}\n]\n`;
+  return jsonLinesArray(items.map((item) => JSON.stringify(item)));
+}
+
+/** A JSON array of already-serialised elements, one per line. */
+export function jsonLinesArray(lines: readonly string[]): string {
+  return lines.length === 0 ? "[]\n" : `[\n${lines.join(",\n")}\n]\n`;
 }

@@ -1,2 +1,10 @@
-export { matchPartitionAt, type PartitionResult, readPartitionResults, resultUriOf } from "./match-partition.ts";
-export { type DaySplit, fnv1a, MAX_PARTITIONS, type PartitionFile, type PartitionRef, routingKey, splitDay } from "./split.ts";
+export { matchPartitionAt, type PartitionResult, readPartitionResult, resultUriOf } from "./match-partition.ts";
+export {
+  type DaySplit,
+  fnv1a,
+  MAX_PARTITIONS,
+  type PartitionHeader,
+  type PartitionRef,
+  routingKey,
+  splitDay,
+} from "./split.ts";

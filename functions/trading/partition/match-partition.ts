@@ -1,21 +1,23 @@
 import type { Break, Match } from "../breaks.ts";
-import { InstrumentIndex, matchTrades } from "../match/index.ts";
+import { InstrumentIndex, matchTrades, type PreparedConfirmation } from "../match/index.ts";
+import type { Trade } from "../model/index.ts";
 import { storeOf } from "../source.ts";
 import type { Tolerances } from "../tolerances.ts";
-import type { PartitionFile } from "./split.ts";
+import type { PartitionHeader } from "./split.ts";
 
 /** What a worker found in its partition, written beside it. */
 export interface PartitionResult {
   readonly partitionId: string;
   readonly trades: number;
   readonly confirmations: number;
+  /** Its breaks; `STALE_PRICE` ones list only this partition's trades (merged by `summarize`). */
   readonly breaks: readonly Break[];
   readonly matches: readonly Match[];
 }
 
-/** Where a partition's result is written: beside the partition, `.result.json` for `.json`. */
+/** Where a partition's result is written: beside the partition, `.result.json`. */
 export function resultUriOf(partitionUri: string): string {
-  return partitionUri.replace(/\.json$/, ".result.json");
+  return partitionUri.replace(/\.jsonl$/, ".result.json");
 }
 
 /**
@@ -28,17 +30,28 @@ export function resultUriOf(partitionUri: string): string {
  */
 export async function matchPartitionAt(partitionUri: string, tolerances: Tolerances): Promise<PartitionResult> {
   const store = storeOf(partitionUri);
-  const file = JSON.parse(await store.readText(partitionUri)) as PartitionFile;
+  const lines = (await store.readText(partitionUri)).split("\n");
+  const header = JSON.parse(lines[0] ?? "{}") as PartitionHeader;
+  const trades: Trade[] = [];
+  const confirmations: PreparedConfirmation[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    const row = JSON.parse(line) as { trade?: Trade; confirmation?: PreparedConfirmation };
+    if (row.trade) trades.push(row.trade);
+    else if (row.confirmation) confirmations.push(row.confirmation);
+  }
   const { breaks, matches } = matchTrades(
-    file.trades,
-    file.confirmations,
-    new InstrumentIndex(file.instruments),
+    trades,
+    confirmations,
+    new InstrumentIndex(header.instruments),
     tolerances,
+    header.stale,
   );
   const result: PartitionResult = {
-    partitionId: file.partitionId,
-    trades: file.trades.length,
-    confirmations: file.confirmations.length,
+    partitionId: header.partitionId,
+    trades: trades.length,
+    confirmations: confirmations.length,
     breaks,
     matches,
   };
@@ -46,11 +59,7 @@ export async function matchPartitionAt(partitionUri: string, tolerances: Toleran
   return result;
 }
 
-/** Reads the results of the given partitions back, in partition order. */
-export async function readPartitionResults(partitionUris: readonly string[]): Promise<PartitionResult[]> {
-  const results: PartitionResult[] = [];
-  for (const uri of partitionUris) {
-    results.push(JSON.parse(await storeOf(uri).readText(resultUriOf(uri))) as PartitionResult);
-  }
-  return results;
+/** Reads the result of one partition back. */
+export async function readPartitionResult(partitionUri: string): Promise<PartitionResult> {
+  return JSON.parse(await storeOf(partitionUri).readText(resultUriOf(partitionUri))) as PartitionResult;
 }

@@ -1,15 +1,15 @@
-import { SwitchyardError } from "#engine";
+import { SwitchyardError } from "#core";
 
 /**
- * A worker found a different number of trades in its partition than the orchestrator counted:
- * the two regenerated different days (e.g. a generator change deployed between them). Matching
- * anyway would silently miss or invent breaks, and retrying the same input cannot help.
+ * A worker found a different partition than the orchestrator wrote (the object was replaced
+ * between them). Matching anyway would silently miss or invent breaks, and retrying the same
+ * input cannot help.
  */
 export class PartitionMismatchError extends SwitchyardError {
-  constructor(partitionId: string, expected: number, found: number) {
+  constructor(partitionId: string, expected: string, found: string) {
     super(
       "Reconciliation.PartitionMismatch",
-      `Partition ${partitionId}: the orchestrator counted ${expected} trades, the worker found ${found}.`,
+      `Partition ${partitionId}: the orchestrator wrote ${expected}, the worker read ${found}.`,
     );
   }
 }

@@ -15,12 +15,6 @@ export function fanOut(state: ReconciliationStateValue): Send[] | "summarize" {
   const partitions = state.plan?.partitions ?? [];
   if (partitions.length === 0) return "summarize";
   return partitions.map(
-    (partition): Send =>
-      new Send("match", {
-        dataset: state.dataset,
-        tolerances: state.tolerances,
-        partitionBy: state.partitionBy,
-        partition,
-      } satisfies MatchTask),
+    (partition): Send => new Send("match", { partition, tolerances: state.tolerances } satisfies MatchTask),
   );
 }

@@ -5,24 +5,26 @@ import type { ReconciliationStateValue } from "./state.ts";
 import { summarizeReconciliation } from "./summary.ts";
 
 /**
- * End-of-day reconciliation, orchestrator–worker: `partition` splits the day's trades by desk,
- * asset class or counterparty, one `match` worker per partition compares bookings with broker
- * confirmations in parallel, and `summarize` tallies the merged breaks.
+ * End-of-day reconciliation, orchestrator–worker: `partition` reads the day (a desk's files in the
+ * canonical format, or a generated day) and splits it, one `match` worker per partition pairs
+ * bookings with broker confirmations and finds the breaks, and `summarize` writes
+ * `breaks.json`, `breaks.csv`, `matches.json` beside the quarantine.
  */
 export const reconciliation = defineWorkflow<ReconciliationInputValue, ReconciliationStateValue>({
   name: "reconciliation",
   description:
-    "Reconciliation: partition the day's trades, match each partition against broker confirmations in parallel, merge and summarise the breaks.",
+    "Reconciliation: read the day's trades, confirmations and prices, match each partition in parallel, write the breaks in twelve categories.",
   graph: buildReconciliationGraph(),
   input: ReconciliationInput,
   toState: reconciliationInputToState,
-  // Both regenerate the day (~2 s for 50,000 trades with one vCPU); 1,769 MB is one full vCPU.
-  // Workers get headroom in time too: a cold worker regenerates before it matches.
+  // The orchestrator reads the whole day once; 1,769 MB is one full vCPU. Workers read one partition.
   nodes: {
-    partition: { memoryMb: 1769, timeoutSeconds: 120 },
-    match: { memoryMb: 1769, timeoutSeconds: 120 },
+    partition: { memoryMb: 1769, timeoutSeconds: 300 },
+    match: { memoryMb: 1024, timeoutSeconds: 120 },
+    summarize: { memoryMb: 1769, timeoutSeconds: 300 },
   },
   summarize: summarizeReconciliation,
+  outputs: (state) => (state.report ? Object.fromEntries(Object.entries(state.report.outputs)) : undefined),
 });
 
 export { IncompleteReconciliationError, PartitionMismatchError } from "./errors.ts";
@@ -35,9 +37,7 @@ export {
   type ReconciliationInputValue,
   reconciliationInputToState,
 } from "./input.ts";
-export { detailLine, matchPartition } from "./match.ts";
 export { WORST_BREAKS } from "./nodes/summarize.ts";
-export { fnv1a, keyCount, partitionId, planPartitions, tradesOf } from "./partition.ts";
 export { mergeById } from "./reducers.ts";
 export {
   ReconciliationState,

@@ -1,44 +1,44 @@
 import { z } from "zod";
-import { DatasetSpecSchema, TolerancesSchema } from "#data";
+import { DataRefSchema, DaySpecSchema, MAX_PARTITIONS, MAX_URI_LENGTH, TolerancesSchema } from "#trading";
 import type { ReconciliationUpdate } from "./state.ts";
 
-/** About 10–16 workers on the standard 2,000-trade day, whichever way it is split. */
+/** About 10 workers on the standard 2,000-trade day. */
 export const DEFAULT_PARTITION_SIZE = 200;
 
 /**
- * Most workers one run may fan out to. Each is a task id in the superstep's plan and a Lambda
- * invocation; past this the per-invocation overhead outweighs the parallelism.
- */
-export const MAX_PARTITIONS = 1000;
-
-/**
- * A reconciliation run request. Everything has a default, so `{}` reconciles the standard day
- * (seed 42, 2,000 trades, 24 November 2026) by desk, ~200 trades per worker, default tolerances.
+ * A reconciliation run request, strict (an unknown field is refused, naming it):
+ * - `data`: the day to reconcile, in the canonical format (docs/data.md) — a folder, files or an
+ *   `s3://` prefix, with an optional mapping file and business date;
+ * - `dataset`: otherwise a generated day (seed 42, 2,000 trades, 24 November 2026 by default),
+ *   written in the canonical format and read back through the same loader;
+ * - `out`: where `breaks.json`, `breaks.csv`, `matches.json` and `quarantine.json` go (default:
+ *   `runs/<run id>/` under the data root);
+ * - `partitionSize`: trades per worker, a target (at most {@link MAX_PARTITIONS} workers);
+ * - `tolerances`: per instrument type (docs/data.md, "Tolerances").
  */
 export const ReconciliationInput = z
-  .object({
-    dataset: DatasetSpecSchema.prefault({}),
-    partitionBy: z.enum(["desk", "assetClass", "counterparty"]).default("desk"),
-    partitionSize: z.number().int().min(1).default(DEFAULT_PARTITION_SIZE),
+  .strictObject({
+    data: DataRefSchema.optional(),
+    dataset: DaySpecSchema.optional(),
+    out: z.string().trim().min(1).max(MAX_URI_LENGTH).optional(),
+    partitionSize: z.number().int().min(1).max(1_000_000).default(DEFAULT_PARTITION_SIZE),
     tolerances: TolerancesSchema.prefault({}),
   })
-  // A size below 1 already has its own issue; judging the worker count from it would repeat it.
-  .refine(
-    (input) => input.partitionSize < 1 || input.dataset.trades / input.partitionSize <= MAX_PARTITIONS,
-    {
-      path: ["partitionSize"],
-      message: `too small for the dataset: it would need more than ${MAX_PARTITIONS} workers`,
-    },
-  );
+  .refine((input) => !(input.data && input.dataset), {
+    path: ["dataset"],
+    message: "give either data (a day's files) or dataset (a generated day), not both",
+  });
 
 export type ReconciliationInputValue = z.infer<typeof ReconciliationInput>;
 
 /** The initial state update for a validated request. */
 export function reconciliationInputToState(input: ReconciliationInputValue): ReconciliationUpdate {
   return {
-    dataset: input.dataset,
-    partitionBy: input.partitionBy,
+    source: input.data ? { data: input.data } : { dataset: DaySpecSchema.parse(input.dataset ?? {}) },
+    ...(input.out ? { out: input.out } : {}),
     partitionSize: input.partitionSize,
     tolerances: input.tolerances,
   };
 }
+
+export { MAX_PARTITIONS };

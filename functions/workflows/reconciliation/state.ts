@@ -1,33 +1,24 @@
 import { Annotation } from "@langchain/langgraph";
-import type { DatasetSpec, Tolerances } from "#data";
+import type { Tolerances } from "#trading";
 import { mergeById } from "./reducers.ts";
-import type {
-  BreakRecord,
-  PartitionBy,
-  PartitionOutcome,
-  PartitionPlan,
-  ReconciliationReport,
-} from "./types.ts";
+import type { DaySource, PartitionOutcome, PartitionPlan, ReconciliationReport } from "./types.ts";
 
 const latest = <T>() => Annotation<T | null>({ reducer: (_, update) => update, default: () => null });
 
 /**
- * Reconciliation state. It carries the dataset spec and the partition references, never the
- * trades: the orchestrator and every worker regenerate the day with `loadTradeDay(spec)`.
- * The channels workers write in parallel (`breaks`, `matched`) merge by id, so a superstep's
- * writes can be applied in any order, and again, with the same result.
+ * Reconciliation state. It carries where the day is and where the outputs go, never the day:
+ * the orchestrator reads the day once and writes one object per partition; each worker reads
+ * only its own. The channel workers write in parallel (`matched`) merges by id, so a
+ * superstep's writes apply in any order, and again, with the same result.
  */
 export const ReconciliationState = Annotation.Root({
-  dataset: Annotation<Required<DatasetSpec>>,
-  partitionBy: Annotation<PartitionBy>,
+  source: Annotation<DaySource>,
+  /** The output location asked for; the run's own folder under the data root when absent. */
+  out: latest<string>(),
   partitionSize: Annotation<number>,
   tolerances: Annotation<Tolerances>,
   plan: latest<PartitionPlan>(),
-  breaks: Annotation<BreakRecord[]>({ reducer: mergeById((b) => b.breakId), default: () => [] }),
-  matched: Annotation<PartitionOutcome[]>({
-    reducer: mergeById((o) => o.partitionId),
-    default: () => [],
-  }),
+  matched: Annotation<PartitionOutcome[]>({ reducer: mergeById((o) => o.partitionId), default: () => [] }),
   report: latest<ReconciliationReport>(),
 });
 

@@ -1,54 +1,53 @@
-import { BREAK_KINDS } from "#data";
 import type { RunSummary } from "#engine";
+import { BREAK_CATEGORIES } from "#trading";
 import type { ReconciliationStateValue } from "./state.ts";
 
 /**
- * A one-screen account of a reconciliation run.
+ * A one-screen account of a reconciliation run, with where its outputs are.
  *
  * @example
  * summarizeReconciliation(finalState).headline;
- * // "Reconciliation 2026-11-24: 2,000 trades matched by 12 workers (by desk), 40 breaks, $… at risk"
+ * // "Reconciliation 2026-11-24: 2,000 trades, 1,960 paired, 61 breaks, 0 rows quarantined (10 workers)"
  */
 export function summarizeReconciliation(state: ReconciliationStateValue): RunSummary {
   const plan = state.plan;
   const report = state.report;
-  const trades = plan?.trades ?? 0;
   const workers = state.matched.length;
   const largest = Math.max(0, ...state.matched.map((o) => o.trades));
   const figures: Record<string, number | string> = {
-    date: state.dataset.date,
-    partitionBy: state.partitionBy,
-    partitionSize: state.partitionSize,
-    trades,
+    businessDate: plan?.businessDate ?? "",
+    data: plan?.data.uri ?? "",
+    trades: plan?.trades ?? 0,
+    confirmations: plan?.confirmations ?? 0,
+    tradesPaired: report?.tradesPaired ?? 0,
+    quarantined: plan?.quarantined ?? 0,
     workers,
     largestPartition: largest,
-    breaksFound: state.breaks.length,
-    notionalAtRiskUsd: report?.notionalAtRiskUsd ?? 0,
+    breaksFound: report?.breaksFound ?? 0,
   };
-  for (const kind of BREAK_KINDS) figures[`found.${kind}`] = report?.byKind[kind] ?? 0;
+  for (const category of BREAK_CATEGORIES) figures[`found.${category}`] = report?.byCategory[category] ?? 0;
+  for (const [name, uri] of Object.entries(report?.outputs ?? {})) figures[`output.${name}`] = uri;
   const worst = report?.worst[0];
   return {
     headline:
-      `Reconciliation ${state.dataset.date}: ${fmt(trades)} trades matched by ${workers} workers ` +
-      `(by ${state.partitionBy}), ${state.breaks.length} breaks, ${usd(figures.notionalAtRiskUsd as number)} at risk`,
+      `Reconciliation ${plan?.businessDate ?? "?"}: ${fmt(plan?.trades ?? 0)} trades, ${fmt(report?.tradesPaired ?? 0)} paired, ` +
+      `${fmt(report?.breaksFound ?? 0)} breaks, ${fmt(plan?.quarantined ?? 0)} rows quarantined (${workers} workers)`,
     steps: [
       {
         node: "partition",
         did: plan
-          ? `split ${fmt(plan.trades)} trades by ${plan.partitionBy} (${plan.keys} keys) into ${plan.partitions.length} partitions of ~${plan.partitionSize}`
+          ? `read ${fmt(plan.trades)} trades, ${fmt(plan.confirmations)} confirmations, ${fmt(plan.instruments)} instruments and ${fmt(plan.prices)} prices from ${plan.data.uri}; quarantined ${fmt(plan.quarantined)} rows; ${plan.stale.length} stale prices; split into ${plan.partitions.length} partitions`
           : "did not run",
       },
       {
         node: "match",
-        did: `${workers} workers matched ${fmt(state.matched.reduce((n, o) => n + o.trades, 0))} trades against ${fmt(state.matched.reduce((n, o) => n + o.confirmations, 0))} confirmations in parallel (largest partition ${largest}); ${state.breaks.length} breaks merged`,
+        did: `${workers} workers matched ${fmt(state.matched.reduce((n, o) => n + o.trades, 0))} trades against ${fmt(state.matched.reduce((n, o) => n + o.confirmations, 0))} confirmations in parallel (largest partition ${largest})`,
       },
       {
         node: "summarize",
         did: report
-          ? `tallied ${report.breaksFound} breaks over ${Object.keys(report.byDesk).length} desks and ${Object.keys(report.byCounterparty).length} counterparties` +
-            (worst
-              ? `; largest ${worst.kind.replaceAll("_", " ")} on ${worst.tradeIds.join("+")} (${usd(worst.notionalUsd)})`
-              : "")
+          ? `wrote ${fmt(report.breaksFound)} breaks to ${report.outputs.breaks}` +
+            (worst ? `; largest ${worst.category} on ${worst.tradeIds.join("+") || worst.confirmationIds.join("+")} (${fmt(worst.notional)} ${worst.currency})` : "")
           : "did not run",
       },
     ],
@@ -58,8 +57,4 @@ export function summarizeReconciliation(state: ReconciliationStateValue): RunSum
 
 function fmt(n: number): string {
   return n.toLocaleString("en-US");
-}
-
-function usd(amount: number): string {
-  return `$${Math.round(amount).toLocaleString("en-US")}`;
 }

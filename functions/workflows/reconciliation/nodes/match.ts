@@ -1,27 +1,30 @@
-import { loadTradeDay } from "#data";
+import { matchPartitionAt } from "#trading";
 import { PartitionMismatchError } from "../errors.ts";
-import { matchPartition } from "../match.ts";
-import { tradesOf } from "../partition.ts";
-import type { BreakRecord, MatchTask, PartitionOutcome } from "../types.ts";
+import type { MatchTask, PartitionOutcome } from "../types.ts";
 
 /**
  * The worker, run once per partition (its own Lambda on Step Functions). It receives only the
- * `Send` argument — spec, tolerances and partition reference — regenerates the day from the
- * spec (memoised), and matches its partition's trades.
+ * `Send` argument — the partition's reference and the tolerances — reads its own partition
+ * object, matches it, and writes its breaks and matches beside it.
  */
-export async function match(
-  task: MatchTask,
-): Promise<{ breaks: BreakRecord[]; matched: PartitionOutcome[] }> {
-  const day = loadTradeDay(task.dataset);
-  const trades = tradesOf(day, task.partitionBy, task.partition);
-  if (trades.length !== task.partition.trades) {
-    throw new PartitionMismatchError(task.partition.id, task.partition.trades, trades.length);
+export async function match(task: MatchTask): Promise<{ matched: PartitionOutcome[] }> {
+  const result = await matchPartitionAt(task.partition.uri, task.tolerances);
+  if (result.trades !== task.partition.trades || result.confirmations !== task.partition.confirmations) {
+    throw new PartitionMismatchError(
+      task.partition.id,
+      `${task.partition.trades} trades and ${task.partition.confirmations} confirmations`,
+      `${result.trades} and ${result.confirmations}`,
+    );
   }
-  const { breaks, confirmations } = matchPartition(day, trades, task.tolerances);
   return {
-    breaks,
     matched: [
-      { partitionId: task.partition.id, trades: trades.length, confirmations, breaks: breaks.length },
+      {
+        partitionId: task.partition.id,
+        trades: result.trades,
+        confirmations: result.confirmations,
+        breaks: result.breaks.length,
+        paired: result.matches.length,
+      },
     ],
   };
 }

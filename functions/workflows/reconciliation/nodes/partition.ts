@@ -1,20 +1,37 @@
-import { loadTradeDay } from "#data";
-import { keyCount, planPartitions } from "../partition.ts";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { type DataRef, dataRoot, generatedDayRef, joinUri, splitDay } from "#trading";
 import type { ReconciliationStateValue, ReconciliationUpdate } from "../state.ts";
 
 /**
- * The orchestrator: splits the day into partitions by the requested key and size. It writes
- * only the partition references; `fanOut` turns them into one `Send` per worker.
+ * The orchestrator: reads the day once (a generated day is written in the canonical format
+ * first and read back like any desk's files), quarantines what cannot be read, finds stale
+ * prices, and writes one object per partition for the workers. State gets references and counts.
  */
-export async function partition(state: ReconciliationStateValue): Promise<ReconciliationUpdate> {
-  const day = loadTradeDay(state.dataset);
+export async function partition(
+  state: ReconciliationStateValue,
+  config?: LangGraphRunnableConfig,
+): Promise<ReconciliationUpdate> {
+  const runId = String(config?.configurable?.thread_id ?? "local");
+  const data: DataRef = "data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset);
+  const out = state.out ?? joinUri(dataRoot(), "runs", safeSegment(runId), "/");
+  const split = await splitDay(data, joinUri(out, "work", "/"), out, state.partitionSize, state.tolerances);
   return {
     plan: {
-      partitionBy: state.partitionBy,
-      partitionSize: state.partitionSize,
-      trades: day.trades.length,
-      keys: keyCount(day, state.partitionBy),
-      partitions: planPartitions(day, state.partitionBy, state.partitionSize),
+      data,
+      businessDate: split.businessDate,
+      out,
+      trades: split.trades,
+      confirmations: split.confirmations,
+      instruments: split.instruments,
+      prices: split.prices,
+      quarantined: split.quarantined,
+      stale: split.stale,
+      partitions: split.partitions,
     },
   };
+}
+
+/** A run id as one path segment: anything but letters, digits, `.`, `_` and `-` becomes `_`. */
+function safeSegment(id: string): string {
+  return id.replace(/[^\w.-]/g, "_").slice(0, 200) || "run";
 }
