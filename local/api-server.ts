@@ -13,13 +13,13 @@ import {
 import type { WorkflowDefinition } from "#engine";
 import { dispatchBatch, type Faults } from "#ops";
 import { createTelemetry, PrometheusRegistry } from "#telemetry";
+import { checkDataRef } from "#trading";
 import { getWorkflow } from "#workflows";
 import { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { metricsRoute } from "./metrics-server.ts";
 import { localSaver } from "./saver.ts";
 import { failedRunTarget, pollQueue } from "./triggers.ts";
-import { checkDataRef } from "#trading";
 
 const LOOPBACK = "127.0.0.1";
 /** API Gateway's own hard limit is 10 MB; the handler refuses far less (MAX_BODY_BYTES). */

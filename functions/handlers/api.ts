@@ -3,8 +3,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, idempotencyTableName, readEnv, resources } from "#config";
-import { getWorkflow } from "#workflows";
 import { checkDataRef } from "#trading";
+import { getWorkflow } from "#workflows";
 
 // Built once per cold start (STYLE.md §1); a missing variable fails the cold start, not a request.
 const env = readEnv();

@@ -1,10 +1,19 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
-import { type DaySpec, generateDay, writeDay } from "./generate/index.ts";
-import { checkDayFiles, type LoadedTradingDay, loadTradingDay } from "./load/index.ts";
-import { IsoDate } from "./model/index.ts";
+import { type DaySpec, DaySpecSchema, writeGeneratedDay } from "./generate/index.ts";
+import {
+  checkDayFiles,
+  type LoadedTradingDay,
+  loadTradingDay,
+  openDayFiles,
+  readRecords,
+} from "./load/index.ts";
 import type { TradingDay } from "./model/index.ts";
-import { type DataStore, joinUri, storeFor } from "./store/index.ts";
+import { IsoDate } from "./model/index.ts";
+import { type DataStore, joinUri, parseDataUri, storeFor } from "./store/index.ts";
 import { s3ClientFromEnv } from "./store/s3-client.ts";
 
 /** The longest data URI accepted (an S3 key is at most 1,024 bytes). */
@@ -85,6 +94,33 @@ export async function checkDataRef(ref: DataRef): Promise<readonly string[]> {
   });
 }
 
+/**
+ * Reads every file of a day through to its end without keeping the records: a file that cannot
+ * be parsed anywhere refuses here (`DayFormatError` with its line), in bounded memory. What the
+ * CLI does before a local run; returns how many rows each kind had and how many were quarantined.
+ *
+ * @example
+ * await scanDay({ uri: "docs/examples/data" }); // { rows: 96, quarantined: 1 }
+ */
+export async function scanDay(ref: DataRef): Promise<{ rows: number; quarantined: number }> {
+  const store = storeOf(ref.uri);
+  const layout = await openDayFiles(store, ref.uri, {
+    ...(ref.mapping ? { mapping: ref.mapping } : {}),
+    ...(ref.businessDate ? { businessDate: ref.businessDate } : {}),
+  });
+  let rows = 0;
+  let quarantined = 0;
+  for (const kind of ["instruments", "trades", "confirmations", "prices"] as const) {
+    const file = layout.records[kind];
+    if (!file) continue;
+    for await (const row of readRecords(store, file, kind, layout.mapping)) {
+      rows++;
+      if ("quarantined" in row) quarantined++;
+    }
+  }
+  return { rows, quarantined };
+}
+
 async function load(ref: DataRef): Promise<LoadedDay> {
   const loaded: LoadedTradingDay = await loadTradingDay(storeOf(ref.uri), ref.uri, {
     ...(ref.mapping ? { mapping: ref.mapping } : {}),
@@ -101,14 +137,30 @@ async function load(ref: DataRef): Promise<LoadedDay> {
  * @example
  * await generatedDayRef({ seed: 42, trades: 2000, businessDate: "2026-11-24" });
  * // { uri: ".switchyard/data/generated/seed42-2000-2026-11-24-0.03/" }
+ * // (written by the streaming generator: a day of any size is never held in memory)
  */
-export async function generatedDayRef(spec: DaySpec, root = dataRoot()): Promise<DataRef> {
-  const name = `seed${spec.seed}-${spec.trades}-${spec.businessDate}-${spec.breakRate ?? "default"}`;
+export async function generatedDayRef(spec: Partial<DaySpec>, root = dataRoot()): Promise<DataRef> {
+  const resolved = DaySpecSchema.parse(spec);
+  const name = `seed${resolved.seed}-${resolved.trades}-${resolved.businessDate}-${resolved.breakRate}`;
   const uri = joinUri(root, "generated", name, "/");
   const store = storeOf(uri);
-  if (!(await store.exists(joinUri(uri, "manifest.json")))) {
-    const { day } = generateDay(spec);
-    await writeDay(uri, day, { format: "jsonl" });
+  // The manifest is written last: a folder without one was interrupted and is written again.
+  if (await store.exists(joinUri(uri, "manifest.json"))) return { uri };
+  const location = parseDataUri(uri);
+  if (location.scheme === "file") {
+    await writeGeneratedDay(location.path, resolved, { format: "jsonl" });
+    return { uri };
+  }
+  // An S3 root: generate into a temporary folder, then upload file by file (manifest last).
+  const temp = await mkdtemp(join(tmpdir(), "switchyard-day-"));
+  try {
+    const { files } = await writeGeneratedDay(temp, resolved, { format: "jsonl" });
+    const ordered = [...files].sort(
+      (a, b) => Number(a.endsWith("manifest.json")) - Number(b.endsWith("manifest.json")),
+    );
+    for (const file of ordered) await store.write(joinUri(uri, basename(file)), await readFile(file));
+  } finally {
+    await rm(temp, { recursive: true, force: true });
   }
   return { uri };
 }

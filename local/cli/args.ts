@@ -74,7 +74,9 @@ export function parseJson(flag: string, text: string): unknown {
  * `--mapping` and `--business-date`) becomes `input.data`, `--out` becomes `input.out`; a flag
  * beside the same field in the `--input` file is a usage error, not a silent override.
  */
-export function dataFlagsInput(values: Pick<Values, "data" | "mapping" | "out" | "business-date">): Record<string, unknown> {
+export function dataFlagsInput(
+  values: Pick<Values, "data" | "mapping" | "out" | "business-date">,
+): Record<string, unknown> {
   if (!values.data && (values.mapping || values["business-date"])) {
     throw new UsageError("--mapping and --business-date go with --data");
   }

@@ -28,7 +28,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
   const state = reconciliation.result.state as ReconciliationStateValue;
   if (!state.plan || !state.report) return 1;
-  options.progress(`\nHanding ${state.report.breaksFound} breaks (${state.report.outputs.breaks}) to investigation\n`);
+  options.progress(
+    `\nHanding ${state.report.breaksFound} breaks (${state.report.outputs.breaks}) to investigation\n`,
+  );
   const investigation = await executeRun(
     { ...options, workflow: getWorkflow("investigation") },
     { data: state.plan.data, breaksUri: state.report.outputs.breaks },

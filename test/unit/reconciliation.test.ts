@@ -84,24 +84,36 @@ describe("reconciliation input", () => {
 });
 
 describe("reconciliation of the example day, partitioned", () => {
-  it.each([1, 4, 1000])("gives exactly the whole-day pass's breaks and matches with partitions of %i", async (partitionSize) => {
-    // Prepare
-    const { day } = await openDay(EXAMPLE.data);
-    const reference = reconcileDay(day, DEFAULT_TOLERANCES);
-    // Act
-    const run = await reconcile({ ...EXAMPLE, partitionSize });
-    // Assess
-    expect(run.breaks).toEqual(reference.breaks);
-    expect(run.matches).toEqual(reference.matches);
-    expect(run.state.plan?.partitions.length).toBe(Math.min(MAX_PARTITIONS, Math.ceil(30 / partitionSize)) - emptyPartitions(run.state));
-    expect(run.state.report?.byCategory).toEqual(Object.fromEntries(BREAK_CATEGORIES.map((c) => [c, expect.any(Number)])));
-    expect(Object.values(run.state.report?.byCategory ?? {}).every((n) => n > 0)).toBe(true);
-  });
+  it.each([1, 4, 1000])(
+    "gives exactly the whole-day pass's breaks and matches with partitions of %i",
+    async (partitionSize) => {
+      // Prepare
+      const { day } = await openDay(EXAMPLE.data);
+      const reference = reconcileDay(day, DEFAULT_TOLERANCES);
+      // Act
+      const run = await reconcile({ ...EXAMPLE, partitionSize });
+      // Assess
+      expect(run.breaks).toEqual(reference.breaks);
+      expect(run.matches).toEqual(reference.matches);
+      expect(run.state.plan?.partitions.length).toBe(
+        Math.min(MAX_PARTITIONS, Math.ceil(30 / partitionSize)) - emptyPartitions(run.state),
+      );
+      expect(run.state.report?.byCategory).toEqual(
+        Object.fromEntries(BREAK_CATEGORIES.map((c) => [c, expect.any(Number)])),
+      );
+      expect(Object.values(run.state.report?.byCategory ?? {}).every((n) => n > 0)).toBe(true);
+    },
+  );
 
   it("writes the quarantine, the CSV and points the summary at every output", async () => {
     const run = await reconcile({ ...EXAMPLE, partitionSize: 8 });
     expect(run.quarantine).toEqual([
-      expect.objectContaining({ file: "docs/examples/data/trades.csv", line: 32, field: "tradeDate", recordId: "T-1031" }),
+      expect.objectContaining({
+        file: "docs/examples/data/trades.csv",
+        line: 32,
+        field: "tradeDate",
+        recordId: "T-1031",
+      }),
     ]);
     expect(run.csv.split("\n")[0]).toBe(
       "breakId,category,tradeIds,confirmationIds,instrumentId,field,ours,theirs,notional,currency,desk,broker,counterparty,detail",
@@ -129,7 +141,10 @@ describe("reconciliation nodes", () => {
     } as unknown as ReconciliationStateValue;
     const sends = fanOut(state);
     expect(Array.isArray(sends) && sends.map((s) => s.args)).toEqual([
-      { partition: { id: "p1-of-2", uri: "a.json", trades: 3, confirmations: 2 }, tolerances: DEFAULT_TOLERANCES },
+      {
+        partition: { id: "p1-of-2", uri: "a.json", trades: 3, confirmations: 2 },
+        tolerances: DEFAULT_TOLERANCES,
+      },
     ]);
     expect(fanOut({ ...state, plan: null } as ReconciliationStateValue)).toBe("summarize");
   });
@@ -139,7 +154,10 @@ describe("reconciliation nodes", () => {
     const partition = run.state.plan?.partitions[0];
     if (!partition) throw new Error("no partition");
     await expect(
-      reconciliationNodes.match({ partition: { ...partition, trades: partition.trades + 1 }, tolerances: DEFAULT_TOLERANCES }),
+      reconciliationNodes.match({
+        partition: { ...partition, trades: partition.trades + 1 },
+        tolerances: DEFAULT_TOLERANCES,
+      }),
     ).rejects.toBeInstanceOf(PartitionMismatchError);
   });
 

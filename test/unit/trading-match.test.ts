@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Break } from "../../functions/trading/breaks.ts";
+import { reconcileDay } from "../../functions/trading/match/index.ts";
 import type { Trade } from "../../functions/trading/model/index.ts";
 import { DEFAULT_TOLERANCES } from "../../functions/trading/tolerances.ts";
-import { reconcileDay } from "../../functions/trading/match/index.ts";
 import { confirmationOf, dayOf, INSTRUMENTS, LEI_OTHER, priceOf, trade } from "../fixtures/trading.ts";
 
 /** The breaks of a day as `category tradeIds confirmationIds field`, the form the rules are stated in. */
-function breaksOf(trades: Trade[], confirmations: Parameters<typeof dayOf>[1], prices?: Parameters<typeof dayOf>[2]) {
+function breaksOf(
+  trades: Trade[],
+  confirmations: Parameters<typeof dayOf>[1],
+  prices?: Parameters<typeof dayOf>[2],
+) {
   return reconcileDay(dayOf(trades, confirmations, prices), DEFAULT_TOLERANCES).breaks;
 }
 
@@ -57,14 +61,17 @@ describe("references", () => {
     ["side", { side: "SELL" as const }],
     ["trade date", { tradeDate: "2026-11-23" }],
     ["quantity", { quantity: 999 }],
-  ])("does not pair on economics when the %s differs: unknown confirmation and missing confirmation", (_, change) => {
-    const t = trade();
-    const c = confirmationOf(t, { tradeRef: undefined, ...change });
-    expect(breaksOf([t], [c]).map(short)).toEqual([
-      `MISSING_CONFIRMATION ${t.tradeId}`,
-      `UNKNOWN_CONFIRMATION  ${c.confirmationId}`,
-    ]);
-  });
+  ])(
+    "does not pair on economics when the %s differs: unknown confirmation and missing confirmation",
+    (_, change) => {
+      const t = trade();
+      const c = confirmationOf(t, { tradeRef: undefined, ...change });
+      expect(breaksOf([t], [c]).map(short)).toEqual([
+        `MISSING_CONFIRMATION ${t.tradeId}`,
+        `UNKNOWN_CONFIRMATION  ${c.confirmationId}`,
+      ]);
+    },
+  );
 
   it("prefers an active trade over a cancelled one with the same economics", () => {
     const cancelled = trade({ status: "CANCELLED", version: 2, bookedAt: "2026-11-24T10:00:00Z" });
@@ -100,12 +107,19 @@ describe("partial fills", () => {
     const fills = [300, 300, 400].map((quantity) => confirmationOf(t, { tradeRef: undefined, quantity }));
     const result = reconcileDay(dayOf([t], fills), DEFAULT_TOLERANCES);
     expect(result.breaks).toEqual([]);
-    expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual(["economics", "economics", "economics"]);
+    expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual([
+      "economics",
+      "economics",
+      "economics",
+    ]);
   });
 
   it("completes a trade's referenced fills with an unreferenced one that makes up the rest", () => {
     const t = trade({ quantity: 1000 });
-    const fills = [confirmationOf(t, { quantity: 700 }), confirmationOf(t, { tradeRef: undefined, quantity: 300 })];
+    const fills = [
+      confirmationOf(t, { quantity: 700 }),
+      confirmationOf(t, { tradeRef: undefined, quantity: 300 }),
+    ];
     const result = reconcileDay(dayOf([t], fills), DEFAULT_TOLERANCES);
     expect(result.breaks).toEqual([]);
     expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual(["reference", "economics"]);
@@ -145,7 +159,14 @@ describe("FX in the inverse pair", () => {
   it("still finds a rate break after normalising", () => {
     const t = trade({ instrumentId: "EURUSD", quantity: 1_000_000, price: 1.085, currency: "USD" });
     // 1 / 0.92 = 1.086957: 19.6 pips away.
-    const c = confirmationOf(t, { instrumentId: "USDEUR", side: "SELL", quantity: 1_085_000, price: 0.92, counterAmount: 1_000_000, currency: "EUR" });
+    const c = confirmationOf(t, {
+      instrumentId: "USDEUR",
+      side: "SELL",
+      quantity: 1_085_000,
+      price: 0.92,
+      counterAmount: 1_000_000,
+      currency: "EUR",
+    });
     expect(breaksOf([t], [c]).map(short)).toEqual([`PRICE_MISMATCH ${t.tradeId} ${c.confirmationId} price`]);
   });
 });
@@ -156,10 +177,30 @@ describe("tolerances: a difference equal to the tolerance is not a break, one ju
     ["equity 5 bps", {}, 100.05, 100.0501],
     ["equity 5 bps below", {}, 99.95, 99.9499],
     ["FX 1 pip", { instrumentId: "EURUSD", price: 1.085, quantity: 1e6, currency: "USD" }, 1.0851, 1.08511],
-    ["JPY-quoted FX 1 pip of 0.01", { instrumentId: "USDJPY", price: 155.25, quantity: 1e6, currency: "JPY" }, 155.26, 155.2601],
-    ["US Treasury half a 32nd", { instrumentId: INSTRUMENTS.treasury.instrumentId, price: 99.5, quantity: 1e6 }, 99.5 + 1 / 64, 99.5 + 1 / 32],
-    ["gilt 0.01 points", { instrumentId: INSTRUMENTS.gilt.instrumentId, price: 98.12, quantity: 1e6, currency: "GBP" }, 98.13, 98.1301],
-    ["corporate bond 0.01 points", { instrumentId: INSTRUMENTS.corp.instrumentId, price: 101.255, quantity: 5e5, currency: "EUR" }, 101.245, 101.2449],
+    [
+      "JPY-quoted FX 1 pip of 0.01",
+      { instrumentId: "USDJPY", price: 155.25, quantity: 1e6, currency: "JPY" },
+      155.26,
+      155.2601,
+    ],
+    [
+      "US Treasury half a 32nd",
+      { instrumentId: INSTRUMENTS.treasury.instrumentId, price: 99.5, quantity: 1e6 },
+      99.5 + 1 / 64,
+      99.5 + 1 / 32,
+    ],
+    [
+      "gilt 0.01 points",
+      { instrumentId: INSTRUMENTS.gilt.instrumentId, price: 98.12, quantity: 1e6, currency: "GBP" },
+      98.13,
+      98.1301,
+    ],
+    [
+      "corporate bond 0.01 points",
+      { instrumentId: INSTRUMENTS.corp.instrumentId, price: 101.255, quantity: 5e5, currency: "EUR" },
+      101.245,
+      101.2449,
+    ],
   ];
   it.each(cases)("%s", (_, shape, atTolerance, above) => {
     const t = trade(shape);
@@ -170,7 +211,9 @@ describe("tolerances: a difference equal to the tolerance is not a break, one ju
 
   it("quantities are exact for shares and face", () => {
     const t = trade({ quantity: 1000 });
-    expect(breaksOf([t], [confirmationOf(t, { quantity: 1001 })]).map((b) => b.category)).toEqual(["QUANTITY_MISMATCH"]);
+    expect(breaksOf([t], [confirmationOf(t, { quantity: 1001 })]).map((b) => b.category)).toEqual([
+      "QUANTITY_MISMATCH",
+    ]);
   });
 
   it("FX base amounts allow a relative 1e-6", () => {
@@ -187,7 +230,11 @@ describe("fields", () => {
     ["SIDE_MISMATCH", "side", { side: "SELL" as const }],
     ["CURRENCY_MISMATCH", "currency", { currency: "EUR" }],
     ["SETTLE_DATE_MISMATCH", "settleDate", { settleDate: "2026-11-27" }],
-    ["COUNTERPARTY_SSI_MISMATCH", "counterparty.lei", { counterparty: { name: "Acme Securities LLC", lei: LEI_OTHER } }],
+    [
+      "COUNTERPARTY_SSI_MISMATCH",
+      "counterparty.lei",
+      { counterparty: { name: "Acme Securities LLC", lei: LEI_OTHER } },
+    ],
     ["COUNTERPARTY_SSI_MISMATCH", "ssiId", { ssiId: "SSI-ACME-USD-OLD" }],
   ])("%s on %s, with ours and theirs", (category, field, change) => {
     const t = trade();
@@ -218,7 +265,9 @@ describe("versions", () => {
       status: "AMENDED",
       price: 101,
       updatedAt: "2026-11-24T16:00:00Z",
-      versions: [{ version: 1, validFrom: "2026-11-24T14:30:00Z", validTo: "2026-11-24T16:00:00Z", price: 100 }],
+      versions: [
+        { version: 1, validFrom: "2026-11-24T14:30:00Z", validTo: "2026-11-24T16:00:00Z", price: 100 },
+      ],
     });
 
   it("a confirmation of the earlier version is an amendment the broker has not confirmed, not a price break", () => {
@@ -237,7 +286,9 @@ describe("versions", () => {
   it("a confirmation matching neither version breaks against the current one", () => {
     const t = amended();
     const c = confirmationOf(t, { price: 103 });
-    expect(breaksOf([t], [c]).map((b) => `${b.category} ${b.ours} ${b.theirs}`)).toEqual(["PRICE_MISMATCH 101 103"]);
+    expect(breaksOf([t], [c]).map((b) => `${b.category} ${b.ours} ${b.theirs}`)).toEqual([
+      "PRICE_MISMATCH 101 103",
+    ]);
   });
 
   it("pairs an unreferenced confirmation on an earlier version's quantity", () => {
@@ -245,10 +296,14 @@ describe("versions", () => {
       version: 2,
       status: "AMENDED",
       quantity: 1200,
-      versions: [{ version: 1, validFrom: "2026-11-24T14:30:00Z", validTo: "2026-11-24T16:00:00Z", quantity: 1000 }],
+      versions: [
+        { version: 1, validFrom: "2026-11-24T14:30:00Z", validTo: "2026-11-24T16:00:00Z", quantity: 1000 },
+      ],
     });
     const c = confirmationOf(t, { tradeRef: undefined, quantity: 1000 });
-    expect(breaksOf([t], [c]).map((b) => `${b.category} ${b.field}`)).toEqual(["AMENDMENT_NOT_CONFIRMED quantity"]);
+    expect(breaksOf([t], [c]).map((b) => `${b.category} ${b.field}`)).toEqual([
+      "AMENDMENT_NOT_CONFIRMED quantity",
+    ]);
   });
 });
 
@@ -277,7 +332,10 @@ describe("unconfirmed, duplicated and cancelled trades", () => {
   it("two identical trades with no confirmation are both missing one, not duplicates", () => {
     const a = trade();
     const b = trade();
-    expect(breaksOf([a, b], []).map((x) => x.category)).toEqual(["MISSING_CONFIRMATION", "MISSING_CONFIRMATION"]);
+    expect(breaksOf([a, b], []).map((x) => x.category)).toEqual([
+      "MISSING_CONFIRMATION",
+      "MISSING_CONFIRMATION",
+    ]);
   });
 
   it("a cancelled trade that is confirmed is a break; one that is not is fine", () => {
@@ -292,7 +350,10 @@ describe("unconfirmed, duplicated and cancelled trades", () => {
   it("a confirmation of an instrument we do not hold is unknown", () => {
     const t = trade();
     const c = confirmationOf(t, { tradeRef: undefined, instrumentId: "DE0007164600" });
-    expect(breaksOf([t], [c]).map((b) => b.category)).toEqual(["MISSING_CONFIRMATION", "UNKNOWN_CONFIRMATION"]);
+    expect(breaksOf([t], [c]).map((b) => b.category)).toEqual([
+      "MISSING_CONFIRMATION",
+      "UNKNOWN_CONFIRMATION",
+    ]);
   });
 });
 
@@ -314,8 +375,18 @@ describe("stale prices", () => {
     const day = dayOf([us], [confirmationOf(us)], prices, "2026-11-27");
     expect(reconcileDay(day, DEFAULT_TOLERANCES).breaks.map((b) => b.category)).toEqual(["STALE_PRICE"]);
     // On 2026-12-28 London is closed (Boxing Day substitute): its 12-24 close is the latest.
-    const uk = trade({ instrumentId: INSTRUMENTS.ukEquity.instrumentId, currency: "GBP", tradeDate: "2026-12-24", settleDate: "2026-12-29" });
-    const ukDay = dayOf([uk], [confirmationOf(uk)], [priceOf(INSTRUMENTS.ukEquity.instrumentId, "2026-12-24T16:30:00Z")], "2026-12-28");
+    const uk = trade({
+      instrumentId: INSTRUMENTS.ukEquity.instrumentId,
+      currency: "GBP",
+      tradeDate: "2026-12-24",
+      settleDate: "2026-12-29",
+    });
+    const ukDay = dayOf(
+      [uk],
+      [confirmationOf(uk)],
+      [priceOf(INSTRUMENTS.ukEquity.instrumentId, "2026-12-24T16:30:00Z")],
+      "2026-12-28",
+    );
     expect(reconcileDay(ukDay, DEFAULT_TOLERANCES).breaks).toEqual([]);
   });
 });

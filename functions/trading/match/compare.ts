@@ -68,7 +68,10 @@ export function compareTrade(
   const current = currentEconomics(trade);
   const breaks: Break[] = [];
   const currentDiffs = differences(current, confirmed, instrument, tolerances);
-  const earlier = currentDiffs.length > 0 ? earlierVersions(trade).find((v) => differences(v, confirmed, instrument, tolerances).length === 0) : undefined;
+  const earlier =
+    currentDiffs.length > 0
+      ? earlierVersions(trade).find((v) => differences(v, confirmed, instrument, tolerances).length === 0)
+      : undefined;
   if (earlier) {
     const changed = ECONOMIC_FIELDS.find((f) => String(earlier[f]) !== String(current[f])) ?? "price";
     breaks.push(
@@ -90,7 +93,12 @@ export function compareTrade(
 }
 
 type FieldDiff = {
-  category: "SIDE_MISMATCH" | "QUANTITY_MISMATCH" | "PRICE_MISMATCH" | "CURRENCY_MISMATCH" | "SETTLE_DATE_MISMATCH";
+  category:
+    | "SIDE_MISMATCH"
+    | "QUANTITY_MISMATCH"
+    | "PRICE_MISMATCH"
+    | "CURRENCY_MISMATCH"
+    | "SETTLE_DATE_MISMATCH";
   field: BreakField;
   ours: string | number;
   theirs: string | number;
@@ -107,7 +115,13 @@ function differences(
   const diffs: FieldDiff[] = [];
   const fills = confirmed.fills > 1 ? ` (${confirmed.fills} fills)` : "";
   if (confirmed.side !== version.side) {
-    diffs.push({ category: "SIDE_MISMATCH", field: "side", ours: version.side, theirs: confirmed.side, detail: `we ${version.side}, the broker confirms ${confirmed.side}${fills}` });
+    diffs.push({
+      category: "SIDE_MISMATCH",
+      field: "side",
+      ours: version.side,
+      theirs: confirmed.side,
+      detail: `we ${version.side}, the broker confirms ${confirmed.side}${fills}`,
+    });
   }
   if (!quantityWithin(instrument, version.quantity, confirmed.quantity, tolerances)) {
     diffs.push({
@@ -129,7 +143,13 @@ function differences(
     });
   }
   if (confirmed.currency !== version.currency) {
-    diffs.push({ category: "CURRENCY_MISMATCH", field: "currency", ours: version.currency, theirs: confirmed.currency, detail: `currency ours ${version.currency}, confirmed ${confirmed.currency}` });
+    diffs.push({
+      category: "CURRENCY_MISMATCH",
+      field: "currency",
+      ours: version.currency,
+      theirs: confirmed.currency,
+      detail: `currency ours ${version.currency}, confirmed ${confirmed.currency}`,
+    });
   }
   const otherDates = confirmed.settleDates.filter((d) => d !== version.settleDate);
   if (otherDates.length > 0) {
@@ -161,11 +181,15 @@ function partyBreaks(trade: Trade, fills: readonly PreparedConfirmation[], instr
     );
   }
   const ourSsi = normalizeCode(trade.ssiId);
-  const otherSsis = distinct(fills.flatMap((f) => (f.ssiId && normalizeCode(f.ssiId) !== ourSsi ? [f.ssiId] : [])));
+  const otherSsis = distinct(
+    fills.flatMap((f) => (f.ssiId && normalizeCode(f.ssiId) !== ourSsi ? [f.ssiId] : [])),
+  );
   if (otherSsis.length > 0) {
     breaks.push(
       tradeBreak("COUNTERPARTY_SSI_MISMATCH", [trade], instrument, {
-        confirmationIds: fills.filter((f) => f.ssiId && normalizeCode(f.ssiId) !== ourSsi).map((f) => f.confirmationId),
+        confirmationIds: fills
+          .filter((f) => f.ssiId && normalizeCode(f.ssiId) !== ourSsi)
+          .map((f) => f.confirmationId),
         field: "ssiId",
         ours: trade.ssiId,
         theirs: otherSsis.join("/"),

@@ -1,7 +1,14 @@
 export { notionalOf } from "./breaks-of.ts";
 export { aggregate, type ConfirmedEconomics, compareTrade } from "./compare.ts";
 export { InstrumentIndex, type ResolvedInstrument } from "./instruments.ts";
-export { economicKey, economicKeyOf, MAX_FILLS_SEARCHED, type Paired, type Pairing, pairConfirmations } from "./pair.ts";
+export {
+  economicKey,
+  economicKeyOf,
+  MAX_FILLS_SEARCHED,
+  type Paired,
+  type Pairing,
+  pairConfirmations,
+} from "./pair.ts";
 export { type PreparedConfirmation, prepareConfirmation } from "./prepare.ts";
 export {
   type MatchResult,

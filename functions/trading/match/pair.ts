@@ -50,6 +50,10 @@ export function pairConfirmations(
   };
 
   const unreferenced: PreparedConfirmation[] = [];
+  const received = new Map(confirmations.map((c) => [c, Date.parse(c.receivedAt)]));
+  const byReceipt = (a: PreparedConfirmation, b: PreparedConfirmation) =>
+    (received.get(a) as number) - (received.get(b) as number) ||
+    (a.confirmationId < b.confirmationId ? -1 : 1);
   for (const confirmation of [...confirmations].sort(byReceipt)) {
     if (confirmation.ref && tradeById.has(confirmation.ref)) add(confirmation.ref, confirmation, "reference");
     else unreferenced.push(confirmation);
@@ -58,7 +62,9 @@ export function pairConfirmations(
   const candidatesByKey = new Map<string, { trade: Trade; versions: VersionEconomics[] }[]>();
   for (const trade of trades) {
     const versions = [currentEconomics(trade), ...earlierVersions(trade)];
-    const keys = new Set(versions.map((v) => economicKey(trade.broker, trade.account, trade.instrumentId, v.side, v.tradeDate)));
+    const keys = new Set(
+      versions.map((v) => economicKey(trade.broker, trade.account, trade.instrumentId, v.side, v.tradeDate)),
+    );
     for (const key of keys) {
       const list = candidatesByKey.get(key);
       if (list) list.push({ trade, versions });
@@ -69,7 +75,13 @@ export function pairConfirmations(
   const leftByKey = new Map<string, PreparedConfirmation[]>();
   for (const confirmation of unreferenced) {
     const key = economicKeyOf(confirmation);
-    const best = bestCandidate(confirmation, candidatesByKey.get(key) ?? [], byTrade, instrumentOf, tolerances);
+    const best = bestCandidate(
+      confirmation,
+      candidatesByKey.get(key) ?? [],
+      byTrade,
+      instrumentOf,
+      tolerances,
+    );
     if (best) {
       add(best.tradeId, confirmation, "economics");
       continue;
@@ -84,14 +96,26 @@ export function pairConfirmations(
     const remaining = [...left];
     const open = (candidatesByKey.get(key) ?? [])
       .map((c) => c.trade)
-      .sort((a, b) => Number(isActive(b)) - Number(isActive(a)) || Number(byTrade.has(a.tradeId)) - Number(byTrade.has(b.tradeId)) || bookedOrder(a, b));
+      .sort(
+        (a, b) =>
+          Number(isActive(b)) - Number(isActive(a)) ||
+          Number(byTrade.has(a.tradeId)) - Number(byTrade.has(b.tradeId)) ||
+          bookedOrder(a, b),
+      );
     for (const trade of open) {
       if (remaining.length === 0) break;
       // A trade with fills already (by reference) may be completed by one more; a bare trade needs two or more.
       const held = byTrade.get(trade.tradeId) ?? [];
       const outstanding = trade.quantity - held.reduce((sum, p) => sum + p.confirmation.quantity, 0);
       if (outstanding <= 0) continue;
-      const fills = fillsFor(trade, outstanding, held.length > 0 ? 1 : 2, remaining, instrumentOf(trade), tolerances);
+      const fills = fillsFor(
+        trade,
+        outstanding,
+        held.length > 0 ? 1 : 2,
+        remaining,
+        instrumentOf(trade),
+        tolerances,
+      );
       if (!fills) continue;
       for (const fill of fills) {
         add(trade.tradeId, fill, "economics");
@@ -104,8 +128,17 @@ export function pairConfirmations(
 }
 
 /** The key economics pairing compares on: broker, account, instrument, side, trade date. */
-export function economicKey(broker: string, account: string, instrumentId: string, side: string, tradeDate: string) {
-  return [broker, account, instrumentId].map((s) => s.replace(/\s+/g, "").toUpperCase()).join("|") + `|${side}|${tradeDate}`;
+export function economicKey(
+  broker: string,
+  account: string,
+  instrumentId: string,
+  side: string,
+  tradeDate: string,
+) {
+  return (
+    [broker, account, instrumentId].map((s) => s.replace(/\s+/g, "").toUpperCase()).join("|") +
+    `|${side}|${tradeDate}`
+  );
 }
 
 export function economicKeyOf(c: PreparedConfirmation): string {
@@ -151,7 +184,10 @@ function compareRank(a: number[], b: number[], ta: Trade, tb: Trade): number {
 
 /** Earliest booked first (instants, so offsets compare right), then trade id. */
 export function bookedOrder(a: Trade, b: Trade): number {
-  return Date.parse(a.bookedAt) - Date.parse(b.bookedAt) || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+  return (
+    Date.parse(a.bookedAt) - Date.parse(b.bookedAt) ||
+    (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0)
+  );
 }
 
 /**
@@ -177,8 +213,4 @@ function fillsFor(
     if (quantityWithin(instrument, target, total, tolerances)) best = chosen;
   }
   return best;
-}
-
-function byReceipt(a: PreparedConfirmation, b: PreparedConfirmation): number {
-  return Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || (a.confirmationId < b.confirmationId ? -1 : 1);
 }

@@ -97,7 +97,8 @@ export function prepareConfirmation(
     quantity: baseAmount,
     price: 1 / confirmation.price,
     // Its price currency is our base; anything else is a genuine currency difference, kept as sent.
-    currency: confirmation.currency === instrument.baseCurrency ? instrument.quoteCurrency : confirmation.currency,
+    currency:
+      confirmation.currency === instrument.baseCurrency ? instrument.quoteCurrency : confirmation.currency,
     counterAmount: confirmation.quantity,
   };
 }

@@ -46,7 +46,10 @@ export function matchTrades(
     if (!paired) continue;
     matches.push({
       tradeId: trade.tradeId,
-      confirmations: paired.map((p) => ({ confirmationId: p.confirmation.confirmationId, pairedBy: p.pairedBy })),
+      confirmations: paired.map((p) => ({
+        confirmationId: p.confirmation.confirmationId,
+        pairedBy: p.pairedBy,
+      })),
     });
     breaks.push(...compareTrade(trade, paired, instrumentOf(trade), tolerances));
   }
@@ -73,7 +76,12 @@ export function reconcileDay(day: TradingDay, tolerances: Tolerances): Reconcile
   const { matchable, rejected } = splitMatchable(day.trades, instruments);
   const ids = ourIdIndex(matchable);
   const prepared = day.confirmations.map((c) => prepareConfirmation(c, instruments, ids));
-  const stale = staleInstruments(day.businessDate, day.instruments, priceLookup(day, instruments), tolerances);
+  const stale = staleInstruments(
+    day.businessDate,
+    day.instruments,
+    priceLookup(day, instruments),
+    tolerances,
+  );
   const result = matchTrades(matchable, prepared, instruments, tolerances, stale);
   return { breaks: result.breaks, matches: result.matches, rejected };
 }
@@ -107,7 +115,9 @@ export function splitMatchable(
       });
     } else {
       matchable.push(
-        instrument.instrumentId === trade.instrumentId ? trade : { ...trade, instrumentId: instrument.instrumentId },
+        instrument.instrumentId === trade.instrumentId
+          ? trade
+          : { ...trade, instrumentId: instrument.instrumentId },
       );
     }
   }
@@ -123,7 +133,10 @@ function unknownConfirmation(confirmation: PreparedConfirmation, instruments: In
   const instrument = confirmation.knownInstrument ? instruments.get(confirmation.instrumentId) : undefined;
   const size = instrument
     ? notionalOf(instrument, confirmation.quantity, confirmation.price)
-    : { notional: Math.round(confirmation.quantity * confirmation.price * 100) / 100, currency: confirmation.currency };
+    : {
+        notional: Math.round(confirmation.quantity * confirmation.price * 100) / 100,
+        currency: confirmation.currency,
+      };
   const base = {
     category: "UNKNOWN_CONFIRMATION" as const,
     tradeIds: [],

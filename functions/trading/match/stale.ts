@@ -87,7 +87,12 @@ export function staleBreaks(
     found.set(instrument.instrumentId, entry);
   }
   return [...found.values()].map(({ instrument, tradeIds, notional }) =>
-    staleBreak(byInstrument.get(instrument.instrumentId) as StaleInstrument, tradeIds, notional, notionalOf(instrument, 0, 0).currency),
+    staleBreak(
+      byInstrument.get(instrument.instrumentId) as StaleInstrument,
+      tradeIds,
+      notional,
+      notionalOf(instrument, 0, 0).currency,
+    ),
   );
 }
 
@@ -107,7 +112,12 @@ export function mergeStaleBreaks(breaks: readonly Break[], stale: readonly Stale
   });
 }
 
-function staleBreak(finding: StaleInstrument, tradeIds: readonly string[], notional: number, currency: string): Break {
+function staleBreak(
+  finding: StaleInstrument,
+  tradeIds: readonly string[],
+  notional: number,
+  currency: string,
+): Break {
   const base = {
     category: "STALE_PRICE" as const,
     tradeIds: [...tradeIds].sort(),
@@ -115,7 +125,10 @@ function staleBreak(finding: StaleInstrument, tradeIds: readonly string[], notio
     instrumentId: finding.instrumentId,
     field: "price.asOf" as const,
   };
-  const age = finding.ageBusinessDays === -1 ? "years" : `${finding.ageBusinessDays} business day${finding.ageBusinessDays === 1 ? "" : "s"}`;
+  const age =
+    finding.ageBusinessDays === -1
+      ? "years"
+      : `${finding.ageBusinessDays} business day${finding.ageBusinessDays === 1 ? "" : "s"}`;
   return {
     breakId: breakIdOf(base),
     ...base,
@@ -128,14 +141,21 @@ function staleBreak(finding: StaleInstrument, tradeIds: readonly string[], notio
 }
 
 /** The latest price per instrument id (by `asOf` instant), prices quoted by any id resolved to ours. */
-export function latestPrices(prices: Iterable<MarketPrice>, resolve: (id: string) => string | undefined): Map<string, MarketPrice> {
+export function latestPrices(
+  prices: Iterable<MarketPrice>,
+  resolve: (id: string) => string | undefined,
+): Map<string, MarketPrice> {
   const latest = new Map<string, MarketPrice>();
   for (const price of prices) keepLatest(latest, price, resolve);
   return latest;
 }
 
 /** Adds one price to a latest-by-instrument map (for readers that stream prices). */
-export function keepLatest(latest: Map<string, MarketPrice>, price: MarketPrice, resolve: (id: string) => string | undefined): void {
+export function keepLatest(
+  latest: Map<string, MarketPrice>,
+  price: MarketPrice,
+  resolve: (id: string) => string | undefined,
+): void {
   const id = resolve(price.instrumentId);
   if (!id) return;
   const held = latest.get(id);

@@ -83,6 +83,9 @@ export function isUsTreasury(instrument: Instrument): boolean {
  * `EURUSD` all read as `EURUSD`); `undefined` when the text is not a pair.
  */
 export function currencyPair(text: string): string | undefined {
-  const letters = text.trim().toUpperCase().replace(/[\s/._-]/g, "");
+  const letters = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s/._-]/g, "");
   return /^[A-Z]{6}$/.test(letters) ? letters : undefined;
 }

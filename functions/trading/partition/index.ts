@@ -1,4 +1,9 @@
-export { matchPartitionAt, type PartitionResult, readPartitionResult, resultUriOf } from "./match-partition.ts";
+export {
+  matchPartitionAt,
+  type PartitionResult,
+  readPartitionResult,
+  resultUriOf,
+} from "./match-partition.ts";
 export {
   type DaySplit,
   fnv1a,

@@ -28,7 +28,10 @@ export function resultUriOf(partitionUri: string): string {
  * @example
  * const result = await matchPartitionAt(ref.uri, DEFAULT_TOLERANCES);
  */
-export async function matchPartitionAt(partitionUri: string, tolerances: Tolerances): Promise<PartitionResult> {
+export async function matchPartitionAt(
+  partitionUri: string,
+  tolerances: Tolerances,
+): Promise<PartitionResult> {
   const store = storeOf(partitionUri);
   const lines = (await store.readText(partitionUri)).split("\n");
   const header = JSON.parse(lines[0] ?? "{}") as PartitionHeader;

@@ -164,8 +164,14 @@ export async function splitDay(
       const prepared = prepareConfirmation(row.record, instruments, ourIds);
       const byRef = prepared.ref === undefined ? undefined : partitionOf.get(prepared.ref);
       const index =
-        byRef ?? fnv1a(routingKey(prepared.instrumentId, prepared.account, prepared.side, prepared.tradeDate)) % count;
-      await spill.add(index, "confirmation", prepared, prepared.knownInstrument ? prepared.instrumentId : undefined);
+        byRef ??
+        fnv1a(routingKey(prepared.instrumentId, prepared.account, prepared.side, prepared.tradeDate)) % count;
+      await spill.add(
+        index,
+        "confirmation",
+        prepared,
+        prepared.knownInstrument ? prepared.instrumentId : undefined,
+      );
     }
 
     const store = storeOf(workUri);
@@ -229,7 +235,12 @@ class Spill {
     return new Spill(await mkdtemp(join(tmpdir(), "switchyard-split-")), count);
   }
 
-  async add(index: number, kind: "trade" | "confirmation", record: unknown, instrumentId?: string): Promise<void> {
+  async add(
+    index: number,
+    kind: "trade" | "confirmation",
+    record: unknown,
+    instrumentId?: string,
+  ): Promise<void> {
     const line = `${JSON.stringify({ [kind]: record })}\n`;
     (this.buffers[index] as string[]).push(line);
     this.sizes[index] = (this.sizes[index] as number) + line.length;

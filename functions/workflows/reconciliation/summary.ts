@@ -47,7 +47,9 @@ export function summarizeReconciliation(state: ReconciliationStateValue): RunSum
         node: "summarize",
         did: report
           ? `wrote ${fmt(report.breaksFound)} breaks to ${report.outputs.breaks}` +
-            (worst ? `; largest ${worst.category} on ${worst.tradeIds.join("+") || worst.confirmationIds.join("+")} (${fmt(worst.notional)} ${worst.currency})` : "")
+            (worst
+              ? `; largest ${worst.category} on ${worst.tradeIds.join("+") || worst.confirmationIds.join("+")} (${fmt(worst.notional)} ${worst.currency})`
+              : "")
           : "did not run",
       },
     ],

@@ -1,4 +1,13 @@
-import type { Break, BreakCategory, DataRef, DaySpec, PartitionRef, RunOutputs, StaleInstrument, Tolerances } from "#trading";
+import type {
+  Break,
+  BreakCategory,
+  DataRef,
+  DaySpec,
+  PartitionRef,
+  RunOutputs,
+  StaleInstrument,
+  Tolerances,
+} from "#trading";
 
 /**
  * The records the reconciliation nodes pass around. All plain JSON and all small: state and

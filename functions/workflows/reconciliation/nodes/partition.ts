@@ -12,7 +12,8 @@ export async function partition(
   config?: LangGraphRunnableConfig,
 ): Promise<ReconciliationUpdate> {
   const runId = String(config?.configurable?.thread_id ?? "local");
-  const data: DataRef = "data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset);
+  const data: DataRef =
+    "data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset);
   const out = state.out ?? joinUri(dataRoot(), "runs", safeSegment(runId), "/");
   const split = await splitDay(data, joinUri(out, "work", "/"), out, state.partitionSize, state.tolerances);
   return {

@@ -49,7 +49,9 @@ export async function summarize(state: ReconciliationStateValue): Promise<Reconc
   const byCategory = Object.fromEntries(BREAK_CATEGORIES.map((c) => [c, 0])) as Record<BreakCategory, number>;
   for (const b of breaks) byCategory[b.category]++;
   const notionalByCurrency: Record<string, number> = {};
-  for (const b of breaks) notionalByCurrency[b.currency] = Math.round(((notionalByCurrency[b.currency] ?? 0) + b.notional) * 100) / 100;
+  for (const b of breaks)
+    notionalByCurrency[b.currency] =
+      Math.round(((notionalByCurrency[b.currency] ?? 0) + b.notional) * 100) / 100;
   const report: ReconciliationReport = {
     businessDate: plan.businessDate,
     partitions: plan.partitions.length,
