@@ -48,7 +48,12 @@ export const TolerancesSchema = z.strictObject({
   bondPricePoints: z.number().min(0).max(100).default(DEFAULT_TOLERANCES.bondPricePoints),
   quantityUnits: z.number().min(0).max(1e12).default(DEFAULT_TOLERANCES.quantityUnits),
   fxQuantityRelative: z.number().min(0).max(0.1).default(DEFAULT_TOLERANCES.fxQuantityRelative),
-  priceMaxAgeBusinessDays: z.number().int().min(0).max(250).default(DEFAULT_TOLERANCES.priceMaxAgeBusinessDays),
+  priceMaxAgeBusinessDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(250)
+    .default(DEFAULT_TOLERANCES.priceMaxAgeBusinessDays),
 });
 
 /** The size of one pip for a pair quoted in `quoteCurrency`. */
@@ -93,7 +98,12 @@ export function comparePrice(
  * True when `theirs` is within the quantity tolerance of `ours`: exact (± `quantityUnits`) for
  * shares and face, relative for FX base amounts.
  */
-export function quantityWithin(instrument: Instrument, ours: number, theirs: number, tolerances: Tolerances): boolean {
+export function quantityWithin(
+  instrument: Instrument,
+  ours: number,
+  theirs: number,
+  tolerances: Tolerances,
+): boolean {
   const gap = Math.abs(theirs - ours);
   const limit =
     instrument.type === "FX_SPOT" ? tolerances.fxQuantityRelative * Math.abs(ours) : tolerances.quantityUnits;

@@ -40,9 +40,17 @@ describe("the example day in docs/examples/data", () => {
     // Assess
     expect(breaks.map((b) => b.breakId)).toEqual(EXPECTED);
     expect(new Set(breaks.map((b) => b.category)).size).toBe(12);
-    expect(breaks.find((b) => b.category === "STALE_PRICE")?.tradeIds).toEqual(["T-1005", "T-1019", "T-1027"]);
-    expect(quarantine).toEqual([expect.objectContaining({ line: 32, field: "tradeDate", recordId: "T-1031" })]);
-    const byEconomics = matches.filter((m) => m.confirmations.some((c) => c.pairedBy === "economics")).map((m) => m.tradeId);
+    expect(breaks.find((b) => b.category === "STALE_PRICE")?.tradeIds).toEqual([
+      "T-1005",
+      "T-1019",
+      "T-1027",
+    ]);
+    expect(quarantine).toEqual([
+      expect.objectContaining({ line: 32, field: "tradeDate", recordId: "T-1031" }),
+    ]);
+    const byEconomics = matches
+      .filter((m) => m.confirmations.some((c) => c.pairedBy === "economics"))
+      .map((m) => m.tradeId);
     expect(byEconomics).toEqual(["T-1015", "T-1016", "T-1025", "T-1027"]);
   });
 });
