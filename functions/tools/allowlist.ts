@@ -1,10 +1,13 @@
 import type { AmendmentToolName, AmendmentTools } from "./amendments.ts";
 import { UnknownAgentError } from "./errors.ts";
+import type { TradingDayToolName, TradingDayTools } from "./trading-day/index.ts";
 import type { ToolName, TradingTools } from "./trading-tools.ts";
 
 /**
- * Which tools each agent may call: least privilege, so a confused model cannot reach data its
- * job does not need. Agents are named by role, not by graph node, so workflows share them.
+ * Which tools each agent may call over the generated `#data` day (triage's agents): least
+ * privilege, so a confused model cannot reach data its job does not need. Agents are named by
+ * role, not by graph node, so workflows share them. Agents over a canonical `#trading` day have
+ * their own allowlist, {@link TRADING_DAY_AGENT_TOOLS}.
  */
 export const AGENT_TOOLS = {
   detector: ["search_breaks"],
@@ -13,10 +16,6 @@ export const AGENT_TOOLS = {
   fixer: ["get_trade", "get_confirmation", "get_market_price"],
   escalator: ["get_trade", "get_confirmation"],
   compliance: ["get_trade", "get_confirmation"],
-  // Investigation specialists: each reads only what its root causes turn on.
-  pricing: ["get_trade", "get_confirmation", "get_market_price"],
-  settlement: ["get_trade", "get_confirmation"],
-  booking: ["get_trade", "get_confirmation"],
   reporter: [],
 } as const satisfies Record<string, readonly ToolName[]>;
 
@@ -37,6 +36,40 @@ export function toolsFor<A extends AgentName>(
   return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
     TradingTools,
     (typeof AGENT_TOOLS)[A][number]
+  >;
+}
+
+/**
+ * Which trading-day tools (over a canonical `#trading` day) each agent may call. The
+ * investigation specialists each read only what their root causes turn on: pricing the market
+ * close, settlement the settlement convention, booking the confirmations by id and the trades
+ * like one (all read trades, their confirmations and instruments); none gets another's lookups,
+ * and only the detector scans the day's breaks.
+ */
+export const TRADING_DAY_AGENT_TOOLS = {
+  pricing: ["get_trade", "get_confirmations", "get_instrument", "get_market_price"],
+  settlement: ["get_trade", "get_confirmations", "get_instrument", "get_settlement_convention"],
+  booking: ["get_trade", "get_confirmations", "get_confirmation", "get_instrument", "find_similar_trades"],
+  detector: ["search_breaks"],
+} as const satisfies Record<string, readonly TradingDayToolName[]>;
+
+export type TradingDayAgentName = keyof typeof TRADING_DAY_AGENT_TOOLS;
+
+/**
+ * The trading-day tools one agent is allowed, and only those.
+ *
+ * @example
+ * const { get_market_price } = tradingDayToolsFor("pricing", createTradingDayTools(store));
+ */
+export function tradingDayToolsFor<A extends TradingDayAgentName>(
+  agent: A,
+  tools: TradingDayTools,
+): Pick<TradingDayTools, (typeof TRADING_DAY_AGENT_TOOLS)[A][number]> {
+  const allowed: readonly TradingDayToolName[] | undefined = TRADING_DAY_AGENT_TOOLS[agent];
+  if (!allowed) throw new UnknownAgentError(agent, Object.keys(TRADING_DAY_AGENT_TOOLS));
+  return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
+    TradingDayTools,
+    (typeof TRADING_DAY_AGENT_TOOLS)[A][number]
   >;
 }
 

@@ -10,8 +10,10 @@ import type {
 } from "#data";
 
 /**
- * Read-only access to the trade data the tools answer from. Tests can hand the tools any
- * implementation; production builds one over a generated day with {@link tradeDayStore}.
+ * Read-only access to a generated `#data` day (triage's), which the tools of
+ * `createTradingTools` answer from. Tests can hand the tools any implementation; production
+ * builds one over a generated day with {@link tradeDayStore}. A canonical `#trading` day has its
+ * own store, `tradingDayStore` (`./trading-day/`).
  */
 export interface TradeDataStore {
   /** Valuation time: price ages are measured against it. */

@@ -4,7 +4,8 @@ import { searchBreaksTool } from "./search.ts";
 import type { TradeDataStore } from "./store.ts";
 
 /**
- * Builds the read-only trading tools over a store. Cheap: build them per node invocation
+ * Builds the read-only trading tools over a generated `#data` day's store (triage's; the
+ * canonical day's tools are `createTradingDayTools`). Cheap: build them per node invocation
  * from the day the node loaded; nothing is cached between calls.
  *
  * @example

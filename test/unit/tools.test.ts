@@ -14,13 +14,20 @@ import {
 import {
   AGENT_TOOLS,
   type AgentName,
+  createTradingDayTools,
   createTradingTools,
   NotFoundError,
+  TRADING_DAY_AGENT_TOOLS,
   type TradeDataStore,
+  type TradingDayAgentName,
   toolsFor,
   tradeDayStore,
+  tradingDayStore,
+  tradingDayToolsFor,
   UnknownAgentError,
 } from "#tools";
+import { DEFAULT_TOLERANCES, reconcileDay, type TradingDay } from "#trading";
+import { confirmationOf, dayOf, INSTRUMENTS, priceOf, trade } from "../fixtures/trading.ts";
 
 // Factories -------------------------------------------------------------------------------
 
@@ -126,7 +133,7 @@ function aTradeDay(overrides: Partial<TradeDay> = {}): TradeDay {
 
 const toolsOver = (store: TradeDataStore) => createTradingTools(store);
 
-// Tests -----------------------------------------------------------------------------------
+// Tests: the tools over a generated #data day (triage's) -----------------------------------
 
 describe("lookup tools", () => {
   it("get_trade returns the booking with its USD notional", async () => {
@@ -352,5 +359,332 @@ describe("toolsFor", () => {
     // Act + Assess
     expect(() => toolsFor("trader" as AgentName, tools)).toThrow(UnknownAgentError);
     expect(() => toolsFor("trader" as AgentName, tools)).toThrow(/known agents: detector, classifier/);
+  });
+});
+
+// Tests: the trading-day tools over a canonical #trading day (the investigation's) ---------
+
+/**
+ * A canonical day: an amended equity trade confirmed in two fills (one by reference, one by
+ * economics), an EURUSD trade confirmed in the inverse pair, a cancelled trade and its rebooking,
+ * a stray confirmation for another account, and closes of two sources for the equity.
+ */
+function aTradingDay() {
+  const amended = trade({
+    version: 2,
+    status: "AMENDED",
+    quantity: 1000,
+    price: 101,
+    updatedAt: "2026-11-24T16:00:00Z",
+    versions: [
+      { version: 1, validFrom: "2026-11-24T14:30:00Z", validTo: "2026-11-24T16:00:00Z", price: 100 },
+    ],
+  });
+  const byRef = confirmationOf(amended, { quantity: 600, price: 101.1 });
+  const { tradeRef: _, ...byEconomics } = confirmationOf(amended, { quantity: 400, price: 100.85 });
+  const fx = trade({
+    instrumentId: "EURUSD",
+    quantity: 1_000_000,
+    price: 1.085,
+    currency: "USD",
+    settleDate: "2026-11-27",
+  });
+  // The broker quotes USD/EUR: it sells 1,085,000 USD at 0.921659 EUR per USD (we buy EUR).
+  const inverse = confirmationOf(fx, {
+    instrumentId: "USD/EUR",
+    side: "SELL",
+    quantity: 1_085_000,
+    price: 1 / 1.085,
+    currency: "EUR",
+    counterAmount: 1_000_000,
+  });
+  const cancelled = trade({
+    status: "CANCELLED",
+    version: 2,
+    bookedAt: "2026-11-24T10:00:00Z",
+    quantity: 50,
+  });
+  const rebooked = trade({ bookedAt: "2026-11-24T11:00:00Z", quantity: 50 });
+  const stray = confirmationOf(rebooked, { tradeRef: undefined, account: "ACC-002" });
+  const prices = [
+    priceOf(INSTRUMENTS.equity.instrumentId, "2026-11-20T21:00:00Z", 99.5),
+    { ...priceOf(INSTRUMENTS.equity.instrumentId, "2026-11-19T21:00:00Z", 99), source: "SECOND" },
+    priceOf("EURUSD", "2026-11-24T21:00:00Z", 1.085),
+  ];
+  const day = dayOf([amended, fx, cancelled, rebooked], [byRef, byEconomics, inverse, stray], prices);
+  return { day, amended, byRef, byEconomics, fx, inverse, cancelled, rebooked, stray };
+}
+
+const dayTools = (day: TradingDay) => createTradingDayTools(tradingDayStore(day));
+
+describe("trading-day lookups", () => {
+  const fixture = aTradingDay();
+  const tools = dayTools(fixture.day);
+
+  it("get_trade returns the current version, its notional, and every earlier version complete", async () => {
+    // Act
+    const found = await tools.get_trade.invoke({ tradeId: fixture.amended.tradeId });
+    // Assess
+    expect(found).toMatchObject({
+      version: 2,
+      status: "AMENDED",
+      price: 101,
+      notional: 101_000,
+      notionalCurrency: "USD",
+      instrumentType: "EQUITY",
+    });
+    expect(found.earlierVersions).toEqual([
+      {
+        version: 1,
+        current: false,
+        side: "BUY",
+        quantity: 1000,
+        price: 100,
+        currency: "USD",
+        tradeDate: "2026-11-24",
+        settleDate: "2026-11-25",
+        validFrom: "2026-11-24T14:30:00Z",
+        validTo: "2026-11-24T16:00:00Z",
+      },
+    ]);
+  });
+
+  it("get_confirmations returns every confirmation the matcher paired, how, and their VWAP", async () => {
+    // Act
+    const found = await tools.get_confirmations.invoke({ tradeId: fixture.amended.tradeId });
+    // Assess
+    expect(found.confirmations.map((c) => [c.confirmationId, c.pairedBy])).toEqual(
+      expect.arrayContaining([
+        [fixture.byRef.confirmationId, "reference"],
+        [fixture.byEconomics.confirmationId, "economics"],
+      ]),
+    );
+    expect(found.confirmed).toMatchObject({ fills: 2, quantity: 1000, side: "BUY", currency: "USD" });
+    expect(found.confirmed?.price).toBeCloseTo(101, 9);
+  });
+
+  it("get_confirmations states an inverse FX quote in our terms", async () => {
+    // Act
+    const found = await tools.get_confirmations.invoke({ tradeId: fixture.fx.tradeId });
+    // Assess
+    const [c] = found.confirmations;
+    expect(c).toMatchObject({
+      instrumentId: "EURUSD",
+      quotedInstrumentId: "USD/EUR",
+      inverted: true,
+      side: "BUY",
+      quantity: 1_000_000,
+      currency: "USD",
+      counterAmount: 1_085_000,
+    });
+    expect(c?.price).toBeCloseTo(1.085, 9);
+  });
+
+  it("get_confirmation finds a confirmation by id, paired with nothing", async () => {
+    // Act
+    const found = await tools.get_confirmation.invoke({ confirmationId: fixture.stray.confirmationId });
+    const paired = await tools.get_confirmation.invoke({ confirmationId: fixture.byRef.confirmationId });
+    // Assess
+    expect(found).toMatchObject({ account: "ACC-002", pairedWith: null });
+    expect(paired.pairedWith).toEqual({ tradeId: fixture.amended.tradeId, pairedBy: "reference" });
+  });
+
+  it("get_instrument resolves any id, the inverse pair included, with its calendar", async () => {
+    // Act
+    const byTicker = await tools.get_instrument.invoke({ instrumentId: "AAPL" });
+    const inverse = await tools.get_instrument.invoke({ instrumentId: "USDEUR" });
+    // Assess
+    expect(byTicker).toMatchObject({
+      instrumentId: "US0378331005",
+      type: "EQUITY",
+      calendar: "XNYS",
+      inverted: false,
+    });
+    expect(inverse).toMatchObject({ instrumentId: "EURUSD", inverted: true, calendar: ["TARGET", "US"] });
+  });
+
+  it("get_market_price dates the close and counts its age in business days of the instrument's calendar", async () => {
+    // Act
+    const equity = await tools.get_market_price.invoke({ instrumentId: "US0378331005" });
+    const fx = await tools.get_market_price.invoke({ instrumentId: "EURUSD" });
+    // Assess: Friday 20 Nov to Tuesday 24 Nov is two NYSE business days.
+    expect(equity).toMatchObject({
+      price: 99.5,
+      source: "VENDOR",
+      priceDate: "2026-11-20",
+      businessDate: "2026-11-24",
+      ageBusinessDays: 2,
+      stale: true,
+      expectedCloseDate: "2026-11-24",
+      marketOpenOnBusinessDate: true,
+      sources: ["VENDOR", "SECOND"],
+    });
+    expect(fx).toMatchObject({ ageBusinessDays: 0, stale: false, sources: ["VENDOR"] });
+  });
+
+  it("get_market_price does not count a market holiday: a Wednesday close is fresh on Thanksgiving Friday", async () => {
+    // Prepare
+    const t = trade({ tradeDate: "2026-11-27", settleDate: "2026-11-30" });
+    const day = dayOf(
+      [t],
+      [confirmationOf(t)],
+      [priceOf(INSTRUMENTS.equity.instrumentId, "2026-11-25T21:00:00Z")],
+      "2026-11-27",
+    );
+    // Act
+    const found = await dayTools(day).get_market_price.invoke({ instrumentId: "AAPL" });
+    // Assess: the 26th is no NYSE business day, so the 27th is the first after the 25th.
+    expect(found).toMatchObject({ ageBusinessDays: 1, stale: true, expectedCloseDate: "2026-11-27" });
+  });
+
+  it("get_settlement_convention gives the conventional date on the real calendars, and the rule", async () => {
+    // Prepare
+    const t = trade({ tradeDate: "2026-11-25", settleDate: "2026-11-26" });
+    const day = dayOf([t], [confirmationOf(t)], undefined, "2026-11-25");
+    // Act
+    const found = await dayTools(day).get_settlement_convention.invoke({ tradeId: t.tradeId });
+    // Assess
+    expect(found).toMatchObject({
+      rule: "US equities T+1 (since 2024-05-28)",
+      lagDays: 1,
+      conventionalSettleDate: "2026-11-27",
+      bookedSettleDate: "2026-11-26",
+    });
+  });
+});
+
+describe("find_similar_trades", () => {
+  const fixture = aTradingDay();
+  const tools = dayTools(fixture.day);
+
+  it("finds a trade's twins, with their status and whether they are confirmed, and unpaired look-alikes", async () => {
+    // Act
+    const found = await tools.find_similar_trades.invoke({ tradeId: fixture.rebooked.tradeId });
+    // Assess
+    expect(found.twins).toEqual([
+      expect.objectContaining({
+        tradeId: fixture.cancelled.tradeId,
+        status: "CANCELLED",
+        confirmed: false,
+        differs: [],
+      }),
+    ]);
+    expect(found.near.map((t) => [t.tradeId, t.differs])).toEqual([[fixture.amended.tradeId, ["quantity"]]]);
+    expect(found.unpairedConfirmations).toEqual([
+      expect.objectContaining({ confirmationId: fixture.stray.confirmationId, differs: ["account"] }),
+    ]);
+  });
+
+  it("finds the booking a confirmation is one field away from", async () => {
+    // Act
+    const found = await tools.find_similar_trades.invoke({ confirmationId: fixture.stray.confirmationId });
+    // Assess
+    expect(found.subject).toMatchObject({ kind: "confirmation", account: "ACC-002", quantity: 50 });
+    expect(found.near.map((t) => [t.tradeId, t.differs])).toEqual([
+      [fixture.cancelled.tradeId, ["account"]],
+      [fixture.rebooked.tradeId, ["account"]],
+    ]);
+    expect(found.twins).toEqual([]);
+  });
+
+  it("takes exactly one of tradeId and confirmationId", async () => {
+    // Act + Assess
+    await expect(tools.find_similar_trades.invoke({})).rejects.toThrow(
+      /exactly one of tradeId, confirmationId/,
+    );
+    await expect(
+      tools.find_similar_trades.invoke({
+        tradeId: fixture.fx.tradeId,
+        confirmationId: fixture.stray.confirmationId,
+      }),
+    ).rejects.toThrow(/exactly one/);
+  });
+});
+
+describe("trading-day search_breaks", () => {
+  const fixture = aTradingDay();
+  const tools = dayTools(fixture.day);
+  const all = reconcileDay(fixture.day, DEFAULT_TOLERANCES).breaks;
+
+  it("finds what reconcileDay finds over the whole day, filtered", async () => {
+    // Act
+    const everything = await tools.search_breaks.invoke({});
+    const stale = await tools.search_breaks.invoke({ categories: ["STALE_PRICE"] });
+    const ofTrade = await tools.search_breaks.invoke({ tradeIds: [fixture.amended.tradeId], limit: 1 });
+    // Assess
+    expect(everything).toMatchObject({ businessDate: "2026-11-24", count: all.length, breaks: all });
+    expect(stale.breaks).toEqual(all.filter((b) => b.category === "STALE_PRICE"));
+    expect(stale.categories).toEqual({ STALE_PRICE: 1 });
+    const mine = all.filter((b) => b.tradeIds.includes(fixture.amended.tradeId));
+    expect(ofTrade.count).toBe(mine.length);
+    expect(ofTrade.breaks).toEqual(mine.slice(0, 1));
+  });
+});
+
+describe("trading-day tools: errors and allowlists", () => {
+  const fixture = aTradingDay();
+  const tools = dayTools(fixture.day);
+
+  it.each([
+    ["get_trade", () => tools.get_trade.invoke({ tradeId: "T404" }), "trade"],
+    ["get_confirmations", () => tools.get_confirmations.invoke({ tradeId: "T404" }), "trade"],
+    ["get_confirmation", () => tools.get_confirmation.invoke({ confirmationId: "C404" }), "confirmation"],
+    ["get_instrument", () => tools.get_instrument.invoke({ instrumentId: "XX0000000000" }), "instrument"],
+    [
+      "get_market_price",
+      () => tools.get_market_price.invoke({ instrumentId: INSTRUMENTS.gilt.instrumentId }),
+      "market price",
+    ],
+    ["get_settlement_convention", () => tools.get_settlement_convention.invoke({ tradeId: "T404" }), "trade"],
+    [
+      "find_similar_trades",
+      () => tools.find_similar_trades.invoke({ confirmationId: "C404" }),
+      "confirmation",
+    ],
+    ["search_breaks", () => tools.search_breaks.invoke({ tradeIds: ["T404"] }), "trade"],
+  ])("%s raises NotFoundError with code Tools.NotFound", async (_tool, call, entity) => {
+    // Act
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Assess
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ code: "Tools.NotFound", entity });
+  });
+
+  it.each([
+    ["an empty trade id", () => tools.get_trade.invoke({ tradeId: "  " }), /tradeId must not be empty/],
+    [
+      "an unknown category",
+      () => tools.search_breaks.invoke({ categories: ["FAT_FINGER" as "STALE_PRICE"] }),
+      /categories/,
+    ],
+    ["a limit of 0", () => tools.search_breaks.invoke({ limit: 0 }), /limit/],
+  ])("refuses %s with a message naming the field", async (_label, call, message) => {
+    // Act + Assess
+    await expect(call()).rejects.toThrow(message);
+  });
+
+  it("gives each agent exactly its allowlisted tools, and refuses an agent without one", () => {
+    for (const agent of Object.keys(TRADING_DAY_AGENT_TOOLS) as TradingDayAgentName[]) {
+      // Act
+      const granted = tradingDayToolsFor(agent, tools);
+      // Assess
+      expect(Object.keys(granted).sort()).toEqual([...TRADING_DAY_AGENT_TOOLS[agent]].sort());
+    }
+    expect(() => tradingDayToolsFor("trader" as TradingDayAgentName, tools)).toThrow(UnknownAgentError);
+  });
+
+  it("builds one store per day and returns copies: editing a result changes nothing", async () => {
+    // Prepare
+    const store = tradingDayStore(fixture.day);
+    const first = await tools.get_trade.invoke({ tradeId: fixture.amended.tradeId });
+    // Act
+    (first as { price: number }).price = -1;
+    const again = await tools.get_trade.invoke({ tradeId: fixture.amended.tradeId });
+    // Assess
+    expect(tradingDayStore(fixture.day)).toBe(store);
+    expect(again.price).toBe(101);
   });
 });

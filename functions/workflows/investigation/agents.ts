@@ -1,22 +1,28 @@
 import { createToolAgent, type ToolAgent } from "#agents";
 import { modelEnv } from "#config";
-import { type DatasetSpec, loadTradeDay } from "#data";
 import { createChatModel, offlinePolicies } from "#models";
-import { type AgentName, createTradingTools, toolsFor, tradeDayStore } from "#tools";
-import { ROOT_CAUSES_OF } from "./answers.ts";
+import {
+  createTradingDayTools,
+  type TradingDayAgentName,
+  type TradingDayStore,
+  tradingDayToolsFor,
+} from "#tools";
+import type { Break, BreakCategory } from "#trading";
 import { investigationPolicies } from "./policies/index.ts";
+import { ROOT_CAUSES } from "./root-causes.ts";
+import { SPECIALIST_FOR_CATEGORY } from "./routing.ts";
 import { SPECIALISTS, type Specialist } from "./types.ts";
 
 /**
- * The `#tools` allowlist role each specialist runs under, its own: pricing reads trade,
- * confirmation and market price; settlement and booking read trade and confirmation only. None
- * gets limits, positions or the break scanner.
+ * The `#tools` trading-day allowlist role each specialist runs under, its own: pricing reads the
+ * market close, settlement the settlement convention, booking confirmations by id and trades
+ * like one; all read the trade, its confirmations and the instrument.
  */
 export const SPECIALIST_ROLE = {
   pricing: "pricing",
   settlement: "settlement",
   booking: "booking",
-} as const satisfies Record<Specialist, AgentName>;
+} as const satisfies Record<Specialist, TradingDayAgentName>;
 
 /** `investigation.<specialist>`: the agent's name in logs, metadata and the policy registry. */
 export function agentNameOf(specialist: Specialist): string {
@@ -29,42 +35,52 @@ for (const specialist of SPECIALISTS) {
 
 const REMIT: Readonly<Record<Specialist, string>> = {
   pricing:
-    "price breaks and stale prices: compare our booked price, the broker's confirmed price and the vendor market price with its as-of time",
+    "price mismatches and stale prices: compare our booked price, the broker's confirmed price (VWAP over its fills) and the market close with its date and age in business days",
   settlement:
-    "settle-date, SSI and missing-confirmation breaks: compare the booking with the confirmation against market settlement conventions",
+    "settle-date, counterparty/SSI and currency mismatches: compare the booking with the confirmations against the market's settlement convention on the real holiday calendars and the instrument's static data",
   booking:
-    "duplicate bookings and quantity breaks: compare every booking the break names with the broker's confirmations",
+    "quantity and side mismatches, missing and unknown confirmations, duplicate bookings, cancelled trades still confirmed and amendments not confirmed: compare our bookings, their versions and the trades like them with the broker's confirmations",
 };
 
-/** The system prompt: the remit, the tools' purpose, and the one answer format `answers.ts` reads. */
+const categoriesOf = (specialist: Specialist) =>
+  (Object.keys(SPECIALIST_FOR_CATEGORY) as BreakCategory[]).filter(
+    (c) => SPECIALIST_FOR_CATEGORY[c] === specialist,
+  );
+
+/** The system prompt: the remit, the root causes by category, and the one answer format `answers.ts` reads. */
 export function systemPromptOf(specialist: Specialist): string {
+  const causes = categoriesOf(specialist).map((category) => {
+    const named = ROOT_CAUSES.filter((c) => (c.categories as readonly BreakCategory[]).includes(category));
+    return `- ${category}: ${named.map((c) => `"${c.rootCause}" (${c.nextAction})`).join("; ")}`;
+  });
   return [
     `You are the ${specialist} specialist in a trade-break investigation. Your remit: ${REMIT[specialist]}.`,
-    "The user message is one break as JSON. Look up the facts with your tools; decide only from what they return.",
-    `Answer with one JSON object and nothing else: {"rootCause": one of ${ROOT_CAUSES_OF[specialist].map((c) => `"${c}"`).join(", ")}, "confidence": 0 to 1, "evidence": ["short lines with the numbers you relied on"]}`,
-    'or, when the facts do not settle it, {"escalate": "why a person must look", "evidence": [...]}.',
+    "The user message is one reconciliation break as JSON. Look up the facts with your tools and decide only from what they return, never from the break's detail line alone.",
+    "The root causes you may name, by the break's category, with their usual next action:",
+    ...causes,
+    'Answer with one JSON object and nothing else: {"rootCause": one of the causes for the break\'s category, "confidence": 0 to 1, "evidence": ["short lines with the numbers you relied on"], "nextAction": "one imperative line naming the ids and numbers"}',
+    'or, when the facts do not settle which side is wrong, {"escalate": "why a person must look", "evidence": [...], "nextAction": "what that person should do"}. Never guess.',
   ].join("\n");
 }
 
-/** Model turns per break: two rounds of lookups and the answer, with one turn to spare. */
+/** Model turns per break: one or two rounds of lookups and the answer, with one turn to spare. */
 export const SPECIALIST_MAX_ITERATIONS = 4;
 /** History kept per conversation in the notebook (estimated tokens). */
 export const SPECIALIST_HISTORY_TOKENS = 1_500;
+/** Trade ids a break shows the agent (a stale price names every active trade on its instrument). */
+export const TRADE_IDS_SHOWN = 20;
 
 /**
- * The tool agent for one specialist over the run's day: its model from the environment
+ * The tool agent for one specialist over a trading day's store: its model from the environment
  * (the offline policy when no provider is set) and only its allowlisted tools.
  *
  * @example
- * const agent = createSpecialistAgent("pricing", state.dataset);
- * const run = await agent.invoke(JSON.stringify(breakRecord));
+ * const agent = createSpecialistAgent("pricing", tradingDayStore((await openDay(task.data)).day));
+ * const run = await agent.invoke(taskMessageOf(breakRecord));
  */
-export function createSpecialistAgent(specialist: Specialist, dataset: DatasetSpec): ToolAgent {
+export function createSpecialistAgent(specialist: Specialist, store: TradingDayStore): ToolAgent {
   const name = agentNameOf(specialist);
-  const tools = toolsFor(
-    SPECIALIST_ROLE[specialist],
-    createTradingTools(tradeDayStore(loadTradeDay(dataset))),
-  );
+  const tools = tradingDayToolsFor(SPECIALIST_ROLE[specialist], createTradingDayTools(store));
   return createToolAgent({
     name,
     // The key comes from Secrets Manager in AWS (OPENAI_API_KEY_SECRET_ARN), from .env locally.
@@ -73,5 +89,19 @@ export function createSpecialistAgent(specialist: Specialist, dataset: DatasetSp
     systemPrompt: systemPromptOf(specialist),
     maxIterations: SPECIALIST_MAX_ITERATIONS,
     maxHistoryTokens: SPECIALIST_HISTORY_TOKENS,
+  });
+}
+
+/**
+ * The task message for one break: the break as JSON, its trade ids capped at
+ * {@link TRADE_IDS_SHOWN} (with the full count) so a stale price on a busy instrument does not
+ * fill the model's context.
+ */
+export function taskMessageOf(b: Break): string {
+  if (b.tradeIds.length <= TRADE_IDS_SHOWN) return JSON.stringify(b);
+  return JSON.stringify({
+    ...b,
+    tradeIds: b.tradeIds.slice(0, TRADE_IDS_SHOWN),
+    tradeCount: b.tradeIds.length,
   });
 }

@@ -1,34 +1,37 @@
 import { z } from "zod";
 import type { AgentRun } from "#agents";
-import type { AssignedBreak, InvestigationFinding, RootCause, Specialist } from "./types.ts";
+import { MANUAL_ACTION_OF, rootCauseFor } from "./root-causes.ts";
+import { ROOT_CAUSES_OF } from "./routing.ts";
+import type { AssignedBreak, InvestigationFinding, Specialist } from "./types.ts";
 
-/** The root causes each specialist may name: an answer outside its remit is not accepted. */
-export const ROOT_CAUSES_OF: Readonly<Record<Specialist, readonly RootCause[]>> = {
-  pricing: ["our_price_error", "broker_price_error", "stale_market_data"],
-  settlement: [
-    "settlement_date_error_ours",
-    "settlement_date_error_broker",
-    "ssi_mismatch",
-    "missing_confirmation",
-  ],
-  booking: ["duplicate_booking", "quantity_error"],
-};
+const Evidence = z.array(z.string().max(1_000)).max(12).default([]);
+const Action = z.string().trim().min(1).max(1_000).optional();
 
 /** A specialist's final answer, as its system prompt asks for it. */
 const Answer = z.union([
   z.object({
     rootCause: z.string(),
     confidence: z.number().min(0).max(1),
-    evidence: z.array(z.string()).max(8).default([]),
+    evidence: Evidence,
+    nextAction: Action,
   }),
-  z.object({ escalate: z.string().min(1), evidence: z.array(z.string()).max(8).default([]) }),
+  z.object({
+    escalate: z.string().min(1),
+    evidence: Evidence,
+    nextAction: Action,
+    /** The cause suspected, when the specialist has one. */
+    rootCause: z.string().optional(),
+  }),
 ]);
 
 /**
- * Turns an agent run into the shared finding for its break. A root cause inside the
- * specialist's remit is `resolved` (the supervisor still judges its confidence); an explicit
- * `escalate` is `escalated`; anything else — no answer, prose without JSON, a root cause that
- * is not the specialist's — is `inconclusive`, which the supervisor retries once.
+ * Turns an agent run into the shared finding for its break. A root cause that explains the
+ * break's category, named by the specialist the category is routed to, is `resolved` (the
+ * supervisor still judges its confidence) — unless the cause is one that always goes to a
+ * person (`escalates`, e.g. `side_disputed`); an explicit `escalate` is `escalated`; anything
+ * else — no answer, prose without JSON, a cause that does not explain the category — is
+ * `inconclusive`, which the supervisor retries once. A finding always carries a next action:
+ * the answer's, else the cause's usual one, else what a person does with the category.
  *
  * @example
  * findingFrom("pricing", assigned, 1, run).rootCause; // "broker_price_error"
@@ -39,9 +42,10 @@ export function findingFrom(
   round: number,
   run: Pick<AgentRun, "final" | "stopReason">,
 ): InvestigationFinding {
+  const { category } = assigned;
   const base = {
     breakId: assigned.breakId,
-    kind: assigned.kind,
+    category,
     tradeIds: assigned.tradeIds,
     by: specialist,
     specialist,
@@ -54,30 +58,57 @@ export function findingFrom(
     rootCause: null,
     confidence: 0,
     evidence: [],
+    nextAction: MANUAL_ACTION_OF[category],
     escalation: { by: specialist, code: "specialist", reason },
   });
   if (run.final === null) return unusable(`no answer (${run.stopReason})`);
   const parsed = Answer.safeParse(jsonIn(run.final));
   if (!parsed.success) return unusable("the answer is not the JSON the prompt asks for");
   const answer = parsed.data;
+  const mine = (name: unknown) => {
+    const entry = rootCauseFor(name, category);
+    return entry && ROOT_CAUSES_OF[specialist].includes(entry.rootCause) ? entry : undefined;
+  };
   if ("escalate" in answer) {
+    const suspected = mine(answer.rootCause);
     return {
       ...base,
       status: "escalated",
-      rootCause: null,
+      rootCause: suspected?.rootCause ?? null,
       confidence: 0,
       evidence: answer.evidence,
+      nextAction: answer.nextAction ?? MANUAL_ACTION_OF[category],
       escalation: { by: specialist, code: "specialist", reason: answer.escalate },
     };
   }
-  const rootCause = ROOT_CAUSES_OF[specialist].find((cause) => cause === answer.rootCause);
-  if (!rootCause) return unusable(`root cause "${answer.rootCause}" is outside ${specialist}'s remit`);
+  const cause = mine(answer.rootCause);
+  if (!cause)
+    return unusable(
+      `root cause "${answer.rootCause}" does not explain a ${category} in ${specialist}'s remit`,
+    );
+  const nextAction = answer.nextAction ?? cause.nextAction;
+  if (cause.escalates) {
+    return {
+      ...base,
+      status: "escalated",
+      rootCause: cause.rootCause,
+      confidence: answer.confidence,
+      evidence: answer.evidence,
+      nextAction,
+      escalation: {
+        by: specialist,
+        code: "specialist",
+        reason: `${cause.rootCause} is never settled without a person`,
+      },
+    };
+  }
   return {
     ...base,
     status: "resolved",
-    rootCause,
+    rootCause: cause.rootCause,
     confidence: answer.confidence,
     evidence: answer.evidence,
+    nextAction,
     escalation: null,
   };
 }

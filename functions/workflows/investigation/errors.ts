@@ -13,3 +13,19 @@ export class IncompleteInvestigationError extends SwitchyardError {
     this.breakIds = breakIds;
   }
 }
+
+/**
+ * The `breaksUri` of a request names a file that is not a list of breaks: not JSON, or a break
+ * that does not validate. The file is the caller's to fix, so retrying cannot help.
+ */
+export class BreaksFileError extends SwitchyardError {
+  readonly uri: string;
+  constructor(uri: string, problem: string, cause?: unknown) {
+    super(
+      "Investigation.BadBreaksFile",
+      `${uri} is not a list of breaks: ${problem}.`,
+      cause ? { cause } : {},
+    );
+    this.uri = uri;
+  }
+}

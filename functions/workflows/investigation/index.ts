@@ -5,19 +5,20 @@ import type { InvestigationStateValue } from "./state.ts";
 import { summarizeInvestigation } from "./summary.ts";
 
 /**
- * Break investigation, supervisor pattern: a supervisor routes each open break to a pricing,
- * settlement or booking specialist — tool agents with their own allowlists and private
- * notebooks — and loops, round by round, until every break has a root cause or is escalated.
+ * Break investigation, supervisor pattern: a supervisor routes each open break — any of the
+ * twelve categories — to a pricing, settlement or booking specialist (tool agents over the
+ * canonical day, with their own allowlists and private notebooks) and loops, round by round,
+ * until every break has a root cause and a next action, or is escalated to a person.
  */
 export const investigation = defineWorkflow<InvestigationInputValue, InvestigationStateValue>({
   name: "investigation",
   description:
-    "Investigation: a supervisor routes each open break to pricing, settlement or booking specialist agents, round by round, until each has a root cause or is escalated.",
+    "Investigation: a supervisor routes each break (twelve categories) to pricing, settlement or booking specialist agents, round by round, until each has a root cause and a next action or is escalated.",
   graph: buildInvestigationGraph(),
   input: InvestigationInput,
   toState: investigationInputToState,
-  // The supervisor may regenerate and match the whole day on its first turn, and every
-  // specialist regenerates the day for its tools: one full vCPU (1,769 MB), time to spare.
+  // The supervisor may generate, load and match the whole day on its first turn, and every
+  // specialist loads the day for its tools: one full vCPU (1,769 MB), time to spare.
   nodes: {
     supervisor: { memoryMb: 1769, timeoutSeconds: 120 },
     pricing: { memoryMb: 1769, timeoutSeconds: 120 },
@@ -32,12 +33,15 @@ export {
   createSpecialistAgent,
   SPECIALIST_ROLE,
   systemPromptOf,
+  TRADE_IDS_SHOWN,
+  taskMessageOf,
 } from "./agents.ts";
-export { findingFrom, ROOT_CAUSES_OF } from "./answers.ts";
-export { IncompleteInvestigationError } from "./errors.ts";
+export { findingFrom } from "./answers.ts";
+export { BreaksFileError, IncompleteInvestigationError } from "./errors.ts";
 export { buildInvestigationGraph, investigationNodes } from "./graph.ts";
 export {
-  BreakRecordSchema,
+  BreakListSchema,
+  BreakSchema,
   DEFAULT_BATCH_SIZE,
   DEFAULT_MAX_ROUNDS,
   InvestigationInput,
@@ -45,10 +49,34 @@ export {
   investigationInputToState,
   MAX_BREAKS,
 } from "./input.ts";
+export { NEXT_ACTIONS_LISTED } from "./nodes/report.ts";
 export { type SpecialistUpdate, specialistNode } from "./nodes/specialist.ts";
-export { bookingPolicy, investigationPolicies, pricingPolicy, settlementPolicy } from "./policies/index.ts";
+export { type Opening, openInvestigation, readBreaksFile, usdRatesOf } from "./opening.ts";
+export {
+  bookingPolicy,
+  investigationPolicies,
+  MIN_FILL_SHARE,
+  NEAR_CLOSE,
+  pricingPolicy,
+  settlementPolicy,
+} from "./policies/index.ts";
 export { mergeFindings, mergeNotebook, NOTEBOOK_NOTES } from "./reducers.ts";
-export { dispatchRound, MAX_ATTEMPTS, MIN_CONFIDENCE, SPECIALIST_FOR_KIND } from "./routing.ts";
+export {
+  MANUAL_ACTION_OF,
+  ROOT_CAUSE_NAMES,
+  ROOT_CAUSES,
+  type RootCause,
+  type RootCauseEntry,
+  rootCauseFor,
+  rootCausesOf,
+} from "./root-causes.ts";
+export {
+  dispatchRound,
+  MAX_ATTEMPTS,
+  MIN_CONFIDENCE,
+  ROOT_CAUSES_OF,
+  SPECIALIST_FOR_CATEGORY,
+} from "./routing.ts";
 export {
   InvestigationState,
   type InvestigationStateValue,
@@ -58,6 +86,6 @@ export {
   SupervisorView,
 } from "./state.ts";
 export { summarizeInvestigation } from "./summary.ts";
-export { type SupervisorDecision, type SupervisorInput, supervise } from "./supervise.ts";
+export { type SupervisorDecision, type SupervisorInput, supervise, usdNotional } from "./supervise.ts";
 export type * from "./types.ts";
-export { ROOT_CAUSES, SPECIALISTS } from "./types.ts";
+export { SPECIALISTS } from "./types.ts";

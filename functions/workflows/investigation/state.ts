@@ -1,27 +1,43 @@
 import { Annotation } from "@langchain/langgraph";
-import type { DatasetSpec } from "#data";
-import { type BreakRecord, mergeById } from "../reconciliation/index.ts";
+import type { Break, DataRef } from "#trading";
+import { mergeById } from "../reconciliation/index.ts";
 import { emptyNotebook, mergeFindings, mergeNotebook } from "./reducers.ts";
-import type { EffortEntry, InvestigationFinding, InvestigationReport, Notebook, RoundPlan } from "./types.ts";
+import type {
+  BreakSource,
+  EffortEntry,
+  InvestigationDaySource,
+  InvestigationFinding,
+  InvestigationReport,
+  Notebook,
+  RoundPlan,
+} from "./types.ts";
 
 const latest = <T>() => Annotation<T | null>({ reducer: (_, update) => update, default: () => null });
 const notebook = () => Annotation<Notebook>({ reducer: mergeNotebook, default: emptyNotebook });
 
 /**
  * The shared channels: what the supervisor reads to decide and the report reads to close.
- * Defined once and used by both the full state and the supervisor's view, so LangGraph sees
- * one channel per name.
+ * Defined once and used by both the full state and the views, so LangGraph sees one channel
+ * per name.
  */
 const shared = {
-  dataset: Annotation<Required<DatasetSpec>>,
-  /** `given` when the request carried the breaks, `derive` when the supervisor must find them. */
-  breakSource: Annotation<"given" | "derive">,
+  /** The request's day: a desk's files or a generated day's spec. */
+  source: Annotation<InvestigationDaySource>,
+  /** The day actually read (a generated day's folder included), set by the supervisor's first turn. */
+  data: latest<DataRef>(),
+  businessDate: latest<string>(),
+  /** US dollars per unit of each currency the day's FX closes price: ranks breaks across currencies. */
+  usdRates: Annotation<Record<string, number>>({ reducer: (_, update) => update, default: () => ({}) }),
+  breakSource: Annotation<BreakSource>,
+  breaksUri: latest<string>(),
+  /** Breaks found before the {@link MAX_BREAKS} largest were kept. */
+  breaksFound: Annotation<number>({ reducer: (_, update) => update, default: () => 0 }),
   maxRounds: Annotation<number>,
   batchSize: Annotation<number>,
   /** Rounds dispatched so far. */
   round: Annotation<number>({ reducer: (_, update) => update, default: () => 0 }),
-  /** The open breaks, as reconciliation's compact records. */
-  breaks: Annotation<BreakRecord[]>({ reducer: mergeById((b) => b.breakId), default: () => [] }),
+  /** The breaks under investigation, reconciliation's records. */
+  breaks: Annotation<Break[]>({ reducer: mergeById((b) => b.breakId), default: () => [] }),
   plan: latest<RoundPlan>(),
   findings: Annotation<InvestigationFinding[]>({ reducer: mergeFindings, default: () => [] }),
 };
@@ -40,8 +56,9 @@ const effort = Annotation<EffortEntry[]>({ reducer: mergeById((e) => e.id), defa
  * | `settlementNotebook` | `settlement` only      | nobody in the graph (audit)   |
  * | `bookingNotebook`    | `booking` only         | nobody in the graph (audit)   |
  *
- * Specialists run from `Send` and see only their batch, never this state; the supervisor and
- * the report read through views without the notebooks (`SupervisorView`, `ReportView`).
+ * Specialists run from `Send` and see only their batch and the day's reference, never this
+ * state; the supervisor and the report read through views without the notebooks
+ * (`SupervisorView`, `ReportView`). No channel holds the day: each node opens it by reference.
  */
 export const InvestigationState = Annotation.Root({
   ...shared,

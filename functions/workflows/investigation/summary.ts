@@ -1,44 +1,68 @@
 import type { RunSummary } from "#engine";
+import { BREAK_CATEGORIES } from "#trading";
+import { ROOT_CAUSE_NAMES } from "./root-causes.ts";
 import type { InvestigationStateValue } from "./state.ts";
-import { ROOT_CAUSES, SPECIALISTS, type Specialist } from "./types.ts";
+import { SPECIALISTS, type Specialist } from "./types.ts";
+
+/** Next actions the summary prints (the report keeps more). */
+const ACTIONS_SHOWN = 5;
+
+const SOURCE_LINE = {
+  given: "given in the request",
+  uri: "read from a reconciliation run's breaks.json",
+  derive: "derived by the matcher (reconcileDay)",
+} as const;
 
 /**
  * A one-screen account of an investigation run: the headline, what the supervisor and each
- * specialist did (calls and tokens), and the figures. Root-cause accuracy cannot be known at
- * run time — there is no ground truth in production — so it is reported as such; the tests
- * measure it against the generator's.
+ * specialist did (calls and tokens), the outcomes by category and root cause, and the largest
+ * breaks' next actions. Root-cause accuracy cannot be known at run time — there is no ground
+ * truth in production — so it is reported as such; the tests measure it on hand-built days.
  *
  * @example
  * summarizeInvestigation(finalState).headline;
- * // "Investigation 2026-11-24: 40 breaks, 40 resolved with a root cause, 0 escalated, in 2 rounds"
+ * // "Investigation 2026-11-24: 40 breaks, 31 resolved with a root cause, 9 escalated, in 2 rounds"
  */
 export function summarizeInvestigation(state: InvestigationStateValue): RunSummary {
   const report = state.conclusion;
   const resolved = report?.resolved ?? 0;
   const escalated = report?.escalated ?? 0;
+  const date = report?.businessDate || state.businessDate || "(no day opened)";
   const models = [...new Set(state.effort.map((e) => e.model))];
   const figures: Record<string, number | string> = {
-    date: state.dataset.date,
-    breakSource: state.breakSource === "given" ? "given" : "derived by reconciliation's matcher",
+    date,
+    data: state.data?.uri ?? "none",
+    breakSource: SOURCE_LINE[state.breakSource],
+    breaksFound: state.breaksFound,
     breaksInvestigated: state.breaks.length,
     resolved,
     escalated,
     rounds: state.round,
     maxRounds: state.maxRounds,
-    rootCauseAccuracy: "unknown at run time (measured against ground truth in tests)",
+    rootCauseAccuracy: "unknown at run time (measured on hand-built days in tests)",
     model: models.join(", ") || "none",
   };
-  for (const cause of ROOT_CAUSES) figures[`rootCause.${cause}`] = report?.byRootCause[cause] ?? 0;
+  for (const category of BREAK_CATEGORIES) {
+    const outcome = report?.byCategory[category];
+    if (outcome && outcome.breaks > 0) {
+      figures[`category.${category}`] =
+        `${outcome.breaks} (${outcome.resolved} resolved, ${outcome.escalated} escalated)`;
+    }
+  }
+  for (const cause of ROOT_CAUSE_NAMES) figures[`rootCause.${cause}`] = report?.byRootCause[cause] ?? 0;
   for (const [code, count] of Object.entries(report?.escalations ?? {})) figures[`escalated.${code}`] = count;
   const batches = state.effort.length;
+  const actions = (report?.nextActions ?? [])
+    .slice(0, ACTIONS_SHOWN)
+    .map((a) => `${a.breakId} (${a.status}): ${a.nextAction}`);
   return {
     headline:
-      `Investigation ${state.dataset.date}: ${state.breaks.length} breaks, ${resolved} resolved with a root cause, ` +
+      `Investigation ${date}: ${state.breaks.length} breaks, ${resolved} resolved with a root cause, ` +
       `${escalated} escalated, in ${state.round} rounds`,
     steps: [
       {
         node: "supervisor",
-        did: `routed ${state.breaks.length} breaks by kind in ${batches} batches over ${state.round} rounds (of at most ${state.maxRounds}, ${state.batchSize} per specialist per round)`,
+        did: `routed ${state.breaks.length} breaks by category in ${batches} batches over ${state.round} rounds (of at most ${state.maxRounds}, ${state.batchSize} per specialist per round)`,
       },
       ...SPECIALISTS.map((specialist) => ({ node: specialist, did: specialistLine(state, specialist) })),
       {
@@ -49,7 +73,7 @@ export function summarizeInvestigation(state: InvestigationStateValue): RunSumma
                 .filter(([, n]) => n > 0)
                 .map(([code, n]) => `${code} ${n}`)
                 .join(", ") || "none"
-            })`
+            })${actions.length > 0 ? `; next actions, largest first: ${actions.join(" | ")}` : ""}`
           : "did not run",
       },
     ],

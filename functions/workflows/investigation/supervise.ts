@@ -1,5 +1,6 @@
-import type { BreakRecord } from "../reconciliation/index.ts";
-import { MAX_ATTEMPTS, MIN_CONFIDENCE, SPECIALIST_FOR_KIND } from "./routing.ts";
+import type { Break } from "#trading";
+import { MANUAL_ACTION_OF } from "./root-causes.ts";
+import { MAX_ATTEMPTS, MIN_CONFIDENCE, SPECIALIST_FOR_CATEGORY } from "./routing.ts";
 import {
   type EscalationCode,
   type InvestigationFinding,
@@ -13,8 +14,10 @@ export interface SupervisorInput {
   readonly round: number;
   readonly maxRounds: number;
   readonly batchSize: number;
-  readonly breaks: readonly BreakRecord[];
+  readonly breaks: readonly Break[];
   readonly findings: readonly InvestigationFinding[];
+  /** US dollars per unit of currency, to rank breaks across currencies; a currency absent ranks at face value. */
+  readonly usdRates?: Readonly<Record<string, number>>;
 }
 
 export interface SupervisorDecision {
@@ -31,8 +34,9 @@ export interface SupervisorDecision {
  * 1. review the specialists' latest answers — a root cause below {@link MIN_CONFIDENCE} is
  *    escalated, an unusable answer is retried until {@link MAX_ATTEMPTS}, then escalated;
  * 2. if breaks are still open and rounds remain, plan the next round: per specialist (by
- *    {@link SPECIALIST_FOR_KIND}) at most `batchSize` breaks, largest notional first, so that
- *    when the round bound hits, what is left for a person is the smallest;
+ *    {@link SPECIALIST_FOR_CATEGORY}) at most `batchSize` breaks, largest notional first (in US
+ *    dollars where `usdRates` prices the currency), so that when the round bound hits, what is
+ *    left for a person is the smallest;
  * 3. if rounds are used up, escalate every open break with `round_bound`.
  *
  * @example
@@ -56,15 +60,24 @@ export function supervise(input: SupervisorInput): SupervisorDecision {
   }
 
   const round = input.round + 1;
+  const usd = (b: Break) => usdNotional(b, input.usdRates ?? {});
   const assignments = SPECIALISTS.flatMap((specialist: Specialist) => {
     const items = open
-      .filter((b) => SPECIALIST_FOR_KIND[b.kind] === specialist)
-      .sort((a, b) => b.notionalUsd - a.notionalUsd || (a.breakId < b.breakId ? -1 : 1))
+      .filter((b) => SPECIALIST_FOR_CATEGORY[b.category] === specialist)
+      .sort((a, b) => usd(b) - usd(a) || (a.breakId < b.breakId ? -1 : 1))
       .slice(0, input.batchSize)
       .map((b) => ({ breakId: b.breakId, attempt: (latest.get(b.breakId)?.attempt ?? 0) + 1 }));
     return items.length > 0 ? [{ specialist, items }] : [];
   });
   return { round, plan: { round, assignments }, findings: reviewed };
+}
+
+/** A break's notional in US dollars where the rates price its currency, else at face value. */
+export function usdNotional(
+  b: Pick<Break, "notional" | "currency">,
+  usdRates: Readonly<Record<string, number>>,
+): number {
+  return b.notional * (usdRates[b.currency] ?? 1);
 }
 
 /** The supervisor's verdict on a specialist's answer it will not accept as is; undefined to accept. */
@@ -83,15 +96,20 @@ function review(finding: InvestigationFinding): InvestigationFinding | undefined
 }
 
 function escalate(
-  subject: Pick<BreakRecord, "breakId" | "kind" | "tradeIds">,
+  subject: Pick<Break, "breakId" | "category" | "tradeIds">,
   prior: InvestigationFinding | undefined,
   round: number,
   code: EscalationCode,
   reason: string,
 ): InvestigationFinding {
+  // A suspected cause's action is checked by a person before anyone acts on it.
+  const nextAction =
+    code === "low_confidence" && prior?.status === "resolved"
+      ? `Check by hand before acting: ${prior.nextAction}`
+      : MANUAL_ACTION_OF[subject.category];
   return {
     breakId: subject.breakId,
-    kind: subject.kind,
+    category: subject.category,
     tradeIds: subject.tradeIds,
     by: "supervisor",
     specialist: prior?.specialist ?? null,
@@ -101,6 +119,7 @@ function escalate(
     rootCause: prior?.rootCause ?? null,
     confidence: prior?.confidence ?? 0,
     evidence: prior?.evidence ?? [],
+    nextAction,
     escalation: { by: "supervisor", code, reason },
   };
 }

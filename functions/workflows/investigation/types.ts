@@ -1,42 +1,31 @@
 import type { StoredMessage } from "@langchain/core/messages";
-import type { BreakKind, DatasetSpec } from "#data";
-import type { BreakRecord } from "../reconciliation/index.ts";
+import type { Break, BreakCategory, DataRef, DaySpec } from "#trading";
+import type { RootCause } from "./root-causes.ts";
 
 /**
- * The records the investigation passes around. All plain JSON and small: a `Send` argument
- * carries one specialist's batch of compact break records, never the trades behind them.
+ * The records the investigation passes around. All plain JSON and small: state holds the day's
+ * reference (a URI), never the day; a `Send` argument carries one specialist's batch of breaks.
  */
 
 /** The specialists the supervisor routes to, each a tool agent with its own allowlist. */
 export const SPECIALISTS = ["pricing", "settlement", "booking"] as const;
 export type Specialist = (typeof SPECIALISTS)[number];
 
-/**
- * Why a break happened, as the specialists name it. Finer than the detector's `BreakKind`: a
- * price break is either our booking or the broker's confirmation, a date break either side's.
- */
-export const ROOT_CAUSES = [
-  "our_price_error",
-  "broker_price_error",
-  "stale_market_data",
-  "settlement_date_error_ours",
-  "settlement_date_error_broker",
-  "ssi_mismatch",
-  "duplicate_booking",
-  "missing_confirmation",
-  "quantity_error",
-] as const;
-export type RootCause = (typeof ROOT_CAUSES)[number];
+/** The day the breaks belong to: a desk's files, or a generated day written on first use. */
+export type InvestigationDaySource = { readonly data: DataRef } | { readonly dataset: DaySpec };
+
+/** Where the breaks come from: the request, a reconciliation run's `breaks.json`, or the matcher. */
+export type BreakSource = "given" | "uri" | "derive";
 
 /** A break as a specialist receives it: the reconciliation record and which attempt this is. */
-export interface AssignedBreak extends BreakRecord {
+export interface AssignedBreak extends Break {
   /** 1 on the first investigation; 2 when an inconclusive first attempt is retried. */
   readonly attempt: number;
 }
 
-/** The argument of each `Send(<specialist>, …)`: one round's batch for one specialist. */
+/** The argument of each `Send(<specialist>, …)`: the day by reference and one round's batch. */
 export interface SpecialistTask {
-  readonly dataset: Required<DatasetSpec>;
+  readonly data: DataRef;
   readonly round: number;
   readonly breaks: readonly AssignedBreak[];
 }
@@ -59,7 +48,7 @@ export type FindingStatus = "resolved" | "escalated" | "inconclusive";
 /** The shared, per-break verdict: written by a specialist, reviewed by the supervisor. */
 export interface InvestigationFinding {
   readonly breakId: string;
-  readonly kind: BreakKind;
+  readonly category: BreakCategory;
   readonly tradeIds: readonly string[];
   /** Who wrote this version: the specialist, or the supervisor when it escalated. */
   readonly by: Specialist | "supervisor";
@@ -68,12 +57,14 @@ export interface InvestigationFinding {
   readonly round: number;
   readonly attempt: number;
   readonly status: FindingStatus;
-  /** The cause found — or, when escalated for low confidence, the cause suspected. */
+  /** The cause found — or, on an escalation, the cause suspected, if any. */
   readonly rootCause: RootCause | null;
-  /** 0–1, the specialist's own; the supervisor accepts at {@link MIN_CONFIDENCE} and above. */
+  /** 0–1, the specialist's own; the supervisor accepts at `MIN_CONFIDENCE` and above. */
   readonly confidence: number;
   /** Short lines a person can check: the numbers the verdict rests on. */
   readonly evidence: readonly string[];
+  /** What the middle office does next, in one imperative line (a person's step when escalated). */
+  readonly nextAction: string;
   readonly escalation: Escalated | null;
 }
 
@@ -132,15 +123,37 @@ export interface Notebook {
   readonly history: readonly StoredMessage[];
 }
 
+/** Per category: how many breaks, and how they ended. */
+export interface CategoryOutcome {
+  readonly breaks: number;
+  readonly resolved: number;
+  readonly escalated: number;
+}
+
+/** One line of the report's worklist: a break and what to do about it. */
+export interface InvestigationAction {
+  readonly breakId: string;
+  readonly category: BreakCategory;
+  readonly status: "resolved" | "escalated";
+  readonly rootCause: RootCause | null;
+  readonly nextAction: string;
+  readonly notional: number;
+  readonly currency: string;
+}
+
 /** The closing report. */
 export interface InvestigationReport {
-  readonly date: string;
+  readonly businessDate: string;
   readonly breaks: number;
   readonly resolved: number;
   readonly escalated: number;
   readonly rounds: number;
+  readonly byCategory: Readonly<Record<BreakCategory, CategoryOutcome>>;
+  /** Resolved breaks by root cause. */
   readonly byRootCause: Readonly<Record<RootCause, number>>;
   readonly bySpecialist: Readonly<Record<Specialist, number>>;
   /** Escalated breaks by code. */
   readonly escalations: Readonly<Record<EscalationCode, number>>;
+  /** The largest breaks (by US-dollar notional where the day prices the currency), with their next action. */
+  readonly nextActions: readonly InvestigationAction[];
 }

@@ -1,10 +1,13 @@
+import { BREAK_CATEGORIES, type BreakCategory } from "#trading";
 import { IncompleteInvestigationError } from "../errors.ts";
+import { ROOT_CAUSE_NAMES, type RootCause } from "../root-causes.ts";
 import type { InvestigationUpdate, ReportViewValue } from "../state.ts";
+import { usdNotional } from "../supervise.ts";
 import {
+  type CategoryOutcome,
   type EscalationCode,
+  type InvestigationAction,
   type InvestigationReport,
-  ROOT_CAUSES,
-  type RootCause,
   SPECIALISTS,
   type Specialist,
 } from "../types.ts";
@@ -16,10 +19,14 @@ const ESCALATION_CODES: readonly EscalationCode[] = [
   "round_bound",
 ];
 
+/** Breaks the report lists with their next action: the largest, by US-dollar notional. */
+export const NEXT_ACTIONS_LISTED = 25;
+
 /**
- * Closes the run: checks every break ended resolved or escalated, then counts root causes,
- * escalations by code and the breaks each specialist settled. Reads the shared channels and the
- * effort account only (`ReportView`), never a notebook.
+ * Closes the run: checks every break ended resolved or escalated, then counts the outcomes by
+ * category, root cause, specialist and escalation code, and lists the largest breaks with their
+ * next action. Reads the shared channels and the effort account only (`ReportView`), never a
+ * notebook.
  */
 export async function report(state: ReportViewValue): Promise<InvestigationUpdate> {
   const findingOf = new Map(state.findings.map((f) => [f.breakId, f]));
@@ -31,27 +38,51 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
     .map((b) => b.breakId);
   if (unsettled.length > 0) throw new IncompleteInvestigationError(unsettled);
 
-  const byRootCause = zeros<RootCause>(ROOT_CAUSES);
+  const byCategory = Object.fromEntries(
+    BREAK_CATEGORIES.map((c) => [c, { breaks: 0, resolved: 0, escalated: 0 }]),
+  ) as Record<BreakCategory, { breaks: number; resolved: number; escalated: number }>;
+  const byRootCause = zeros<RootCause>(ROOT_CAUSE_NAMES);
   const bySpecialist = zeros<Specialist>(SPECIALISTS);
   const escalations = zeros<EscalationCode>(ESCALATION_CODES);
+  const actions: (InvestigationAction & { usd: number })[] = [];
   for (const b of state.breaks) {
     const finding = findingOf.get(b.breakId);
-    if (finding?.status === "resolved" && finding.rootCause && finding.specialist) {
+    if (!finding || finding.status === "inconclusive") continue;
+    const outcome = byCategory[b.category];
+    outcome.breaks++;
+    if (finding.status === "resolved" && finding.rootCause && finding.specialist) {
+      outcome.resolved++;
       byRootCause[finding.rootCause]++;
       bySpecialist[finding.specialist]++;
-    } else if (finding?.escalation) {
+    } else if (finding.escalation) {
+      outcome.escalated++;
       escalations[finding.escalation.code]++;
     }
+    actions.push({
+      breakId: b.breakId,
+      category: b.category,
+      status: finding.status,
+      rootCause: finding.rootCause,
+      nextAction: finding.nextAction,
+      notional: b.notional,
+      currency: b.currency,
+      usd: usdNotional(b, state.usdRates),
+    });
   }
   const conclusion: InvestigationReport = {
-    date: state.dataset.date,
+    businessDate: state.businessDate ?? "",
     breaks: state.breaks.length,
     resolved: sum(Object.values(byRootCause)),
     escalated: sum(Object.values(escalations)),
     rounds: state.round,
+    byCategory: byCategory satisfies Record<BreakCategory, CategoryOutcome>,
     byRootCause,
     bySpecialist,
     escalations,
+    nextActions: actions
+      .sort((a, b) => b.usd - a.usd || (a.breakId < b.breakId ? -1 : 1))
+      .slice(0, NEXT_ACTIONS_LISTED)
+      .map(({ usd: _, ...action }) => action),
   };
   return { conclusion };
 }

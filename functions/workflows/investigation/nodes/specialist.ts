@@ -1,5 +1,7 @@
 import type { AgentRun } from "#agents";
-import { createSpecialistAgent } from "../agents.ts";
+import { tradingDayStore } from "#tools";
+import { openDay } from "#trading";
+import { createSpecialistAgent, taskMessageOf } from "../agents.ts";
 import { findingFrom } from "../answers.ts";
 import { NOTEBOOK_OF } from "../state.ts";
 import type {
@@ -20,22 +22,24 @@ export type SpecialistUpdate = {
 
 /**
  * The node for one specialist, run once per round it has a batch (its own Lambda on Step
- * Functions). It receives only its `Send` task — the batch of compact breaks — never the state,
- * so it cannot read another agent's notebook; it runs its tool agent once per break, in turn
- * (a real provider's rate limit is per account, not per break), and writes the findings, its
- * effort for the round, and its private notebook.
+ * Functions). It receives only its `Send` task — the day's reference and its batch of breaks —
+ * never the state, so it cannot read another agent's notebook. It opens the day by reference
+ * (`openDay`, memoised per process), runs its tool agent once per break, in turn (a real
+ * provider's rate limit is per account, not per break), and writes the findings, its effort for
+ * the round, and its private notebook.
  *
  * @example
- * const update = await specialistNode("pricing")({ dataset, round: 1, breaks });
+ * const update = await specialistNode("pricing")({ data, round: 1, breaks });
  * update.findings.length; // breaks.length
  */
 export function specialistNode(specialist: Specialist) {
   return async (task: SpecialistTask): Promise<SpecialistUpdate> => {
-    const agent = createSpecialistAgent(specialist, task.dataset);
+    const { day } = await openDay(task.data);
+    const agent = createSpecialistAgent(specialist, tradingDayStore(day));
     const runs: { assigned: AssignedBreak; run: AgentRun }[] = [];
     for (const assigned of task.breaks) {
       const { attempt: _attempt, ...record } = assigned;
-      runs.push({ assigned, run: await agent.invoke(JSON.stringify(record)) });
+      runs.push({ assigned, run: await agent.invoke(taskMessageOf(record)) });
     }
     const findings = runs.map(({ assigned, run }) => findingFrom(specialist, assigned, task.round, run));
     return {
@@ -81,9 +85,10 @@ function notebookOf(
       id: `${round}:${assigned.breakId}`,
       round,
       breakId: assigned.breakId,
-      conclusion: finding?.rootCause
-        ? `${finding.rootCause} (${finding.confidence})`
-        : `${finding?.status}: ${finding?.escalation?.reason ?? ""}`,
+      conclusion:
+        finding?.status === "resolved"
+          ? `${finding.rootCause} (${finding.confidence}): ${finding.nextAction}`
+          : `${finding?.status}: ${finding?.escalation?.reason ?? ""}`,
       toolCalls: run.toolCalls.map(({ name, args, ok, refused }) => ({
         name,
         args,

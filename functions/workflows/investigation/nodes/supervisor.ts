@@ -1,33 +1,39 @@
-import { DEFAULT_TOLERANCES, loadTradeDay } from "#data";
-import { type BreakRecord, matchPartition } from "../../reconciliation/index.ts";
+import { openInvestigation } from "../opening.ts";
 import type { InvestigationUpdate, SupervisorViewValue } from "../state.ts";
 import { supervise } from "../supervise.ts";
 
 /**
- * The supervisor node. On its first turn with no breaks given, it finds the day's open breaks
- * with reconciliation's matcher (the whole day as one partition), so the workflow runs alone;
- * on every turn it reviews the specialists' answers and plans the next round (`supervise`).
- * It reads the shared channels only (`SupervisorView`): the specialists' notebooks are private.
+ * The supervisor node. Its first turn opens the day (`openInvestigation`: the data reference,
+ * the business date, the US-dollar rates and, unless the request carried them, the breaks); on
+ * every turn it reviews the specialists' answers and plans the next round (`supervise`). It
+ * reads the shared channels only (`SupervisorView`): the specialists' notebooks are private.
  */
 export async function supervisor(state: SupervisorViewValue): Promise<InvestigationUpdate> {
-  const derived = state.round === 0 && state.breakSource === "derive" ? deriveBreaks(state.dataset) : [];
-  const breaks = derived.length > 0 ? derived : state.breaks;
+  const opening =
+    state.round === 0 && state.data === null
+      ? await openInvestigation(state.source, state.breakSource, state.breaksUri)
+      : undefined;
+  const breaks = opening?.breaks ?? state.breaks;
+  const usdRates = opening?.usdRates ?? state.usdRates;
   const decision = supervise({
     round: state.round,
     maxRounds: state.maxRounds,
     batchSize: state.batchSize,
     breaks,
     findings: state.findings,
+    usdRates,
   });
   return {
-    ...(derived.length > 0 ? { breaks: derived } : {}),
+    ...(opening
+      ? {
+          data: opening.data,
+          businessDate: opening.businessDate,
+          usdRates,
+          ...(opening.breaks ? { breaks: opening.breaks, breaksFound: opening.breaksFound ?? 0 } : {}),
+        }
+      : {}),
     round: decision.round,
     plan: decision.plan,
     ...(decision.findings.length > 0 ? { findings: decision.findings } : {}),
   };
-}
-
-function deriveBreaks(dataset: SupervisorViewValue["dataset"]): BreakRecord[] {
-  const day = loadTradeDay(dataset);
-  return matchPartition(day, day.trades, DEFAULT_TOLERANCES).breaks;
 }

@@ -1,76 +1,147 @@
-import { DEFAULT_TOLERANCES } from "#data";
-import { definePolicy } from "#models";
-import type { PriceView } from "#tools";
-import {
-  bps,
-  conclude,
-  detailNumber,
-  escalate,
-  failedLookup,
-  lookedUp,
-  round2,
-  stillToAsk,
-  tradeFacts,
-} from "./facts.ts";
+import { definePolicy, readConversation, type SeenToolCall } from "#models";
+import type { InstrumentRecord, MarketPriceRecord, TradeConfirmations, TradeRecord } from "#tools";
+import { comparePrice, DEFAULT_TOLERANCES, type InstrumentType } from "#trading";
+import { ask, conclude, escalate, gather, ids, listed, percent, show, text } from "./facts.ts";
 
 /**
- * The pricing specialist's offline rules, for price breaks and stale prices. It looks up the
- * booking and the broker's confirmation, then the vendor's market price, and decides from the
- * three prices and the market price's age:
- * - market price older than the stale limit, booking and confirmation agreeing: `stale_market_data`;
- * - market fresh, booking and confirmation apart: whichever is farther from the market is wrong
- *   (`our_price_error` or `broker_price_error`), confident as the two distances differ;
- * - a stale market with disagreeing prices leaves no reference: escalate.
+ * How far from the day's close an execution price may sit and still be taken as consistent with
+ * it, as a share of the close: about an ordinary day's range for the instrument type. Inside it
+ * a price is "near" the close, outside it "off" it.
+ */
+export const NEAR_CLOSE: Readonly<Record<InstrumentType, number>> = {
+  EQUITY: 0.01,
+  CORP_BOND: 0.01,
+  GOVT_BOND: 0.005,
+  FX_SPOT: 0.005,
+};
+
+type Subject = Readonly<Record<string, unknown>>;
+
+/**
+ * The pricing specialist's offline rules. It decides from the tools' facts, never from the
+ * break's detail line:
+ * - `PRICE_MISMATCH`: our booked price and the broker's confirmed price (VWAP of its fills)
+ *   against the latest close. Ours off the close while theirs is near it: `our_price_error`;
+ *   theirs off while ours is near: `broker_price_error`. Both near (the close cannot tell an
+ *   intraday price from a mistyped one), both off (the market moved, or the close is no
+ *   reference), or a stale close: escalate — never guess.
+ * - `STALE_PRICE`: the latest close's age in business days of the instrument's calendar. Stale:
+ *   `stale_market_data` (re-request the vendor's close) — escalated instead when the market was
+ *   open on the business date and the vendor is the only source of the instrument's prices.
  *
  * @example
  * offlinePolicies.register("investigation.pricing", pricingPolicy);
  */
 export const pricingPolicy = definePolicy("investigation.pricing", (messages) => {
-  const facts = tradeFacts(messages);
-  if ("decision" in facts) return facts.decision;
-  const { subject, calls, trade, lookup } = facts;
-  const { instrumentId } = trade;
-  const askPrice = stillToAsk(calls, [{ name: "get_market_price", args: { instrumentId } }]);
-  if (askPrice) return askPrice;
-  const market = lookedUp<PriceView>(calls, "get_market_price", "instrumentId", instrumentId);
-  if (market.state !== "ok") return failedLookup(market) ?? escalate("market price unanswered");
-
-  const booked = trade.price;
-  const confirmed = lookup.confirmation?.price;
-  const m = market.value;
-  const toleranceBps = detailNumber(subject, "toleranceBps") ?? DEFAULT_TOLERANCES.priceBps;
-  const staleAfterHours = detailNumber(subject, "staleAfterHours") ?? DEFAULT_TOLERANCES.staleAfterHours;
-  const marketLine = `market ${m.price} (${m.source}) as of ${m.asOf}, ${m.ageHours} h before valuation (stale after ${staleAfterHours} h)`;
-  const stale = m.ageHours > staleAfterHours;
-  if (confirmed === undefined) {
-    return stale
-      ? conclude("stale_market_data", 0.7, [marketLine, "no broker confirmation to compare the booking with"])
-      : escalate("no broker confirmation to compare the booked price with", [marketLine]);
+  const { subject, calls } = readConversation(messages);
+  switch (subject.category) {
+    case "PRICE_MISMATCH":
+      return priceMismatch(subject, calls);
+    case "STALE_PRICE":
+      return stalePrice(subject, calls);
+    default:
+      return escalate(`a ${String(subject.category)} break is not the pricing specialist's`);
   }
-  const apart = bps(booked, confirmed);
-  const priceLine = `booked ${booked} vs confirmed ${confirmed}: ${round2(apart)} bps apart (tolerance ${toleranceBps} bps)`;
-  if (stale) {
-    return apart <= toleranceBps
-      ? conclude("stale_market_data", 0.9, [marketLine, priceLine])
-      : escalate("booking and confirmation disagree and the market price is stale: no reference", [
-          marketLine,
-          priceLine,
-        ]);
-  }
-  if (apart <= toleranceBps) {
-    return escalate("booking and confirmation agree and the market price is fresh: nothing to explain", [
-      marketLine,
-      priceLine,
-    ]);
-  }
-  const bookedOff = bps(booked, m.price);
-  const confirmedOff = bps(confirmed, m.price);
-  // Whoever is farther from the market mistyped; equal distances say nothing (confidence 0.5).
-  const nearer = Math.min(bookedOff, confirmedOff) / Math.max(bookedOff, confirmedOff, 1e-9);
-  const offLine = `booked ${round2(bookedOff)} bps from market, confirmed ${round2(confirmedOff)} bps`;
-  return conclude(
-    bookedOff > confirmedOff ? "our_price_error" : "broker_price_error",
-    Math.min(0.95, 1 - nearer / 2),
-    [priceLine, marketLine, offLine],
-  );
 });
+
+function priceMismatch(subject: Subject, calls: readonly SeenToolCall[]) {
+  const [tradeId] = ids(subject, "tradeIds");
+  const instrumentId = text(subject, "instrumentId");
+  if (!tradeId || !instrumentId) return escalate("the break names no trade or instrument");
+  const got = gather(calls, {
+    trade: ask<TradeRecord>("get_trade", { tradeId }),
+    confirmations: ask<TradeConfirmations>("get_confirmations", { tradeId }),
+    instrument: ask<InstrumentRecord>("get_instrument", { instrumentId }),
+    market: ask<MarketPriceRecord>("get_market_price", { instrumentId }),
+  });
+  if ("decision" in got) return got.decision;
+  const { trade, confirmations, instrument, market } = got.facts;
+  const { confirmed } = confirmations;
+  if (!confirmed) return escalate(`no confirmation is paired with ${tradeId} any more: nothing to compare`);
+  const ours = trade.price;
+  const theirs = confirmed.price;
+  const apart = comparePrice(instrument, ours, theirs, DEFAULT_TOLERANCES);
+  const fills = confirmed.fills > 1 ? ` (VWAP of ${confirmed.fills} fills)` : "";
+  const priceLine = `ours ${show(ours)} vs confirmed ${show(theirs)}${fills}: ${show(apart.difference)} ${apart.unit} apart (tolerance ${show(apart.tolerance)} ${apart.unit})`;
+  if (apart.withinTolerance)
+    return escalate("booking and confirmation agree now: nothing to explain", [priceLine]);
+  const close = market.price;
+  const marketLine = `close ${show(close)} (${market.source}, ${market.priceDate}, ${market.ageBusinessDays} business days before ${market.businessDate})`;
+  if (market.stale) {
+    return escalate(
+      `the latest close is stale (dated ${market.priceDate}, expected ${market.expectedCloseDate}): no reference to judge by`,
+      [priceLine, marketLine],
+      {
+        nextAction: `Get the ${market.expectedCloseDate} close of ${instrument.instrumentId}, then compare ${tradeId}'s price with the broker's`,
+      },
+    );
+  }
+  const band = NEAR_CLOSE[instrument.type];
+  const oursOff = Math.abs(ours - close) / close;
+  const theirsOff = Math.abs(theirs - close) / close;
+  const offLine = `ours ${percent(oursOff)} from the close, confirmed ${percent(theirsOff)} (near = within ${percent(band)} for ${instrument.type})`;
+  const evidence = [priceLine, marketLine, offLine];
+  const confirmationIds = listed(confirmations.confirmations.map((c) => c.confirmationId));
+  const oursNear = oursOff <= band;
+  const theirsNear = theirsOff <= band;
+  if (oursNear === theirsNear) {
+    return escalate(
+      oursNear
+        ? "both prices are near the close: it cannot tell an intraday price from a mistyped one"
+        : "both prices are off the close (the market moved, or the close is no reference): it cannot tell which is right",
+      evidence,
+      {
+        nextAction: `Check ${tradeId}'s execution price with ${trade.desk} and ${trade.broker} (ours ${show(ours)}, theirs ${show(theirs)}, close ${show(close)})`,
+      },
+    );
+  }
+  // The farther the wrong price is beyond the band, against the right one inside it, the surer.
+  const [near, off] = oursNear ? [oursOff, theirsOff] : [theirsOff, oursOff];
+  const confidence = Math.min(0.95, 0.6 + 0.35 * (1 - near / off));
+  return oursNear
+    ? conclude(
+        "broker_price_error",
+        confidence,
+        evidence,
+        `Ask ${trade.broker} to correct ${confirmationIds} from ${show(theirs)} to our ${show(ours)} (close ${show(close)})`,
+      )
+    : conclude(
+        "our_price_error",
+        confidence,
+        evidence,
+        `Amend ${tradeId}'s price from ${show(ours)} to the confirmed ${show(theirs)} (close ${show(close)})`,
+      );
+}
+
+function stalePrice(subject: Subject, calls: readonly SeenToolCall[]) {
+  const instrumentId = text(subject, "instrumentId");
+  if (!instrumentId) return escalate("the break names no instrument");
+  const got = gather(calls, { market: ask<MarketPriceRecord>("get_market_price", { instrumentId }) });
+  if ("decision" in got) return got.decision;
+  const { market } = got.facts;
+  const calendar = [market.calendar].flat().join("+");
+  const evidence = [
+    `latest ${market.source} close ${show(market.price)} dated ${market.priceDate}: ${market.ageBusinessDays} business days of the ${calendar} calendar before ${market.businessDate} (at most ${market.maxAgeBusinessDays})`,
+    `expected the ${market.expectedCloseDate} close; the market was ${market.marketOpenOnBusinessDate ? "open" : "closed"} on ${market.businessDate}`,
+    `sources of ${market.instrumentId} in the day: ${market.sources.join(", ")}`,
+  ];
+  if (!market.stale) return escalate("the latest close is fresh now: nothing to explain", evidence);
+  const trades = ids(subject, "tradeIds").length;
+  const valued = trades > 0 ? ` and revalue the ${trades} trade${trades === 1 ? "" : "s"} on it` : "";
+  if (market.marketOpenOnBusinessDate && market.sources.length <= 1) {
+    return escalate(
+      `the market was open on ${market.businessDate} and ${market.source} is the only source: no second price tells a late feed from a halted instrument`,
+      evidence,
+      {
+        rootCause: "stale_market_data",
+        nextAction: `Source the ${market.expectedCloseDate} close of ${market.instrumentId} from a second vendor or the desk's mark, check for a trading halt, then re-request ${market.source}'s`,
+      },
+    );
+  }
+  return conclude(
+    "stale_market_data",
+    0.85,
+    evidence,
+    `Re-request ${market.source}'s ${market.expectedCloseDate} close for ${market.instrumentId}${valued}`,
+  );
+}
