@@ -3,6 +3,7 @@
  * matching rules, loading, partitioning and writing days. Below tools and workflows; imports
  * only `#core` of ours.
  */
+export * from "./break-schema.ts";
 export * from "./breaks.ts";
 export * from "./calendars/index.ts";
 export * from "./errors.ts";

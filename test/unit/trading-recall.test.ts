@@ -3,7 +3,6 @@ import {
   BREAK_CATEGORIES,
   type BreakCategory,
   DEFAULT_TOLERANCES,
-  type ExpectedBreak,
   generateDay,
   reconcileDay,
 } from "#trading";
@@ -16,7 +15,12 @@ import {
  * It knows nothing of the matcher's code; both follow docs/data.md.
  */
 
-type Keyed = Pick<ExpectedBreak, "category" | "tradeIds" | "confirmationIds" | "field">;
+interface Keyed {
+  readonly category: string;
+  readonly tradeIds: readonly string[];
+  readonly confirmationIds: readonly string[];
+  readonly field?: string | undefined;
+}
 
 const keyOf = (b: Keyed) =>
   `${b.category}|${[...b.tradeIds].sort().join("+")}|${[...b.confirmationIds].sort().join("+")}|${b.field ?? ""}`;

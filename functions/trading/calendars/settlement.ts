@@ -149,7 +149,7 @@ export function settlementConvention(instrument: Instrument, tradeDate: string):
  * trade date.
  *
  * @example
- * conventionalSettleDate(eurUsdSpot, "2026-11-25"); // "2026-11-30": US Thanksgiving on the 26th
+ * conventionalSettleDate(eurUsdSpot, "2026-11-25"); // "2026-11-27": the 26th (US Thanksgiving) counts on TARGET
  * conventionalSettleDate(usdCadSpot, "2026-11-25"); // "2026-11-27": T+1
  */
 export function conventionalSettleDate(instrument: Instrument, tradeDate: string): string {

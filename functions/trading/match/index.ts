@@ -27,3 +27,10 @@ export {
   staleBreaks,
   staleInstruments,
 } from "./stale.ts";
+export {
+  currentEconomics,
+  ECONOMIC_FIELDS,
+  earlierVersions,
+  isActive,
+  type VersionEconomics,
+} from "./versions.ts";

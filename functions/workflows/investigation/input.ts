@@ -1,16 +1,9 @@
 import { z } from "zod";
-import {
-  BREAK_CATEGORIES,
-  BREAK_FIELDS,
-  type Break,
-  CurrencyCode,
-  DataRefSchema,
-  DaySpecSchema,
-  Id,
-  MAX_URI_LENGTH,
-  Text,
-} from "#trading";
+import { BreakListSchema, BreakSchema, DataRefSchema, DaySpecSchema, MAX_URI_LENGTH } from "#trading";
 import type { InvestigationUpdate } from "./state.ts";
+
+// The break record's schema lives with the record (`#trading`); re-exported for the workflows that take breaks.
+export { BreakListSchema, BreakSchema };
 
 /** Rounds before whatever is still open goes to a person. */
 export const DEFAULT_MAX_ROUNDS = 6;
@@ -18,42 +11,6 @@ export const DEFAULT_MAX_ROUNDS = 6;
 export const DEFAULT_BATCH_SIZE = 10;
 /** Most breaks one run takes: each is a record in state and an agent run. */
 export const MAX_BREAKS = 5000;
-/** Most trades one break may name (a stale price lists every active trade on its instrument). */
-export const MAX_TRADES_PER_BREAK = 100_000;
-
-const BreakValue = z.union([z.string().max(1_000), z.number().finite()]);
-
-/**
- * A reconciliation break (`Break` of `#trading`) as a request or a `breaks.json` carries it:
- * strict, so a misspelt field is refused by name rather than dropped.
- */
-export const BreakSchema = z.strictObject({
-  breakId: z.string().trim().min(1).max(1_000),
-  category: z.enum(BREAK_CATEGORIES),
-  tradeIds: z.array(Id).max(MAX_TRADES_PER_BREAK),
-  confirmationIds: z.array(Id).max(10_000),
-  instrumentId: Id,
-  field: z.enum(BREAK_FIELDS).optional(),
-  ours: BreakValue.optional(),
-  theirs: BreakValue.optional(),
-  notional: z.number().finite().min(0),
-  currency: CurrencyCode,
-  desk: Id.optional(),
-  broker: Id.optional(),
-  counterparty: Text.optional(),
-  detail: z.string().max(4_000),
-}) satisfies z.ZodType<Break>;
-
-/** The breaks a request or a `breaks.json` may carry: each a {@link BreakSchema}, ids unique. */
-export const BreakListSchema = z.array(BreakSchema).superRefine((breaks, ctx) => {
-  const seen = new Set<string>();
-  breaks.forEach((b, i) => {
-    if (seen.has(b.breakId))
-      ctx.addIssue({ code: "custom", path: [i, "breakId"], message: `duplicate breakId ${b.breakId}` });
-    seen.add(b.breakId);
-  });
-});
-
 /**
  * An investigation run request, strict (an unknown field is refused, naming it):
  * - `data`: the day the breaks belong to, in the canonical format (docs/data.md) — a folder,

@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
+import { mergeById } from "#core";
 import type { Break, DataRef } from "#trading";
-import { mergeById } from "../reconciliation/index.ts";
 import { emptyNotebook, mergeFindings, mergeNotebook } from "./reducers.ts";
 import type {
   BreakSource,

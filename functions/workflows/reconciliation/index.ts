@@ -27,6 +27,7 @@ export const reconciliation = defineWorkflow<ReconciliationInputValue, Reconcili
   outputs: (state) => (state.report ? Object.fromEntries(Object.entries(state.report.outputs)) : undefined),
 });
 
+export { mergeById } from "#core";
 export { IncompleteReconciliationError, PartitionMismatchError } from "./errors.ts";
 export { fanOut } from "./fan-out.ts";
 export { buildReconciliationGraph, reconciliationNodes } from "./graph.ts";
@@ -38,7 +39,6 @@ export {
   reconciliationInputToState,
 } from "./input.ts";
 export { WORST_BREAKS } from "./nodes/summarize.ts";
-export { mergeById } from "./reducers.ts";
 export {
   ReconciliationState,
   type ReconciliationStateValue,

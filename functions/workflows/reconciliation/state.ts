@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
+import { mergeById } from "#core";
 import type { Tolerances } from "#trading";
-import { mergeById } from "./reducers.ts";
 import type { DaySource, PartitionOutcome, PartitionPlan, ReconciliationReport } from "./types.ts";
 
 const latest = <T>() => Annotation<T | null>({ reducer: (_, update) => update, default: () => null });
