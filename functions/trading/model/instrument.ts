@@ -28,12 +28,11 @@ const Common = {
 export const EquitySchema = z.strictObject({
   ...Common,
   type: z.literal("EQUITY"),
-  /** ISO 10383 market identifier of the primary listing (XNYS, XLON, XETR, XTKS…): its calendar. */
-  mic: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z0-9]{4}$/, "must be a four-character ISO 10383 MIC"),
+  /**
+   * ISO 10383 market identifier of the primary listing (XNYS, XLON, XETR, XTKS…): its calendar. A
+   * code we do not know gets the weekends-only calendar (see `calendars/markets.ts`).
+   */
+  mic: Id.toUpperCase(),
 });
 
 const BondFields = {
@@ -42,12 +41,12 @@ const BondFields = {
   /** Annual coupon in percent (4.25 = 4.25%). */
   coupon: z.number().finite().min(0).max(100),
   maturity: IsoDate,
-  /** ISO 3166 country of the issuer; a USD `GOVT_BOND` of `US` is a Treasury (priced in 32nds). */
+  /** ISO 3166 country of the issuer (`US` or `USA`); a USD `GOVT_BOND` of the US is a Treasury (priced in 32nds). */
   country: z
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z]{2}$/)
+    .regex(/^[A-Z]{2,3}$/, "must be an ISO 3166 country code")
     .optional(),
 };
 export const GovtBondSchema = z.strictObject({ ...BondFields, type: z.literal("GOVT_BOND") });
@@ -60,12 +59,26 @@ export const FxSpotSchema = z.strictObject({
   quoteCurrency: CurrencyCode,
 });
 
-export const InstrumentSchema = z.discriminatedUnion("type", [
-  EquitySchema,
-  GovtBondSchema,
-  CorpBondSchema,
-  FxSpotSchema,
-]);
+/**
+ * An instrument row, read leniently where nothing is lost by it: the `type` and `idType` in any
+ * case, and an FX pair's `currency` (its quote currency) filled from `quoteCurrency` when absent.
+ */
+export const InstrumentSchema = z.preprocess(
+  normalizeInstrumentRow,
+  z.discriminatedUnion("type", [EquitySchema, GovtBondSchema, CorpBondSchema, FxSpotSchema]),
+);
+
+function normalizeInstrumentRow(row: unknown): unknown {
+  if (row === null || typeof row !== "object" || Array.isArray(row)) return row;
+  const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  for (const key of ["type", "idType"]) {
+    if (typeof out[key] === "string") out[key] = (out[key] as string).trim().toUpperCase();
+  }
+  if (out.type === "FX_SPOT" && out.currency === undefined && typeof out.quoteCurrency === "string") {
+    out.currency = out.quoteCurrency;
+  }
+  return out;
+}
 export type Instrument = z.infer<typeof InstrumentSchema>;
 export type Equity = z.infer<typeof EquitySchema>;
 export type Bond = z.infer<typeof GovtBondSchema> | z.infer<typeof CorpBondSchema>;
@@ -74,7 +87,7 @@ export type FxSpot = z.infer<typeof FxSpotSchema>;
 /** True for a US Treasury: a USD government bond of the US (or with a US ISIN), priced in 32nds. */
 export function isUsTreasury(instrument: Instrument): boolean {
   if (instrument.type !== "GOVT_BOND" || instrument.currency !== "USD") return false;
-  if (instrument.country) return instrument.country === "US";
+  if (instrument.country) return instrument.country === "US" || instrument.country === "USA";
   return instrument.idType === "CUSIP" || instrument.instrumentId.startsWith("US");
 }
 

@@ -11,6 +11,7 @@ export const PriceSchema = z.strictObject({
   price: Price,
   currency: CurrencyCode,
   asOf: Timestamp,
-  source: Text.min(1),
+  /** The vendor or feed (`unknown` when not given). */
+  source: Text.min(1).default("unknown"),
 });
 export type MarketPrice = z.infer<typeof PriceSchema>;
