@@ -73,6 +73,23 @@ describe("references", () => {
     },
   );
 
+  it("does not pair by a reference to a trade in another of our instruments", () => {
+    const apple = trade();
+    const gilt = trade({
+      instrumentId: INSTRUMENTS.gilt.instrumentId,
+      currency: "GBP",
+      price: 98.12,
+      quantity: 1e6,
+    });
+    // The broker quotes the Apple trade's id on its gilt confirmation: a slip; it pairs on economics.
+    const c = confirmationOf(gilt, { tradeRef: apple.tradeId });
+    const result = reconcileDay(dayOf([apple, gilt], [c]), DEFAULT_TOLERANCES);
+    expect(result.breaks.map(short)).toEqual([`MISSING_CONFIRMATION ${apple.tradeId}`]);
+    expect(result.matches).toEqual([
+      { tradeId: gilt.tradeId, confirmations: [{ confirmationId: c.confirmationId, pairedBy: "economics" }] },
+    ]);
+  });
+
   it("prefers an active trade over a cancelled one with the same economics", () => {
     const cancelled = trade({ status: "CANCELLED", version: 2, bookedAt: "2026-11-24T10:00:00Z" });
     const rebooked = trade({ bookedAt: "2026-11-24T11:00:00Z" });

@@ -22,7 +22,8 @@ export const MAX_FILLS_SEARCHED = 14;
 
 /**
  * Ties confirmations to trades, in three passes:
- * 1. **By reference**: a confirmation whose reference resolves to one of our trade ids pairs with it.
+ * 1. **By reference**: a confirmation whose reference resolves to one of our trade ids pairs with it —
+ *    unless it quotes another of our instruments (then the reference is taken as a slip and ignored).
  * 2. **By economics**, one confirmation to one trade: same broker, account, instrument, side and trade
  *    date, and a quantity within tolerance of the trade's current or an earlier version. Among several
  *    candidates: active before cancelled, unconfirmed before confirmed, current-version quantity before
@@ -55,8 +56,14 @@ export function pairConfirmations(
     (received.get(a) as number) - (received.get(b) as number) ||
     (a.confirmationId < b.confirmationId ? -1 : 1);
   for (const confirmation of [...confirmations].sort(byReceipt)) {
-    if (confirmation.ref && tradeById.has(confirmation.ref)) add(confirmation.ref, confirmation, "reference");
-    else unreferenced.push(confirmation);
+    const referenced = confirmation.ref === undefined ? undefined : tradeById.get(confirmation.ref);
+    // A reference to a trade in another of our instruments is the broker's slip, not a pairing.
+    if (
+      referenced &&
+      (!confirmation.knownInstrument || confirmation.instrumentId === referenced.instrumentId)
+    ) {
+      add(referenced.tradeId, confirmation, "reference");
+    } else unreferenced.push(confirmation);
   }
 
   const candidatesByKey = new Map<string, { trade: Trade; versions: VersionEconomics[] }[]>();
