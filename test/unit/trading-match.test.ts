@@ -142,6 +142,15 @@ describe("partial fills", () => {
     expect(result.matches[0]?.confirmations.map((c) => c.pairedBy)).toEqual(["reference", "economics"]);
   });
 
+  it("does not pile a second full confirmation onto a confirmed trade: it is unknown", () => {
+    const t = trade();
+    const first = confirmationOf(t);
+    const again = confirmationOf(t, { tradeRef: undefined });
+    expect(breaksOf([t], [first, again]).map(short)).toEqual([
+      `UNKNOWN_CONFIRMATION  ${again.confirmationId}`,
+    ]);
+  });
+
   it("reports the aggregated quantity when referenced fills fall short", () => {
     const t = trade({ quantity: 1000 });
     const fills = [confirmationOf(t, { quantity: 600 }), confirmationOf(t, { quantity: 300 })];

@@ -25,9 +25,10 @@ export const MAX_FILLS_SEARCHED = 14;
  * 1. **By reference**: a confirmation whose reference resolves to one of our trade ids pairs with it —
  *    unless it quotes another of our instruments (then the reference is taken as a slip and ignored).
  * 2. **By economics**, one confirmation to one trade: same broker, account, instrument, side and trade
- *    date, and a quantity within tolerance of the trade's current or an earlier version. Among several
- *    candidates: active before cancelled, unconfirmed before confirmed, current-version quantity before
- *    an earlier one, closest price, earliest booked, then trade id.
+ *    date, and a quantity within tolerance of the trade's current or an earlier version — or, for a
+ *    trade already holding confirmations, of what they leave outstanding. Among several candidates:
+ *    active before cancelled, unconfirmed before confirmed, current-version quantity before an
+ *    earlier one, closest price, earliest booked, then trade id.
  * 3. **Partial fills by economics**: unreferenced confirmations left on one key whose quantities add up to
  *    a trade's quantity — or to what its referenced fills left outstanding — pair with it (active trades
  *    first, then those with no fills yet, then earliest booked).
@@ -162,11 +163,20 @@ function bestCandidate(
   let best: { trade: Trade; rank: number[] } | undefined;
   for (const { trade, versions } of candidates) {
     const instrument = instrumentOf(trade);
+    const held = byTrade.get(trade.tradeId) ?? [];
+    // A trade with confirmations already takes another only for what is still outstanding: a
+    // second full confirmation of a confirmed trade is not a fill of it.
+    const outstanding = trade.quantity - held.reduce((sum, p) => sum + p.confirmation.quantity, 0);
     const fitting = versions.filter(
       (v) =>
         v.side === confirmation.side &&
         v.tradeDate === confirmation.tradeDate &&
-        quantityWithin(instrument, v.quantity, confirmation.quantity, tolerances),
+        quantityWithin(
+          instrument,
+          held.length > 0 ? outstanding : v.quantity,
+          confirmation.quantity,
+          tolerances,
+        ),
     );
     if (fitting.length === 0) continue;
     const closest = Math.min(...fitting.map((v) => Math.abs(confirmation.price - v.price) / v.price));
