@@ -30,7 +30,8 @@ export function currentEconomics(trade: Trade): VersionEconomics {
  */
 export function earlierVersions(trade: Trade): VersionEconomics[] {
   const current = currentEconomics(trade);
-  return [...trade.versions]
+  return trade.versions
+    .filter((v) => v.version < trade.version)
     .sort((a, b) => b.version - a.version)
     .map((v) => ({
       version: v.version,

@@ -28,8 +28,9 @@ export type Economics = z.infer<typeof EconomicsSchema>;
  */
 export const TradeVersionSchema = z.strictObject({
   version: z.number().int().min(1).max(10_000),
-  validFrom: Timestamp,
-  validTo: Timestamp,
+  /** When the version was valid (recommended; matching does not need it). */
+  validFrom: Timestamp.optional(),
+  validTo: Timestamp.optional(),
   ...EconomicsSchema.partial().shape,
 });
 export type TradeVersion = z.infer<typeof TradeVersionSchema>;
@@ -57,9 +58,11 @@ export const TradeSchema = z
     /** Earlier versions, oldest first (empty for a trade never amended). */
     versions: z.array(TradeVersionSchema).max(100).default([]),
   })
-  .refine((t) => t.versions.every((v) => v.version < t.version), {
+  // A history that also lists the current version is accepted (matching compares against the
+  // current fields); one numbered above the current version is not a history.
+  .refine((t) => t.versions.every((v) => v.version <= t.version), {
     path: ["versions"],
-    message: "every earlier version must be numbered below the current version",
+    message: "no version may be numbered above the current version",
   });
 export type Trade = z.infer<typeof TradeSchema>;
 /** A trade as a row may hold it, before defaults are filled. */
