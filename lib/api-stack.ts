@@ -46,6 +46,7 @@ export class SwitchyardApiStack extends Stack {
       failedRunsQueue: core.failedRunsQueue,
       messagesKey: core.messagesKey,
       checkpointTable: core.checkpointTable,
+      dataBucket: core.dataBucketRef,
       auth,
       ...(poolArn ? { userPool: UserPool.fromUserPoolArn(this, "UserPool", poolArn) } : {}),
       ...(props.apiEntry ? { entry: props.apiEntry } : {}),

@@ -2,10 +2,18 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from "aws-cdk-lib/aws-s3";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { type QueueSpec, type Resources, resources } from "#config";
+import { type BucketSpec, type QueueSpec, type Resources, resources } from "#config";
+import type { DataBucketRef } from "./constructs/data-access.ts";
 import { tableFromSpec } from "./constructs/table-from-spec.ts";
 
 export interface SwitchyardCoreStackProps extends StackProps {
@@ -25,11 +33,14 @@ export interface SwitchyardCoreStackProps extends StackProps {
  *      │ execution FAILED / TIMED_OUT / ABORTED
  *      v
  * failed-runs queue + alerts topic                                        resume / redrive by operator
+ *
+ * data bucket: incoming/<day>/ ──(Object Created, EventBridge)──> a reconciliation run request
+ *              runs/<runId>/   <── what the workflows' nodes write           the record of outputs
  * ```
  *
- * Everything at rest is encrypted; queues and topic with one customer-managed key (rotated) whose
- * policy lets EventBridge and CloudWatch alarms deliver to them, which AWS-managed keys forbid.
- * Every queue and the topic refuse non-TLS requests.
+ * Everything at rest is encrypted; queues, topic and data bucket with one customer-managed key
+ * (rotated) whose policy lets EventBridge and CloudWatch alarms deliver to them, which AWS-managed
+ * keys forbid. Every queue, the topic and the bucket refuse non-TLS requests.
  *
  * @example
  * const core = new SwitchyardCoreStack(app, "switchyard-dev-core", { stage: "dev" });
@@ -45,6 +56,12 @@ export class SwitchyardCoreStack extends Stack {
   readonly checkpointTable: Table;
   readonly failedRunsQueue: Queue;
   readonly alertsTopic: Topic;
+  /** Trading data: `incoming/` (arrivals) and `runs/` (outputs); versioned, KMS-encrypted, TLS only. */
+  readonly dataBucket: Bucket;
+  /** Server access logs of the data bucket: who read or wrote which trading file, for audit. */
+  readonly dataAccessLogsBucket: Bucket;
+  /** The data bucket as other stacks grant on it: by its fixed name, with its key (no export of the bucket). */
+  readonly dataBucketRef: DataBucketRef;
 
   constructor(scope: Construct, id: string, props: SwitchyardCoreStackProps) {
     super(scope, id, props);
@@ -53,7 +70,7 @@ export class SwitchyardCoreStack extends Stack {
 
     this.messagesKey = new Key(this, "MessagesKey", {
       alias: `alias/${r.prefix}-messages`,
-      description: `Switchyard ${r.stage}: SSE for the requests, dead-letter and failed-runs queues and the alerts topic`,
+      description: `Switchyard ${r.stage}: SSE for the requests, dead-letter and failed-runs queues, the alerts topic and the data bucket`,
       enableKeyRotation: true,
     });
     // EventBridge rules (failed executions -> failed-runs queue, alerts) and CloudWatch alarms
@@ -103,6 +120,20 @@ export class SwitchyardCoreStack extends Stack {
       enforceSSL: true,
     });
 
+    // 4. Trading data: a day's files arrive under incoming/ (each object created is announced to
+    //    EventBridge, where the ops stack starts a reconciliation on its folder); runs write under
+    //    runs/. Versioned, so an overwritten or deleted file can be recovered for its retention.
+    const data = this.dataBuckets(r.dataBucket);
+    this.dataBucket = data.bucket;
+    this.dataAccessLogsBucket = data.accessLogs;
+    this.dataBucketRef = {
+      name: r.dataBucket.name,
+      incomingPrefix: r.dataBucket.incomingPrefix,
+      outputPrefix: r.dataBucket.outputPrefix,
+      generatedPrefix: r.dataBucket.generatedPrefix,
+      key: this.messagesKey,
+    };
+
     // What the CLI and handlers need (`#config` env variables named in each description).
     this.output("CheckpointTableName", this.checkpointTable.tableName, "CHECKPOINT_TABLE");
     this.output("RequestsQueueUrl", this.requestsQueue.queueUrl, "REQUESTS_QUEUE_URL");
@@ -113,6 +144,64 @@ export class SwitchyardCoreStack extends Stack {
     );
     this.output("FailedRunsQueueUrl", this.failedRunsQueue.queueUrl, "FAILED_RUNS_QUEUE_URL");
     this.output("AlertsTopicArn", this.alertsTopic.topicArn, "ALERTS_TOPIC_ARN");
+    this.output("DataBucketName", this.dataBucket.bucketName, "DATA_BUCKET");
+  }
+
+  /**
+   * The data bucket and the bucket its server access logs go to. Kept on stack deletion (the
+   * files are trading records) but not on a failed first create, so a retried deploy of the
+   * fixed name is not blocked by its own leftover (PITFALLS.md).
+   */
+  private dataBuckets(spec: BucketSpec): { bucket: Bucket; accessLogs: Bucket } {
+    // Server access logs cannot be delivered to an SSE-KMS bucket: S3-managed keys here.
+    const accessLogs = new Bucket(this, "DataAccessLogsBucket", {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: "AwsSolutions-S1",
+      reason:
+        "This bucket is the server access log target of the data bucket; logging its own access into " +
+        "itself would log every log delivery, so it has no access logs of its own.",
+    });
+    const bucket = new Bucket(this, "DataBucket", {
+      bucketName: spec.name,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.messagesKey,
+      // One data key per bucket, not per object: far fewer KMS calls on days of many files.
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${spec.name}/`,
+      lifecycleRules: [
+        {
+          id: "expire-old-versions",
+          noncurrentVersionExpiration: Duration.days(spec.noncurrentVersionDays),
+          expiredObjectDeleteMarker: true,
+        },
+        {
+          id: "abort-incomplete-uploads",
+          abortIncompleteMultipartUploadAfter: Duration.days(spec.abortIncompleteUploadDays),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    // EventBridge notifications as the bucket's own CloudFormation property: the Bucket's
+    // `eventBridgeEnabled` prop would deploy a custom-resource Lambda (with a managed policy and a
+    // wildcard s3:PutBucketNotification) to set the same flag.
+    (bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    return { bucket, accessLogs };
   }
 
   /** A queue from its spec, with its DLQ when the spec has one; both encrypted and TLS-only. */

@@ -1,12 +1,13 @@
-import { Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { Alerting } from "./constructs/alerting.ts";
+import { DataArrivals } from "./constructs/data-arrivals.ts";
 import { Ingress } from "./constructs/ingress.ts";
 import { type MskOptions, TradeEventsConsumer } from "./constructs/msk.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
 /** The ops Lambdas' handler files; tests stand them in (bundling real ones takes seconds each). */
-export type OpsFunction = "dispatcher" | "failed-run" | "notifier" | "trade-events";
+export type OpsFunction = "dispatcher" | "failed-run" | "notifier" | "trade-events" | "data-arrived";
 
 export interface SwitchyardOpsStackProps extends StackProps {
   readonly core: SwitchyardCoreStack;
@@ -24,6 +25,8 @@ export interface SwitchyardOpsStackProps extends StackProps {
  * "Entry points and dead letters"), read as a request's path:
  *
  * 0. MSK (optional) — trade-events topic → consumer → requests queue; records it gives up on → its DLQ.
+ *    Data arrivals — an object created under the data bucket's incoming/ → a reconciliation run
+ *    request on the requests queue; arrivals it cannot send → its DLQ.
  * 1. Ingress — requests queue → dispatcher → StartExecution(name = runId); poison → requests DLQ.
  * 2. Failure — execution FAILED / TIMED_OUT / ABORTED → failed-run Lambda → failed-runs queue + alert.
  * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window.
@@ -37,6 +40,8 @@ export class SwitchyardOpsStack extends Stack {
   readonly ingress: Ingress;
   readonly alerting: Alerting;
   readonly tradeEvents?: TradeEventsConsumer;
+  /** Absent when the arrival workflow is not deployed by this app. */
+  readonly dataArrivals?: DataArrivals;
 
   constructor(scope: Construct, id: string, props: SwitchyardOpsStackProps) {
     super(scope, id, props);
@@ -53,6 +58,20 @@ export class SwitchyardOpsStack extends Stack {
         alertsTopic: core.alertsTopic,
         ...(entry("trade-events") ? { entry: entry("trade-events") } : {}),
       });
+    }
+    if (props.workflows.includes(r.dataBucket.arrivalWorkflow)) {
+      this.dataArrivals = new DataArrivals(this, "DataArrivals", {
+        resources: r,
+        requestsQueue: core.requestsQueue,
+        messagesKey: core.messagesKey,
+        alertsTopic: core.alertsTopic,
+        ...(entry("data-arrived") ? { entry: entry("data-arrived") } : {}),
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        "switchyard:data-arrivals",
+        `Data arrivals left out: workflow "${r.dataBucket.arrivalWorkflow}" is not deployed by this app.`,
+      );
     }
     this.ingress = new Ingress(this, "Ingress", {
       resources: r,

@@ -8,7 +8,7 @@ import { Observability } from "./constructs/observability.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
 export interface SwitchyardWorkflowsStackProps extends StackProps {
-  /** The stage's shared resources: checkpoint table and alerts topic. */
+  /** The stage's shared resources: checkpoint table, alerts topic and data bucket. */
   readonly core: SwitchyardCoreStack;
   /** The workflows to deploy, by name (`#workflows`); one {@link AgentWorkflow} each. */
   readonly workflows: Readonly<Record<string, WorkflowDefinition>>;
@@ -46,6 +46,7 @@ export class SwitchyardWorkflowsStack extends Stack {
         prefix: core.resources.prefix,
         checkpointTable: core.checkpointTable,
         alertsTopic: core.alertsTopic,
+        dataBucket: core.dataBucketRef,
         model,
         ...(props.entryFor ? { entryFor: props.entryFor } : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),

@@ -36,14 +36,19 @@ export async function startDynamoDb(path?: string): Promise<Emulator> {
   };
 }
 
-/** SQS and SNS on loopback (fauxqs), in memory unless `dataDir` is given (SQLite there). */
-export async function startSqsSns(dataDir?: string, region = "us-east-1"): Promise<Emulator> {
+/**
+ * SQS, SNS and S3 on loopback, one endpoint (fauxqs). In memory unless `dataDir` is given
+ * (queues and topics in SQLite there); S3 objects are kept as plain files under `s3Dir` when it
+ * is given — inspectable, and large objects stay out of the database.
+ */
+export async function startSqsSns(dataDir?: string, region = "us-east-1", s3Dir?: string): Promise<Emulator> {
   const server = await startFauxqs({
     port: 0,
     host: LOOPBACK,
     logger: false,
     defaultRegion: region,
     ...(dataDir ? { dataDir } : {}),
+    ...(s3Dir ? { s3StorageDir: s3Dir } : {}),
   });
   return { endpoint: `http://${LOOPBACK}:${server.port}`, stop: () => server.stop() };
 }

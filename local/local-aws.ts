@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_STAGE, type Resources, resources as resourcesFor } from "#config";
+import { routeBucket } from "#trading";
 import { createLocalClients, type LocalClients, type LocalEndpoints } from "./clients.ts";
 import { type Emulator, startDynamoDb, startSqsSns } from "./emulators.ts";
 import { type Provisioned, provision } from "./provision.ts";
@@ -9,7 +10,7 @@ export interface LocalAwsOptions {
   /** Stage whose resource names to create (default `dev`). */
   stage?: string;
   region?: string;
-  /** Persist DynamoDB and SQS/SNS state in this folder between runs; in memory when absent. */
+  /** Persist DynamoDB, SQS/SNS and S3 state in this folder between runs; in memory when absent. */
   dataDir?: string;
 }
 
@@ -28,9 +29,10 @@ export interface LocalAws extends Provisioned {
 }
 
 /**
- * Starts DynamoDB (dynalite) and SQS/SNS (fauxqs) in-process on 127.0.0.1 with random ports,
+ * Starts DynamoDB (dynalite) and SQS/SNS/S3 (fauxqs) in-process on 127.0.0.1 with random ports,
  * creates the stage's resources from the shared resource module, and returns clients for them.
- * Instances are independent, so tests may start several at once.
+ * Instances are independent, so tests may start several at once (of different stages, when
+ * in-process handlers read the data bucket: it is routed by its stage-named bucket).
  *
  * @example
  * const aws = await startLocalAws();
@@ -48,14 +50,28 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     if (options.dataDir) {
       await mkdir(join(options.dataDir, "dynamodb"), { recursive: true });
       await mkdir(join(options.dataDir, "sqs"), { recursive: true });
+      await mkdir(join(options.dataDir, "s3"), { recursive: true });
     }
     const dynamo = await startDynamoDb(options.dataDir && join(options.dataDir, "dynamodb"));
     started.push(dynamo);
-    const sqsSns = await startSqsSns(options.dataDir && join(options.dataDir, "sqs"), region);
+    // S3 objects as files under <dataDir>/s3 (inspectable; day files stay out of SQLite).
+    const sqsSns = await startSqsSns(
+      options.dataDir && join(options.dataDir, "sqs"),
+      region,
+      options.dataDir && join(options.dataDir, "s3"),
+    );
     started.push(sqsSns);
-    const endpoints = { dynamodb: dynamo.endpoint, sqs: sqsSns.endpoint, sns: sqsSns.endpoint };
+    const endpoints = {
+      dynamodb: dynamo.endpoint,
+      sqs: sqsSns.endpoint,
+      sns: sqsSns.endpoint,
+      s3: sqsSns.endpoint,
+    };
     const clients = createLocalClients(endpoints, region);
     const provisioned = await provision(clients, resources);
+    // Handlers run in-process read `s3://<data bucket>/…` through this instance's S3, as a
+    // Lambda does through AWS_ENDPOINT_URL_S3 (trading store: storeFor).
+    const unroute = routeBucket(resources.dataBucket.name, clients.s3);
     const env = {
       AWS_REGION: region,
       SWITCHYARD_STAGE: resources.stage,
@@ -63,9 +79,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       REQUESTS_QUEUE_URL: provisioned.queueUrls[resources.requestsQueue.name] ?? "",
       FAILED_RUNS_QUEUE_URL: provisioned.queueUrls[resources.failedRunsQueue.name] ?? "",
       ALERTS_TOPIC_ARN: provisioned.topicArns[resources.alertsTopic.name] ?? "",
+      DATA_BUCKET: resources.dataBucket.name,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_SNS: endpoints.sns,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
     };
     return {
       region,
@@ -75,6 +93,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       env,
       ...provisioned,
       stop: async () => {
+        unroute();
         for (const client of Object.values(clients)) client.destroy();
         await stopAll(started);
       },

@@ -1,7 +1,18 @@
 import { CreateTableCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+} from "@aws-sdk/client-s3";
 import { CreateTopicCommand, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { allQueues, type IdempotencyTableSpec, type Resources, type TableSpec } from "#config";
+import {
+  allQueues,
+  type BucketSpec,
+  type IdempotencyTableSpec,
+  type Resources,
+  type TableSpec,
+} from "#config";
 import type { LocalClients } from "./clients.ts";
 
 /** What provisioning created: queue URLs and ARNs by logical name, topic ARNs by name. */
@@ -14,8 +25,8 @@ export interface Provisioned {
 const DAY_SECONDS = 86_400;
 
 /**
- * Creates, from the shared resource module, the same table, queues (DLQs and redrive policies
- * first) and topics the CDK stack declares. Idempotent, so a persisted local AWS can restart.
+ * Creates, from the shared resource module, the same tables, queues (DLQs and redrive policies
+ * first), topics and data bucket the CDK stack declares. Idempotent, so a persisted local AWS can restart.
  * TTL is not enabled: dynalite has no `UpdateTimeToLive` and never expires items (PITFALLS.md);
  * items still carry the TTL attribute, as on AWS.
  */
@@ -23,6 +34,7 @@ export async function provision(clients: LocalClients, resources: Resources): Pr
   await createTable(clients, resources.checkpointTable);
   await createTable(clients, resources.alertsTable);
   await createKeyTable(clients, resources.idempotencyTable);
+  await createBucket(clients, resources.dataBucket);
   const queueUrls: Record<string, string> = {};
   const queueArns: Record<string, string> = {};
   for (const { name, retentionDays, spec } of allQueues(resources)) {
@@ -117,6 +129,43 @@ async function createKeyTable(clients: LocalClients, table: IdempotencyTableSpec
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
+}
+
+/**
+ * The data bucket, with the deployed bucket's lifecycle rules (stored, not enforced, by the
+ * emulator). Encryption, versioning, TLS-only and public-access settings are the stack's: the
+ * emulator has none of them.
+ */
+async function createBucket(clients: LocalClients, bucket: BucketSpec): Promise<void> {
+  try {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
+  } catch (err) {
+    if (!(err instanceof BucketAlreadyOwnedByYou)) throw err;
+  }
+  await clients.s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket.name,
+      LifecycleConfiguration: { Rules: dataBucketLifecycle(bucket) },
+    }),
+  );
+}
+
+/** The lifecycle rules of the data bucket, in S3's API shape. */
+function dataBucketLifecycle(bucket: BucketSpec) {
+  return [
+    {
+      ID: "expire-old-versions",
+      Status: "Enabled" as const,
+      Filter: { Prefix: "" },
+      NoncurrentVersionExpiration: { NoncurrentDays: bucket.noncurrentVersionDays },
+    },
+    {
+      ID: "abort-incomplete-uploads",
+      Status: "Enabled" as const,
+      Filter: { Prefix: "" },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: bucket.abortIncompleteUploadDays },
+    },
+  ];
 }
 
 function required<T>(value: T | undefined, what: string): T {

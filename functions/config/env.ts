@@ -34,6 +34,11 @@ const EnvSchema = z.object({
   REQUESTS_DLQ_URL: QueueUrl.optional(),
   FAILED_RUNS_QUEUE_URL: QueueUrl.optional(),
   ALERTS_TOPIC_ARN: z.string().startsWith("arn:").optional(),
+  /** The S3 bucket of trading data (`incoming/`, `runs/`); S3 rules for a bucket name. */
+  DATA_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name")
+    .optional(),
   MODEL_PROVIDER: z.enum(["offline", "bedrock", "ollama", "openai"]).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).optional(),
   OLLAMA_BASE_URL: Url.optional(),
@@ -111,6 +116,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
 /** The API's idempotency table name: the explicit variable, else the stage's default from the resource module. */
 export function idempotencyTableName(env: Env): string {
   return env.IDEMPOTENCY_TABLE ?? resources(env.SWITCHYARD_STAGE).idempotencyTable.name;
+}
+
+/** The data bucket's name: the explicit variable, else the stage's default from the resource module. */
+export function dataBucketName(env: Env): string {
+  return env.DATA_BUCKET ?? resources(env.SWITCHYARD_STAGE).dataBucket.name;
 }
 
 /** The checkpoint table name: the explicit variable, else the stage's default from the resource module. */

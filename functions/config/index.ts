@@ -1,6 +1,7 @@
 export {
   ConfigurationError,
   checkpointTableName,
+  dataBucketName,
   ENV_VARIABLES,
   type Env,
   idempotencyTableName,
@@ -8,6 +9,7 @@ export {
 } from "./env.ts";
 export {
   allQueues,
+  type BucketSpec,
   DEFAULT_STAGE,
   DISPATCHER_TIMEOUT_SECONDS,
   type IdempotencyTableSpec,

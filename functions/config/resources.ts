@@ -61,6 +61,27 @@ export interface TopicSpec {
   readonly name: string;
 }
 
+/**
+ * The S3 bucket of trading data: files arrive under `incomingPrefix` (one folder per day, e.g.
+ * `incoming/2026-11-24/`), and an object created there starts `arrivalWorkflow` on its folder;
+ * runs write what they produce under `outputPrefix` (`runs/<runId>/`).
+ */
+export interface BucketSpec {
+  readonly name: string;
+  /** Where arriving data lands; ends in '/'. */
+  readonly incomingPrefix: string;
+  /** Where runs write their outputs; ends in '/'. */
+  readonly outputPrefix: string;
+  /** Where a run that names no data writes the synthetic day it generates (shared by runs); ends in '/'. */
+  readonly generatedPrefix: string;
+  /** The workflow an object created under `incomingPrefix` starts, with `{ data: { uri: <its folder> } }`. */
+  readonly arrivalWorkflow: string;
+  /** Days a replaced or deleted object's old version is kept (the bucket is versioned), then expired. */
+  readonly noncurrentVersionDays: number;
+  /** Days before an unfinished multipart upload is aborted and its parts deleted. */
+  readonly abortIncompleteUploadDays: number;
+}
+
 export interface Resources {
   readonly stage: string;
   readonly prefix: string;
@@ -74,6 +95,8 @@ export interface Resources {
   readonly alertsTable: TableSpec;
   /** Grouped notifications for people: email subscriptions; the notifier publishes here. */
   readonly notificationsTopic: TopicSpec;
+  /** Trading data: `incoming/` (what arrives; starts a reconciliation) and `runs/` (what runs write). */
+  readonly dataBucket: BucketSpec;
   /** Secrets Manager secret holding the Slack incoming-webhook URL (locally: `SLACK_WEBHOOK_URL`). */
   readonly slackWebhookSecret: { readonly name: string };
   /** Idempotency-Key records of the REST API (`functions/api`). */
@@ -130,6 +153,15 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
       pointInTimeRecovery: true,
     },
     notificationsTopic: { name: `${prefix}-notifications` },
+    dataBucket: {
+      name: `${prefix}-data`,
+      incomingPrefix: "incoming/",
+      outputPrefix: "runs/",
+      generatedPrefix: "generated/",
+      arrivalWorkflow: "reconciliation",
+      noncurrentVersionDays: 90,
+      abortIncompleteUploadDays: 7,
+    },
     slackWebhookSecret: { name: `${prefix}/slack-webhook` },
     idempotencyTable: {
       name: `${prefix}-idempotency`,

@@ -8,6 +8,20 @@ export {
   snsAlertPublisher,
 } from "./alerts.ts";
 export {
+  arrivalFolder,
+  arrivalRunId,
+  type DataArrivalOptions,
+  type DataArrivalOutcome,
+  decodeEventKey,
+  InvalidObjectCreatedEventError,
+  type ObjectCreatedEvent,
+  ObjectCreatedEventSchema,
+  parseObjectCreatedEvent,
+  runRequestForArrival,
+  type StartRunOnArrivalDeps,
+  startRunOnArrival,
+} from "./data-arrival.ts";
+export {
   type DeadLetter,
   type DeadLetterFilter,
   describeLetter,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The message every entry point (API, EventBridge schedules, MSK consumer, operator redrive)
+ * The message every entry point (API, EventBridge schedules, MSK consumer, S3 data arrivals, operator redrive)
  * puts on the requests queue, and the dispatcher consumes. One schema, so producers and the
  * consumer cannot drift. The run id names the Step Functions execution, which is what makes a
  * duplicate delivery start nothing new (StartExecution with an existing name is rejected).
@@ -20,7 +20,7 @@ export const RunRequestSchema = z.object({
   resume: z.unknown().optional(),
   /** Continue a failed run from its last checkpoint, instead of new input. */
   recover: z.boolean().optional(),
-  source: z.enum(["api", "schedule", "msk", "redrive", "cli"]),
+  source: z.enum(["api", "schedule", "msk", "s3", "redrive", "cli"]),
   /** Caller's idempotency key (API `Idempotency-Key`), kept for audit. */
   idempotencyKey: z.string().max(128).optional(),
   requestedAt: z.iso.datetime(),

@@ -15,6 +15,7 @@ import {
   type StateMachineSpec,
   type WorkflowDefinition,
 } from "#engine";
+import { type DataBucketRef, dataAccess } from "./data-access.ts";
 import { grantModelAccess, type ModelProviderConfig, OFFLINE_MODEL } from "./model-provider.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
@@ -54,7 +55,16 @@ export interface AgentWorkflowProps {
   readonly logRetention?: RetentionDays;
   /** The agents' model provider (default the offline policy model): environment, bundle, grant. */
   readonly model?: ModelProviderConfig;
+  /**
+   * The stage's data bucket (`DATA_BUCKET` and `SWITCHYARD_DATA_ROOT` in every function): the
+   * functions that run nodes may read all of it and write under its `runs/` and `generated/`;
+   * start and commit get no access.
+   */
+  readonly dataBucket?: DataBucketRef;
 }
+
+/** Roles whose functions run the graph's nodes, and so read a day's data and write outputs. */
+const NODE_RUNNING_ROLES: ReadonlySet<FunctionRole> = new Set(["node", "superstep", "graph"]);
 
 /**
  * One Switchyard workflow on AWS: a Standard state machine running the superstep loop that
@@ -70,7 +80,8 @@ export interface AgentWorkflowProps {
  * (PITFALLS.md) and what deploys would drift from what runs locally.
  *
  * Least privilege: each function may read and write the checkpoint table (plus its KMS key if
- * the table has a customer key) and nothing else; the state machine's role may invoke exactly
+ * the table has a customer key); the functions that run nodes may also read the data bucket and
+ * write under its `runs/` and `generated/` (with its key, only through S3); the state machine's role may invoke exactly
  * these functions (and their versions/aliases), publish to exactly the alerts topic (with its
  * KMS key's GenerateDataKey and Decrypt, which an encrypted topic requires), and write
  * X-Ray traces and its execution log (both need `Resource: "*"`, acknowledged below).
@@ -121,6 +132,11 @@ export class AgentWorkflow extends Construct {
           WORKFLOW_NAME: workflow.name,
           ...(slot.node === undefined ? {} : { NODE_NAME: slot.node }),
           CHECKPOINT_TABLE: props.checkpointTable.tableName,
+          // SWITCHYARD_DATA_ROOT: where the trading module writes a run's outputs (runs/<runId>/)
+          // and generated days (generated/) when a run names no location.
+          ...(props.dataBucket
+            ? { DATA_BUCKET: props.dataBucket.name, SWITCHYARD_DATA_ROOT: `s3://${props.dataBucket.name}` }
+            : {}),
           SWITCHYARD_STAGE: props.stage,
           POWERTOOLS_SERVICE_NAME: "switchyard",
           LOG_LEVEL: props.logLevel ?? "INFO",
@@ -130,6 +146,10 @@ export class AgentWorkflow extends Construct {
       // the grant adds the table's KMS key by itself when it has a customer-managed one.
       props.checkpointTable.grantReadWriteData(fn.function);
       grantModelAccess(fn.function, model);
+      if (props.dataBucket && NODE_RUNNING_ROLES.has(slot.role)) {
+        dataAccess.readAll(fn.function, fn.role, props.dataBucket);
+        dataAccess.writeRuns(fn.function, fn.role, props.dataBucket);
+      }
       functions[slot.key] = fn;
       if (slot.node !== undefined) nodeFunctions[slot.node] = fn;
     }

@@ -22,6 +22,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { IdempotencyTableSpec } from "#config";
+import { type DataBucketRef, dataAccess } from "./data-access.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 import { tableFromSpec } from "./table-from-spec.ts";
 
@@ -39,6 +40,8 @@ export interface SwitchyardApiProps {
   readonly messagesKey: IKey;
   /** Run status and history are read from here; the API never writes it. */
   readonly checkpointTable: ITable;
+  /** The data bucket: the API may read what runs wrote under `runs/`, nothing else of it. */
+  readonly dataBucket?: DataBucketRef;
   /** `iam` (SigV4, default) or `cognito` (needs `userPool`). */
   readonly auth?: "iam" | "cognito";
   readonly userPool?: IUserPool;
@@ -68,15 +71,15 @@ const ROUTES = [
  *          │ unsigned / unknown route: refused here (403/404), the Lambda never runs
  *          ▼
  *   api Lambda ── zod per field, Idempotency-Key (idempotency table) ──▶ requests queue ─▶ dispatcher
- *          ├── reads the checkpoint table for status and history (read-only)
+ *          ├── reads the checkpoint table for status and history (read-only), and run outputs under runs/ (data bucket)
  *          ├── reads the failed-runs queue (visibility 0: a peek) for runs that stopped without a task error
  *          └── dead letters: requests DLQ ─receive, send back, delete─▶ requests queue
  * ```
  *
  * Least privilege: the function may send to the requests queue only (with the key actions an
  * encrypted queue needs, no wildcard); receive, delete and change visibility on the requests DLQ;
- * receive on the failed-runs queue; read the checkpoint table; and put/get/update/delete items
- * of its idempotency table.
+ * receive on the failed-runs queue; read the checkpoint table; put/get/update/delete items
+ * of its idempotency table; and read the data bucket's `runs/` (what runs wrote).
  *
  * @example
  * const api = new SwitchyardApi(this, "Api", { stage, prefix, idempotencyTable: r.idempotencyTable,
@@ -119,6 +122,7 @@ export class SwitchyardApi extends Construct {
         FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
+        ...(props.dataBucket ? { DATA_BUCKET: props.dataBucket.name } : {}),
         API_AUTH: auth,
         POWERTOOLS_SERVICE_NAME: "switchyard-api",
       },
@@ -182,7 +186,8 @@ export class SwitchyardApi extends Construct {
 
   /**
    * Only what the handler does: send run requests (and redriven letters) to the requests queue,
-   * sweep the requests DLQ, peek at failed runs, read checkpoints, keep idempotency records.
+   * sweep the requests DLQ, peek at failed runs, read checkpoints, keep idempotency records,
+   * read run outputs.
    */
   private grant(props: SwitchyardApiProps): void {
     const fn = this.function.function;
@@ -218,6 +223,7 @@ export class SwitchyardApi extends Construct {
         resources: [this.idempotencyTable.tableArn],
       }),
     );
+    if (props.dataBucket) dataAccess.readRuns(fn, this.function.role, props.dataBucket);
   }
 
   private methodOptions(auth: "iam" | "cognito", userPool?: IUserPool): MethodOptions {

@@ -170,9 +170,16 @@ describe("AgentWorkflow: functions", () => {
 
   it("lets each function read and write exactly the checkpoint table, nothing else beyond its logs and X-Ray", () => {
     const tableArn = workflowsStack.resolve(stacks.core.checkpointTable.tableArn);
+    const nodeFunctions = Object.values(construct.nodeFunctions);
     for (const fn of Object.values(construct.functions)) {
       const policy = template.toJSON().Resources[logicalIdOf(fn.role.node.findChild("DefaultPolicy"))];
-      const statements = policy.Properties.PolicyDocument.Statement as Json[];
+      const all = policy.Properties.PolicyDocument.Statement as Json[];
+      // Node functions also read the data bucket and write its runs/ and generated/: 3 S3 statements
+      // and the key (one, merged) — asserted in data-bucket-infra.test.ts.
+      const bucket = stacks.core.resources.dataBucket.name;
+      const data = all.filter((s) => JSON.stringify(s).includes(bucket));
+      expect(data, fn.node.path).toHaveLength(nodeFunctions.includes(fn) ? 4 : 0);
+      const statements = all.filter((s) => !data.includes(s));
       const resources = statements.map((s) => s.Resource);
       expect(resources).toEqual(
         expect.arrayContaining([

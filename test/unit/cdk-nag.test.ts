@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { resources } from "#config";
 import { defineWorkflow, type WorkflowDefinition } from "#engine";
 import { workflows } from "#workflows";
 import { SwitchyardFunction } from "../../lib/constructs/switchyard-function.ts";
@@ -28,22 +29,31 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   "AwsSolutions-IAM5[Resource::*]",
   // Version/alias qualifier of lambda:InvokeFunction on a workflow's own functions (AgentWorkflow).
   "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
+  // Objects of the data bucket, named by the data (days, run ids): node functions read every key
+  // and write runs/* and generated/*, the API reads runs/* (dataAccess in lib/constructs/data-access.ts).
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/*]",
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/generated/*]",
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/runs/*]",
+  // The data bucket's server access-log bucket logs nothing of its own (SwitchyardCoreStack).
+  "AwsSolutions-S1",
   // The Slack incoming-webhook URL is issued by Slack: no rotation function can renew it (Alerting).
   "AwsSolutions-SMG4",
-  "AwsSolutions-SQS3", // the failed-runs queue is itself a dead-letter store; so is the schedules DLQ
+  "AwsSolutions-SQS3", // the failed-runs queue is itself a dead-letter store; so are the schedules and data-arrivals DLQs
 ];
 
 /**
  * One rule id per reviewed kind: AgentWorkflow acknowledges the `:*` finding once per function
- * by its logical id, and only on the state machine role's policy — the one place it is allowed.
+ * by its logical id, and only on the state machine role's policy — the one place it is allowed;
+ * the data bucket's object grants name the stage's bucket, and only it.
  */
 function reviewedId(id: string, path: string): string {
-  return path.endsWith("/StateMachine/Role/DefaultPolicy")
-    ? id.replace(
-        /^AwsSolutions-IAM5\[Resource::<[A-Za-z0-9]+\.Arn>:\*\]$/,
-        "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
-      )
-    : id;
+  if (path.endsWith("/StateMachine/Role/DefaultPolicy")) {
+    return id.replace(
+      /^AwsSolutions-IAM5\[Resource::<[A-Za-z0-9]+\.Arn>:\*\]$/,
+      "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
+    );
+  }
+  return id.replace(`s3:::${resources("nag").dataBucket.name}/`, "s3:::<data bucket>/");
 }
 
 /** A two-node workflow: enough for every resource kind AgentWorkflow creates. */

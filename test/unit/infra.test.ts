@@ -56,6 +56,8 @@ describe("SwitchyardCoreStack", () => {
     for (const { name } of allQueues(r)) core.hasResourceProperties("AWS::SQS::Queue", { QueueName: name });
     core.resourceCountIs("AWS::SQS::Queue", allQueues(r).length);
     core.hasResourceProperties("AWS::SNS::Topic", { TopicName: r.alertsTopic.name });
+    // The data bucket's settings and grants: data-bucket-infra.test.ts.
+    core.hasResourceProperties("AWS::S3::Bucket", { BucketName: "switchyard-qa-data" });
   });
 
   it("checkpoint table: pk/sk strings, on demand, TTL, PITR, encrypted, retained", () => {

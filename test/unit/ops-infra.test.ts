@@ -134,7 +134,8 @@ describe("SwitchyardOpsStack: failed runs and alerts", () => {
 
   it("alarms on the requests DLQ, waiting failed runs and handler errors, into the alerts topic", () => {
     const alarms = ops.findResources("AWS::CloudWatch::Alarm");
-    expect(Object.keys(alarms)).toHaveLength(3);
+    // ... and on the data-arrivals DLQ (DataArrivals: the registry deploys the reconciliation).
+    expect(Object.keys(alarms)).toHaveLength(4);
     for (const a of Object.values(alarms)) {
       const props = (a as { Properties: { AlarmActions: unknown[]; OKActions: unknown[] } }).Properties;
       expect(JSON.stringify(props.AlarmActions)).toMatch(/AlertsTopic/);

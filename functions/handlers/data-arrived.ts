@@ -1,0 +1,30 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { ConfigurationError, dataBucketName, readEnv, resources } from "#config";
+import { Faults, startRunOnArrival, withFaults } from "#ops";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+
+/**
+ * Data arrival (EventBridge rule: S3 "Object Created" under the data bucket's `incoming/`): puts
+ * a run request for the object's folder on the requests queue. A failed send throws, so Lambda's
+ * async retries and then the arrivals DLQ keep the event. Built once per cold start (STYLE.md §1).
+ */
+const env = readEnv();
+if (!env.REQUESTS_QUEUE_URL)
+  throw new ConfigurationError("The data-arrived handler needs REQUESTS_QUEUE_URL.");
+const spec = resources(env.SWITCHYARD_STAGE).dataBucket;
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const deps = {
+  sqs: withFaults(new SQSClient({}), Faults.fromEnv()),
+  requestsQueueUrl: env.REQUESTS_QUEUE_URL,
+  bucket: dataBucketName(env),
+  incomingPrefix: spec.incomingPrefix,
+  workflow: spec.arrivalWorkflow,
+};
+
+export const handler = instrumentHandler(telemetry, xray, "data-arrived", async (event) => {
+  const outcome = await startRunOnArrival(event, deps);
+  if (outcome.outcome === "skipped") telemetry?.logger.info("arrival starts no run", { ...outcome });
+  return outcome;
+});
