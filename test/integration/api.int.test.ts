@@ -144,6 +144,47 @@ describe("REST API over the embedded AWS", () => {
     expect(Number(q.Attributes?.ApproximateNumberOfMessagesNotVisible)).toBe(0);
   });
 
+  it("reconciles a day's files: 202, then succeeded with the URIs of its outputs", async () => {
+    // Act
+    const out = `.switchyard/test-runs/api-${Date.now()}/`;
+    const started = await call("POST", "/workflows/reconciliation/runs", {
+      input: { data: { uri: "docs/examples/data" }, out, partitionSize: 10 },
+    });
+    // Assess
+    expect(started.status).toBe(202);
+    const done = await settled(String(started.body.runId), (s) => s === "succeeded" || s === "failed");
+    expect(done).toMatchObject({
+      status: "succeeded",
+      outputs: {
+        breaks: `${out}breaks.json`,
+        breaksCsv: `${out}breaks.csv`,
+        matches: `${out}matches.json`,
+        quarantine: `${out}quarantine.json`,
+      },
+    });
+  });
+
+  it.each([
+    ["a folder that does not exist", "docs/examples/no-such-day", /no such file or object/],
+    ["a folder that is not a day", "docs/examples", /not a file of a trading day/],
+  ])("refuses %s with 400 naming data.uri, and enqueues nothing", async (_name, uri, reason) => {
+    // Act
+    const res = await call("POST", "/workflows/reconciliation/runs", { input: { data: { uri } } });
+    // Assess
+    expect(res.status).toBe(400);
+    const error = res.body.error as { code: string; issues: { path: string; message: string }[] };
+    expect(error.code).toBe("Switchyard.InvalidRequest");
+    expect(error.issues[0]?.path).toBe("body.input.data.uri");
+    expect(error.issues[0]?.message).toMatch(reason);
+    const q = await aws.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: aws.queueUrls[aws.resources.requestsQueue.name],
+        AttributeNames: ["ApproximateNumberOfMessages"],
+      }),
+    );
+    expect(Number(q.Attributes?.ApproximateNumberOfMessages)).toBe(0);
+  });
+
   it("refuses a caller that is not on loopback, even through the local server", async () => {
     const res = await api.handler({
       httpMethod: "GET",

@@ -87,10 +87,16 @@ describe.each(HOSTINGS)("every sample workflow, %s hosting", (hosting) => {
 
     expect(local.status).toBe("succeeded");
     expect(distributed.status).toBe(local.status);
-    expect(distributed.state).toEqual(local.state);
+    // A workflow that writes files names its output folder after the run: compare run-blind.
+    expect(runBlind(distributed.state, distributed.threadId)).toEqual(runBlind(local.state, local.threadId));
     expect(distributed.supersteps).toBe(local.supersteps);
   });
 });
+
+/** The state with the run's own id replaced, so two runs' states compare on everything else. */
+function runBlind(state: unknown, threadId: string): unknown {
+  return JSON.parse(JSON.stringify(state).replaceAll(threadId, "<run>"));
+}
 
 describe("per-node hosting on Step Functions", () => {
   it("retries a node that keeps failing per its policy, then takes its error handler's route", async () => {

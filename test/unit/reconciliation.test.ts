@@ -128,7 +128,7 @@ describe("reconciliation of the example day, partitioned", () => {
       "output.quarantine": join(run.out, "quarantine.json"),
     });
     expect(run.summary.headline).toBe(
-      "Reconciliation 2026-12-28: 30 trades, 27 paired, 16 breaks, 1 rows quarantined (4 workers)",
+      "Reconciliation 2026-12-28: 30 trades, 27 paired, 16 breaks, 1 row quarantined (4 workers)",
     );
   });
 });

@@ -7,7 +7,7 @@ import type { ReconciliationStateValue } from "./state.ts";
  *
  * @example
  * summarizeReconciliation(finalState).headline;
- * // "Reconciliation 2026-11-24: 2,000 trades, 1,960 paired, 61 breaks, 0 rows quarantined (10 workers)"
+ * // "Reconciliation 2026-12-28: 30 trades, 27 paired, 16 breaks, 1 row quarantined (3 workers)"
  */
 export function summarizeReconciliation(state: ReconciliationStateValue): RunSummary {
   const plan = state.plan;
@@ -31,12 +31,12 @@ export function summarizeReconciliation(state: ReconciliationStateValue): RunSum
   return {
     headline:
       `Reconciliation ${plan?.businessDate ?? "?"}: ${fmt(plan?.trades ?? 0)} trades, ${fmt(report?.tradesPaired ?? 0)} paired, ` +
-      `${fmt(report?.breaksFound ?? 0)} breaks, ${fmt(plan?.quarantined ?? 0)} rows quarantined (${workers} workers)`,
+      `${fmt(report?.breaksFound ?? 0)} breaks, ${plural(plan?.quarantined ?? 0, "row")} quarantined (${plural(workers, "worker")})`,
     steps: [
       {
         node: "partition",
         did: plan
-          ? `read ${fmt(plan.trades)} trades, ${fmt(plan.confirmations)} confirmations, ${fmt(plan.instruments)} instruments and ${fmt(plan.prices)} prices from ${plan.data.uri}; quarantined ${fmt(plan.quarantined)} rows; ${plan.stale.length} stale prices; split into ${plan.partitions.length} partitions`
+          ? `read ${fmt(plan.trades)} trades, ${fmt(plan.confirmations)} confirmations, ${fmt(plan.instruments)} instruments and ${fmt(plan.prices)} prices from ${plan.data.uri}; quarantined ${plural(plan.quarantined, "row")}; ${plural(plan.stale.length, "stale price")}; split into ${plan.partitions.length} partitions`
           : "did not run",
       },
       {
@@ -55,6 +55,10 @@ export function summarizeReconciliation(state: ReconciliationStateValue): RunSum
     ],
     figures,
   };
+}
+
+function plural(n: number, noun: string): string {
+  return `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function fmt(n: number): string {
