@@ -2,8 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
 import { DynamoDBSaver } from "#checkpoint";
-import { ConfigurationError, idempotencyTableName, readEnv, resources } from "#config";
-import { checkDataRef } from "#trading";
+import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, resources } from "#config";
+import { checkDataRef, type DataRef, requireUnder } from "#trading";
 import { getWorkflow } from "#workflows";
 
 // Built once per cold start (STYLE.md §1); a missing variable fails the cold start, not a request.
@@ -17,6 +17,17 @@ const spec = resources(env.SWITCHYARD_STAGE).idempotencyTable;
 const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
 const sqs = new SQSClient({ region: env.AWS_REGION });
 
+/**
+ * On AWS a run may name only the stage's data bucket: a local path (the Lambda's own disk) or
+ * another bucket is refused with 400 (`Trading.UriNotAllowed` on `body.input.data.uri`) before
+ * anything is read. The local API server (`local/api-server.ts`) keeps accepting local paths.
+ */
+const allowedData = `s3://${dataBucketName(env)}/`;
+const checkData = async (ref: DataRef) => {
+  requireUnder(allowedData, [ref.uri, ref.mapping]);
+  return checkDataRef(ref);
+};
+
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
 export const handler = createApiHandler({
   ports: {
@@ -28,7 +39,7 @@ export const handler = createApiHandler({
       requestsQueueUrl: REQUESTS_QUEUE_URL,
     }),
     failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
-    checkData: checkDataRef,
+    checkData,
   },
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,

@@ -5,9 +5,10 @@ import { Faults, startRunOnArrival, withFaults } from "#ops";
 import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 
 /**
- * Data arrival (EventBridge rule: S3 "Object Created" under the data bucket's `incoming/`): puts
- * a run request for the object's folder on the requests queue. A failed send throws, so Lambda's
- * async retries and then the arrivals DLQ keep the event. Built once per cold start (STYLE.md §1).
+ * Data arrival (EventBridge rule: S3 "Object Created" for `incoming/*manifest.json` in the data
+ * bucket): a day's manifest, uploaded last, puts one run request for its folder on the requests
+ * queue; any other key is skipped with its reason. A failed send throws, so Lambda's async
+ * retries and then the arrivals DLQ keep the event. Built once per cold start (STYLE.md §1).
  */
 const env = readEnv();
 if (!env.REQUESTS_QUEUE_URL)

@@ -6,21 +6,28 @@ import { runRequestMessage } from "./messages.ts";
 import { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
 
 /**
- * Data arrival: an object created under the data bucket's `incoming/` starts a run (the
- * reconciliation) on the object's folder, through the requests queue like any other entry point.
+ * Data arrival: a day's `manifest.json` created under the data bucket's `incoming/<day>/` starts
+ * one run (the reconciliation) on that folder, through the requests queue like any other entry
+ * point. The manifest is the day's last file (docs/data.md, "Arrival"): the data files are
+ * uploaded first, so the run starts on a complete day, once.
  *
  * ```
- * s3://<bucket>/incoming/2026-11-24/trades.csv created
- *   ─ S3 → EventBridge "Object Created" (rule: this bucket, key prefix incoming/)
+ * s3://<bucket>/incoming/2026-11-24/trades.csv, instruments.json, … created   (no run)
+ * s3://<bucket>/incoming/2026-11-24/manifest.json created                      (last)
+ *   ─ S3 → EventBridge "Object Created" (rule: this bucket, key wildcard incoming/*manifest.json)
  *   ─▶ data-arrived Lambda ─ runRequestForArrival ─▶ requests queue ─▶ dispatcher ─▶ execution
  *        input {"data":{"uri":"s3://<bucket>/incoming/2026-11-24/"}}
+ *   any other key reaching the handler: skipped, with the reason (the rule should not send it)
  *   a failed delivery or send: EventBridge / Lambda async retries, then the arrivals DLQ
  * ```
- * One run per object created: the run id is derived from the object's key and its S3 sequencer,
- * so a redelivered event (EventBridge and Lambda retry; S3 may announce a write twice) names
- * the same execution and the dispatcher starts nothing new, while a later write to the same
- * folder — the day's last file, a corrected file — starts a run that sees it.
+ * One run per manifest written: the run id is derived from the manifest's key and its S3
+ * sequencer, so a redelivered event (EventBridge and Lambda retry; S3 may announce a write
+ * twice) names the same execution and the dispatcher starts nothing new, while uploading the
+ * manifest again — after a corrected file — starts a run that sees the day as it is now.
  */
+
+/** The object whose arrival completes a day and starts its run: the day's manifest, uploaded last. */
+export const ARRIVAL_OBJECT = "manifest.json";
 
 /** The EventBridge event S3 sends for a new object (the fields this module reads). */
 export const ObjectCreatedEventSchema = z.object({
@@ -50,7 +57,7 @@ export class InvalidObjectCreatedEventError extends SwitchyardError {
 export interface DataArrivalOptions {
   /** The bucket whose arrivals start runs; events of any other bucket are skipped. */
   readonly bucket: string;
-  /** `incoming/`: only objects in a folder below it start a run. */
+  /** `incoming/`: only a day's `manifest.json`, in a folder below it, starts a run. */
   readonly incomingPrefix: string;
   /** The workflow to start (`resources().dataBucket.arrivalWorkflow`). */
   readonly workflow: string;
@@ -97,7 +104,7 @@ export function arrivalFolder(key: string, incomingPrefix: string): string | und
  * same for every delivery of one write, different for the next write.
  *
  * @example
- * arrivalRunId(event, "incoming/2026-11-24/trades.csv", "incoming/"); // "s3-2026-11-24-1f0c9a3b7d2e"
+ * arrivalRunId(event, "incoming/2026-11-24/manifest.json", "incoming/"); // "s3-2026-11-24-1f0c9a3b7d2e"
  */
 export function arrivalRunId(event: ObjectCreatedEvent, key: string, incomingPrefix: string): string {
   const folder = key.slice(incomingPrefix.length, key.lastIndexOf("/"));
@@ -116,7 +123,7 @@ export function arrivalRunId(event: ObjectCreatedEvent, key: string, incomingPre
  * Reads an EventBridge event as an S3 Object Created event, or throws a typed, non-retryable error.
  *
  * @example
- * parseObjectCreatedEvent(event).detail.object.key; // "incoming/2026-11-24/trades.csv"
+ * parseObjectCreatedEvent(event).detail.object.key; // "incoming/2026-11-24/manifest.json"
  */
 export function parseObjectCreatedEvent(event: unknown): ObjectCreatedEvent {
   const parsed = ObjectCreatedEventSchema.safeParse(event);
@@ -130,10 +137,12 @@ export function parseObjectCreatedEvent(event: unknown): ObjectCreatedEvent {
 
 /**
  * The run request an arrival makes — `{ data: { uri: "s3://<bucket>/<folder>/" } }` for the
- * arrival workflow, `source: "s3"` — or the reason it makes none.
+ * arrival workflow, `source: "s3"` — or the reason it makes none: another bucket, a key not in
+ * a day folder under the incoming prefix, or any object other than the day's `manifest.json`.
  *
  * @example
  * runRequestForArrival(event, { bucket: "switchyard-dev-data", incomingPrefix: "incoming/", workflow: "reconciliation" });
+ * // for incoming/2026-11-24/manifest.json:
  * // { request: { runId: "s3-2026-11-24-…", workflow: "reconciliation", input: { data: { uri: "s3://switchyard-dev-data/incoming/2026-11-24/" } }, source: "s3", … } }
  */
 export function runRequestForArrival(
@@ -146,6 +155,12 @@ export function runRequestForArrival(
   if (bucket !== options.bucket) return { skipped: `bucket ${bucket} is not the data bucket`, key };
   const folder = arrivalFolder(key, options.incomingPrefix);
   if (!folder) return { skipped: `not in a folder under ${options.incomingPrefix}`, key };
+  if (key.slice(folder.length) !== ARRIVAL_OBJECT) {
+    return {
+      skipped: `not the day's ${ARRIVAL_OBJECT}: a day's run starts when its manifest arrives (uploaded last)`,
+      key,
+    };
+  }
   const uri = `s3://${bucket}/${folder}`;
   const parsed = RunRequestSchema.safeParse({
     runId: arrivalRunId(event, key, options.incomingPrefix),
@@ -170,8 +185,8 @@ export interface StartRunOnArrivalDeps extends DataArrivalOptions {
 }
 
 /**
- * The data-arrived Lambda's whole job: read the event, and put the run request it makes on the
- * requests queue. A failed send throws, so Lambda retries the event and then hands it to the
+ * The data-arrived Lambda's whole job: read the event, and put the run request it makes (for a
+ * day's manifest) on the requests queue. A failed send throws, so Lambda retries the event and then hands it to the
  * arrivals DLQ — an arrival is never silently dropped; one that starts no run says why.
  *
  * @example

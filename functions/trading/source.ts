@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
+import { TradingDataError } from "./errors.ts";
 import { type DaySpec, DaySpecSchema, writeGeneratedDay } from "./generate/index.ts";
 import {
   checkDayFiles,
@@ -43,10 +44,43 @@ export interface LoadedDay {
 
 /**
  * Where Switchyard keeps what it generates and writes when a run names no location:
- * `SWITCHYARD_DATA_ROOT` (`s3://<data bucket>` on AWS, set by the stack), else `.switchyard/data`.
+ * `SWITCHYARD_DATA_ROOT` when set (the workflow stacks set it to `s3://<data bucket>`); else, in
+ * a Lambda (`AWS_LAMBDA_FUNCTION_NAME`) given `DATA_BUCKET`, `s3://<DATA_BUCKET>` — a Lambda's
+ * own disk is read-only outside /tmp and gone with the instance; else `.switchyard/data`. A
+ * local process with `DATA_BUCKET` set (the embedded AWS sets it) still writes locally.
+ *
+ * @example
+ * dataRoot({ DATA_BUCKET: "switchyard-dev-data", AWS_LAMBDA_FUNCTION_NAME: "fn" }); // "s3://switchyard-dev-data"
+ * dataRoot({ DATA_BUCKET: "switchyard-dev-data" }); // ".switchyard/data"
  */
 export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SWITCHYARD_DATA_ROOT?.trim() || ".switchyard/data";
+  const root = env.SWITCHYARD_DATA_ROOT?.trim();
+  if (root) return root;
+  const bucket = env.DATA_BUCKET?.trim();
+  if (bucket && env.AWS_LAMBDA_FUNCTION_NAME?.trim()) return `s3://${bucket}`;
+  return ".switchyard/data";
+}
+
+/**
+ * Refuses any URI not under `prefix` (a plain string prefix, e.g. `s3://<data bucket>/`; a
+ * trailing `/` is added when missing, so `s3://b` does not admit `s3://b-other/`): what a
+ * deployed entry point accepts from a caller, so a request cannot point a run at a local path
+ * or another bucket. Undefined entries (an absent mapping) are skipped. Throws a
+ * `TradingDataError` with code `Trading.UriNotAllowed` naming the allowed prefix.
+ *
+ * @example
+ * requireUnder("s3://switchyard-dev-data/", [ref.uri, ref.mapping]); // passes for s3://switchyard-dev-data/incoming/2026-11-24/
+ * requireUnder("s3://switchyard-dev-data/", ["/etc/"]); // throws Trading.UriNotAllowed
+ */
+export function requireUnder(prefix: string, uris: readonly (string | undefined)[]): void {
+  const allowed = prefix.endsWith("/") ? prefix : `${prefix}/`;
+  for (const uri of uris) {
+    if (uri === undefined || uri.startsWith(allowed)) continue;
+    throw new TradingDataError(
+      "Trading.UriNotAllowed",
+      `${JSON.stringify(uri.slice(0, 200))} is not allowed here: data must be under ${allowed}`,
+    );
+  }
 }
 
 /** The store for a URI, with an S3 client from the environment when the URI is `s3://`. */

@@ -40,7 +40,10 @@ export interface SwitchyardApiProps {
   readonly messagesKey: IKey;
   /** Run status and history are read from here; the API never writes it. */
   readonly checkpointTable: ITable;
-  /** The data bucket: the API may read what runs wrote under `runs/`, nothing else of it. */
+  /**
+   * The data bucket (read-only, `DATA_BUCKET`): the API checks a day's folder before it accepts a
+   * run and reads what runs wrote under `runs/`; a run's data must be in this bucket.
+   */
   readonly dataBucket?: DataBucketRef;
   /** `iam` (SigV4, default) or `cognito` (needs `userPool`). */
   readonly auth?: "iam" | "cognito";
@@ -71,7 +74,8 @@ const ROUTES = [
  *          │ unsigned / unknown route: refused here (403/404), the Lambda never runs
  *          ▼
  *   api Lambda ── zod per field, Idempotency-Key (idempotency table) ──▶ requests queue ─▶ dispatcher
- *          ├── reads the checkpoint table for status and history (read-only), and run outputs under runs/ (data bucket)
+ *          ├── reads the checkpoint table for status and history (read-only)
+ *          ├── reads the data bucket (read-only): a day's folder, manifest and mapping before a run is accepted, run outputs under runs/
  *          ├── reads the failed-runs queue (visibility 0: a peek) for runs that stopped without a task error
  *          └── dead letters: requests DLQ ─receive, send back, delete─▶ requests queue
  * ```
@@ -79,7 +83,7 @@ const ROUTES = [
  * Least privilege: the function may send to the requests queue only (with the key actions an
  * encrypted queue needs, no wildcard); receive, delete and change visibility on the requests DLQ;
  * receive on the failed-runs queue; read the checkpoint table; put/get/update/delete items
- * of its idempotency table; and read the data bucket's `runs/` (what runs wrote).
+ * of its idempotency table; and list and get the data bucket's objects (the key only through S3).
  *
  * @example
  * const api = new SwitchyardApi(this, "Api", { stage, prefix, idempotencyTable: r.idempotencyTable,
@@ -187,7 +191,7 @@ export class SwitchyardApi extends Construct {
   /**
    * Only what the handler does: send run requests (and redriven letters) to the requests queue,
    * sweep the requests DLQ, peek at failed runs, read checkpoints, keep idempotency records,
-   * read run outputs.
+   * check a run's day and read run outputs (the data bucket, read-only).
    */
   private grant(props: SwitchyardApiProps): void {
     const fn = this.function.function;
@@ -223,7 +227,7 @@ export class SwitchyardApi extends Construct {
         resources: [this.idempotencyTable.tableArn],
       }),
     );
-    if (props.dataBucket) dataAccess.readRuns(fn, this.function.role, props.dataBucket);
+    if (props.dataBucket) dataAccess.readAll(fn, this.function.role, props.dataBucket);
   }
 
   private methodOptions(auth: "iam" | "cognito", userPool?: IUserPool): MethodOptions {

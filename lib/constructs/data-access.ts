@@ -30,10 +30,11 @@ export function dataBucketArn(bucket: DataBucketRef): string {
  * bucket (`kms:ViaService`, and the bucket in the encryption context).
  *
  * ```
- * readAll    s3:ListBucket (bucket) + s3:GetObject (every key)            + kms:Decrypt
+ * readAll    s3:ListBucket (bucket) + s3:GetObject (every key)            + kms:Decrypt   node functions, the API
  * writeRuns  s3:PutObject, s3:AbortMultipartUpload (runs/*, generated/*)  + kms:GenerateDataKey, kms:Decrypt
- * readRuns   s3:ListBucket (only s3:prefix runs/*) + s3:GetObject (runs/*) + kms:Decrypt
  * ```
+ * The API reads every key: it checks a day's folder (list, manifest, mapping) before it accepts
+ * a run, and reads what runs wrote under `runs/`; it writes nothing.
  * Object ARNs end in a wildcard because keys are named by the data (days, run ids), unknown at
  * deploy; each grant acknowledges exactly its own `AwsSolutions-IAM5` finding on `owner`.
  */
@@ -50,21 +51,11 @@ export const dataAccess = {
     objects(grantee, owner, bucket, ["s3:AbortMultipartUpload", "s3:PutObject"], keys);
     useKey(grantee, bucket, ["kms:GenerateDataKey", "kms:Decrypt"]);
   },
-
-  readRuns(grantee: IGrantable, owner: IConstruct, bucket: DataBucketRef): void {
-    listBucket(grantee, bucket, `${bucket.outputPrefix}*`);
-    objects(grantee, owner, bucket, ["s3:GetObject"], [`${bucket.outputPrefix}*`]);
-    useKey(grantee, bucket, ["kms:Decrypt"]);
-  },
 };
 
-function listBucket(grantee: IGrantable, bucket: DataBucketRef, prefix?: string): void {
+function listBucket(grantee: IGrantable, bucket: DataBucketRef): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ["s3:ListBucket"],
-      resources: [dataBucketArn(bucket)],
-      ...(prefix ? { conditions: { StringLike: { "s3:prefix": [prefix] } } } : {}),
-    }),
+    new PolicyStatement({ actions: ["s3:ListBucket"], resources: [dataBucketArn(bucket)] }),
   );
 }
 

@@ -13,6 +13,9 @@ import type { Resources } from "#config";
 import { deadLetterStore } from "./dead-letter-store.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
+/** The object that completes a day (`ARRIVAL_OBJECT` in functions/ops/data-arrival.ts). */
+const ARRIVAL_OBJECT = "manifest.json";
+
 export interface DataArrivalsProps {
   readonly resources: Resources;
   readonly requestsQueue: IQueue;
@@ -25,18 +28,22 @@ export interface DataArrivalsProps {
 }
 
 /**
- * The data bucket's entry point, read as a file's path:
+ * The data bucket's entry point: a day's `manifest.json`, uploaded after its data files, starts
+ * the day's one run.
  *
  * ```
- * s3://<data bucket>/incoming/<day>/<file> created
- *   ─ S3 → EventBridge "Object Created" ─ rule: this bucket, key prefix incoming/
+ * s3://<data bucket>/incoming/<day>/<data file> created          ─ matches no rule: no run
+ * s3://<data bucket>/incoming/<day>/manifest.json created (last)
+ *   ─ S3 → EventBridge "Object Created" ─ rule: this bucket, key wildcard incoming/*manifest.json
  *   ─▶ data-arrived Lambda ─ run request {"data":{"uri":"s3://<bucket>/incoming/<day>/"}} ─▶ requests queue
+ *      (any other key that reaches it, e.g. incoming/<day>/old-manifest.json: skipped, with the reason)
  *   EventBridge cannot invoke (8 retries, 2 h) ──────────────────────────▶ data-arrivals DLQ
  *   the handler keeps failing (2 async retries, 6 h) ─on-failure──────────▶ data-arrivals DLQ
  *   DLQ not empty ─alarm─▶ alerts topic
  * ```
  * The arrival's workflow is `resources().dataBucket.arrivalWorkflow` (reconciliation); the
- * handler's run id makes a redelivered event start nothing twice.
+ * handler's run id (the manifest's key and S3 sequencer) makes a redelivered event start
+ * nothing twice, and uploading the manifest again runs the day again.
  *
  * @example
  * new DataArrivals(this, "DataArrivals", { resources: r, requestsQueue, messagesKey, alertsTopic });
@@ -64,7 +71,7 @@ export class DataArrivals extends Construct {
     // 2. The handler: an S3 Object Created event → one run request on the requests queue.
     this.handler = new SwitchyardFunction(this, "Handler", {
       entry: props.entry ?? "functions/handlers/data-arrived.ts",
-      description: `Switchyard ${r.stage}: data arrived under ${spec.incomingPrefix} → ${spec.arrivalWorkflow} run requests (source s3)`,
+      description: `Switchyard ${r.stage}: a day's manifest arrived under ${spec.incomingPrefix} → ${spec.arrivalWorkflow} run requests (source s3)`,
       timeout: Duration.seconds(30),
       memorySize: 512,
       environment: {
@@ -96,16 +103,17 @@ export class DataArrivals extends Construct {
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.queueArn } },
     });
 
-    // 3. The rule: objects created in the data bucket under incoming/ (the bucket sends every
-    //    event to EventBridge; this rule picks the arrivals).
+    // 3. The rule: a day's manifest created in the data bucket under incoming/ (the bucket sends
+    //    every event to EventBridge; this rule picks the manifests, the day's last file, so a
+    //    day of many files starts one run, on the complete day). The handler checks the key too.
     this.rule = new Rule(this, "ObjectCreated", {
-      description: `Switchyard ${r.stage}: objects created under s3://${spec.name}/${spec.incomingPrefix} start ${spec.arrivalWorkflow}`,
+      description: `Switchyard ${r.stage}: a manifest.json created under s3://${spec.name}/${spec.incomingPrefix} starts ${spec.arrivalWorkflow} of its day`,
       eventPattern: {
         source: ["aws.s3"],
         detailType: ["Object Created"],
         detail: {
           bucket: { name: [spec.name] },
-          object: { key: EventMatch.prefix(spec.incomingPrefix) },
+          object: { key: EventMatch.wildcard(`${spec.incomingPrefix}*${ARRIVAL_OBJECT}`) },
         },
       },
       targets: [

@@ -29,8 +29,8 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   "AwsSolutions-IAM5[Resource::*]",
   // Version/alias qualifier of lambda:InvokeFunction on a workflow's own functions (AgentWorkflow).
   "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
-  // Objects of the data bucket, named by the data (days, run ids): node functions read every key
-  // and write runs/* and generated/*, the API reads runs/* (dataAccess in lib/constructs/data-access.ts).
+  // Objects of the data bucket, named by the data (days, run ids): node functions and the API read
+  // every key, node functions write runs/* and generated/* (dataAccess in lib/constructs/data-access.ts).
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/*]",
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/generated/*]",
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/runs/*]",

@@ -175,7 +175,7 @@ describe("SwitchyardCoreStack: the data bucket", () => {
 });
 
 describe("SwitchyardOpsStack: data arrivals", () => {
-  it("matches objects created in the data bucket under incoming/, and hands them to the data-arrived Lambda", () => {
+  it("matches a day's manifest created in the data bucket under incoming/, and hands it to the data-arrived Lambda", () => {
     const handler = idOf(ops, "AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
@@ -189,7 +189,10 @@ describe("SwitchyardOpsStack: data arrivals", () => {
       EventPattern: {
         source: ["aws.s3"],
         "detail-type": ["Object Created"],
-        detail: { bucket: { name: [r.dataBucket.name] }, object: { key: [{ prefix: "incoming/" }] } },
+        detail: {
+          bucket: { name: [r.dataBucket.name] },
+          object: { key: [{ wildcard: "incoming/*manifest.json" }] },
+        },
       },
       Targets: [
         Match.objectLike({
@@ -203,6 +206,37 @@ describe("SwitchyardOpsStack: data arrivals", () => {
       FunctionName: { Ref: handler },
       DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [dlq, "Arn"] } } },
     });
+  });
+
+  it("lets through a day's manifest, not its data files: one run per day, on the complete day", () => {
+    const rules = Object.values(
+      ops.findResources("AWS::Events::Rule", {
+        Properties: { EventPattern: Match.objectLike({ source: ["aws.s3"] }) },
+      }),
+    ) as { Properties: { EventPattern: { detail: { object: { key: { wildcard: string }[] } } } } }[];
+    expect(rules).toHaveLength(1);
+    const pattern = rules[0]?.Properties.EventPattern.detail.object.key[0]?.wildcard ?? "";
+    // EventBridge's wildcard: '*' matches any run of characters, '/' included; nothing else is special.
+    const wildcard = new RegExp(
+      `^${pattern
+        .split("*")
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+    const matches = (key: string) => wildcard.test(key);
+
+    expect(matches("incoming/2026-11-24/manifest.json")).toBe(true);
+    expect(matches("incoming/desk-a/2026-11-24/manifest.json")).toBe(true);
+    for (const file of [
+      "trades.csv",
+      "instruments.json",
+      "confirmations.jsonl",
+      "prices.csv",
+      "mapping.json",
+    ]) {
+      expect(matches(`incoming/2026-11-24/${file}`), file).toBe(false);
+    }
+    expect(matches("runs/r1/manifest.json")).toBe(false);
   });
 
   it("lets the handler send to the requests queue and its DLQ only, and read no data", () => {
@@ -270,16 +304,25 @@ describe("who may use the data bucket", () => {
     }
   });
 
-  it("the API reads only runs/: GetObject there, ListBucket limited to the runs/ prefix, nothing written", () => {
-    const statements = s3Statements(statementsOf(api, { POWERTOOLS_SERVICE_NAME: "switchyard-api" }));
+  it("the API reads the bucket (a day before it accepts a run, run outputs), writes nothing, the key only through S3", () => {
+    const all = statementsOf(api, { POWERTOOLS_SERVICE_NAME: "switchyard-api" });
+    const statements = s3Statements(all);
 
     expect(statements).toEqual([
+      expect.objectContaining({ Action: "s3:ListBucket", Resource: BUCKET_ARN }),
+      expect.objectContaining({ Action: "s3:GetObject", Resource: objectsArn("*") }),
+    ]);
+    expect(statements[0]).not.toHaveProperty("Condition");
+    const dataKey = all.filter((s) => JSON.stringify(s.Condition ?? {}).includes("kms:ViaService"));
+    expect(dataKey).toEqual([
       expect.objectContaining({
-        Action: "s3:ListBucket",
-        Resource: BUCKET_ARN,
-        Condition: { StringLike: { "s3:prefix": ["runs/*"] } },
+        Action: "kms:Decrypt",
+        Condition: expect.objectContaining({
+          StringEquals: {
+            "kms:ViaService": { "Fn::Join": ["", ["s3.", { Ref: "AWS::Region" }, ".amazonaws.com"]] },
+          },
+        }),
       }),
-      expect.objectContaining({ Action: "s3:GetObject", Resource: objectsArn("runs/*") }),
     ]);
     api.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
