@@ -97,17 +97,42 @@ export async function acceptStart(
 /**
  * A run that names a day (`input.data`) is refused with 400 when the day's files cannot be read
  * as a day — missing, misnamed, a bad manifest or mapping — naming the file; the records
- * themselves are read by the run (bad rows are quarantined there, not refused here).
+ * themselves are read by the run (bad rows are quarantined there, not refused here). The other
+ * locations a run may name (`out`, `breaksUri`) must be ones the deployment allows.
  */
 async function checkRunData(ctx: RunsContext, input: unknown): Promise<void> {
-  const data = DataRefSchema.safeParse((input as { data?: unknown } | null)?.data);
-  if (!data.success || !ctx.ports.checkData) return;
-  try {
-    await ctx.ports.checkData(data.data);
-  } catch (err) {
-    if (!(err instanceof TradingDataError) || err.retryable) throw err;
-    throw new InvalidRequestError([{ path: "body.input.data.uri", message: err.message }], err.message);
+  const record = (input ?? {}) as Record<string, unknown>;
+  for (const field of ["out", "breaksUri"]) {
+    const uri = record[field];
+    if (typeof uri === "string" && ctx.ports.allowUri)
+      asBadRequest(`body.input.${field}`, () => ctx.ports.allowUri?.(uri));
   }
+  const data = DataRefSchema.safeParse(record.data);
+  if (!data.success || !ctx.ports.checkData) return;
+  const check = ctx.ports.checkData;
+  await asBadRequestAsync("body.input.data.uri", () => check(data.data));
+}
+
+function asBadRequest(path: string, fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    throw badRequestOf(path, err);
+  }
+}
+
+async function asBadRequestAsync(path: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw badRequestOf(path, err);
+  }
+}
+
+/** A trading-data refusal (not a passing store fault) as the 400 naming the field. */
+function badRequestOf(path: string, err: unknown): unknown {
+  if (!(err instanceof TradingDataError) || err.retryable) return err;
+  return new InvalidRequestError([{ path, message: err.message }], err.message);
 }
 
 /**

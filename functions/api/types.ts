@@ -146,6 +146,8 @@ export interface ApiPorts {
   readonly failedRuns?: FailedRunsPort;
   /** Checks a run's data reference names a readable day (`checkDataRef`); absent: not checked. */
   readonly checkData?: (ref: DataRef) => Promise<unknown>;
+  /** Throws a `TradingDataError` for a location a run may not name (`out`, `breaksUri`); absent: any. */
+  readonly allowUri?: (uri: string) => void;
   /** Clock and id source, injectable so tests are deterministic. */
   readonly now?: () => Date;
   readonly newId?: () => string;

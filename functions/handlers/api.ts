@@ -18,15 +18,16 @@ const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
 const sqs = new SQSClient({ region: env.AWS_REGION });
 
 /**
- * On AWS a run may name only the stage's data bucket: a local path (the Lambda's own disk) or
- * another bucket is refused with 400 (`Trading.UriNotAllowed` on `body.input.data.uri`) before
- * anything is read. The local API server (`local/api-server.ts`) keeps accepting local paths.
+ * On AWS a run may name only the stage's data bucket — for its day, mapping, output and breaks:
+ * a local path (the Lambda's own disk) or another bucket is refused with 400
+ * (`Trading.UriNotAllowed` on the field) before anything is read. The local API server (`local/api-server.ts`) keeps accepting local paths.
  */
 const allowedData = `s3://${dataBucketName(env)}/`;
 const checkData = async (ref: DataRef) => {
   requireUnder(allowedData, [ref.uri, ref.mapping]);
   return checkDataRef(ref);
 };
+const allowUri = (uri: string) => requireUnder(allowedData, [uri]);
 
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
 export const handler = createApiHandler({
@@ -40,6 +41,7 @@ export const handler = createApiHandler({
     }),
     failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
     checkData,
+    allowUri,
   },
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,

@@ -157,4 +157,30 @@ describe("the api Lambda (functions/handlers/api.ts): a run's data must be in th
       expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
     },
   );
+
+  it.each([
+    [
+      "an output folder elsewhere",
+      "out",
+      { data: { uri: `${ALLOWED}incoming/2026-11-24/` }, out: "/tmp/out/" },
+    ],
+    ["a generated day written to another bucket", "out", { out: "s3://someone-elses/runs/x/" }],
+  ])("refuses %s with 400 on body.input.%s; nothing queued", async (_what, field, input) => {
+    const res = await handler(start(input));
+
+    expect(res.statusCode).toBe(400);
+    const body = JSON.parse(res.body) as { error: { issues: { path: string; message: string }[] } };
+    expect(body.error.issues).toEqual([
+      { path: `body.input.${field}`, message: expect.stringContaining(`must be under ${ALLOWED}`) },
+    ]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("accepts an output folder in the data bucket", async () => {
+    const res = await handler(
+      start({ data: { uri: `${ALLOWED}incoming/2026-11-24/` }, out: `${ALLOWED}runs/eod/` }),
+    );
+
+    expect(res.statusCode).toBe(202);
+  });
 });
