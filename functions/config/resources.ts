@@ -177,8 +177,10 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
         // 18:00 New York time, Monday to Friday: after the US close, whatever the DST offset.
         expression: "cron(0 18 ? * MON-FRI *)",
         timeZone: "America/New_York",
-        input: {},
-        description: "End-of-day trade reconciliation after the US close",
+        // The day's folder in the data bucket; {businessDate} is the New York date of the run.
+        input: { data: { uri: `s3://${prefix}-data/incoming/{businessDate}/` } },
+        description:
+          "End-of-day trade reconciliation after the US close, on the day's files in the data bucket",
       },
     ],
     schedulesDeadLetterQueue: { name: `${prefix}-schedules-dlq`, retentionDays: 14 },

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { context } from "@opentelemetry/api";
 import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetry";
+import { datedInput } from "./dated-input.ts";
 import { InvalidRunRequestError } from "./errors.ts";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events.ts";
 import { sdkAttributes, traceparentOf } from "./messages.ts";
@@ -98,7 +99,7 @@ export function executionInputFor(request: RunRequest): ExecutionInput {
   };
   if (request.recover) return { ...base, recover: true };
   if (request.resume !== undefined) return { ...base, resume: request.resume };
-  return { ...base, input: request.input ?? {} };
+  return { ...base, input: datedInput(request) ?? {} };
 }
 
 /**

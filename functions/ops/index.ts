@@ -21,6 +21,7 @@ export {
   type StartRunOnArrivalDeps,
   startRunOnArrival,
 } from "./data-arrival.ts";
+export { BUSINESS_DATE_TOKEN, datedInput, localDate } from "./dated-input.ts";
 export {
   type DeadLetter,
   type DeadLetterFilter,

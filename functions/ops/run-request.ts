@@ -24,6 +24,8 @@ export const RunRequestSchema = z.object({
   /** Caller's idempotency key (API `Idempotency-Key`), kept for audit. */
   idempotencyKey: z.string().max(128).optional(),
   requestedAt: z.iso.datetime(),
+  /** A schedule's IANA time zone: the date `{businessDate}` in its input stands for (see `dated-input.ts`). */
+  timeZone: z.string().min(1).max(64).optional(),
   /** W3C trace context of the producer, so the run's trace links to the request. */
   traceparent: z.string().max(128).optional(),
 });

@@ -32,6 +32,7 @@ export function scheduleMessage(spec: ScheduleSpec): string {
     input: spec.input,
     source: "schedule",
     requestedAt: "<aws.scheduler.scheduled-time>",
+    timeZone: spec.timeZone,
   });
 }
 

@@ -183,6 +183,7 @@ describe("schedules", () => {
       expect(RunRequestSchema.parse(JSON.parse(filled))).toMatchObject({
         workflow: spec.workflow,
         source: "schedule",
+        timeZone: spec.timeZone,
       });
     }
   });
