@@ -1,7 +1,9 @@
 /**
- * Runnable example for docs/patterns.md ("Network: triage"): triage one trade exception in this
- * process, checkpointed in memory with an in-memory effects ledger; when the route needs a
- * person, answer the approval interrupt and resume. `test/unit/triage.test.ts` runs it, so it
+ * Runnable example for docs/patterns.md ("Network: triage"): triage one reconciliation break on
+ * the canonical trading day in this process, checkpointed in memory with an in-memory effects
+ * ledger; when the route needs a person, answer the approval interrupt and resume. The trade
+ * below is the extra booking of the generated day's largest duplicate: its cancellation always
+ * waits for a person. `test/unit/triage.test.ts` runs it, so it
  * cannot rot. Run it yourself with `npx tsx docs/examples/triage.ts`.
  */
 import { Command, MemorySaver } from "@langchain/langgraph";
@@ -13,7 +15,7 @@ import { type ApprovalDecision, type TriageStateValue, triage } from "#workflows
  * (a new invocation on the same thread, as a new Step Functions execution would be).
  *
  * @example
- * const { waitedFor, summary } = await triageExample({ tradeId: "T20261124-000750" }, { decision: "approve", by: "ops.jane" });
+ * const { waitedFor, summary } = await triageExample({ tradeId: "T20261124-0001019" }, { decision: "approve", by: "ops.jane" });
  * console.log(waitedFor?.question, summary.headline);
  */
 export async function triageExample(request: unknown = {}, decision?: ApprovalDecision) {
@@ -40,8 +42,8 @@ export async function triageExample(request: unknown = {}, decision?: ApprovalDe
 
 if (import.meta.main) {
   const { waitedFor, summary, ledger } = await triageExample(
-    { tradeId: "T20261124-000750" },
-    { decision: "approve", by: "ops.jane", comment: "checked with the broker" },
+    { tradeId: "T20261124-0001019" },
+    { decision: "approve", by: "ops.jane", comment: "checked with the desk: a double booking" },
   );
   if (waitedFor) console.log(`waited for: ${waitedFor.question}`);
   console.log(summary.headline);

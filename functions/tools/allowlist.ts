@@ -1,55 +1,46 @@
 import type { AmendmentToolName, AmendmentTools } from "./amendments.ts";
 import { UnknownAgentError } from "./errors.ts";
 import type { TradingDayToolName, TradingDayTools } from "./trading-day/index.ts";
-import type { ToolName, TradingTools } from "./trading-tools.ts";
 
 /**
- * Which tools each agent may call over the generated `#data` day (triage's agents): least
+ * Which trading-day tools (over a canonical `#trading` day) each agent may call: least
  * privilege, so a confused model cannot reach data its job does not need. Agents are named by
- * role, not by graph node, so workflows share them. Agents over a canonical `#trading` day have
- * their own allowlist, {@link TRADING_DAY_AGENT_TOOLS}.
- */
-export const AGENT_TOOLS = {
-  detector: ["search_breaks"],
-  classifier: ["get_trade", "get_confirmation", "get_market_price"],
-  risk: ["get_trade", "get_position", "check_limit"],
-  fixer: ["get_trade", "get_confirmation", "get_market_price"],
-  escalator: ["get_trade", "get_confirmation"],
-  compliance: ["get_trade", "get_confirmation"],
-  reporter: [],
-} as const satisfies Record<string, readonly ToolName[]>;
-
-export type AgentName = keyof typeof AGENT_TOOLS;
-
-/**
- * The tools one agent is allowed, and only those.
+ * role, not by graph node, so workflows could share them.
  *
- * @example
- * const { check_limit } = toolsFor("risk", createTradingTools(store));
- */
-export function toolsFor<A extends AgentName>(
-  agent: A,
-  tools: TradingTools,
-): Pick<TradingTools, (typeof AGENT_TOOLS)[A][number]> {
-  const allowed: readonly ToolName[] | undefined = AGENT_TOOLS[agent];
-  if (!allowed) throw new UnknownAgentError(agent, Object.keys(AGENT_TOOLS));
-  return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
-    TradingTools,
-    (typeof AGENT_TOOLS)[A][number]
-  >;
-}
-
-/**
- * Which trading-day tools (over a canonical `#trading` day) each agent may call. The
- * investigation specialists each read only what their root causes turn on: pricing the market
- * close, settlement the settlement convention, booking the confirmations by id and the trades
- * like one (all read trades, their confirmations and instruments); none gets another's lookups,
- * and only the detector scans the day's breaks.
+ * - The investigation's specialists each read only what their root causes turn on: pricing the
+ *   market close, settlement the settlement convention, booking the confirmations by id and the
+ *   trades like one (all read trades, their confirmations and instruments).
+ * - Triage's classifier reads every fact a category turns on (the trade, its confirmations, the
+ *   close, the convention, the trades like one) and the dollar rate of the break's currency;
+ *   risk reads positions and exposure only; compliance the trade and its confirmations; the
+ *   fixer what a fix is proven by; the escalator what a person needs to pick the break up.
+ * - Only the detector scans the day's breaks.
  */
 export const TRADING_DAY_AGENT_TOOLS = {
   pricing: ["get_trade", "get_confirmations", "get_instrument", "get_market_price"],
   settlement: ["get_trade", "get_confirmations", "get_instrument", "get_settlement_convention"],
   booking: ["get_trade", "get_confirmations", "get_confirmation", "get_instrument", "find_similar_trades"],
+  classifier: [
+    "get_trade",
+    "get_confirmations",
+    "get_confirmation",
+    "get_instrument",
+    "get_market_price",
+    "get_settlement_convention",
+    "find_similar_trades",
+    "get_usd_rate",
+  ],
+  risk: ["get_position", "get_desk_exposure"],
+  compliance: ["get_trade", "get_confirmations", "get_confirmation"],
+  fixer: [
+    "get_trade",
+    "get_confirmations",
+    "get_instrument",
+    "get_market_price",
+    "get_settlement_convention",
+    "find_similar_trades",
+  ],
+  escalator: ["get_trade", "get_confirmation"],
   detector: ["search_breaks"],
 } as const satisfies Record<string, readonly TradingDayToolName[]>;
 
@@ -65,7 +56,9 @@ export function tradingDayToolsFor<A extends TradingDayAgentName>(
   agent: A,
   tools: TradingDayTools,
 ): Pick<TradingDayTools, (typeof TRADING_DAY_AGENT_TOOLS)[A][number]> {
-  const allowed: readonly TradingDayToolName[] | undefined = TRADING_DAY_AGENT_TOOLS[agent];
+  const allowed: readonly TradingDayToolName[] | undefined = Object.hasOwn(TRADING_DAY_AGENT_TOOLS, agent)
+    ? TRADING_DAY_AGENT_TOOLS[agent]
+    : undefined;
   if (!allowed) throw new UnknownAgentError(agent, Object.keys(TRADING_DAY_AGENT_TOOLS));
   return Object.fromEntries(allowed.map((name) => [name, tools[name]])) as Pick<
     TradingDayTools,
@@ -79,7 +72,7 @@ export function tradingDayToolsFor<A extends TradingDayAgentName>(
  */
 export const EFFECT_TOOLS = {
   fixer: ["propose_amendment", "apply_amendment", "cancel_rebook"],
-} as const satisfies Partial<Record<AgentName, readonly AmendmentToolName[]>>;
+} as const satisfies Partial<Record<TradingDayAgentName, readonly AmendmentToolName[]>>;
 
 /**
  * The amendment tools one agent is allowed (none for agents without an entry).

@@ -1,18 +1,25 @@
 import { createHash } from "node:crypto";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import type { AmendmentProposal, EffectRecord, EffectsLedger, EffectTool } from "./effect-types.ts";
+import {
+  AMENDMENT_ACTIONS,
+  type AmendmentProposal,
+  type EffectRecord,
+  type EffectsLedger,
+  type EffectTool,
+} from "./effect-types.ts";
 import { IdempotencyKeyRequiredError, ProposalMismatchError } from "./errors.ts";
-import { TradeIdSchema } from "./schemas.ts";
+import { TradeIdArg } from "./trading-day/schemas.ts";
 
+const Value = z.union([z.string().max(1_000), z.number().finite()]);
 const ChangeSchema = z.object({
-  field: z.string().min(1),
-  from: z.union([z.string(), z.number()]),
-  to: z.union([z.string(), z.number()]),
+  field: z.string().trim().min(1).max(100),
+  from: Value,
+  to: Value,
 });
 const ApplySchema = z.object({
   proposalId: z.string().regex(/^AMD-[0-9a-f]{16}$/, "proposalId must be an id propose_amendment returned"),
-  tradeId: TradeIdSchema,
+  tradeId: TradeIdArg,
 });
 
 /**
@@ -39,11 +46,11 @@ export function proposeAmendmentTool(ledger: EffectsLedger) {
       description:
         "Record a proposed amendment to a booking (nothing changes on the books). Returns the proposal with its proposalId.",
       schema: z.object({
-        breakId: z.string().min(1),
-        tradeId: TradeIdSchema,
-        action: z.enum(["amend_price", "amend_settle_date", "refresh_price", "cancel_booking"]),
-        changes: z.array(ChangeSchema).min(1),
-        rationale: z.string().min(1),
+        breakId: z.string().trim().min(1).max(1_000),
+        tradeId: TradeIdArg,
+        action: z.enum(AMENDMENT_ACTIONS),
+        changes: z.array(ChangeSchema).min(1).max(10),
+        rationale: z.string().trim().min(1).max(2_000),
       }),
     },
   );
@@ -86,7 +93,7 @@ function effectTool(
   );
 }
 
-/** `apply_amendment`: applies a recorded amendment (price, settle date, re-mark) to the books. */
+/** `apply_amendment`: applies a recorded amendment (price, quantity, currency, settle date) to the books. */
 export function applyAmendmentTool(ledger: EffectsLedger) {
   return effectTool(
     ledger,

@@ -3,8 +3,18 @@
  * graph state and in a DynamoDB item alike.
  */
 
-/** What an amendment does to a booking. */
-export type AmendmentAction = "amend_price" | "amend_settle_date" | "refresh_price" | "cancel_booking";
+/**
+ * What an amendment does to one of our bookings: correct one economic field to the value the
+ * facts proved, or cancel a duplicate booking.
+ */
+export const AMENDMENT_ACTIONS = [
+  "amend_price",
+  "amend_quantity",
+  "amend_currency",
+  "amend_settle_date",
+  "cancel_booking",
+] as const;
+export type AmendmentAction = (typeof AMENDMENT_ACTIONS)[number];
 
 export interface FieldChange {
   readonly field: string;

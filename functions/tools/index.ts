@@ -1,17 +1,14 @@
 /**
  * The agents' tools: read-only trading-day tools over a canonical `#trading` day
- * (`createTradingDayTools`, the investigation's), the older read-only tools over a generated
- * `#data` day (`createTradingTools`, triage's), the amendment tools and their effects ledger
- * (exactly-once side effects), their errors and the per-agent allowlists of each.
+ * (`createTradingDayTools`: lookups, the day's breaks, positions and exposure), the amendment
+ * tools and their effects ledger (exactly-once side effects), their errors and the per-agent
+ * allowlists of each.
  */
 export {
-  AGENT_TOOLS,
-  type AgentName,
   EFFECT_TOOLS,
   effectToolsFor,
   TRADING_DAY_AGENT_TOOLS,
   type TradingDayAgentName,
-  toolsFor,
   tradingDayToolsFor,
 } from "./allowlist.ts";
 export {
@@ -25,15 +22,16 @@ export {
 } from "./amendments.ts";
 export { bindEffectsLedger, currentEffectsLedger } from "./current-ledger.ts";
 export { type DynamoEffectsLedgerOptions, dynamoEffectsLedger } from "./dynamodb-ledger.ts";
-export type {
-  AmendmentAction,
-  AmendmentProposal,
-  ApplyOutcome,
-  EffectRecord,
-  EffectsLedger,
-  EffectTool,
-  FieldChange,
-  LedgerEntry,
+export {
+  AMENDMENT_ACTIONS,
+  type AmendmentAction,
+  type AmendmentProposal,
+  type ApplyOutcome,
+  type EffectRecord,
+  type EffectsLedger,
+  type EffectTool,
+  type FieldChange,
+  type LedgerEntry,
 } from "./effect-types.ts";
 export {
   IdempotencyConflictError,
@@ -44,14 +42,4 @@ export {
   UnknownAgentError,
 } from "./errors.ts";
 export { inMemoryEffectsLedger, sameEffect } from "./memory-ledger.ts";
-export { type TradeDataStore, tradeDayStore } from "./store.ts";
 export * from "./trading-day/index.ts";
-export { createTradingTools, type ToolName, type TradingTools } from "./trading-tools.ts";
-export type {
-  BreakSearchResult,
-  ConfirmationLookup,
-  LimitCheck,
-  PositionView,
-  PriceView,
-  TradeView,
-} from "./types.ts";

@@ -13,8 +13,10 @@ import {
 import { localSaver } from "../../local/saver.ts";
 
 /** `switchyard inspect` over triage runs checkpointed in the embedded DynamoDB. */
-const AUTO_FIX_TRADE = "T20261124-000318";
-const APPROVAL_TRADE = "T20261124-000750";
+// On generated days: a fat-fingered booking price of $239k, auto-fixed (seed 13, 2,500 trades),
+// and the standard day's largest duplicate booking, whose cancellation waits for a person.
+const AUTO_FIX = { dataset: { seed: 13, trades: 2500 }, tradeId: "T20261124-0002276" };
+const APPROVAL = { tradeId: "T20261124-0001019" };
 
 let aws: LocalAws;
 let ledger: EffectsLedger;
@@ -49,7 +51,7 @@ async function inspect(options: { threadId: string; fork?: string; json?: boolea
 describe("switchyard inspect <threadId>", () => {
   it("lists the checkpoint history: step, source, the node that wrote, the channels it changed", async () => {
     // Prepare
-    const run = await runOnStepFunctions(triage, { tradeId: AUTO_FIX_TRADE }, { aws });
+    const run = await runOnStepFunctions(triage, AUTO_FIX, { aws });
     // Act
     const rows = await threadHistory(localSaver(aws), run.threadId);
     const { text } = await inspect({ threadId: run.threadId });
@@ -72,7 +74,7 @@ describe("switchyard inspect <threadId>", () => {
 
   it("forks a run from a checkpoint before the apply: a new branch, the history kept, the effect still once", async () => {
     // Prepare
-    const run = await runInProcess(triage, { tradeId: AUTO_FIX_TRADE }, { aws });
+    const run = await runInProcess(triage, AUTO_FIX, { aws });
     const before = await threadHistory(localSaver(aws), run.threadId);
     const forkPoint = ran(before, "compliance_check")?.checkpointId ?? "";
     const key = (run.state as unknown as TriageStateValue).effects[0]?.idempotencyKey ?? "";
@@ -95,7 +97,7 @@ describe("switchyard inspect <threadId>", () => {
 
   it("forks from before the approval: the branch waits again and resumes like any run", async () => {
     // Prepare: a run approved and finished
-    const waiting = await runInProcess(triage, { tradeId: APPROVAL_TRADE }, { aws });
+    const waiting = await runInProcess(triage, APPROVAL, { aws });
     await resumeInProcess(triage, waiting.threadId, { decision: "approve", by: "ops.jane" }, { aws });
     const forkPoint =
       ran(await threadHistory(localSaver(aws), waiting.threadId), "compliance_check")?.checkpointId ?? "";

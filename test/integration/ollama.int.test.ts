@@ -5,9 +5,9 @@ import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
-import { loadTradeDay } from "#data";
 import { classifyModelError, createChatModel } from "#models";
-import { createTradingTools, toolsFor, tradeDayStore } from "#tools";
+import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { generateDay } from "#trading";
 
 /**
  * A fake Ollama on loopback speaking `/api/chat` as ollama-js reads it: with `stream: true`
@@ -89,7 +89,8 @@ beforeEach(() => {
   requests = [];
 });
 
-const day = () => loadTradeDay({ seed: 5, trades: 200, date: "2026-11-24" });
+const DAY = generateDay({ seed: 5, trades: 200 }).day;
+const day = () => DAY;
 const ollama = () =>
   createChatModel(readEnv({ MODEL_PROVIDER: "ollama", OLLAMA_BASE_URL: baseUrl, OLLAMA_MODEL: MODEL }), {
     agent: "classifier",
@@ -98,7 +99,7 @@ const classifier = (sleeps: number[] = []) =>
   createToolAgent({
     name: "classifier",
     model: ollama(),
-    tools: Object.values(toolsFor("classifier", createTradingTools(tradeDayStore(day())))),
+    tools: Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day())))),
     systemPrompt: "Gather the facts behind the break.",
     retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     logger: { warn: () => {} },
@@ -125,7 +126,8 @@ describe("ChatOllama against a fake Ollama on loopback", () => {
     expect(requests[0]).toMatchObject({ model: MODEL, stream: true });
     expect(requests[0]?.tools?.map((t) => t.function.name)).toEqual([
       "get_trade",
-      "get_confirmation",
+      "get_confirmations",
+      "get_instrument",
       "get_market_price",
     ]);
     const second = requests[1]?.messages ?? [];

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   recoverOnStepFunctions,
   resumeInProcess,
@@ -8,24 +11,34 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bindEffectsLedger, dynamoEffectsLedger, type EffectsLedger } from "#tools";
+import { writeDay } from "#trading";
 import { type TriageStateValue, triage } from "#workflows";
+import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
 
 /**
- * The triage network on the embedded AWS: the human-approval route waits and resumes the same
- * on Step Functions as in-process, and the DynamoDB effects ledger keeps an approved amendment
- * to one effect through retries and a redrive of the apply step.
+ * The triage network on the embedded AWS, over a hand-built canonical day read from disk by
+ * every node Lambda: the human-approval route waits and resumes the same on Step Functions as
+ * in-process, and the DynamoDB effects ledger keeps an approved amendment to one effect through
+ * retries and a redrive of the apply step.
  */
-const APPROVAL_TRADE = "T20261124-000750"; // $7.96M settle-date fix on the standard day: four eyes
 const JANE = { decision: "approve", by: "ops.jane" } as const;
 
 let aws: LocalAws;
 let unbind: (() => void) | undefined;
+let dir: string;
+/** Our booked price 103 on 20,000 shares, the broker's 100.05, the close 100: our error, $2.06M — four eyes. */
+let approval: { data: { uri: string }; tradeId: string };
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "triage" });
+  dir = await mkdtemp(join(tmpdir(), "switchyard-triage-int-"));
+  const t = trade({ quantity: 20_000, price: 103 });
+  await writeDay(dir, dayOf([t], [confirmationOf(t, { price: 100.05 })]));
+  approval = { data: { uri: dir }, tradeId: t.tradeId };
 });
 afterEach(() => unbind?.());
 afterAll(async () => {
   await aws?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** A DynamoDB ledger in the checkpoint table, under its own namespace so tests do not share effects. */
@@ -54,7 +67,7 @@ describe("triage on the embedded AWS", () => {
     // Prepare: each runner applies through its own ledger, so each really writes its effect
     const localLedger = aLedger("local");
     const sfnLedger = aLedger("sfn");
-    const input = { tradeId: APPROVAL_TRADE };
+    const input = approval;
 
     // Act
     unbind = bindEffectsLedger(localLedger);
@@ -69,7 +82,7 @@ describe("triage on the embedded AWS", () => {
     expect(distributed.status).toBe("waiting");
     expect(distributed.interrupts).toEqual(local.interrupts);
     expect(distributed.interrupts?.[0]).toMatchObject({
-      proposal: { tradeId: APPROVAL_TRADE },
+      proposal: { tradeId: approval.tradeId, action: "amend_price" },
       tool: "apply_amendment",
     });
     expect(distributed.state).toEqual(local.state);
@@ -93,7 +106,7 @@ describe("triage on the embedded AWS", () => {
     // Prepare: the apply node's Lambda dies after the effect on each of its 3 attempts
     const ledger = aLedger("redrive");
     bindCrashingAfterApply(ledger, 3);
-    const waiting = await runOnStepFunctions(triage, { tradeId: APPROVAL_TRADE }, { aws });
+    const waiting = await runOnStepFunctions(triage, approval, { aws });
 
     // Act
     const failed = await resumeOnStepFunctions(triage, waiting.threadId, JANE, { aws, retryIntervalMs: 1 });

@@ -10,7 +10,6 @@ import {
   isSideEffectTool,
 } from "#agents";
 import { readEnv } from "#config";
-import { loadTradeDay } from "#data";
 import {
   type AgentPolicy,
   classifyModelError,
@@ -23,12 +22,19 @@ import {
   PolicyRegistry,
   readConversation,
 } from "#models";
-import { type AgentName, createTradingTools, type TradeDataStore, toolsFor, tradeDayStore } from "#tools";
+import {
+  createTradingDayTools,
+  type TradingDayAgentName,
+  type TradingDayStore,
+  tradingDayStore,
+  tradingDayToolsFor,
+} from "#tools";
+import { generateDay } from "#trading";
 
 // Factories -------------------------------------------------------------------------------
 
-const DAY = { seed: 11, trades: 300, date: "2026-11-24" } as const;
-const day = () => loadTradeDay(DAY);
+const DAY = generateDay({ seed: 11, trades: 300 }).day;
+const day = () => DAY;
 const aTrade = (i = 0) => {
   const trade = day().trades[i];
   if (!trade) throw new Error("the generated day has too few trades");
@@ -37,28 +43,28 @@ const aTrade = (i = 0) => {
 
 /** The real store, counting the lookups that would mean a tool ran. */
 function countingStore() {
-  const store = tradeDayStore(day());
-  const counts = { trade: 0, price: 0, limit: 0 };
-  const counted: TradeDataStore = {
+  const store = tradingDayStore(day());
+  const counts = { trade: 0, price: 0, trades: 0 };
+  const counted: TradingDayStore = {
     ...store,
     trade: (id) => {
       counts.trade++;
       return store.trade(id);
     },
-    price: (id) => {
+    latestPrice: (id) => {
       counts.price++;
-      return store.price(id);
+      return store.latestPrice(id);
     },
-    limit: (desk) => {
-      counts.limit++;
-      return store.limit(desk);
+    trades: () => {
+      counts.trades++;
+      return store.trades();
     },
   };
   return { store: counted, counts };
 }
 
-const agentTools = (agent: AgentName, store: TradeDataStore) =>
-  Object.values(toolsFor(agent, createTradingTools(store)));
+const agentTools = (agent: TradingDayAgentName, store: TradingDayStore) =>
+  Object.values(tradingDayToolsFor(agent, createTradingDayTools(store)));
 
 function aLogger() {
   const warnings: { message: string; attributes: Record<string, unknown> }[] = [];
@@ -99,9 +105,9 @@ describe("the tool agent loop over real trading tools", () => {
     const { store, counts } = countingStore();
     const trade = aTrade();
     const agent = createToolAgent({
-      name: "classifier",
-      model: createChatModel(readEnv({}), { agent: "classifier", policies: new PolicyRegistry() }),
-      tools: agentTools("classifier", store),
+      name: "pricing",
+      model: createChatModel(readEnv({}), { agent: "pricing", policies: new PolicyRegistry() }),
+      tools: agentTools("pricing", store),
       systemPrompt: "Gather the facts behind the break.",
     });
     // Act
@@ -109,7 +115,8 @@ describe("the tool agent loop over real trading tools", () => {
     // Assess
     expect(run.toolCalls.map(({ name, ok }) => ({ name, ok }))).toEqual([
       { name: "get_trade", ok: true },
-      { name: "get_confirmation", ok: true },
+      { name: "get_confirmations", ok: true },
+      { name: "get_instrument", ok: true },
       { name: "get_market_price", ok: true },
     ]);
     expect(counts.price).toBe(1);
@@ -128,49 +135,43 @@ describe("the tool agent loop over real trading tools", () => {
       "tool",
       "ai",
       "tool",
+      "tool",
       "ai",
     ]);
   });
 
   it("follows the policy a workflow registered for the agent", async () => {
-    // Prepare: the workflow's rule — check the desk's limit, then say whether it would breach
+    // Prepare: the workflow's rule — read the desk's exposure, then say whether it is over a limit
     const trade = aTrade(3);
     const riskPolicy = definePolicy("test.risk", (messages) => {
       const { subject, calls } = readConversation(messages);
-      const limit = calls.find((c) => c.name === "check_limit")?.result as
-        | { wouldBreach: boolean }
+      const exposure = calls.find((c) => c.name === "get_desk_exposure")?.result as
+        | { grossUsd: number }
         | undefined;
-      if (!limit)
-        return {
-          toolCalls: [{ name: "check_limit", args: { desk: subject.desk, additionalNotionalUsd: 1e12 } }],
-        };
-      return { final: limit.wouldBreach ? "escalate" : "auto_fix" };
+      if (!exposure) return { toolCalls: [{ name: "get_desk_exposure", args: { desk: subject.desk } }] };
+      return { final: exposure.grossUsd > 1_000 ? "escalate" : "auto_fix" };
     });
     const policies = new PolicyRegistry().register("test.risk", riskPolicy);
     const agent = createToolAgent({
       name: "test.risk",
       model: createChatModel(readEnv({}), { agent: "test.risk", policies }),
-      tools: agentTools("risk", tradeDayStore(day())),
+      tools: agentTools("risk", tradingDayStore(day())),
     });
     // Act
     const run = await agent.invoke(JSON.stringify({ desk: trade.desk }));
     // Assess
     expect(run.final).toBe("escalate");
     expect(run.toolCalls).toEqual([
-      expect.objectContaining({
-        name: "check_limit",
-        args: { desk: trade.desk, additionalNotionalUsd: 1e12 },
-        ok: true,
-      }),
+      expect.objectContaining({ name: "get_desk_exposure", args: { desk: trade.desk }, ok: true }),
     ]);
   });
 
   it("hands a tool's own failure back to the model as an error answer", async () => {
     const { logger } = aLogger();
     const agent = createToolAgent({
-      name: "classifier",
-      model: offline("classifier", callOnce([{ name: "get_trade", args: { tradeId: "T-NOPE" } }])),
-      tools: agentTools("classifier", tradeDayStore(day())),
+      name: "pricing",
+      model: offline("pricing", callOnce([{ name: "get_trade", args: { tradeId: "T-NOPE" } }])),
+      tools: agentTools("pricing", tradingDayStore(day())),
       logger,
     });
     const run = await agent.invoke("look it up");
@@ -193,43 +194,45 @@ describe("the guard refuses what the agent may not run", () => {
     const { store, counts } = countingStore();
     const { logger, warnings } = aLogger();
     const agent = createToolAgent({
-      name: "classifier",
-      model: offline("classifier", callOnce([{ name: "check_limit", args: { desk: aTrade().desk } }])),
-      tools: agentTools("classifier", store),
+      name: "pricing",
+      model: offline("pricing", callOnce([{ name: "get_desk_exposure", args: { desk: aTrade().desk } }])),
+      tools: agentTools("pricing", store),
       logger,
     });
     // Act
     const run = await agent.invoke("go");
     // Assess
     expect(run.toolCalls).toEqual([
-      expect.objectContaining({ name: "check_limit", ok: false, refused: "Agents.UnknownTool" }),
+      expect.objectContaining({ name: "get_desk_exposure", ok: false, refused: "Agents.UnknownTool" }),
     ]);
-    expect(run.toolCalls[0]?.error).toContain("allowed: get_trade, get_confirmation, get_market_price");
-    expect(counts.limit).toBe(0);
+    expect(run.toolCalls[0]?.error).toContain(
+      "allowed: get_trade, get_confirmations, get_instrument, get_market_price",
+    );
+    expect(counts.trades).toBe(0);
     expect(warnings).toEqual([
       expect.objectContaining({
         message: "tool call refused",
-        attributes: expect.objectContaining({ tool: "check_limit", code: "Agents.UnknownTool" }),
+        attributes: expect.objectContaining({ tool: "get_desk_exposure", code: "Agents.UnknownTool" }),
       }),
     ]);
   });
 
   it.each([
-    ["get_market_price", { instrumentId: "not-an-isin" }, "must be an ISIN"],
+    ["get_market_price", { instrumentId: "X".repeat(200) }, "at most 128 characters"],
     ["get_trade", { tradeId: "" }, "tradeId must not be empty"],
     ["get_trade", {}, "tradeId"],
   ])("refuses %s with arguments %o that fail its schema", async (name, args, why) => {
     const { store, counts } = countingStore();
     const agent = createToolAgent({
-      name: "classifier",
-      model: offline("classifier", callOnce([{ name, args }])),
-      tools: agentTools("classifier", store),
+      name: "pricing",
+      model: offline("pricing", callOnce([{ name, args }])),
+      tools: agentTools("pricing", store),
       logger: aLogger().logger,
     });
     const run = await agent.invoke("go");
     expect(run.toolCalls[0]).toMatchObject({ name, ok: false, refused: "Agents.InvalidArguments" });
     expect(run.toolCalls[0]?.error).toContain(why);
-    expect(counts).toEqual({ trade: 0, price: 0, limit: 0 });
+    expect(counts).toEqual({ trade: 0, price: 0, trades: 0 });
   });
 });
 
@@ -313,7 +316,7 @@ describe("bounds and retries", () => {
     const agent = createToolAgent({
       name: "classifier",
       model: offline("classifier", stubborn),
-      tools: agentTools("classifier", tradeDayStore(day())),
+      tools: agentTools("pricing", tradingDayStore(day())),
       maxIterations: 3,
       logger,
     });
@@ -329,14 +332,14 @@ describe("bounds and retries", () => {
     const agent = createToolAgent({
       name: "classifier",
       model: offline("classifier"),
-      tools: agentTools("classifier", tradeDayStore(day())),
+      tools: agentTools("pricing", tradingDayStore(day())),
       systemPrompt: "Gather the facts.",
-      maxHistoryTokens: 400,
+      maxHistoryTokens: 800,
     });
     const run = await agent.invoke(JSON.stringify({ tradeId: aTrade().tradeId }));
     const kept = mapStoredMessagesToChatMessages(run.messages);
     expect(kept.length).toBeLessThan(8);
-    expect(countMessageTokens(kept)).toBeLessThanOrEqual(400);
+    expect(countMessageTokens(kept)).toBeLessThanOrEqual(800);
     expect(kept[0]?.getType()).toBe("system");
     expect(["human", "ai"]).toContain(kept[1]?.getType());
     expect(kept.at(-1)?.getType()).toBe("ai");
@@ -346,7 +349,7 @@ describe("bounds and retries", () => {
     const agent = createToolAgent({
       name: "classifier",
       model: offline("classifier"),
-      tools: agentTools("classifier", tradeDayStore(day())),
+      tools: agentTools("pricing", tradingDayStore(day())),
       systemPrompt: "Gather the facts.",
       maxHistoryTokens: 10,
     });
@@ -395,7 +398,7 @@ describe("bounds and retries", () => {
   });
 
   it("rejects settings that cannot work", () => {
-    const tools = agentTools("classifier", tradeDayStore(day()));
+    const tools = agentTools("pricing", tradingDayStore(day()));
     const model = offline("classifier");
     expect(() => createToolAgent({ name: "c", model, tools, maxIterations: 0 })).toThrow(
       AgentConfigurationError,

@@ -10,9 +10,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
-import { loadTradeDay } from "#data";
 import { classifyModelError, createChatModel } from "#models";
-import { createTradingTools, toolsFor, tradeDayStore } from "#tools";
+import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { generateDay } from "#trading";
 
 // ChatBedrockConverse takes a ready client (`client` option); the mock replaces its `send`,
 // so no request leaves the process and no credentials are needed.
@@ -24,8 +24,9 @@ const bedrock = mockClient(client);
 afterEach(() => bedrock.reset());
 
 const MODEL_ID = "anthropic.claude-test-v1:0";
-const day = () => loadTradeDay({ seed: 3, trades: 200, date: "2026-11-24" });
-const desk = () => day().limits[0]?.desk ?? "";
+const DAY = generateDay({ seed: 3, trades: 200 }).day;
+const day = () => DAY;
+const desk = () => day().trades[0]?.desk ?? "";
 
 const reply = (message: Message): ConverseCommandOutput => ({
   output: { message },
@@ -34,10 +35,10 @@ const reply = (message: Message): ConverseCommandOutput => ({
   metrics: { latencyMs: 10 },
   $metadata: { requestId: "req-1" },
 });
-const toolUse = (args: { desk: string; additionalNotionalUsd: number }) =>
+const toolUse = (args: { desk: string }) =>
   reply({
     role: "assistant",
-    content: [{ toolUse: { toolUseId: "tooluse-1", name: "check_limit", input: args } }],
+    content: [{ toolUse: { toolUseId: "tooluse-1", name: "get_desk_exposure", input: args } }],
   });
 const text = (answer: string) => reply({ role: "assistant", content: [{ text: answer }] });
 
@@ -49,7 +50,7 @@ function riskAgent(sleeps: number[] = []) {
   return createToolAgent({
     name: "risk",
     model,
-    tools: Object.values(toolsFor("risk", createTradingTools(tradeDayStore(day())))),
+    tools: Object.values(tradingDayToolsFor("risk", createTradingDayTools(tradingDayStore(day())))),
     retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     logger: { warn: () => {} },
   });
@@ -60,14 +61,14 @@ describe("ChatBedrockConverse through the agent loop (mocked Converse)", () => {
     // Prepare
     bedrock
       .on(ConverseCommand)
-      .resolvesOnce(toolUse({ desk: desk(), additionalNotionalUsd: 1_000 }))
+      .resolvesOnce(toolUse({ desk: desk() }))
       .resolvesOnce(text("within limits"));
     // Act
     const run = await riskAgent().invoke(`Check the ${desk()} desk`);
     // Assess
     expect(run.final).toBe("within limits");
     expect(run.toolCalls).toEqual([
-      expect.objectContaining({ id: "tooluse-1", name: "check_limit", ok: true }),
+      expect.objectContaining({ id: "tooluse-1", name: "get_desk_exposure", ok: true }),
     ]);
     expect(run.usage).toEqual({ inputTokens: 240, outputTokens: 60 });
     expect(run.model).toEqual({ provider: "amazon_bedrock", model: MODEL_ID, offline: false });
@@ -76,9 +77,8 @@ describe("ChatBedrockConverse through the agent loop (mocked Converse)", () => {
     const first = calls[0]?.args[0].input;
     expect(first?.modelId).toBe(MODEL_ID);
     expect(first?.toolConfig?.tools?.map((t) => t.toolSpec?.name)).toEqual([
-      "get_trade",
       "get_position",
-      "check_limit",
+      "get_desk_exposure",
     ]);
     const sent = calls[1]?.args[0].input.messages ?? [];
     const result = sent.at(-1)?.content?.find((c) => "toolResult" in c)?.toolResult;

@@ -441,12 +441,12 @@ describe("statusCommand", () => {
   });
 
   it("reads a real waiting thread through the engine's readPosition", async () => {
-    // Prepare: triage on a $7.96M amendment stops at the four-eyes approval
+    // Prepare: triage of an $8.46M fat-fingered booking price stops at the four-eyes approval
     const unbind = bindEffectsLedger(inMemoryEffectsLedger());
     const saver = new MemorySaver();
     const threadId = `triage_${UUID}`;
     await compileWorkflow(triage, saver).invoke(
-      triage.toState(TriageInput.parse({ tradeId: "T20261124-000750" })),
+      triage.toState(TriageInput.parse({ dataset: { trades: 2500 }, tradeId: "T20261124-0002122" })),
       threadConfig(threadId),
     );
     unbind();
@@ -464,7 +464,7 @@ describe("statusCommand", () => {
     const printed = JSON.parse(lines.join(""));
     expect(printed.status).toBe("waiting");
     expect(printed.waiting.interrupts[0].value).toMatchObject({
-      proposal: { tradeId: "T20261124-000750" },
+      proposal: { tradeId: "T20261124-0002122", action: "amend_price" },
       tool: "apply_amendment",
     });
   });

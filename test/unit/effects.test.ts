@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { approvalKey, createToolAgent } from "#agents";
 import { definePolicy, OfflinePolicyModel, readConversation } from "#models";
 import {
+  AMENDMENT_ACTIONS,
   bindEffectsLedger,
   createAmendmentTools,
   currentEffectsLedger,
@@ -19,7 +20,7 @@ import {
 // Factories -------------------------------------------------------------------------------
 
 const aProposalInput = (overrides: Record<string, unknown> = {}) => ({
-  breakId: "price_outside_tolerance:T1",
+  breakId: "PRICE_MISMATCH:T1:price",
   tradeId: "T1",
   action: "amend_price" as const,
   changes: [{ field: "price", from: 101.5, to: 100.25 }],
@@ -32,7 +33,7 @@ const anEffect = (overrides: Partial<EffectRecord> = {}): EffectRecord => ({
   idempotencyKey: "triage.fixer:apply_amendment:k1",
   tool: "apply_amendment",
   proposalId: "AMD-0000000000000001",
-  breakId: "price_outside_tolerance:T1",
+  breakId: "PRICE_MISMATCH:T1:price",
   tradeId: "T1",
   action: "amend_price",
   changes: [{ field: "price", from: 101.5, to: 100.25 }],
@@ -176,7 +177,7 @@ describe("the amendment tools", () => {
     const ledger = inMemoryEffectsLedger();
     const { tools, proposal: cancel } = await aRecordedProposal(ledger, {
       action: "cancel_booking",
-      changes: [{ field: "status", from: "booked", to: "cancelled" }],
+      changes: [{ field: "status", from: "NEW", to: "CANCELLED" }],
     });
     // Act
     const wrong = tools.apply_amendment.invoke({ proposalId: cancel.proposalId, tradeId: "T1" }, keyed("K2"));
@@ -187,6 +188,39 @@ describe("the amendment tools", () => {
     // Assess
     await expect(wrong).rejects.toMatchObject({ code: "Tools.ProposalMismatch" });
     expect(right).toMatchObject({ tool: "cancel_rebook", action: "cancel_booking" });
+  });
+});
+
+describe("the amendment actions", () => {
+  it.each([
+    ["amend_price", "apply_amendment", { field: "price", from: 103, to: 100.05 }],
+    ["amend_quantity", "apply_amendment", { field: "quantity", from: 100, to: 1000 }],
+    ["amend_currency", "apply_amendment", { field: "currency", from: "USD", to: "GBP" }],
+    ["amend_settle_date", "apply_amendment", { field: "settleDate", from: "2026-11-27", to: "2026-11-25" }],
+    ["cancel_booking", "cancel_rebook", { field: "status", from: "NEW", to: "CANCELLED" }],
+  ] as const)("%s is proposed and applied by %s", async (action, tool, change) => {
+    // Prepare
+    const ledger = inMemoryEffectsLedger();
+    const { tools, proposal } = await aRecordedProposal(ledger, { action, changes: [change] });
+    // Act
+    const effect = await tools[tool].invoke(
+      { proposalId: proposal.proposalId, tradeId: "T1" },
+      keyed(`K-${action}`),
+    );
+    // Assess
+    expect(AMENDMENT_ACTIONS).toContain(action);
+    expect(effect).toMatchObject({ tool, action, changes: [change] });
+  });
+
+  it("refuses an action that is not a fix of ours, and an unbounded rationale", async () => {
+    // Prepare
+    const tools = createAmendmentTools(inMemoryEffectsLedger());
+    // Act
+    const remark = tools.propose_amendment.invoke(aProposalInput({ action: "refresh_price" }));
+    const essay = tools.propose_amendment.invoke(aProposalInput({ rationale: "x".repeat(2_001) }));
+    // Assess
+    await expect(remark).rejects.toThrow(/action/);
+    await expect(essay).rejects.toThrow(/rationale/);
   });
 });
 

@@ -6,7 +6,6 @@ import { ChatOpenAI } from "@langchain/openai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigurationError, readEnv } from "#config";
-import { loadTradeDay } from "#data";
 import {
   backoffDelay,
   createChatModel,
@@ -20,13 +19,16 @@ import {
   readConversation,
   withModelRetry,
 } from "#models";
-import { createTradingTools, toolsFor, tradeDayStore } from "#tools";
+import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { generateDay } from "#trading";
 
 // Factories -------------------------------------------------------------------------------
 
-const DAY = { seed: 7, trades: 300, date: "2026-11-24" } as const;
-const day = () => loadTradeDay(DAY);
-const classifierTools = () => Object.values(toolsFor("classifier", createTradingTools(tradeDayStore(day()))));
+const DAY = generateDay({ seed: 7, trades: 300 }).day;
+const day = () => DAY;
+/** The read tools of an agent that looks up a trade, its confirmations, its instrument and its close. */
+const classifierTools = () =>
+  Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day()))));
 const firstTradeId = () => day().trades[0]?.tradeId ?? "";
 const task = (subject: object) => [new HumanMessage(`Classify this break: ${JSON.stringify(subject)}`)];
 
@@ -155,7 +157,7 @@ describe("the offline policy model", () => {
       },
       {
         id: expect.stringMatching(/^call_[0-9a-f]{24}$/),
-        name: "get_confirmation",
+        name: "get_confirmations",
         args: { tradeId: firstTradeId() },
         type: "tool_call",
       },
@@ -179,6 +181,7 @@ describe("the offline policy model", () => {
     // Assess
     const trade = day().trades[0];
     expect(turn2.tool_calls).toMatchObject([
+      { name: "get_instrument", args: { instrumentId: trade?.instrumentId } },
       { name: "get_market_price", args: { instrumentId: trade?.instrumentId } },
     ]);
     expect(turn3.tool_calls ?? []).toEqual([]);
@@ -239,7 +242,7 @@ describe("the offline policy model", () => {
       .invoke([new HumanMessage("hello")]);
     // Assess
     expect(seen).toEqual({
-      tools: ["get_trade", "get_confirmation", "get_market_price"],
+      tools: ["get_trade", "get_confirmations", "get_instrument", "get_market_price"],
       required: ["tradeId"],
       task: "hello",
     });

@@ -2,10 +2,10 @@ import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { z } from "zod";
 import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
-import { loadTradeDay } from "#data";
 import { defineWorkflow, type WorkflowDefinition } from "#engine";
 import { createChatModel, PolicyRegistry } from "#models";
-import { createTradingTools, toolsFor, tradeDayStore } from "#tools";
+import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { generateDay } from "#trading";
 
 /**
  * A small agent workflow for telemetry tests: `research` runs a real tool-calling agent (the
@@ -15,7 +15,7 @@ import { createTradingTools, toolsFor, tradeDayStore } from "#tools";
  *   START → research → flaky → report → END
  */
 export function agentWorkflow(options: { failures?: number; name?: string } = {}): WorkflowDefinition {
-  const day = loadTradeDay({ seed: 11, trades: 120, date: "2026-11-24" });
+  const { day } = generateDay({ seed: 11, trades: 120 });
   const trade = day.trades[0];
   if (!trade) throw new Error("the generated day has no trades");
   let failuresLeft = options.failures ?? 1;
@@ -27,7 +27,7 @@ export function agentWorkflow(options: { failures?: number; name?: string } = {}
       const agent = createToolAgent({
         name: "classifier",
         model: createChatModel(readEnv({}), { agent: "classifier", policies: new PolicyRegistry() }),
-        tools: Object.values(toolsFor("classifier", createTradingTools(tradeDayStore(day)))),
+        tools: Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day)))),
         systemPrompt: "Gather the facts behind the break.",
       });
       const run = await agent.invoke(JSON.stringify({ tradeId: trade.tradeId }));

@@ -1,3 +1,4 @@
+import { getDeskExposureTool, getPositionTool, getUsdRateTool } from "./exposure.ts";
 import {
   getConfirmationsTool,
   getConfirmationTool,
@@ -28,12 +29,16 @@ export function createTradingDayTools(store: TradingDayStore) {
     get_settlement_convention: getSettlementConventionTool(store),
     find_similar_trades: findSimilarTradesTool(store),
     search_breaks: searchBreaksTool(store),
+    get_usd_rate: getUsdRateTool(store),
+    get_position: getPositionTool(store),
+    get_desk_exposure: getDeskExposureTool(store),
   };
 }
 
 export type TradingDayTools = ReturnType<typeof createTradingDayTools>;
 export type TradingDayToolName = keyof TradingDayTools;
 
+export { dayUsdRates, LARGEST_POSITIONS } from "./exposure.ts";
 export { MAX_SIMILAR } from "./similar.ts";
 export {
   type HeldConfirmation,

@@ -44,6 +44,8 @@ export interface TradingDayStore {
   trades(): readonly Trade[];
   /** An instrument by any id a trade or broker may quote for it (see `InstrumentIndex.resolve`). */
   instrument(quotedId: string): ResolvedInstrument | undefined;
+  /** Every instrument the day holds, in file order. */
+  instruments(): readonly Instrument[];
   confirmation(confirmationId: string): HeldConfirmation | undefined;
   /** The confirmations paired with a trade (empty when none is). */
   confirmationsOf(tradeId: string): readonly PairedConfirmation[];
@@ -100,6 +102,7 @@ export function tradingDayStore(
     trade: (tradeId) => index().trades.get(tradeId),
     trades: () => [...index().trades.values()],
     instrument: (quotedId) => instruments.resolve(quotedId),
+    instruments: () => day.instruments,
     confirmation: (confirmationId) => index().confirmations.get(confirmationId),
     confirmationsOf: (tradeId) => index().byTrade.get(tradeId) ?? [],
     pairingOf: (confirmationId) => index().pairing.get(confirmationId),

@@ -63,7 +63,8 @@ export function calendarOfMic(mic: string): CalendarId {
 export function calendarOf(instrument: Instrument): CalendarSpec {
   switch (instrument.type) {
     case "EQUITY":
-      return calendarOfMic(instrument.mic);
+      // Without a listing venue, the currency's calendar is the best guess at the market's.
+      return instrument.mic ? calendarOfMic(instrument.mic) : calendarOfCurrency(instrument.currency);
     case "GOVT_BOND":
     case "CORP_BOND": {
       const currency = calendarOfCurrency(instrument.currency);

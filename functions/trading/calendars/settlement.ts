@@ -98,7 +98,7 @@ function matches(match: SettlementMatch, instrument: Instrument): boolean {
   if (match.type !== instrument.type) return false;
   switch (instrument.type) {
     case "EQUITY":
-      return match.venueCalendar === undefined || match.venueCalendar === calendarOfMic(instrument.mic);
+      return match.venueCalendar === undefined || match.venueCalendar === calendarOf(instrument);
     case "GOVT_BOND":
     case "CORP_BOND":
       return (

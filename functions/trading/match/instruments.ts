@@ -62,7 +62,7 @@ function key(id: string): string {
 function aliasesOf(instrument: Instrument): string[] {
   const aliases = (instrument.altIds ?? []).map(key);
   const id = key(instrument.instrumentId);
-  if (instrument.idType === "ISIN" && id.length === 12) {
+  if ((instrument.idType ?? "ISIN") === "ISIN" && /^[A-Z]{2}[A-Z0-9]{9}\d$/.test(id)) {
     // CUSIP-based ISINs (US, Canada, Bermuda, Cayman): country + 9-character CUSIP + check digit.
     if (/^(US|CA|BM|KY)/.test(id)) aliases.push(id.slice(2, 11));
     // UK ISINs: GB00 + 7-character SEDOL + check digit.

@@ -18,7 +18,8 @@ export type IdType = (typeof ID_TYPES)[number];
  */
 const Common = {
   instrumentId: Id,
-  idType: z.enum(ID_TYPES),
+  /** Optional: an ISIN is recognised by its shape, a pair by its type. */
+  idType: z.enum(ID_TYPES).optional(),
   /** Other identifiers brokers may quote for it (a CUSIP beside the ISIN, a ticker). */
   altIds: z.array(Id).max(16).optional(),
   description: Text.optional(),
@@ -32,15 +33,17 @@ export const EquitySchema = z.strictObject({
    * ISO 10383 market identifier of the primary listing (XNYS, XLON, XETR, XTKS…): its calendar. A
    * code we do not know gets the weekends-only calendar (see `calendars/markets.ts`).
    */
-  mic: Id.toUpperCase(),
+  mic: Id.toUpperCase().optional(),
 });
 
+// Issuer, coupon and maturity describe the bond for people; matching needs none of them, so a
+// row without them is still a bond (an instrument refused would take all its trades with it).
 const BondFields = {
   ...Common,
-  issuer: Text.min(1),
+  issuer: Text.min(1).optional(),
   /** Annual coupon in percent (4.25 = 4.25%). */
-  coupon: z.number().finite().min(0).max(100),
-  maturity: IsoDate,
+  coupon: z.number().finite().min(0).max(100).optional(),
+  maturity: IsoDate.optional(),
   /** ISO 3166 country of the issuer (`US` or `USA`); a USD `GOVT_BOND` of the US is a Treasury (priced in 32nds). */
   country: z
     .string()
@@ -88,7 +91,7 @@ export type FxSpot = z.infer<typeof FxSpotSchema>;
 export function isUsTreasury(instrument: Instrument): boolean {
   if (instrument.type !== "GOVT_BOND" || instrument.currency !== "USD") return false;
   if (instrument.country) return instrument.country === "US" || instrument.country === "USA";
-  return instrument.idType === "CUSIP" || instrument.instrumentId.startsWith("US");
+  return instrument.idType === "CUSIP" || instrument.instrumentId.trim().toUpperCase().startsWith("US");
 }
 
 /**

@@ -27,3 +27,28 @@ export class EffectNotAppliedError extends TriageError {
     super("Triage.EffectNotApplied", `Proposal ${proposalId} was approved but not applied: ${why}`);
   }
 }
+
+/** The request's `breakId` is not in its `breaksUri`: the caller's to fix, never retried. */
+export class BreakNotFoundError extends TriageError {
+  readonly breakId: string;
+  constructor(breakId: string, uri: string) {
+    super("Triage.BreakNotFound", `No break ${breakId} in ${uri}.`);
+    this.breakId = breakId;
+  }
+}
+
+/** The request's `breaksUri` is not a list of breaks (not JSON, or the break is malformed): never retried. */
+export class BadBreaksFileError extends TriageError {
+  readonly uri: string;
+  constructor(uri: string, problem: string, cause?: unknown) {
+    super("Triage.BadBreaksFile", `${uri} is not a list of breaks: ${problem}.`, cause ? { cause } : {});
+    this.uri = uri;
+  }
+}
+
+/** A node after `detect` found no day in state: `detect` did not run. A wiring mistake. */
+export class NoDayError extends TriageError {
+  constructor(node: string) {
+    super("Triage.NoDay", `${node} ran before detect opened the day.`);
+  }
+}

@@ -4,45 +4,84 @@ import { TriageInput, type TriageInputValue, triageInputToState } from "./input.
 import type { TriageStateValue } from "./state.ts";
 import { summarizeTriage } from "./summary.ts";
 
+// Every node but the report opens the canonical day by reference (and `detect` may generate it
+// and finds its breaks with the matcher): one full vCPU (1,769 MB) and time to spare, as the
+// investigation's nodes have.
+const OPENS_THE_DAY = { memoryMb: 1769, timeoutSeconds: 120 } as const;
+// The effect nodes' retryOn refuses to retry a malformed approval; the state machine must refuse too.
+const NO_RETRY_ON_BAD_DECISION = { retry: { nonRetryable: ["Triage.InvalidDecision"] } } as const;
+
 /**
- * Trade-exception triage as a network with conditional routing: one exception is classified,
- * risk-checked and compliance-checked, then auto-fixed, sent for human approval, or escalated.
+ * Trade-exception triage as a network with conditional routing, on the canonical trading day:
+ * one reconciliation break (any of the twelve categories) is classified, risk-checked and
+ * compliance-checked, then auto-fixed, sent for human approval, or escalated.
  */
 export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
   name: "triage",
   description:
-    "Trade-exception triage: classify, risk and compliance checks, then auto-fix, human approval or escalation.",
+    "Trade-exception triage: classify one break (twelve categories), risk and compliance checks, then auto-fix, human approval or escalation.",
   graph: buildTriageGraph(),
   input: TriageInput,
   toState: triageInputToState,
-  // The scanning node regenerates the day; more memory is also more CPU on Lambda. The effect
-  // nodes' retryOn refuses to retry a malformed approval; the state machine must refuse too.
   nodes: {
-    detect: { memoryMb: 1024 },
-    auto_fix: { retry: { nonRetryable: ["Triage.InvalidDecision"] } },
-    human_approval: { retry: { nonRetryable: ["Triage.InvalidDecision"] } },
+    detect: OPENS_THE_DAY,
+    classify: OPENS_THE_DAY,
+    risk_check: OPENS_THE_DAY,
+    compliance_check: OPENS_THE_DAY,
+    auto_fix: { ...OPENS_THE_DAY, ...NO_RETRY_ON_BAD_DECISION },
+    human_approval: { ...OPENS_THE_DAY, ...NO_RETRY_ON_BAD_DECISION },
+    escalate: OPENS_THE_DAY,
   },
   summarize: summarizeTriage,
 });
 
-export { answerOf, triageAgent } from "./agents.ts";
-export { EffectNotAppliedError, InvalidDecisionError, TriageError } from "./errors.ts";
+export { answerOf, TRIAGE_ROLES, triageAgent } from "./agents.ts";
+export { breakFromFile } from "./day.ts";
+export {
+  BadBreaksFileError,
+  BreakNotFoundError,
+  EffectNotAppliedError,
+  InvalidDecisionError,
+  NoDayError,
+  TriageError,
+} from "./errors.ts";
 export { buildTriageGraph, triageNodes } from "./graph.ts";
-export { ExceptionSchema, TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+export { TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+export { DEFAULT_DESK_LIMIT, DESK_LIMITS, type DeskLimit, deskLimitOf } from "./limits.ts";
 export { AGENT_DOWN_QUEUE, escalateWhenDown } from "./nodes/agent-down.ts";
 export { AUTO_FIX_APPROVER } from "./nodes/auto-fix.ts";
-export { ESCALATION_QUEUES } from "./nodes/escalate.ts";
-export { applyToolFor, type FixerTask, TRIAGE_POLICIES, type TriageAgentName } from "./policies/index.ts";
+export {
+  type Answer,
+  type Answers,
+  applyToolFor,
+  type BreakSubject,
+  type ClassifierTask,
+  type ComplianceTask,
+  type FixerTask,
+  gather,
+  judge,
+  lookupsFor,
+  type NoVerdict,
+  primaryTradeOf,
+  type RiskTask,
+  subjectOf,
+  TRIAGE_POLICIES,
+  type TriageAgentName,
+  type Verdict,
+} from "./policies/index.ts";
 export {
   AUTO_FIX_MAX_USD,
   COMPLIANCE_QUEUE,
   decideRoute,
+  deskHeadQueue,
+  ESCALATION_QUEUES,
   formatUsd,
   HIGH_SEVERITY_USD,
-  MECHANICAL_KINDS,
   MEDIUM_SEVERITY_USD,
+  mostSevereFirst,
   routeAfterCompliance,
   routeAfterDetect,
+  SEVERITY_FLOOR,
   severityOf,
 } from "./routing.ts";
 export { AGENT_RUNS_KEPT, TriageState, type TriageStateValue, type TriageUpdate } from "./state.ts";

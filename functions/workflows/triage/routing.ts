@@ -1,53 +1,103 @@
-import type { BreakKind } from "#data";
+import type { Break, BreakCategory } from "#trading";
 import type { TriageStateValue } from "./state.ts";
 import type { ClassifiedBreak, ComplianceVerdict, RiskAssessment, RouteDecision, Severity } from "./types.ts";
 
-/** At or above this many US dollars at stake a break is high severity; at or above a tenth of it, medium. */
+/** At or above this many US dollars of notional a break is high severity; at or above a tenth of it, medium. */
 export const HIGH_SEVERITY_USD = 10_000_000;
 export const MEDIUM_SEVERITY_USD = 1_000_000;
-/** The four-eyes threshold: an amendment with this much or more at stake needs a person's approval. */
+/** The four-eyes threshold: a fix of a break with this much notional or more needs a person's approval. */
 export const AUTO_FIX_MAX_USD = 1_000_000;
 export const COMPLIANCE_QUEUE = "Compliance";
 
-/**
- * Kinds whose fix is a mechanical amendment when the fault is ours or the feed's. The rest need
- * a person: a quantity difference must be agreed with the broker, a missing confirmation chased,
- * and an SSI change verified by call-back (the classic payment-fraud control).
- */
-export const MECHANICAL_KINDS: ReadonlySet<BreakKind> = new Set([
-  "price_outside_tolerance",
-  "settle_date_mismatch",
-  "duplicate_booking",
-  "stale_price",
-]);
+/** The team that owns each category of break when a person is needed. */
+export const ESCALATION_QUEUES: Readonly<Record<BreakCategory, string>> = {
+  PRICE_MISMATCH: "Middle Office Confirmations",
+  QUANTITY_MISMATCH: "Middle Office Confirmations",
+  SIDE_MISMATCH: "Trade Support",
+  CURRENCY_MISMATCH: "Middle Office Confirmations",
+  SETTLE_DATE_MISMATCH: "Settlements",
+  COUNTERPARTY_SSI_MISMATCH: "Payments Control",
+  MISSING_CONFIRMATION: "Middle Office Confirmations",
+  UNKNOWN_CONFIRMATION: "Middle Office Confirmations",
+  DUPLICATE_BOOKING: "Trade Support",
+  CANCELLED_BUT_CONFIRMED: "Middle Office Confirmations",
+  AMENDMENT_NOT_CONFIRMED: "Middle Office Confirmations",
+  STALE_PRICE: "Market Data",
+};
 
 /**
- * Severity from what is at stake; an SSI mismatch is always high because cash could go to the
- * wrong account.
+ * The least severity of each category, whatever its size: a side or settlement-instruction
+ * dispute can move cash the wrong way; a duplicate, a cancelled trade still confirmed or a trade
+ * we do not know misstate the books.
+ */
+export const SEVERITY_FLOOR: Readonly<Record<BreakCategory, Severity>> = {
+  PRICE_MISMATCH: "low",
+  QUANTITY_MISMATCH: "low",
+  SIDE_MISMATCH: "high",
+  CURRENCY_MISMATCH: "low",
+  SETTLE_DATE_MISMATCH: "low",
+  COUNTERPARTY_SSI_MISMATCH: "high",
+  MISSING_CONFIRMATION: "low",
+  UNKNOWN_CONFIRMATION: "medium",
+  DUPLICATE_BOOKING: "medium",
+  CANCELLED_BUT_CONFIRMED: "medium",
+  AMENDMENT_NOT_CONFIRMED: "low",
+  STALE_PRICE: "low",
+};
+
+const RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2 };
+
+/**
+ * Severity: the larger of the category's floor and what the notional in US dollars says.
  *
  * @example
- * severityOf("quantity_mismatch", 2_500_000); // "medium"
+ * severityOf("QUANTITY_MISMATCH", 2_500_000); // "medium"
+ * severityOf("SIDE_MISMATCH", 1_000);          // "high"
  */
-export function severityOf(kind: BreakKind, impactUsd: number): Severity {
-  if (kind === "counterparty_ssi_mismatch" || impactUsd >= HIGH_SEVERITY_USD) return "high";
-  return impactUsd >= MEDIUM_SEVERITY_USD ? "medium" : "low";
+export function severityOf(category: BreakCategory, impactUsd: number): Severity {
+  const bySize: Severity =
+    impactUsd >= HIGH_SEVERITY_USD ? "high" : impactUsd >= MEDIUM_SEVERITY_USD ? "medium" : "low";
+  const floor = SEVERITY_FLOOR[category];
+  return RANK[floor] >= RANK[bySize] ? floor : bySize;
+}
+
+/**
+ * Most severe first: by severity, then US-dollar notional, then break id (so the order is the
+ * same on every run).
+ *
+ * @example
+ * breaks.sort(mostSevereFirst(rates))[0]; // the break a trade's triage takes
+ */
+export function mostSevereFirst(usdRates: Readonly<Record<string, number>>) {
+  const usd = (b: Pick<Break, "notional" | "currency">) => b.notional * (usdRates[b.currency] ?? 1);
+  return (a: Break, b: Break): number =>
+    RANK[severityOf(b.category, usd(b))] - RANK[severityOf(a.category, usd(a))] ||
+    usd(b) - usd(a) ||
+    (a.breakId < b.breakId ? -1 : a.breakId > b.breakId ? 1 : 0);
 }
 
 /**
  * THE ROUTING RULE, first match wins:
  * 1. compliance blocked it → escalate to Compliance;
- * 2. not fixable (a kind that needs a person, or the other side's fault) → escalate to its owners;
- * 3. high severity → escalate;
- * 4. over the desk's gross-limit headroom or single-trade limit → escalate to the desk head;
- * 5. compliance asks for four eyes (cancellations, impact ≥ {@link AUTO_FIX_MAX_USD}) → human approval;
- * 6. otherwise → auto-fix.
+ * 2. no fix of ours is proven (the broker's error, a dispute, a side or SSI mismatch, an
+ *    unknown or missing confirmation…) → escalate to the category's owners, with the next action;
+ * 3. over the desk's gross-limit headroom or single-trade limit → escalate to the desk head;
+ * 4. compliance asks for four eyes (a cancellation, a quantity change, a duplicate or a
+ *    cancelled trade, notional ≥ {@link AUTO_FIX_MAX_USD}) → human approval;
+ * 5. otherwise → auto-fix.
  *
  * @example
- * decideRoute(classified, risk, { breakId, status: "clear", reasons: [] }); // { route: "auto_fix", reason: "…" }
+ * decideRoute(classified, risk, { status: "clear", reasons: [] }); // { route: "auto_fix", reason: "…" }
  */
 export function decideRoute(
-  c: Pick<ClassifiedBreak, "kind" | "fixable" | "faultSide" | "severity" | "impactUsd" | "desk">,
-  risk: Pick<RiskAssessment, "wouldBreach" | "exceedsSingleTradeLimit" | "headroomUsd">,
+  c: Pick<
+    ClassifiedBreak,
+    "category" | "fixable" | "fix" | "faultSide" | "impactUsd" | "desk" | "nextAction"
+  >,
+  risk: Pick<
+    RiskAssessment,
+    "wouldBreach" | "exceedsSingleTradeLimit" | "headroomUsd" | "singleTradeLimitUsd"
+  >,
   compliance: Pick<ComplianceVerdict, "status" | "reasons">,
 ): RouteDecision {
   const usd = formatUsd(c.impactUsd);
@@ -58,33 +108,36 @@ export function decideRoute(
       queue: COMPLIANCE_QUEUE,
     };
   }
-  if (!c.fixable) {
+  if (!c.fixable || !c.fix) {
     return {
       route: "escalate",
-      reason: MECHANICAL_KINDS.has(c.kind)
-        ? `fault on the ${c.faultSide} side: the counterparty must correct it`
-        : `${c.kind.replaceAll("_", " ")} needs a person`,
+      reason: `no fix of ours is proven (fault: ${c.faultSide}): ${c.nextAction}`,
     };
   }
-  if (c.severity === "high") return { route: "escalate", reason: `high severity: ${usd} at stake` };
   if (risk.wouldBreach) {
     return {
       route: "escalate",
       reason: `${usd} exceeds the desk's limit headroom of ${formatUsd(risk.headroomUsd)}`,
-      queue: `Desk Head, ${c.desk}`,
+      queue: deskHeadQueue(c.desk),
     };
   }
   if (risk.exceedsSingleTradeLimit) {
     return {
       route: "escalate",
-      reason: `${usd} exceeds the single-trade limit`,
-      queue: `Desk Head, ${c.desk}`,
+      reason: `${usd} exceeds the desk's single-trade limit of ${formatUsd(risk.singleTradeLimitUsd)}`,
+      queue: deskHeadQueue(c.desk),
     };
   }
+  const what = c.fix.action.replaceAll("_", " ");
   if (compliance.status === "approval_required") {
-    return { route: "human_approval", reason: `four-eyes: ${compliance.reasons.join("; ")}` };
+    return { route: "human_approval", reason: `${what}, four-eyes: ${compliance.reasons.join("; ")}` };
   }
-  return { route: "auto_fix", reason: `mechanical ${c.kind.replaceAll("_", " ")}, ${usd} within limits` };
+  return { route: "auto_fix", reason: `${what}: our booking error, proven; ${usd} within limits` };
+}
+
+/** The desk head's queue (a break with no desk goes to the default desk's). */
+export function deskHeadQueue(desk: string): string {
+  return `Desk Head, ${desk || "unassigned"}`;
 }
 
 /** The conditional edge after `detect`: nothing to triage goes straight to the report. */

@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
-import type { DatasetSpec, DetectedBreak, Tolerances } from "#data";
 import type { AmendmentProposal, EffectRecord } from "#tools";
+import type { Break, DataRef } from "#trading";
 import type {
   AgentMemory,
   ApprovalRecord,
@@ -10,7 +10,9 @@ import type {
   RiskAssessment,
   RouteDecision,
   StepRecord,
+  TriageDaySource,
   TriageReport,
+  TriageRequest,
 } from "./types.ts";
 
 /** A value a later write replaces; null until a node sets it. */
@@ -44,16 +46,20 @@ const agentChannel = () =>
   });
 
 /**
- * Triage state for ONE trade exception. It carries the dataset spec, never the trades: each node
- * regenerates the day with `loadTradeDay(spec)`, so the state stays small.
+ * Triage state for ONE trade exception. It carries the day by reference (a desk's files or a
+ * generated day's spec, then the `DataRef` read), never the trades: each node opens the day
+ * with `openDay` (memoised per process), so the state stays small.
  */
 export const TriageState = Annotation.Root({
-  dataset: Annotation<Required<DatasetSpec>>,
-  tolerances: Annotation<Tolerances>,
-  /** The run request's choice of exception, if any (else the day's first break). */
-  request: Annotation<{ tradeId?: string; exception?: DetectedBreak }>,
-  tradesScanned: Annotation<number>({ reducer: (_, update) => update, default: () => 0 }),
-  exception: latest<DetectedBreak>(),
+  /** The request's day: a desk's files or a generated day's spec. */
+  source: Annotation<TriageDaySource>,
+  /** How the request named its exception, if it did. */
+  request: Annotation<TriageRequest>,
+  /** The day actually read (a generated day's folder included), set by `detect`. */
+  data: latest<DataRef>(),
+  businessDate: latest<string>(),
+  /** The reconciliation break this run triages (null: nothing to triage). */
+  exception: latest<Break>(),
   classification: latest<ClassifiedBreak>(),
   risk: latest<RiskAssessment>(),
   compliance: latest<ComplianceVerdict>(),

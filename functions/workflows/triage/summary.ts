@@ -7,27 +7,31 @@ import type { TriageStateValue } from "./state.ts";
  *
  * @example
  * summarizeTriage(finalState).headline;
- * // "Triage settle_date_mismatch:T20261124-000318: auto_fix → amended (1 effect)"
+ * // "Triage SETTLE_DATE_MISMATCH:T000042:settleDate: auto_fix → amended (1 effect)"
  */
 export function summarizeTriage(state: TriageStateValue): RunSummary {
   const r = state.triageReport;
+  const c = state.classification;
   const path = state.steps.map((s) => s.node).join(" → ");
   const figures: Record<string, number | string> = {
-    date: state.dataset.date,
+    businessDate: state.businessDate ?? "n/a",
     break: state.exception?.breakId ?? "none",
-    kind: state.exception?.kind ?? "none",
-    severity: state.classification?.severity ?? "n/a",
-    impactUsd: state.classification?.impactUsd ?? 0,
+    category: state.exception?.category ?? "none",
+    exceptionClass: c?.exceptionClass ?? "n/a",
+    severity: c?.severity ?? "n/a",
+    impactUsd: c?.impactUsd ?? 0,
+    fix: c?.fix ? `${c.fix.action} ${c.fix.tradeId}` : "none",
     compliance: state.compliance?.status ?? "n/a",
     route: path,
     decision: state.approval ? `${state.approval.decision} by ${state.approval.by}` : "none",
     effectsApplied: state.effects.length,
     effects: state.effects.map((e) => `${e.effectId} ${e.tool} ${e.tradeId}`).join(", ") || "none",
     escalatedTo: state.escalation?.queue ?? "none",
+    nextAction: state.escalation?.nextAction ?? "none",
     toolCalls: state.steps.reduce((sum, s) => sum + s.toolCalls, 0),
   };
   const headline = !state.exception
-    ? `Triage ${state.dataset.date}: no break to triage`
+    ? `Triage ${state.businessDate ?? "day"}: no break to triage`
     : `Triage ${state.exception.breakId}: ${state.decision?.route ?? "unrouted"} → ${r?.outcome ?? "in progress"}` +
       (state.effects.length > 0 ? ` (${state.effects.length} effect)` : "") +
       (state.escalation ? ` to ${state.escalation.queue}` : "");

@@ -1,16 +1,69 @@
 import type { AgentRun } from "#agents";
-import type { BreakKind } from "#data";
+import type { AmendmentAction } from "#tools";
+import type { Break, BreakCategory, DataRef, DaySpec } from "#trading";
 
 /**
  * The records the triage nodes write into state. All plain JSON, so any node can run in its
- * own Lambda and its output can be stored as a pending write.
+ * own Lambda and its output can be stored as a pending write. State carries the day's reference,
+ * never the day.
  */
 
 export type Severity = "low" | "medium" | "high";
-/** Who got it wrong: our booking, the broker's confirmation, the price feed, or not yet known. */
+/** Who got it wrong: our booking, the broker's confirmation, the market data, or not known. */
 export type FaultSide = "internal" | "broker" | "data" | "unknown";
 /** Where a break goes after the compliance check. */
 export type Route = "auto_fix" | "human_approval" | "escalate";
+
+/**
+ * What kind of exception a break turned out to be, from the facts behind it:
+ * - `booking_error`: our booking is wrong and the facts prove the right value (a fix of ours);
+ * - `duplicate_booking`: our booking repeats a confirmed one (cancel it);
+ * - `broker_error`: the broker's confirmation is wrong (the broker corrects it);
+ * - `disputed`: the two sides differ and the facts do not tell which is right;
+ * - `side_dispute`: the broker confirms the other side (only the desk knows);
+ * - `settlement_risk`: the confirmation names another counterparty or settlement instruction;
+ * - `unconfirmed`: the broker has not confirmed (all, an outstanding fill, or an amendment);
+ * - `unknown_trade`: a confirmation of a trade we do not hold;
+ * - `cancellation`: a trade we cancelled is still confirmed;
+ * - `market_data`: the close is stale.
+ */
+export type ExceptionClass =
+  | "booking_error"
+  | "duplicate_booking"
+  | "broker_error"
+  | "disputed"
+  | "side_dispute"
+  | "settlement_risk"
+  | "unconfirmed"
+  | "unknown_trade"
+  | "cancellation"
+  | "market_data";
+
+/** One field a fix changes on our booking. */
+export interface FixChange {
+  readonly field: string;
+  readonly from: string | number;
+  readonly to: string | number;
+}
+
+/** The fix of ours the facts proved: one action on one booking. */
+export interface Fix {
+  readonly action: AmendmentAction;
+  readonly tradeId: string;
+  readonly changes: readonly FixChange[];
+  readonly rationale: string;
+}
+
+/** The day a request names: a desk's files, or a generated day written on first use. */
+export type TriageDaySource = { readonly data: DataRef } | { readonly dataset: DaySpec };
+
+/** How the request named its exception (at most one way; none: the day's default). */
+export interface TriageRequest {
+  readonly break?: Break;
+  readonly breakId?: string;
+  readonly breaksUri?: string;
+  readonly tradeId?: string;
+}
 
 /** What a node did, for the run summary. */
 export interface StepRecord {
@@ -22,27 +75,41 @@ export interface StepRecord {
 /** The break with the facts the classifier established through its tools. */
 export interface ClassifiedBreak {
   readonly breakId: string;
-  readonly kind: BreakKind;
+  readonly category: BreakCategory;
   readonly tradeIds: readonly string[];
-  /** The booking a fix or an escalation acts on (for a duplicate: the extra booking). */
-  readonly primaryTradeId: string;
+  readonly confirmationIds: readonly string[];
+  /** The booking a fix or an escalation acts on (a duplicate: the extra booking); null when none (an unknown confirmation, a stale price). */
+  readonly primaryTradeId: string | null;
+  readonly instrumentId: string;
+  /** The desk of the break ("" when it names none: an unknown confirmation). */
   readonly desk: string;
   readonly counterparty: string;
-  readonly instrumentId: string;
+  readonly exceptionClass: ExceptionClass;
   readonly severity: Severity;
-  /** US dollars at stake: the cash difference for price and quantity breaks, else the notional. */
+  /** The break's notional in its currency, and in US dollars at the day's FX close. */
+  readonly notional: number;
+  readonly currency: string;
   readonly impactUsd: number;
   readonly faultSide: FaultSide;
-  /** True when a mechanical amendment on our side resolves the break. */
+  /** True when a fix of ours is proven: `fix` says what it is. */
   readonly fixable: boolean;
+  readonly fix: Fix | null;
+  /** What a person does next when the break is not fixed by us. */
+  readonly nextAction: string;
   readonly evidence: readonly string[];
 }
 
 /** The risk agent's reading of the desk's position and limits for this break. */
 export interface RiskAssessment {
   readonly breakId: string;
+  readonly desk: string;
+  /** The desk's net position in the instrument and its value in US dollars. */
   readonly positionQuantity: number;
+  readonly positionUsd: number;
+  /** The desk's gross exposure (sum of absolute position values), US dollars. */
+  readonly grossUsd: number;
   readonly limitUsd: number;
+  readonly singleTradeLimitUsd: number;
   readonly headroomUsd: number;
   readonly wouldBreach: boolean;
   readonly exceedsSingleTradeLimit: boolean;
@@ -59,7 +126,7 @@ export interface ComplianceVerdict {
 export interface RouteDecision {
   readonly route: Route;
   readonly reason: string;
-  /** Set for escalations that bypass the kind's owning queue (compliance, desk head). */
+  /** Set for escalations that bypass the category's owning queue (compliance, desk head, manual triage). */
   readonly queue?: string;
 }
 
@@ -76,19 +143,24 @@ export interface ApprovalRecord extends ApprovalDecision {
   readonly proposalId: string;
 }
 
-/** A break handed to people, with why and to whom. */
+/** A break handed to people, with why, to whom and what they should do. */
 export interface Escalation {
   readonly breakId: string;
-  readonly kind: BreakKind;
+  readonly category: BreakCategory;
+  readonly exceptionClass: ExceptionClass;
   readonly severity: Severity;
   readonly tradeIds: readonly string[];
+  readonly confirmationIds: readonly string[];
   readonly desk: string;
   readonly counterparty: string;
   readonly queue: string;
   readonly reason: string;
+  readonly nextAction: string;
   readonly impactUsd: number;
+  /** The account of the booking (or of the confirmation, for an unknown one); "" when neither. */
   readonly account: string;
-  readonly bookedAt: string;
+  /** When the booking was made (or the confirmation received); "" when neither. */
+  readonly since: string;
 }
 
 /** An agent's record in its private channel: the run, history already trimmed by the agent. */
@@ -96,9 +168,10 @@ export type AgentMemory = AgentRun;
 
 /** The closing report of a triage run. */
 export interface TriageReport {
-  readonly date: string;
+  readonly businessDate: string | null;
   readonly breakId: string | null;
-  readonly kind: BreakKind | null;
+  readonly category: BreakCategory | null;
+  readonly exceptionClass: ExceptionClass | null;
   readonly route: Route | null;
   readonly outcome: "no_break" | "amended" | "escalated";
   readonly effectsApplied: number;

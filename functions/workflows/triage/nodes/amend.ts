@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { AgentRun, PendingApproval } from "#agents";
 import type { AmendmentProposal, EffectRecord, EffectsLedger } from "#tools";
 import { answerOf, triageAgent } from "../agents.ts";
+import { storeOfRun } from "../day.ts";
 import { EffectNotAppliedError } from "../errors.ts";
-import { applyToolFor, type FixerTask } from "../policies/index.ts";
+import { applyToolFor, type FixerTask, subjectOf } from "../policies/index.ts";
 import type { TriageStateValue } from "../state.ts";
 
 export type Proposed =
@@ -39,26 +40,35 @@ export function escalateUnproposed(
 }
 
 /**
- * The fixer proposes an amendment and asks to apply it; the agent refuses without approval and
- * returns the call's approval key. The proposal is read back from the ledger, and the pending
- * call must apply exactly that proposal, or nothing is approved.
+ * The fixer proposes a fix and asks to apply it; the agent refuses without approval and returns
+ * the call's approval key. The proposal is read back from the ledger; it must be the fix the
+ * classifier proved (same booking, action and changes), and the pending call must apply exactly
+ * that proposal, or nothing is approved.
  */
 export async function propose(state: TriageStateValue, ledger: EffectsLedger): Promise<Proposed> {
   const c = state.classification;
-  if (!c) return { ok: false, error: "nothing classified to fix" };
-  const task: FixerTask = {
-    mode: "propose",
-    breakId: c.breakId,
-    kind: c.kind,
-    primaryTradeId: c.primaryTradeId,
-    tradeIds: c.tradeIds,
-  };
-  const run = await triageAgent("triage.fixer", state.dataset, ledger).invoke(JSON.stringify(task));
-  const answer = answerOf(run, z.object({ proposalId: z.string() }));
+  const exception = state.exception;
+  if (!c?.fix || !exception) return { ok: false, error: "no fix of ours was proven" };
+  const task: FixerTask = { mode: "propose", ...subjectOf(exception) };
+  const store = await storeOfRun(state, "fixer");
+  const run = await triageAgent("triage.fixer", store, ledger).invoke(JSON.stringify(task));
+  const answer = answerOf(run, z.object({ proposalId: z.string().max(100) }));
   if (!answer.ok) return { ok: false, error: answer.error, run };
   const proposal = await ledger.proposal(answer.value.proposalId);
   if (!proposal || proposal.breakId !== c.breakId) {
     return { ok: false, error: `proposal ${answer.value.proposalId} is not on record for ${c.breakId}`, run };
+  }
+  const proven = c.fix;
+  if (
+    proposal.tradeId !== proven.tradeId ||
+    proposal.action !== proven.action ||
+    JSON.stringify(proposal.changes) !== JSON.stringify(proven.changes)
+  ) {
+    return {
+      ok: false,
+      error: `proposal ${proposal.proposalId} (${proposal.action} on ${proposal.tradeId}) is not the fix the classifier proved (${proven.action} on ${proven.tradeId})`,
+      run,
+    };
   }
   const pending = run.pendingApprovals.find(
     (p) =>
@@ -89,7 +99,8 @@ export async function apply(
     tradeId: proposal.tradeId,
     tool: pending.tool,
   };
-  const run = await triageAgent("triage.fixer", state.dataset, ledger).invoke(JSON.stringify(task), {
+  const store = await storeOfRun(state, "fixer");
+  const run = await triageAgent("triage.fixer", store, ledger).invoke(JSON.stringify(task), {
     approvals: [pending.key],
   });
   const entry = await ledger.effect(pending.key);

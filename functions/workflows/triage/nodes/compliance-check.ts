@@ -1,30 +1,34 @@
 import { z } from "zod";
 import { answerOf, triageAgent } from "../agents.ts";
+import { storeOfRun } from "../day.ts";
+import type { ComplianceTask } from "../policies/index.ts";
 import { decideRoute } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
 import type { ComplianceVerdict } from "../types.ts";
 
 const ComplianceAnswer = z.object({
   status: z.enum(["clear", "approval_required", "blocked"]),
-  reasons: z.array(z.string()).min(1),
+  reasons: z.array(z.string().max(2_000)).min(1).max(20),
 });
 
 /**
- * The compliance agent's verdict on amending this break, then THE ROUTING RULE over the three
+ * The compliance agent's verdict on fixing this break, then THE ROUTING RULE over the three
  * agents' findings (`decideRoute`), so the conditional edge only reads the decision. No usable
  * verdict blocks: a control that cannot answer does not clear.
  */
 export async function complianceCheck(state: TriageStateValue): Promise<TriageUpdate> {
   const c = state.classification;
   if (!c || !state.risk) return {};
-  const task = {
+  const store = await storeOfRun(state, "compliance_check");
+  const task: ComplianceTask = {
     breakId: c.breakId,
-    kind: c.kind,
+    category: c.category,
     primaryTradeId: c.primaryTradeId,
-    tradeIds: c.tradeIds,
+    confirmationIds: c.confirmationIds.slice(0, 20),
     impactUsd: c.impactUsd,
+    fixAction: c.fix?.action ?? null,
   };
-  const run = await triageAgent("triage.compliance", state.dataset).invoke(JSON.stringify(task));
+  const run = await triageAgent("triage.compliance", store).invoke(JSON.stringify(task));
   const result = answerOf(run, ComplianceAnswer);
   const compliance: ComplianceVerdict = {
     breakId: c.breakId,

@@ -1,37 +1,81 @@
-import { agentTools } from "../context.ts";
+import { dayUsdRates } from "#tools";
+import { type Break, generatedDayRef } from "#trading";
+import { breakFromFile, countedTools, storeOfDay } from "../day.ts";
+import { mostSevereFirst } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
 
+/** Most breaks of one trade `detect` reads (a trade has a handful; the search's own bound). */
+const BREAKS_PER_TRADE = 500;
+
 /**
- * Picks the ONE exception this run triages: the one in the request; else the break the
- * detector finds on the requested trade; else the day's first break, in the detector's own
- * (deterministic) order. No break at all sends the run straight to the report.
+ * Opens the run's day — a desk's files by reference, or the generated day, written in the
+ * canonical format on first use — and picks the ONE exception this run triages:
+ * - the break in the request;
+ * - the break of the request's id in the request's `breaks.json`;
+ * - for a trade, its breaks as the matcher finds them (`search_breaks`), the most severe taken
+ *   (severity, then US-dollar notional at the day's FX closes, then break id);
+ * - with none of those, the day's default: its first break in break-id order (the first line of
+ *   a reconciliation run's `breaks.json`), so `switchyard run triage` works on its own.
+ * No break at all sends the run straight to the report.
+ *
+ * @throws BreakNotFoundError, BadBreaksFileError for a `breakId` not in a readable `breaksUri`.
  */
 export async function detect(state: TriageStateValue): Promise<TriageUpdate> {
-  const given = state.request?.exception;
-  if (given) {
+  const data =
+    state.data ?? ("data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset));
+  const store = await storeOfDay(data);
+  const opened = { data, businessDate: store.businessDate };
+  const request = state.request ?? {};
+  const pick = (breaks: readonly Break[]) => [...breaks].sort(mostSevereFirst(dayUsdRates(store)))[0] ?? null;
+
+  if (request.break) {
     return {
-      exception: given,
-      steps: [{ node: "detect", did: `took ${given.breakId} from the request`, toolCalls: 0 }],
+      ...opened,
+      exception: request.break,
+      steps: [{ node: "detect", did: `took ${request.break.breakId} from the request`, toolCalls: 0 }],
     };
   }
-  const { tools, calls } = agentTools("detector", state.dataset);
-  const tradeId = state.request?.tradeId;
-  const result = await tools.search_breaks.invoke({
-    tolerances: state.tolerances,
-    ...(tradeId ? { tradeIds: [tradeId] } : {}),
-  });
-  const [first] = result.breaks;
-  const where = tradeId ? `trade ${tradeId}` : `${result.tradesScanned} trades`;
+  if (request.breakId !== undefined && request.breaksUri !== undefined) {
+    const found = await breakFromFile(request.breaksUri, request.breakId);
+    return {
+      ...opened,
+      exception: found,
+      steps: [{ node: "detect", did: `read ${found.breakId} from ${request.breaksUri}`, toolCalls: 0 }],
+    };
+  }
+  if (request.tradeId !== undefined) {
+    const { tools, calls } = countedTools("detector", store);
+    const found = await tools.search_breaks.invoke({ tradeIds: [request.tradeId], limit: BREAKS_PER_TRADE });
+    const chosen = pick(found.breaks);
+    return {
+      ...opened,
+      exception: chosen,
+      steps: [
+        {
+          node: "detect",
+          did: chosen
+            ? `found ${found.count} break${found.count === 1 ? "" : "s"} of trade ${request.tradeId}; triaging the most severe, ${chosen.breakId}`
+            : `trade ${request.tradeId} has no break: nothing to triage`,
+          toolCalls: calls(),
+        },
+      ],
+    };
+  }
+  const all = store.breaks();
+  const chosen = all.reduce<Break | null>(
+    (first, b) => (!first || b.breakId < first.breakId ? b : first),
+    null,
+  );
   return {
-    tradesScanned: result.tradesScanned,
-    exception: first ?? null,
+    ...opened,
+    exception: chosen,
     steps: [
       {
         node: "detect",
-        did: first
-          ? `scanned ${where}, found ${result.count} break${result.count === 1 ? "" : "s"}; triaging ${first.breakId}`
-          : `scanned ${where}: no break to triage`,
-        toolCalls: calls(),
+        did: chosen
+          ? `the day has ${all.length} break${all.length === 1 ? "" : "s"}; triaging the first, ${chosen.breakId}`
+          : `the day ${store.businessDate} has no break: nothing to triage`,
+        toolCalls: 0,
       },
     ],
   };

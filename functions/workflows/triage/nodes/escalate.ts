@@ -1,41 +1,47 @@
-import type { BreakKind } from "#data";
-import { agentTools } from "../context.ts";
+import { countedTools, storeOfRun } from "../day.ts";
+import { ESCALATION_QUEUES } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
 import type { Escalation } from "../types.ts";
 
-/** The team that owns each kind of break when a person is needed. */
-export const ESCALATION_QUEUES: Readonly<Record<BreakKind, string>> = {
-  price_outside_tolerance: "Middle Office Confirmations",
-  quantity_mismatch: "Middle Office Confirmations",
-  missing_confirmation: "Middle Office Confirmations",
-  settle_date_mismatch: "Settlements",
-  duplicate_booking: "Trade Support",
-  counterparty_ssi_mismatch: "Payments Control",
-  stale_price: "Market Data",
-};
-
 /**
- * Hands the break to a queue of people with the reason and the booking context (`get_trade`)
- * they need to pick it up: the decision's queue when it names one (Compliance, a desk head),
- * else the team that owns the kind.
+ * Hands the break to a queue of people with the reason, the next action and the context they
+ * need to pick it up — the booking's account and when it was booked (`get_trade`), or for a
+ * break about a confirmation alone, the confirmation's (`get_confirmation`): the decision's queue
+ * when it names one (Compliance, a desk head, manual triage), else the team that owns the category.
  */
 export async function escalate(state: TriageStateValue): Promise<TriageUpdate> {
   const c = state.classification;
   if (!c) return {};
-  const { tools, calls } = agentTools("escalator", state.dataset);
-  const trade = await tools.get_trade.invoke({ tradeId: c.primaryTradeId });
+  const store = await storeOfRun(state, "escalate");
+  const { tools, calls } = countedTools("escalator", store);
+  const tradeId = c.primaryTradeId ?? c.tradeIds[0];
+  const confirmationId = c.confirmationIds[0];
+  let account = "";
+  let since = "";
+  if (tradeId) {
+    const trade = await tools.get_trade.invoke({ tradeId });
+    account = trade.account;
+    since = trade.bookedAt;
+  } else if (confirmationId) {
+    const confirmation = await tools.get_confirmation.invoke({ confirmationId });
+    account = confirmation.account;
+    since = confirmation.receivedAt;
+  }
   const escalation: Escalation = {
     breakId: c.breakId,
-    kind: c.kind,
+    category: c.category,
+    exceptionClass: c.exceptionClass,
     severity: c.severity,
     tradeIds: c.tradeIds,
+    confirmationIds: c.confirmationIds,
     desk: c.desk,
     counterparty: c.counterparty,
-    queue: state.decision?.queue ?? ESCALATION_QUEUES[c.kind],
+    queue: state.decision?.queue ?? ESCALATION_QUEUES[c.category],
     reason: state.decision?.reason ?? "no routing decision",
+    nextAction: c.nextAction,
     impactUsd: c.impactUsd,
-    account: trade.account,
-    bookedAt: trade.bookedAt,
+    account,
+    since,
   };
   return {
     escalation,

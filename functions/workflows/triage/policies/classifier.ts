@@ -1,122 +1,48 @@
-import { type BreakKind, settlementDate } from "#data";
 import { definePolicy, readConversation } from "#models";
-import type { ConfirmationLookup, PriceView, TradeView } from "#tools";
-import { formatUsd, MECHANICAL_KINDS, severityOf } from "../routing.ts";
-import type { FaultSide } from "../types.ts";
-import { answer, called, errorsOf, resultOf } from "./read.ts";
+import type { UsdRateRecord } from "#tools";
+import { severityOf } from "../routing.ts";
+import { type BreakSubject, gather, lookupsFor } from "./facts.ts";
+import { judge, show } from "./judge.ts";
+import { answer } from "./read.ts";
 
-interface Subject {
-  readonly kind: BreakKind;
-  readonly tradeIds: readonly string[];
-  readonly primaryTradeId: string;
+/** What the classify node hands the classifier: the break, the booking it acts on, its size. */
+export interface ClassifierTask extends BreakSubject {
+  readonly notional: number;
+  readonly currency: string;
 }
 
 /**
- * `triage.classifier`, offline: look up the booking and the broker's confirmation, then the
- * market price of the instrument the booking names; classify from those answers alone.
+ * `triage.classifier`, offline: every lookup the break's category turns on (`lookupsFor`) and
+ * the dollar rate of its currency, in one turn; then the category rules (`judge`) over the
+ * answers: the exception class, whose fault, the fix where one of ours is proven, the next
+ * action, and the severity from the category and the notional in US dollars.
  */
 export const classifierPolicy = definePolicy("triage.classifier", (messages) => {
   const { subject, calls } = readConversation(messages);
-  const s = subject as unknown as Subject;
-  if (!called(calls, "get_trade")) {
-    return {
-      toolCalls: [
-        { name: "get_trade", args: { tradeId: s.primaryTradeId } },
-        { name: "get_confirmation", args: { tradeId: s.tradeIds[0] ?? s.primaryTradeId } },
-      ],
-    };
-  }
-  const trade = resultOf<TradeView>(calls, "get_trade");
-  if (!trade) return answer({ error: errorsOf(calls).join("; ") });
-  if (!called(calls, "get_market_price")) {
-    return { toolCalls: [{ name: "get_market_price", args: { instrumentId: trade.instrumentId } }] };
-  }
-  const price = resultOf<PriceView>(calls, "get_market_price");
-  if (!price) return answer({ error: errorsOf(calls).join("; ") });
-  const confirmation = resultOf<ConfirmationLookup>(calls, "get_confirmation")?.confirmation ?? null;
-  const { faultSide, impactUsd, evidence } = assess(s, { trade, confirmation, price });
+  const task = subject as unknown as ClassifierTask;
+  const got = gather(calls, lookupsFor(task, { usdRateOf: task.currency }));
+  if ("ask" in got) return { toolCalls: got.ask };
+  const verdict = judge(task, got.answers);
+  if ("error" in verdict) return answer({ error: verdict.error });
+  const rate = got.answers.usdRate;
+  const usdPerUnit =
+    task.currency === "USD" ? 1 : rate?.ok ? ((rate.value as UsdRateRecord).usdPerUnit ?? null) : null;
+  const impactUsd = Math.round(task.notional * (usdPerUnit ?? 1));
+  const sized =
+    task.currency === "USD"
+      ? `notional ${show(task.notional)} USD`
+      : usdPerUnit === null
+        ? `notional ${show(task.notional)} ${task.currency}, taken at face value: no FX close of the day prices ${task.currency} against USD`
+        : `notional ${show(task.notional)} ${task.currency} = ${show(impactUsd)} USD at ${show(usdPerUnit)}`;
   return answer({
-    instrumentId: trade.instrumentId,
-    severity: severityOf(s.kind, impactUsd),
-    impactUsd: Math.round(impactUsd),
-    faultSide,
-    fixable: MECHANICAL_KINDS.has(s.kind) && (faultSide === "internal" || faultSide === "data"),
-    evidence,
+    exceptionClass: verdict.exceptionClass,
+    severity: severityOf(task.category, impactUsd),
+    impactUsd,
+    usdPerUnit,
+    faultSide: verdict.faultSide,
+    fixable: verdict.fix !== null,
+    fix: verdict.fix,
+    nextAction: verdict.nextAction,
+    evidence: [...verdict.evidence, sized],
   });
 });
-
-interface Facts {
-  readonly trade: TradeView;
-  readonly confirmation: ConfirmationLookup["confirmation"];
-  readonly price: PriceView;
-}
-
-function assess(s: Subject, { trade, confirmation, price }: Facts) {
-  const notional = trade.notionalUsd;
-  const unknown = (evidence: string) => ({
-    faultSide: "unknown" as FaultSide,
-    impactUsd: notional,
-    evidence: [evidence],
-  });
-  switch (s.kind) {
-    case "price_outside_tolerance": {
-      const confirmed = confirmation?.price ?? trade.price;
-      const bookedOff = bpsFrom(trade.price, price.price);
-      const confirmedOff = bpsFrom(confirmed, price.price);
-      // Whichever side is farther from the market made the mistake.
-      return {
-        faultSide: (bookedOff > confirmedOff ? "internal" : "broker") as FaultSide,
-        impactUsd: (notional * Math.abs(trade.price - confirmed)) / trade.price,
-        evidence: [
-          `booked ${trade.price} vs confirmed ${confirmed} (${bpsFrom(trade.price, confirmed).toFixed(1)} bps)`,
-          `market ${price.price} as of ${price.asOf}: booked ${bookedOff.toFixed(1)} bps off, confirmed ${confirmedOff.toFixed(1)} bps off`,
-        ],
-      };
-    }
-    case "quantity_mismatch": {
-      const confirmed = confirmation?.quantity ?? trade.quantity;
-      return {
-        faultSide: "unknown" as FaultSide,
-        impactUsd: (notional * Math.abs(trade.quantity - confirmed)) / trade.quantity,
-        evidence: [`booked ${trade.quantity} vs confirmed ${confirmed} of ${trade.instrumentSymbol}`],
-      };
-    }
-    case "missing_confirmation":
-      return unknown(
-        `no confirmation from ${trade.counterparty} for ${formatUsd(notional)} booked at ${trade.bookedAt}`,
-      );
-    case "settle_date_mismatch": {
-      const convention = settlementDate(trade.tradeDate, trade.assetClass);
-      return {
-        faultSide: (trade.settleDate === convention ? "broker" : "internal") as FaultSide,
-        impactUsd: notional,
-        evidence: [
-          `booked settle ${trade.settleDate} vs confirmed ${confirmation?.settleDate ?? trade.settleDate}; ${trade.assetClass} convention is ${convention}`,
-        ],
-      };
-    }
-    case "duplicate_booking":
-      return {
-        faultSide: "internal" as FaultSide,
-        impactUsd: notional,
-        evidence: [
-          `${trade.tradeId} repeats ${s.tradeIds[0]}: same account, instrument, side, quantity, price and counterparty`,
-          `broker confirmed only ${confirmation?.tradeRef ?? "neither"}`,
-        ],
-      };
-    case "counterparty_ssi_mismatch":
-      return unknown(
-        `our SSI ${trade.ssi} vs broker's ${confirmation?.ssi ?? "none"}: cash could settle to the wrong account`,
-      );
-    case "stale_price":
-      return {
-        faultSide: "data" as FaultSide,
-        impactUsd: notional,
-        evidence: [`${price.symbol} last priced ${price.asOf}, ${price.ageHours} hours before valuation`],
-      };
-  }
-}
-
-function bpsFrom(value: number, reference: number): number {
-  return (Math.abs(value - reference) / reference) * 10_000;
-}

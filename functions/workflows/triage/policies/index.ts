@@ -15,4 +15,10 @@ export const TRIAGE_POLICIES = {
 for (const [agent, policy] of Object.entries(TRIAGE_POLICIES)) offlinePolicies.register(agent, policy);
 
 export type TriageAgentName = keyof typeof TRIAGE_POLICIES;
+export type { ClassifierTask } from "./classifier.ts";
+export type { ComplianceTask } from "./compliance.ts";
+export type { Answer, Answers, BreakSubject } from "./facts.ts";
+export { gather, lookupsFor, primaryTradeOf, subjectOf, TRADE_IDS_SHOWN } from "./facts.ts";
 export { applyToolFor, type FixerTask } from "./fixer.ts";
+export { judge, type NoVerdict, type Verdict } from "./judge.ts";
+export type { RiskTask } from "./risk.ts";
