@@ -54,3 +54,50 @@ describe("the example day in docs/examples/data", () => {
     expect(byEconomics).toEqual(["T-1015", "T-1016", "T-1025", "T-1027"]);
   });
 });
+
+describe("the example day as an OMS export read through a mapping file", () => {
+  it("gives the same breaks as the canonical files", async () => {
+    // Prepare: the trades as an OMS would export them — its own headers, B/S sides, no status column.
+    const { mkdtemp, readFile, writeFile, copyFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "oms-day-"));
+    const canonical = (await readFile("docs/examples/data/trades.csv", "utf8")).split("\n");
+    const headers: Record<string, string> = {
+      tradeId: "TradeRef",
+      side: "BuySell",
+      quantity: "Qty",
+      price: "Px",
+      "counterparty.lei": "CptyLEI",
+      "counterparty.name": "Cpty",
+      instrumentId: "ISIN",
+    };
+    const header = (canonical[0] as string).split(",").map((h) => headers[h] ?? `X_${h}`);
+    const sideColumn = header.indexOf("BuySell");
+    const rows = canonical.slice(1).map((line) =>
+      line
+        .split(",")
+        .map((cell, i) => (i === sideColumn ? (cell === "BUY" ? "B" : cell === "SELL" ? "S" : cell) : cell))
+        .join(","),
+    );
+    await writeFile(join(dir, "trades.csv"), [header.join(","), ...rows].join("\n"));
+    for (const name of ["instruments.json", "confirmations.jsonl", "prices.csv", "manifest.json"]) {
+      await copyFile(join("docs/examples/data", name), join(dir, name));
+    }
+    const fields = Object.fromEntries(
+      (canonical[0] as string).split(",").map((h) => [headers[h] ?? `X_${h}`, h]),
+    );
+    await writeFile(
+      join(dir, "mapping.json"),
+      JSON.stringify({ trades: { fields, values: { side: { B: "BUY", S: "SELL" } } } }),
+    );
+    // Act
+    const mapped = await loadTradingDay(localStore(), dir);
+    const original = await loadTradingDay(localStore(), "docs/examples/data");
+    // Assess
+    expect(reconcileDay(mapped.day, DEFAULT_TOLERANCES).breaks).toEqual(
+      reconcileDay(original.day, DEFAULT_TOLERANCES).breaks,
+    );
+    expect(mapped.quarantine.map((q) => [q.line, q.field])).toEqual([[32, "tradeDate"]]);
+  });
+});
