@@ -166,7 +166,7 @@ describe("REST API over the embedded AWS", () => {
 
   it.each([
     ["a folder that does not exist", "docs/examples/no-such-day", /no such file or object/],
-    ["a folder that is not a day", "docs/examples", /not a file of a trading day/],
+    ["a folder that is not a day", "functions/core", /not a file of a trading day/],
   ])("refuses %s with 400 naming data.uri, and enqueues nothing", async (_name, uri, reason) => {
     // Act
     const res = await call("POST", "/workflows/reconciliation/runs", { input: { data: { uri } } });
