@@ -8,6 +8,7 @@ export * from "./breaks.ts";
 export * from "./calendars/index.ts";
 export * from "./errors.ts";
 export * from "./generate/index.ts";
+export * from "./judgement.ts";
 export * from "./load/index.ts";
 export * from "./match/index.ts";
 export * from "./model/index.ts";

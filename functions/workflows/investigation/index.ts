@@ -55,8 +55,6 @@ export { type Opening, openInvestigation, readBreaksFile, usdRatesOf } from "./o
 export {
   bookingPolicy,
   investigationPolicies,
-  MIN_FILL_SHARE,
-  NEAR_CLOSE,
   pricingPolicy,
   settlementPolicy,
 } from "./policies/index.ts";

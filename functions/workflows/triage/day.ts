@@ -5,8 +5,7 @@ import {
   tradingDayStore,
   tradingDayToolsFor,
 } from "#tools";
-import { type Break, type DataRef, openDay, storeOf } from "#trading";
-import { BreakSchema } from "../investigation/input.ts";
+import { type Break, BreakSchema, type DataRef, openDay, storeOf } from "#trading";
 import { BadBreaksFileError, BreakNotFoundError, NoDayError } from "./errors.ts";
 import type { TriageStateValue } from "./state.ts";
 

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { DataRefSchema, DaySpecSchema, MAX_ID_LENGTH, MAX_URI_LENGTH } from "#trading";
+import { BreakSchema, DataRefSchema, DaySpecSchema, MAX_ID_LENGTH, MAX_URI_LENGTH } from "#trading";
 // The canonical break record's strict schema (it is moving to `#trading`).
-import { BreakSchema } from "../investigation/input.ts";
 import type { TriageUpdate } from "./state.ts";
 
 /** The ways a request may name its exception; at most one of them. */

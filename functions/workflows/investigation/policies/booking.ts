@@ -7,17 +7,16 @@ import type {
   TradeRecord,
   TradeVersionView,
 } from "#tools";
-import { type ConfirmedEconomics, comparePrice, DEFAULT_TOLERANCES, quantityWithin } from "#trading";
+import {
+  type ConfirmedEconomics,
+  comparePrice,
+  DEFAULT_TOLERANCES,
+  MIN_FILL_SHARE,
+  quantityWithin,
+} from "#trading";
 import { ask, conclude, escalate, gather, ids, listed, show, text } from "./facts.ts";
 
 type Subject = Readonly<Record<string, unknown>>;
-
-/**
- * The least share of our quantity an outstanding fill is taken to be: a smaller shortfall (one
- * share of thousands, cents of a converted FX amount) is a rounding or keying difference, not a
- * fill still to come.
- */
-export const MIN_FILL_SHARE = 0.001;
 
 /**
  * The booking specialist's offline rules, from the tools' facts (our bookings and their

@@ -14,6 +14,4 @@ export const investigationPolicies: Readonly<Record<Specialist, AgentPolicy>> = 
   booking: bookingPolicy,
 };
 
-export { MIN_FILL_SHARE } from "./booking.ts";
-export { NEAR_CLOSE } from "./pricing.ts";
 export { bookingPolicy, pricingPolicy, settlementPolicy };

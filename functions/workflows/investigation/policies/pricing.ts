@@ -1,19 +1,7 @@
 import { definePolicy, readConversation, type SeenToolCall } from "#models";
 import type { InstrumentRecord, MarketPriceRecord, TradeConfirmations, TradeRecord } from "#tools";
-import { comparePrice, DEFAULT_TOLERANCES, type InstrumentType } from "#trading";
+import { comparePrice, DEFAULT_TOLERANCES, NEAR_CLOSE } from "#trading";
 import { ask, conclude, escalate, gather, ids, listed, percent, show, text } from "./facts.ts";
-
-/**
- * How far from the day's close an execution price may sit and still be taken as consistent with
- * it, as a share of the close: about an ordinary day's range for the instrument type. Inside it
- * a price is "near" the close, outside it "off" it.
- */
-export const NEAR_CLOSE: Readonly<Record<InstrumentType, number>> = {
-  EQUITY: 0.01,
-  CORP_BOND: 0.01,
-  GOVT_BOND: 0.005,
-  FX_SPOT: 0.005,
-};
 
 type Subject = Readonly<Record<string, unknown>>;
 

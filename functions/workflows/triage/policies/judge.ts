@@ -7,9 +7,8 @@ import type {
   TradeConfirmations,
   TradeRecord,
 } from "#tools";
-import { comparePrice, DEFAULT_TOLERANCES, isValidLei } from "#trading";
+import { comparePrice, DEFAULT_TOLERANCES, isValidLei, MIN_FILL_SHARE, NEAR_CLOSE } from "#trading";
 // The same judgement of "near the close" and of an outstanding fill as the investigation's.
-import { MIN_FILL_SHARE, NEAR_CLOSE } from "../../investigation/policies/index.ts";
 import type { ExceptionClass, FaultSide, Fix } from "../types.ts";
 import type { Answer, Answers, BreakSubject } from "./facts.ts";
 
