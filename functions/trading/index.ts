@@ -12,6 +12,7 @@ export * from "./judgement.ts";
 export * from "./load/index.ts";
 export * from "./match/index.ts";
 export * from "./model/index.ts";
+export * from "./money.ts";
 export * from "./out/index.ts";
 export * from "./partition/index.ts";
 export * from "./source.ts";

@@ -2,7 +2,6 @@ import { ToolMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import {
   createTradingDayTools,
-  dayUsdRates,
   NotFoundError,
   TRADING_DAY_AGENT_TOOLS,
   type TradingDayAgentName,
@@ -10,7 +9,7 @@ import {
   tradingDayToolsFor,
   UnknownAgentError,
 } from "#tools";
-import { DEFAULT_TOLERANCES, reconcileDay, type TradingDay } from "#trading";
+import { DEFAULT_TOLERANCES, reconcileDay, type TradingDay, usdRatesOf } from "#trading";
 import { confirmationOf, dayOf, INSTRUMENTS, priceOf, trade } from "../fixtures/trading.ts";
 
 // Factories -------------------------------------------------------------------------------
@@ -409,7 +408,7 @@ describe("exposure tools", () => {
     expect(eur).toEqual({ currency: "EUR", usdPerUnit: 1.08, pair: "EURUSD", priceDate: "2026-11-24" });
     expect(jpy?.usdPerUnit).toBeCloseTo(1 / 150, 12);
     expect(gbp).toEqual({ currency: "GBP", usdPerUnit: null, pair: null, priceDate: null });
-    expect(dayUsdRates(tradingDayStore(day))).toEqual({ USD: 1, EUR: 1.08, JPY: 1 / 150 });
+    expect(usdRatesOf(day)).toEqual({ USD: 1, EUR: 1.08, JPY: 1 / 150 });
   });
 
   it("get_position nets a desk's active trades and values them at the latest close, in dollars", async () => {

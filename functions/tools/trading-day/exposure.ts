@@ -1,6 +1,6 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { type Instrument, notionalOf } from "#trading";
+import { type Instrument, notionalOf, usdRateTable } from "#trading";
 import { NotFoundError } from "../errors.ts";
 import { CurrencyArg, DeskArg, InstrumentIdArg } from "./schemas.ts";
 import type { TradingDayStore } from "./store.ts";
@@ -28,45 +28,11 @@ const held = new WeakMap<TradingDayStore, Held>();
 function exposureOf(store: TradingDayStore): Held {
   let found = held.get(store);
   if (!found) {
-    const rates = usdRatesOf(store);
+    const rates = usdRateTable(store.instruments(), (id) => store.latestPrice(id));
     found = { rates, positions: positionsOf(store, rates) };
     held.set(store, found);
   }
   return found;
-}
-
-/**
- * US dollars per unit of each currency one of the day's FX closes prices against the dollar
- * (`EURUSD` 1.08 → EUR 1.08; `USDJPY` 150 → JPY 1/150). A currency without such a close has no
- * rate: amounts in it are taken at face value and said so.
- */
-function usdRatesOf(store: TradingDayStore): Map<string, UsdRateRecord> {
-  const rates = new Map<string, UsdRateRecord>([
-    ["USD", { currency: "USD", usdPerUnit: 1, pair: null, priceDate: null }],
-  ]);
-  for (const instrument of store.instruments()) {
-    if (instrument.type !== "FX_SPOT") continue;
-    const close = store.latestPrice(instrument.instrumentId);
-    if (!close) continue;
-    const priceDate = close.asOf.slice(0, 10);
-    const pair = instrument.instrumentId;
-    if (instrument.quoteCurrency === "USD" && !rates.has(instrument.baseCurrency)) {
-      rates.set(instrument.baseCurrency, {
-        currency: instrument.baseCurrency,
-        usdPerUnit: close.price,
-        pair,
-        priceDate,
-      });
-    } else if (instrument.baseCurrency === "USD" && !rates.has(instrument.quoteCurrency)) {
-      rates.set(instrument.quoteCurrency, {
-        currency: instrument.quoteCurrency,
-        usdPerUnit: 1 / close.price,
-        pair,
-        priceDate,
-      });
-    }
-  }
-  return rates;
 }
 
 function positionsOf(
@@ -238,19 +204,4 @@ export function getDeskExposureTool(store: TradingDayStore) {
 function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
-}
-
-/**
- * US dollars per unit of each currency the day's FX closes price against the dollar, as a plain
- * record (USD is 1; a currency without a close is absent): what ranks breaks across currencies.
- *
- * @example
- * dayUsdRates(store); // { USD: 1, EUR: 1.08475, JPY: 0.00643, … }
- */
-export function dayUsdRates(store: TradingDayStore): Record<string, number> {
-  const rates: Record<string, number> = {};
-  for (const [currency, rate] of exposureOf(store).rates) {
-    if (rate.usdPerUnit !== null) rates[currency] = rate.usdPerUnit;
-  }
-  return rates;
 }

@@ -38,7 +38,7 @@ export function createTradingDayTools(store: TradingDayStore) {
 export type TradingDayTools = ReturnType<typeof createTradingDayTools>;
 export type TradingDayToolName = keyof TradingDayTools;
 
-export { dayUsdRates, LARGEST_POSITIONS } from "./exposure.ts";
+export { LARGEST_POSITIONS } from "./exposure.ts";
 export { MAX_SIMILAR } from "./similar.ts";
 export {
   type HeldConfirmation,

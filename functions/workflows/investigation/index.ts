@@ -51,7 +51,7 @@ export {
 } from "./input.ts";
 export { NEXT_ACTIONS_LISTED } from "./nodes/report.ts";
 export { type SpecialistUpdate, specialistNode } from "./nodes/specialist.ts";
-export { type Opening, openInvestigation, readBreaksFile, usdRatesOf } from "./opening.ts";
+export { type Opening, openInvestigation, readBreaksFile } from "./opening.ts";
 export {
   bookingPolicy,
   investigationPolicies,

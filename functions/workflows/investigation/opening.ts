@@ -3,12 +3,10 @@ import {
   type DataRef,
   DEFAULT_TOLERANCES,
   generatedDayRef,
-  InstrumentIndex,
-  latestPrices,
   openDay,
   reconcileDay,
   storeOf,
-  type TradingDay,
+  usdRatesOf,
 } from "#trading";
 import { BreaksFileError } from "./errors.ts";
 import { BreakListSchema, MAX_BREAKS } from "./input.ts";
@@ -80,25 +78,4 @@ export async function readBreaksFile(uri: string): Promise<Break[]> {
     );
   }
   return parsed.data;
-}
-
-/**
- * US dollars per unit of each currency one of the day's FX closes prices against the dollar
- * (`EURUSD` 1.08 → EUR 1.08; `USDJPY` 150 → JPY 1/150): enough to rank breaks across
- * currencies. A currency with no such close is absent (its breaks rank at face value).
- *
- * @example
- * usdRatesOf(day); // { USD: 1, EUR: 1.08, JPY: 0.00667 }
- */
-export function usdRatesOf(day: TradingDay): Record<string, number> {
-  const instruments = new InstrumentIndex(day.instruments);
-  const closes = latestPrices(day.prices, (id) => instruments.resolve(id)?.instrument.instrumentId);
-  const rates: Record<string, number> = { USD: 1 };
-  for (const instrument of day.instruments) {
-    const close = closes.get(instrument.instrumentId);
-    if (instrument.type !== "FX_SPOT" || !close) continue;
-    if (instrument.quoteCurrency === "USD") rates[instrument.baseCurrency] = close.price;
-    else if (instrument.baseCurrency === "USD") rates[instrument.quoteCurrency] = 1 / close.price;
-  }
-  return rates;
 }

@@ -1,6 +1,6 @@
-import { dayUsdRates } from "#tools";
-import { type Break, generatedDayRef } from "#trading";
-import { breakFromFile, countedTools, storeOfDay } from "../day.ts";
+import { tradingDayStore } from "#tools";
+import { type Break, generatedDayRef, openDay, usdRatesOf } from "#trading";
+import { breakFromFile, countedTools } from "../day.ts";
 import { mostSevereFirst } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
 
@@ -23,10 +23,11 @@ const BREAKS_PER_TRADE = 500;
 export async function detect(state: TriageStateValue): Promise<TriageUpdate> {
   const data =
     state.data ?? ("data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset));
-  const store = await storeOfDay(data);
+  const { day } = await openDay(data);
+  const store = tradingDayStore(day);
   const opened = { data, businessDate: store.businessDate };
   const request = state.request ?? {};
-  const pick = (breaks: readonly Break[]) => [...breaks].sort(mostSevereFirst(dayUsdRates(store)))[0] ?? null;
+  const pick = (breaks: readonly Break[]) => [...breaks].sort(mostSevereFirst(usdRatesOf(day)))[0] ?? null;
 
   if (request.break) {
     return {
