@@ -7,6 +7,7 @@ import {
 import { context } from "@opentelemetry/api";
 import { z } from "zod";
 import { contextFromAttributes } from "#telemetry";
+import { BreakSchema, DataRefSchema, DaySpecSchema } from "#trading";
 import { InvalidTradeEventError } from "./errors.ts";
 import type { KafkaBatchResponse, KafkaEvent, KafkaRecord } from "./events.ts";
 import { runRequestMessage } from "./messages.ts";
@@ -18,8 +19,9 @@ import { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request
  *
  * ```
  * MSK trade-events ─batch─▶ consumeTradeEvents ─ decode (base64 JSON) ─ route (type → workflow)
- *    ─ run id = topic/partition/offset ─▶ SendMessageBatch ─▶ requests queue ─▶ dispatcher
- *  a record that cannot be read or sent ─▶ batch item failure ─ retried ─▶ on-failure SQS DLQ
+ *    ─ input (a canonical break, or a trade) ─ run id = topic/partition/offset
+ *    ─▶ SendMessageBatch ─▶ requests queue ─▶ dispatcher
+ *  a record that cannot be read, mapped or sent ─▶ batch item failure ─ retried ─▶ on-failure SQS DLQ
  * ```
  * The run id is derived from where the record sits in the log, so a redelivered record (a
  * retried batch, a bisected batch, a consumer restart) names the same execution and the
@@ -35,9 +37,11 @@ export const TradeEventSchema = z
     /** The producer's id of the event, kept as the run request's idempotency key for audit. */
     eventId: z.string().min(1).max(128).optional(),
     tradeId: z.string().min(1).max(100).optional(),
-    /** A break the producer already found (the triage workflow's `exception`). */
+    /** A break the producer already found: a canonical `Break` (`BreakSchema` of `#trading`), triage's `break`. */
     exception: z.record(z.string(), z.unknown()).optional(),
-    /** Which trading day to triage against (the triage workflow's `dataset`). */
+    /** The day's files, a `DataRef` (`{ uri, mapping?, businessDate? }`): triage's `data`. */
+    data: z.record(z.string(), z.unknown()).optional(),
+    /** A generated day's spec instead (`DaySpec`): triage's `dataset`. */
     dataset: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((e) => e.tradeId !== undefined || e.exception !== undefined, {
@@ -110,7 +114,57 @@ export function tradeEventRunId(
 }
 
 /**
+ * The workflow input of a trade event, in triage's terms: the day (`data`, a `DataRef`, or
+ * `dataset`, a generated day's spec; neither: triage's default day) and the ONE exception —
+ * `break`, the event's `exception`, which must be a canonical break (`BreakSchema`), or else
+ * `tradeId`. The break itself says more than its trade, so an event carrying both sends the break.
+ *
+ * @throws InvalidTradeEventError naming what does not validate: the record is a batch item
+ *   failure (retried, then dead-lettered), never a run that triage would refuse.
+ *
+ * @example
+ * tradeEventInput({ type: "trade.exception", exception: aBreak, data: { uri: "s3://bucket/incoming/2026-11-24/" } });
+ * // { data: { uri: "s3://bucket/incoming/2026-11-24/" }, break: aBreak }
+ */
+export function tradeEventInput(event: TradeEvent): Record<string, unknown> {
+  if (event.data && event.dataset) {
+    throw new InvalidTradeEventError("give data (a day's files) or dataset (a generated day), not both.");
+  }
+  let day: Record<string, unknown> = {};
+  if (event.data) {
+    day = {
+      data: valid(
+        DataRefSchema,
+        event.data,
+        "data",
+        "is not a data reference ({ uri, mapping?, businessDate? })",
+      ),
+    };
+  } else if (event.dataset) {
+    valid(DaySpecSchema, event.dataset, "dataset", "is not a day spec");
+    day = { dataset: event.dataset }; // as given: triage fills in the defaults
+  }
+  if (event.exception) {
+    return { ...day, break: valid(BreakSchema, event.exception, "exception", "is not a canonical break") };
+  }
+  return { ...day, tradeId: event.tradeId };
+}
+
+/** `value` parsed by `schema`, or an InvalidTradeEventError naming the field and its first issues. */
+function valid<T>(schema: z.ZodType<T>, value: unknown, field: string, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${[field, ...i.path.map(String)].join(".")}: ${i.message}`)
+    .join("; ");
+  throw new InvalidTradeEventError(`${field} ${what}: ${issues}.`);
+}
+
+/**
  * The run request for a trade event, or undefined when no workflow handles its type.
+ *
+ * @throws InvalidTradeEventError when the event's break or day does not validate ({@link tradeEventInput}).
  *
  * @example
  * runRequestForTradeEvent(record, { type: "trade.exception", tradeId: "T-1" }); // { runId: "msk-…", workflow: "triage", input: { tradeId: "T-1" }, source: "msk", … }
@@ -127,11 +181,7 @@ export function runRequestForTradeEvent(
   const parsed = RunRequestSchema.safeParse({
     runId: tradeEventRunId(record),
     workflow,
-    input: {
-      ...(event.dataset ? { dataset: event.dataset } : {}),
-      // The triage input takes one or the other: the break itself says more than its trade.
-      ...(event.exception ? { exception: event.exception } : { tradeId: event.tradeId }),
-    },
+    input: tradeEventInput(event),
     source: "msk",
     ...(event.eventId ? { idempotencyKey: event.eventId } : {}),
     requestedAt: now.toISOString(),

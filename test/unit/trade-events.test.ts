@@ -18,6 +18,8 @@ import {
   type TradeEventOutcome,
   tradeEventRunId,
 } from "#ops";
+import type { Break } from "#trading";
+import { triage } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------
 
@@ -59,6 +61,25 @@ function kafkaEvent(...records: KafkaRecord[]): KafkaEvent {
 
 const exceptionEvent = (tradeId: string) => ({ type: "trade.exception", eventId: `evt-${tradeId}`, tradeId });
 
+/** A canonical break, as a reconciliation run writes it to `breaks.json`. */
+const aBreak = (overrides: Partial<Break> = {}): Break => ({
+  breakId: "PRICE_MISMATCH:T-7:price",
+  category: "PRICE_MISMATCH",
+  tradeIds: ["T-7"],
+  confirmationIds: ["C-7"],
+  instrumentId: "US0378331005",
+  field: "price",
+  ours: 101.5,
+  theirs: 100.25,
+  notional: 101_500,
+  currency: "USD",
+  desk: "EQUITIES",
+  broker: "GSCO",
+  counterparty: "ACME",
+  detail: "price 101.5 vs 100.25",
+  ...overrides,
+});
+
 // Tests -----------------------------------------------------------------------------------
 
 describe("decode and map", () => {
@@ -96,17 +117,71 @@ describe("decode and map", () => {
     expect(parseRunRequest(JSON.stringify(request))).toEqual(request);
   });
 
-  it("hands a producer's break to triage as its exception, with the day", () => {
-    const exception = {
-      breakId: "B-1",
-      kind: "price",
-      tradeIds: ["T-7"],
-      desk: "rates",
-      counterparty: "ACME",
-    };
-    const event = { type: "trade.exception", exception, dataset: { seed: 7 } };
+  it("hands a producer's canonical break to triage as its break, with the generated day", () => {
+    // Prepare
+    const event = { type: "trade.exception", exception: aBreak(), dataset: { seed: 7 } };
+    // Act
     const request = runRequestForTradeEvent(kafkaRecord(7, event), decodeTradeEvent(kafkaRecord(7, event)));
-    expect(request?.input).toEqual({ dataset: { seed: 7 }, exception });
+    // Assess
+    expect(request?.input).toEqual({ dataset: { seed: 7 }, break: aBreak() });
+    expect(triage.input.safeParse(request?.input).success).toBe(true);
+  });
+
+  it("hands a desk's files to triage as its data, and a trade alone as its tradeId", () => {
+    // Prepare
+    const data = { uri: "s3://bucket/incoming/2026-11-24/" };
+    const withBreak = { type: "trade.exception", exception: aBreak(), data };
+    const withTrade = { type: "trade.exception", tradeId: "T-7", data };
+    // Act
+    const inputs = [withBreak, withTrade].map(
+      (event) =>
+        runRequestForTradeEvent(kafkaRecord(8, event), decodeTradeEvent(kafkaRecord(8, event)))?.input,
+    );
+    // Assess
+    expect(inputs).toEqual([
+      { data, break: aBreak() },
+      { data, tradeId: "T-7" },
+    ]);
+    for (const input of inputs) expect(triage.input.safeParse(input).success).toBe(true);
+  });
+
+  it("sends the break, not the trade, when an event carries both", () => {
+    const event = { type: "trade.exception", tradeId: "T-7", exception: aBreak() };
+    const request = runRequestForTradeEvent(kafkaRecord(9, event), decodeTradeEvent(kafkaRecord(9, event)));
+    expect(request?.input).toEqual({ break: aBreak() });
+  });
+
+  it.each([
+    [
+      "an exception that is not a canonical break",
+      { exception: { breakId: "B-1", kind: "price", tradeIds: ["T-7"] } },
+      /exception is not a canonical break: exception\./,
+    ],
+    [
+      "a break of an unknown category",
+      { exception: { ...aBreak(), category: "PRICE_DIFF" } },
+      /exception\.category/,
+    ],
+    [
+      "data that is not a data reference",
+      { tradeId: "T-7", data: { path: "/tmp/day" } },
+      /data is not a data reference/,
+    ],
+    [
+      "a dataset that is not a day spec",
+      { tradeId: "T-7", dataset: { seed: -1 } },
+      /dataset is not a day spec: dataset\.seed/,
+    ],
+    ["both data and dataset", { tradeId: "T-7", data: { uri: "s3://b/d/" }, dataset: {} }, /not both/],
+  ])("refuses %s with a typed error naming it", (_, fields, reason) => {
+    // Prepare
+    const event = { type: "trade.exception", ...fields };
+    // Act
+    const attempt = () =>
+      runRequestForTradeEvent(kafkaRecord(10, event), decodeTradeEvent(kafkaRecord(10, event)));
+    // Assess
+    expect(attempt).toThrow(InvalidTradeEventError);
+    expect(attempt).toThrow(reason);
   });
 
   it("routes only the types a workflow handles", () => {
@@ -217,6 +292,29 @@ describe("consumeTradeEvents", () => {
     ]);
     expect(sqsMock.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries).toHaveLength(2);
     expect(outcomes.find((o) => o.outcome === "failed")?.error).toMatch(/not base64-encoded JSON/);
+  });
+
+  it("reports an exception that is not a canonical break as a batch item failure, with the reason", async () => {
+    // Prepare
+    const stale = kafkaRecord(8, { type: "trade.exception", exception: { breakId: "B-1", kind: "price" } });
+    const event = kafkaEvent(
+      kafkaRecord(7, { type: "trade.exception", exception: aBreak(), dataset: { seed: 7 } }),
+      stale,
+    );
+    // Act
+    const response = await consumeTradeEvents(event, deps());
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: "trade-events-0", offset: 8 } },
+    ]);
+    const entries = sqsMock.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entries.map((e) => parseRunRequest(e.MessageBody ?? "").input)).toEqual([
+      { dataset: { seed: 7 }, break: aBreak() },
+    ]);
+    expect(outcomes.find((o) => o.outcome === "failed")).toMatchObject({
+      record: { offset: 8 },
+      error: expect.stringMatching(/Invalid trade event: exception is not a canonical break/),
+    });
   });
 
   it("acknowledges an event no workflow handles without sending anything", async () => {
