@@ -28,12 +28,12 @@ const defaultLogger: AgentLogger = { warn: (message, attributes) => powertools.w
  *
  * @example
  * const agent = createToolAgent({
- *   name: "risk",
- *   model: createChatModel(readEnv(), { agent: "risk" }), // a model, or the promise of one
- *   tools: Object.values(toolsFor("risk", createTradingTools(store))),
- *   systemPrompt: "Check the desk's limits for the break you are given.",
+ *   name: "triage.risk",
+ *   model: createChatModel(readEnv(), { agent: "triage.risk" }), // a model, or the promise of one
+ *   tools: Object.values(tradingDayToolsFor("risk", createTradingDayTools(tradingDayStore(day)))),
+ *   systemPrompt: "Check the desk's position and limits for the break you are given.",
  * });
- * const run = await agent.invoke(JSON.stringify({ desk: "Rates", instrumentId: "US0378331005" }));
+ * const run = await agent.invoke(JSON.stringify({ desk: "EQUITIES", instrumentId: "US0378331005" }));
  * run.final; run.toolCalls; run.usage;
  */
 export function createToolAgent(options: ToolAgentOptions): ToolAgent {

@@ -5,7 +5,7 @@ import { InvalidFaultsError } from "./errors.ts";
  * call fail a set number of times, then behave. Off unless set; refused in production stages.
  *
  * ```
- * FAULTS="node:classify=throw*2, aws:PutItem=throttle*3, tool:get_positions=timeout"
+ * FAULTS="node:classify=throw*2, aws:PutItem=throttle*3, tool:get_position=timeout"
  *          kind:name        =mode    *count (default 1)
  * ```
  * Modes: `throw` (a fatal error, as a bug would), `timeout` (a `TimeoutError`, retryable),
@@ -148,7 +148,7 @@ let processFaults: Faults | undefined;
  * The process-wide faults from the environment, parsed once: what handlers and tools consult.
  *
  * @example
- * faultFor("tool", "get_positions"); // throws the armed fault, if any
+ * faultFor("tool", "get_position"); // throws the armed fault, if any
  */
 export function faultFor(kind: FaultKind, name: string, service?: string): Error | undefined {
   processFaults ??= Faults.fromEnv();
