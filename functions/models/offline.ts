@@ -42,8 +42,8 @@ export interface OfflinePolicyCallOptions extends BaseChatModelCallOptions {
  *
  * @example
  * const model = new OfflinePolicyModel({ agent: "triage.risk", policy: riskPolicy });
- * const reply = await model.bindTools([tools.check_limit]).invoke([new HumanMessage('{"desk":"Rates"}')]);
- * reply.tool_calls; // [{ name: "check_limit", args: { desk: "Rates" }, id: "call_…", type: "tool_call" }]
+ * const reply = await model.bindTools([tools.get_desk_exposure]).invoke([new HumanMessage('{"desk":"Rates"}')]);
+ * reply.tool_calls; // [{ name: "get_desk_exposure", args: { desk: "Rates" }, id: "call_…", type: "tool_call" }]
  */
 export class OfflinePolicyModel extends BaseChatModel<OfflinePolicyCallOptions> {
   static override lc_name(): string {
