@@ -6,6 +6,7 @@ import type {
   Counterparty,
   Instrument,
   PairedBy,
+  PreparedConfirmation,
   Side,
   TradeStatus,
 } from "#trading";
@@ -61,31 +62,13 @@ export interface TradeRecord {
   readonly earlierVersions: readonly TradeVersionView[];
 }
 
-/** One confirmation in our terms, with what the broker actually sent where it differs. */
-export interface ConfirmationView {
-  readonly confirmationId: string;
-  readonly broker: string;
-  readonly brokerRef: string;
+/** One confirmation in our terms (as the matcher prepared it), with what the broker actually sent where it differs. */
+export interface ConfirmationView extends Omit<PreparedConfirmation, "ref" | "lei"> {
   /** Our trade id as the broker quoted it (raw). */
   readonly tradeRef?: string;
   readonly channel: string;
-  readonly receivedAt: string;
-  readonly account: string;
-  /** Our instrument id, or the id as quoted when it names none of ours. */
-  readonly instrumentId: string;
   readonly quotedInstrumentId: string;
-  readonly knownInstrument: boolean;
-  /** The broker quoted the inverse FX pair: side, amounts and rate below are turned round. */
-  readonly inverted: boolean;
-  readonly side: Side;
-  readonly quantity: number;
-  readonly price: number;
-  readonly currency: string;
-  readonly tradeDate: string;
-  readonly settleDate: string;
-  readonly counterAmount?: number;
   readonly counterparty?: { readonly name?: string; readonly lei?: string };
-  readonly ssiId?: string;
 }
 
 /** A confirmation paired with a trade, and how the matcher paired it. */

@@ -59,11 +59,11 @@ export function prepareConfirmation(
     ...(confirmation.counterparty?.lei ? { lei: confirmation.counterparty.lei } : {}),
     ...(confirmation.ssiId ? { ssiId: confirmation.ssiId } : {}),
   };
-  if (!resolved) {
+  if (!resolved?.inverted || resolved.instrument.type !== "FX_SPOT") {
     return {
       ...common,
-      instrumentId: confirmation.instrumentId,
-      knownInstrument: false,
+      instrumentId: resolved?.instrument.instrumentId ?? confirmation.instrumentId,
+      knownInstrument: resolved !== undefined,
       inverted: false,
       side: confirmation.side,
       quantity: confirmation.quantity,
@@ -72,20 +72,7 @@ export function prepareConfirmation(
       ...(confirmation.counterAmount ? { counterAmount: confirmation.counterAmount } : {}),
     };
   }
-  const { instrument, inverted } = resolved;
-  if (!inverted || instrument.type !== "FX_SPOT") {
-    return {
-      ...common,
-      instrumentId: instrument.instrumentId,
-      knownInstrument: true,
-      inverted: false,
-      side: confirmation.side,
-      quantity: confirmation.quantity,
-      price: confirmation.price,
-      currency: confirmation.currency,
-      ...(confirmation.counterAmount ? { counterAmount: confirmation.counterAmount } : {}),
-    };
-  }
+  const instrument = resolved.instrument;
   // Quoted as QUOTE/BASE: its base amount is our counter amount, its counter amount our base.
   const baseAmount = confirmation.counterAmount ?? confirmation.quantity * confirmation.price;
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Amount, CurrencyCode, Id, IsoDate, Lei, Price, Side, Text, Timestamp } from "./common.ts";
+import { Id, Lei, Text, Timestamp } from "./common.ts";
+import { EconomicsSchema } from "./trade.ts";
 
 /**
  * A broker's confirmation of (part of) a trade. Sides are stated from OUR point of view, like
@@ -23,14 +24,8 @@ export const ConfirmationSchema = z.strictObject({
   account: Id,
   /** The instrument as the broker quotes it: any of its ids; an FX pair possibly inverted. */
   instrumentId: Id,
-  side: Side,
-  quantity: Amount,
-  price: Price,
-  currency: CurrencyCode,
-  tradeDate: IsoDate,
-  settleDate: IsoDate,
-  /** FX only: the quote-currency amount the broker confirms. */
-  counterAmount: Amount.optional(),
+  /** The economics confirmed, in the same fields and conventions as a trade's (side from our point of view). */
+  ...EconomicsSchema.shape,
   /** The counterparty as the broker states it; the LEI is compared, the name never. */
   counterparty: z.strictObject({ name: Text.optional(), lei: Lei.optional() }).optional(),
   /** The settlement instruction the broker will use. */
