@@ -58,7 +58,7 @@ export function summarizeInvestigation(state: InvestigationStateValue): RunSumma
   return {
     headline:
       `Investigation ${date}: ${state.breaks.length} breaks, ${resolved} resolved with a root cause, ` +
-      `${escalated} escalated, in ${state.round} rounds`,
+      `${escalated} escalated, in ${state.round} round${state.round === 1 ? "" : "s"}`,
     steps: [
       {
         node: "supervisor",
@@ -93,7 +93,7 @@ function specialistLine(state: InvestigationStateValue, specialist: Specialist):
   const settled = state.conclusion?.bySpecialist[specialist] ?? 0;
   const tokens = sum(entries.map((e) => e.inputTokens + e.outputTokens));
   return (
-    `investigated ${sum(entries.map((e) => e.breaks))} breaks in ${entries.length} rounds, ${settled} resolved; ` +
+    `investigated ${sum(entries.map((e) => e.breaks))} breaks in ${entries.length} round${entries.length === 1 ? "" : "s"}, ${settled} resolved; ` +
     `${sum(entries.map((e) => e.modelCalls))} model calls, ${tools || "no tool calls"}; ${tokens.toLocaleString("en-US")} tokens`
   );
 }
