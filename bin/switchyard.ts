@@ -16,6 +16,8 @@ import { localCommand } from "../local/cli/commands-local.ts";
 
 const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (npm start: reconciliation → investigation)
        switchyard run <workflow> [--input file.json] [--json] [--in-process]
+                                 [--data <folder|s3://…> [--mapping m.json] [--business-date d]] [--out <folder|s3://…>]
+       switchyard upload <folder> <s3://bucket/prefix/>    (a day's files into the embedded S3)
                                  [--hosting per-node|per-superstep|single]
        switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
        switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
@@ -42,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.target === "aws") return awsCommand(command, target, values, env);
   if (values.target !== "local") throw new UsageError(`--target ${values.target}: local or aws`);
   if (values.stage !== undefined) throw new UsageError("--stage goes with --target aws");
-  return localCommand(command, target, values, env);
+  return localCommand(command, target, values, env, positionals.slice(2));
 }
 
 const KNOWN_ERRORS = ["ConfigurationError", "InputFileError", "InspectTargetError", "RunNotCapturedError"];

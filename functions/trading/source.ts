@@ -83,6 +83,21 @@ export function requireUnder(prefix: string, uris: readonly (string | undefined)
   }
 }
 
+/**
+ * Where a run writes its outputs when it names no location: beside a day read from S3, in the
+ * same bucket under `runs/<run id>/`; otherwise under the data root.
+ *
+ * @example
+ * defaultOutUri("s3://switchyard-dev-data/incoming/2026-11-24/", "r-1"); // "s3://switchyard-dev-data/runs/r-1/"
+ * defaultOutUri("docs/examples/data", "r-1"); // ".switchyard/data/runs/r-1/"
+ */
+export function defaultOutUri(dataUri: string, runId: string, root = dataRoot()): string {
+  const segment = runId.replace(/[^\w.-]/g, "_").slice(0, 200) || "run";
+  const location = parseDataUri(dataUri);
+  if (location.scheme === "s3") return `s3://${location.bucket}/runs/${segment}/`;
+  return joinUri(root, "runs", segment, "/");
+}
+
 /** The store for a URI, with an S3 client from the environment when the URI is `s3://`. */
 export function storeOf(uri: string): DataStore {
   return storeFor(uri, uri.startsWith("s3://") ? { s3: s3ClientFromEnv() } : {});

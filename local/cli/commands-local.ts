@@ -23,6 +23,7 @@ import { inspectTraceCommand } from "./inspect-trace.ts";
 import { redriveCommand } from "./redrive.ts";
 import { resumeCommand } from "./resume.ts";
 import { runCommand } from "./run.ts";
+import { uploadCommand } from "./upload.ts";
 
 /** Every command on the embedded AWS: maps the parsed options onto the command modules. */
 export async function localCommand(
@@ -30,6 +31,7 @@ export async function localCommand(
   target: string | undefined,
   values: Values,
   env: Env,
+  more: readonly string[] = [],
 ): Promise<number> {
   const dataDir = values.memory ? undefined : values["data-dir"];
   const telemetry = env.TELEMETRY !== "off";
@@ -93,6 +95,15 @@ export async function localCommand(
         }),
       );
     }
+    case "upload":
+      return withLocalAws(env, dataDir, (aws) =>
+        uploadCommand({
+          from: required(target, "upload needs a folder and an s3:// prefix"),
+          to: required(more[0], "upload needs an s3:// prefix to copy to"),
+          aws,
+          out,
+        }),
+      );
     case "resume":
     case "redrive":
     case "alerts":

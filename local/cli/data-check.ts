@@ -1,16 +1,22 @@
-import type { WorkflowDefinition } from "#engine";
+import { InvalidInputError, type WorkflowDefinition } from "#engine";
 import { DataRefSchema, scanDay } from "#trading";
 
 /**
- * Reads the day a run names (`input.data`) before the run starts, so a file that cannot be read
- * at all refuses the run with its location (a `Trading.BadFile` error: exit 2) instead of failing
- * it at its first node. Rows that do not validate are not errors here: they are quarantined and
- * reported by the run. The day is streamed, not held. Input that fails the workflow's own schema
- * is left to the run to refuse.
+ * Checks a run's input before the run starts, as the API does before it accepts one: input the
+ * workflow's schema refuses is an `InvalidInputError` naming each field (exit 2), and the day a
+ * run names (`input.data`) is read through, so a file that cannot be read at all refuses the run
+ * with its location (`Trading.BadFile`: exit 2) instead of failing it at its first node. Rows
+ * that do not validate are not errors here: they are quarantined and reported by the run. The
+ * day is streamed, not held.
  */
 export async function checkRunData(workflow: WorkflowDefinition, input: unknown): Promise<void> {
   const parsed = workflow.input.safeParse(input ?? {});
-  if (!parsed.success) return;
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      workflow.name,
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
   const data = DataRefSchema.safeParse((parsed.data as { data?: unknown }).data);
   if (data.success) await scanDay(data.data);
 }

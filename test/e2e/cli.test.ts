@@ -49,4 +49,85 @@ describe("switchyard CLI", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/Unknown workflow "no-such-flow"\. Known: .*triage/);
   }, 60_000);
+
+  it("reconciles a day's files from a folder: every category, the quarantine, the outputs, as JSON", async () => {
+    const out = `.switchyard/test-runs/cli-${Date.now()}/`;
+    const { code, stdout } = await switchyard([
+      "run",
+      "reconciliation",
+      "--data",
+      "docs/examples/data",
+      "--out",
+      out,
+      "--memory",
+      "--json",
+    ]);
+
+    expect(code).toBe(0);
+    const { status, summary } = JSON.parse(stdout) as {
+      status: string;
+      summary: { figures: Record<string, unknown> };
+    };
+    expect(status).toBe("succeeded");
+    expect(summary.figures).toMatchObject({
+      breaksFound: 16,
+      quarantined: 1,
+      "output.breaks": `${out}breaks.json`,
+    });
+  }, 120_000);
+
+  it("uploads a day into the embedded S3 and reconciles it from there, writing beside it", async () => {
+    const dataDir = `.switchyard/test-aws-${Date.now()}`;
+    const prefix = "s3://switchyard-dev-data/incoming/2026-12-28/";
+    const upload = await switchyard(["upload", "docs/examples/data", prefix, "--data-dir", dataDir]);
+    expect(upload.code).toBe(0);
+    expect(upload.stdout.trim().split("\n").at(-1)).toBe(
+      `docs/examples/data/manifest.json → ${prefix}manifest.json`,
+    );
+
+    const { code, stdout } = await switchyard([
+      "run",
+      "reconciliation",
+      "--data",
+      prefix,
+      "--data-dir",
+      dataDir,
+      "--json",
+    ]);
+
+    expect(code).toBe(0);
+    const { summary } = JSON.parse(stdout) as { summary: { figures: Record<string, unknown> } };
+    expect(summary.figures.breaksFound).toBe(16);
+    expect(String(summary.figures["output.breaks"])).toMatch(
+      /^s3:\/\/switchyard-dev-data\/runs\/.+\/breaks\.json$/,
+    );
+  }, 150_000);
+
+  it.each([
+    [
+      "a file that cannot be parsed",
+      ["--data", "test/fixtures/bad-day"],
+      /trades\.jsonl:2:\d+: not valid JSON/,
+    ],
+    ["a folder that does not exist", ["--data", "docs/examples/no-such-day"], /no such file or object/],
+    [
+      "a field given both in --input and as a flag",
+      ["--data", "docs/examples/data", "--input", "test/fixtures/input-with-data.json"],
+      /data is given both in --input and as a flag/,
+    ],
+    [
+      "an unknown input field",
+      ["--input", "test/fixtures/input-unknown-field.json"],
+      /Invalid input for workflow "reconciliation": \(root\): Unrecognized key: "tradeDate"/,
+    ],
+  ])(
+    "refuses %s with exit code 2 and the location",
+    async (_name, args, message) => {
+      const { code, stderr } = await switchyard(["run", "reconciliation", "--memory", ...args]);
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+    },
+    60_000,
+  );
 });

@@ -6,6 +6,7 @@ import {
   BREAK_CATEGORIES,
   type Break,
   DEFAULT_TOLERANCES,
+  defaultOutUri,
   type Match,
   openDay,
   type QuarantinedRow,
@@ -73,6 +74,11 @@ describe("reconciliation input", () => {
     const result = ReconciliationInput.safeParse(request);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(paths);
+  });
+
+  it("writes beside a day in S3 by default (runs/<run id>/ in its bucket), else under the data root", () => {
+    expect(defaultOutUri("s3://desk-data/incoming/2026-11-24/", "r-1")).toBe("s3://desk-data/runs/r-1/");
+    expect(defaultOutUri("docs/examples/data", "r/1", ".switchyard/data")).toBe(".switchyard/data/runs/r_1/");
   });
 
   it("is registered under its name: orchestrator, workers, summariser", () => {

@@ -12,7 +12,7 @@ export const DEFAULT_PARTITION_SIZE = 200;
  * - `dataset`: otherwise a generated day (seed 42, 2,000 trades, 24 November 2026 by default),
  *   written in the canonical format and read back through the same loader;
  * - `out`: where `breaks.json`, `breaks.csv`, `matches.json` and `quarantine.json` go (default:
- *   `runs/<run id>/` under the data root);
+ *   `runs/<run id>/` in the day's bucket for a day in S3, else under the data root);
  * - `partitionSize`: trades per worker, a target (at most {@link MAX_PARTITIONS} workers);
  * - `tolerances`: per instrument type (docs/data.md, "Tolerances").
  */

@@ -10,10 +10,12 @@ import type { ReconciliationStateValue } from "./state.ts";
  * // "Reconciliation 2026-12-28: 30 trades, 27 paired, 16 breaks, 1 row quarantined (3 workers)"
  */
 export function summarizeReconciliation(state: ReconciliationStateValue): RunSummary {
-  const plan = state.plan;
-  const report = state.report;
-  const workers = state.matched.length;
-  const largest = Math.max(0, ...state.matched.map((o) => o.trades));
+  // A run that failed early has a partial state: summarise what is there.
+  const plan = state.plan ?? null;
+  const report = state.report ?? null;
+  const matched = state.matched ?? [];
+  const workers = matched.length;
+  const largest = Math.max(0, ...matched.map((o) => o.trades));
   const figures: Record<string, number | string> = {
     businessDate: plan?.businessDate ?? "",
     data: plan?.data.uri ?? "",
@@ -41,7 +43,7 @@ export function summarizeReconciliation(state: ReconciliationStateValue): RunSum
       },
       {
         node: "match",
-        did: `${workers} workers matched ${fmt(state.matched.reduce((n, o) => n + o.trades, 0))} trades against ${fmt(state.matched.reduce((n, o) => n + o.confirmations, 0))} confirmations in parallel (largest partition ${largest})`,
+        did: `${workers} workers matched ${fmt(matched.reduce((n, o) => n + o.trades, 0))} trades against ${fmt(matched.reduce((n, o) => n + o.confirmations, 0))} confirmations in parallel (largest partition ${largest})`,
       },
       {
         node: "summarize",

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { type DataRef, dataRoot, generatedDayRef, joinUri, splitDay } from "#trading";
+import { type DataRef, defaultOutUri, generatedDayRef, joinUri, splitDay } from "#trading";
 import type { ReconciliationStateValue, ReconciliationUpdate } from "../state.ts";
 
 /**
@@ -14,7 +14,7 @@ export async function partition(
   const runId = String(config?.configurable?.thread_id ?? "local");
   const data: DataRef =
     "data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset);
-  const out = state.out ?? joinUri(dataRoot(), "runs", safeSegment(runId), "/");
+  const out = state.out ?? defaultOutUri(data.uri, runId);
   const split = await splitDay(data, joinUri(out, "work", "/"), out, state.partitionSize, state.tolerances);
   return {
     plan: {
@@ -30,9 +30,4 @@ export async function partition(
       partitions: split.partitions,
     },
   };
-}
-
-/** A run id as one path segment: anything but letters, digits, `.`, `_` and `-` becomes `_`. */
-function safeSegment(id: string): string {
-  return id.replace(/[^\w.-]/g, "_").slice(0, 200) || "run";
 }
