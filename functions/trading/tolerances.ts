@@ -96,18 +96,20 @@ export function comparePrice(
 
 /**
  * True when `theirs` is within the quantity tolerance of `ours`: exact (± `quantityUnits`) for
- * shares and face, relative for FX base amounts.
+ * shares and face, relative for FX base amounts — widened by `uncertainty`, what an amount the
+ * broker did not state but we derived is known to (see `PreparedConfirmation.quantityUncertainty`).
  */
 export function quantityWithin(
   instrument: Instrument,
   ours: number,
   theirs: number,
   tolerances: Tolerances,
+  uncertainty = 0,
 ): boolean {
   const gap = Math.abs(theirs - ours);
   const limit =
     instrument.type === "FX_SPOT" ? tolerances.fxQuantityRelative * Math.abs(ours) : tolerances.quantityUnits;
-  return gap <= limit + FLOAT_SLACK * Math.max(1, Math.abs(ours));
+  return gap <= limit + uncertainty + FLOAT_SLACK * Math.max(1, Math.abs(ours));
 }
 
 function judge(difference: number, tolerance: number, unit: PriceDifference["unit"]): PriceDifference {

@@ -182,6 +182,21 @@ describe("FX in the inverse pair", () => {
     expect(breaksOf([t], [c])).toEqual([]);
   });
 
+  it("knows an amount it derived from a rounded rate only to that rate's precision", () => {
+    // No counter amount: our EUR amount is 1,085,000 × 0.92166 = 1,000,001.1 — 1.1e-6 off, within
+    // what a 5-decimal rate can say (±1,085,000 × 0.000005 = ±5.4 EUR); a real 20 EUR gap is not.
+    const t = trade({ instrumentId: "EURUSD", quantity: 1_000_000, price: 1.085, currency: "USD" });
+    const inverse = { instrumentId: "USDEUR", side: "SELL" as const, quantity: 1_085_000, currency: "EUR" };
+    const { counterAmount: _, ...rounded } = confirmationOf(t, { ...inverse, price: 0.92166 });
+    expect(breaksOf([t], [rounded])).toEqual([]);
+    const { counterAmount: __, ...off } = confirmationOf(t, {
+      ...inverse,
+      quantity: 1_085_025,
+      price: 0.92166,
+    });
+    expect(breaksOf([t], [off]).map((b) => b.category)).toEqual(["QUANTITY_MISMATCH"]);
+  });
+
   it("still finds a rate break after normalising", () => {
     const t = trade({ instrumentId: "EURUSD", quantity: 1_000_000, price: 1.085, currency: "USD" });
     // 1 / 0.92 = 1.086957: 19.6 pips away.

@@ -12,6 +12,8 @@ export interface ConfirmedEconomics {
   /** The common side, or `MIXED` when fills disagree. */
   readonly side: string;
   readonly quantity: number;
+  /** What the summed quantity is known to, when some of it was derived (see `quantityUncertainty`). */
+  readonly quantityUncertainty: number;
   /** Quantity-weighted average price (VWAP) of the fills. */
   readonly price: number;
   /** The common currency, or the distinct ones joined with `/`. */
@@ -32,6 +34,7 @@ export function aggregate(fills: readonly PreparedConfirmation[]): ConfirmedEcon
     fills: fills.length,
     side: distinct(fills.map((f) => f.side)).join("/") || "",
     quantity,
+    quantityUncertainty: fills.reduce((sum, f) => sum + (f.quantityUncertainty ?? 0), 0),
     price: quantity > 0 ? value / quantity : 0,
     currency: distinct(fills.map((f) => f.currency)).join("/"),
     settleDates: distinct(fills.map((f) => f.settleDate)),
@@ -123,7 +126,15 @@ function differences(
       detail: `we ${version.side}, the broker confirms ${confirmed.side}${fills}`,
     });
   }
-  if (!quantityWithin(instrument, version.quantity, confirmed.quantity, tolerances)) {
+  if (
+    !quantityWithin(
+      instrument,
+      version.quantity,
+      confirmed.quantity,
+      tolerances,
+      confirmed.quantityUncertainty,
+    )
+  ) {
     diffs.push({
       category: "QUANTITY_MISMATCH",
       field: "quantity",

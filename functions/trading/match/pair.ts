@@ -176,6 +176,7 @@ function bestCandidate(
           held.length > 0 ? outstanding : v.quantity,
           confirmation.quantity,
           tolerances,
+          confirmation.quantityUncertainty,
         ),
     );
     if (fitting.length === 0) continue;
@@ -227,7 +228,8 @@ function fillsFor(
     const chosen = pool.filter((_, i) => mask & (1 << i));
     if (chosen.length < minimum || (best && chosen.length >= best.length)) continue;
     const total = chosen.reduce((sum, f) => sum + f.quantity, 0);
-    if (quantityWithin(instrument, target, total, tolerances)) best = chosen;
+    const uncertainty = chosen.reduce((sum, f) => sum + (f.quantityUncertainty ?? 0), 0);
+    if (quantityWithin(instrument, target, total, tolerances, uncertainty)) best = chosen;
   }
   return best;
 }

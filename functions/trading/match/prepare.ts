@@ -29,6 +29,12 @@ export interface PreparedConfirmation {
   readonly tradeDate: string;
   readonly settleDate: string;
   readonly counterAmount?: number;
+  /**
+   * How far `quantity` may be off because we derived it: an inverse FX confirmation without its
+   * counter amount gives our base amount only as its quantity × its rate, and a rate rounded to
+   * n decimals knows that product to ±quantity × 0.5 × 10⁻ⁿ. Absent when the broker stated it.
+   */
+  readonly quantityUncertainty?: number;
   readonly lei?: string;
   readonly ssiId?: string;
 }
@@ -75,6 +81,7 @@ export function prepareConfirmation(
   const instrument = resolved.instrument;
   // Quoted as QUOTE/BASE: its base amount is our counter amount, its counter amount our base.
   const baseAmount = confirmation.counterAmount ?? confirmation.quantity * confirmation.price;
+  const derived = confirmation.counterAmount === undefined;
   return {
     ...common,
     instrumentId: instrument.instrumentId,
@@ -87,5 +94,16 @@ export function prepareConfirmation(
     currency:
       confirmation.currency === instrument.baseCurrency ? instrument.quoteCurrency : confirmation.currency,
     counterAmount: confirmation.quantity,
+    ...(derived
+      ? { quantityUncertainty: confirmation.quantity * 0.5 * 10 ** -decimalsOf(confirmation.price) }
+      : {}),
   };
+}
+
+/** The decimals a number was written with (`0.92166` → 5); 10 for one only an exponent can show. */
+export function decimalsOf(value: number): number {
+  const text = String(value);
+  if (text.includes("e")) return 10;
+  const dot = text.indexOf(".");
+  return dot < 0 ? 0 : text.length - dot - 1;
 }
