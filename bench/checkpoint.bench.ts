@@ -7,6 +7,10 @@
  * clients: write/read requests, request body bytes of writes, billed item bytes and write units
  * (1 per started KB per written item). A step is one turn: one `invoke` on the thread (load the
  * latest checkpoint, run the supersteps, store their checkpoints and writes), as a Lambda would.
+ *
+ * Goals (exit 1 when one fails): in each workload, (a) chat and (b) fan-out, our saver's bytes
+ * written per step (write bytes: request bodies of write calls) well below the anchor's — at most
+ * half (ours / anchor ≤ 0.5). Without the anchor installed they are printed as not measured.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -23,6 +27,7 @@ import {
 } from "@langchain/langgraph";
 import { DynamoDBSaver } from "switchyard/checkpoint";
 import { type LocalAws, startLocalAws } from "switchyard/local";
+import { type Goal, notMeasured, reportGoals } from "./lib/goals.ts";
 
 interface Meter {
   writeRequests: number;
@@ -251,6 +256,22 @@ async function createAnchorTables(aws: LocalAws): Promise<void> {
 const ANCHOR_DIR = new URL("./anchor/", import.meta.url);
 const ANCHOR_PKG = "@rwai/langgraphjs-checkpoint-dynamodb";
 
+/** "Well below the anchor's": our write bytes per step at most this fraction of the anchor's. */
+const MAX_WRITE_BYTES_VS_ANCHOR = 0.5;
+
+/** The goal of one workload: our write bytes per step against the anchor's, from the table's figures. */
+function writeBytesGoal(workload: string, ours: Result | undefined, anchor: Result | undefined): Goal {
+  const goal = `${workload}: our write bytes per step ≤ ${MAX_WRITE_BYTES_VS_ANCHOR}× the anchor's`;
+  if (!ours) return [goal, notMeasured("our saver did not run")];
+  if (!anchor) return [goal, notMeasured(`${ANCHOR_PKG} not installed in bench/anchor`)];
+  const perStep = (r: Result) => r.meter.writeBytes / r.steps;
+  const ratio = perStep(ours) / perStep(anchor);
+  return [
+    `${goal}: ${perStep(ours).toFixed(0)} vs ${perStep(anchor).toFixed(0)} bytes, ${ratio.toFixed(2)}×`,
+    ratio <= MAX_WRITE_BYTES_VS_ANCHOR,
+  ];
+}
+
 const LEGEND =
   "write bytes = request bodies of write calls (wire JSON, binary as base64); item bytes = billed item " +
   "size; WCU = Σ ⌈item KB⌉; p50 = median invoke latency, savers run in lockstep; bytes 1-10 / last 10 = " +
@@ -260,6 +281,7 @@ export default async function (args: string[]): Promise<void> {
   const chatTurns = Number(args[0] ?? 50);
   const fanRounds = Number(args[1] ?? 10);
   const aws = await startLocalAws({ stage: "bench" });
+  const goals: Goal[] = [];
   try {
     const clientConfig = {
       region: aws.region,
@@ -303,8 +325,10 @@ export default async function (args: string[]): Promise<void> {
         ["MemorySaver", memoryResult],
         ["anchor 0.1.6", anchorResult],
       ]);
+      goals.push(writeBytesGoal(workload === "chat" ? "(a) chat" : "(b) fan-out", oursResult, anchorResult));
     }
   } finally {
     await aws.stop();
   }
+  reportGoals(goals);
 }

@@ -3,7 +3,12 @@
  * embedded AWS — the local Step Functions run against the in-process run measured in the same
  * process (the baseline), with the AWS usage that decides cost — then every Lambda bundle's size
  * and cold import time against an empty module's.
- * Targets (issue #4): distributed ≤ 3× in-process per superstep; node bundle ≤ 1.2 MiB; import ≤ 180 ms.
+ *
+ * Goals (issue #4; exit 1 when one fails):
+ * - distributed ≤ 3× in-process per superstep: the local Step Functions run's ms per superstep
+ *   within 3× the in-process run's, for every workflow in every hosting mode;
+ * - every Lambda bundle (start, run-node, commit, superstep, graph) ≤ 1.2 MiB;
+ * - every Lambda bundle's cold import (median of fresh processes) ≤ 180 ms.
  */
 import { parseArgs } from "node:util";
 import type { FunctionSlot, Hosting, WorkflowDefinition } from "#engine";
@@ -13,12 +18,16 @@ import { runInProcess, runOnStepFunctions } from "../local/engine.ts";
 import { type LocalAws, startLocalAws } from "../local/index.ts";
 import { localSaver } from "../local/saver.ts";
 import { emptyImportMs, measureBundle } from "./lib/bundles.ts";
+import { type Goal, reportGoals } from "./lib/goals.ts";
 import { costPerRun } from "./lib/prices.ts";
 import { median, printTable, verdict } from "./lib/table.ts";
 
 const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
 const REPEATS = 3;
 const MIB = 1024 * 1024;
+const MAX_RATIO = 3;
+const MAX_MIB = 1.2;
+const MAX_IMPORT_MS = 180;
 
 export default async function engineBench(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { trades: { type: "string", default: "2000" } } });
@@ -33,10 +42,50 @@ export default async function engineBench(args: string[]): Promise<void> {
       `Engine: distributed (local Step Functions) vs in-process, ${values.trades} trades, median of ${REPEATS}`,
       rows,
     );
-    await benchBundles(aws);
+    const bundles = await benchBundles(aws);
+    reportGoals(goals(rows, bundles));
   } finally {
     await aws.stop();
   }
+}
+
+type WorkflowRow = Awaited<ReturnType<typeof measureWorkflow>>;
+type BundleRow = Awaited<ReturnType<typeof benchBundles>>[number];
+
+/** The goals, judged on the figures the tables show (the same figures their ✓/✗ columns judge). */
+function goals(rows: readonly WorkflowRow[], bundles: readonly BundleRow[]): Goal[] {
+  const worst = <T>(items: readonly T[], by: (t: T) => number) =>
+    items.reduce<T | undefined>((w, t) => (w === undefined || by(t) > by(w) ? t : w), undefined);
+  const misses = <T>(items: readonly T[], ok: (t: T) => boolean, name: (t: T) => string) => {
+    const failed = items.filter((t) => !ok(t)).map(name);
+    return failed.length > 0 ? `; over: ${failed.join(", ")}` : "";
+  };
+  const ratio = (r: WorkflowRow) => r["SFN/in-proc"];
+  const run = (r: WorkflowRow) => `${r.workflow}/${r.hosting}`;
+  const slowest = worst(rows, ratio);
+  const largest = worst(bundles, (b) => b["size MiB"]);
+  const slowestImport = worst(bundles, (b) => b["import ms"]);
+  const ratioOk = (r: WorkflowRow) => ratio(r) <= MAX_RATIO;
+  const sizeOk = (b: BundleRow) => b["size MiB"] <= MAX_MIB;
+  const importOk = (b: BundleRow) => b["import ms"] <= MAX_IMPORT_MS;
+  return [
+    [
+      `distributed ≤ ${MAX_RATIO}× in-process per superstep in all ${rows.length} workflow × hosting runs: ` +
+        `worst ${slowest ? `${ratio(slowest).toFixed(2)}× (${run(slowest)})` : "—"}${misses(rows, ratioOk, run)}`,
+      rows.length > 0 && rows.every(ratioOk),
+    ],
+    [
+      `every Lambda bundle ≤ ${MAX_MIB} MiB: largest ${largest ? `${largest["size MiB"].toFixed(2)} MiB (${largest.handler})` : "—"}` +
+        misses(bundles, sizeOk, (b) => b.handler),
+      bundles.length > 0 && bundles.every(sizeOk),
+    ],
+    [
+      `every Lambda bundle's cold import ≤ ${MAX_IMPORT_MS} ms: slowest ` +
+        `${slowestImport ? `${slowestImport["import ms"].toFixed(0)} ms (${slowestImport.handler})` : "—"}` +
+        misses(bundles, importOk, (b) => b.handler),
+      bundles.length > 0 && bundles.every(importOk),
+    ],
+  ];
 }
 
 async function measureWorkflow(aws: LocalAws, workflow: WorkflowDefinition, input: unknown) {
@@ -96,7 +145,7 @@ async function measureWorkflow(aws: LocalAws, workflow: WorkflowDefinition, inpu
     "ms/step in-proc": perStepIn,
     "ms/step SFN": perStepOut,
     "SFN/in-proc": perStepOut / perStepIn,
-    "≤3×": verdict(perStepOut / perStepIn <= 3),
+    "≤3×": verdict(perStepOut / perStepIn <= MAX_RATIO),
     "$ per 1k runs": cost * 1000,
   };
 }
@@ -107,7 +156,7 @@ function memoryMb(workflow: WorkflowDefinition, slot: FunctionSlot): number {
   return 1024;
 }
 
-async function benchBundles(aws: LocalAws): Promise<void> {
+async function benchBundles(aws: LocalAws) {
   const env = { ...aws.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" };
   const floor = await emptyImportMs();
   const rows = [];
@@ -117,9 +166,9 @@ async function benchBundles(aws: LocalAws): Promise<void> {
     rows.push({
       handler: role,
       "size MiB": b.bytes / MIB,
-      "≤1.2": verdict(b.bytes <= 1.2 * MIB),
+      "≤1.2": verdict(b.bytes <= MAX_MIB * MIB),
       "import ms": b.importMs,
-      "≤180": verdict(b.importMs <= 180),
+      "≤180": verdict(b.importMs <= MAX_IMPORT_MS),
       "vs empty module": b.importMs / floor,
     });
   }
@@ -127,4 +176,5 @@ async function benchBundles(aws: LocalAws): Promise<void> {
     `Lambda bundles (esbuild as SwitchyardFunction; cold import, median of 5 fresh processes; empty module ${floor.toFixed(0)} ms)`,
     rows,
   );
+  return rows;
 }

@@ -2,6 +2,9 @@
  * `npm run bench -- faults`: injects faults into the ingress, the checkpoint store and the nodes
  * on the embedded AWS, and counts what was lost or done twice. The figure is
  * "N faults, 0 lost, 0 doubled".
+ *
+ * Goals (exit 1 when one fails): 0 runs lost and 0 work doubled across all scenarios; and every
+ * scenario really injected its faults (at least one each), so the zeros are not vacuous.
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { runInProcess } from "switchyard/engine";
@@ -10,6 +13,7 @@ import { Faults, parseFaults, peekDeadLetters, redriveDeadLetters, resumeFailedR
 import { LocalExecutions } from "../local/executions.ts";
 import { dispatchRequests, failedRunTarget } from "../local/triggers.ts";
 import { fanOutWorkflow } from "../test/fixtures/graphs.ts";
+import { reportGoals } from "./lib/goals.ts";
 import { printTable } from "./lib/table.ts";
 
 interface Row extends Record<string, string | number> {
@@ -38,6 +42,15 @@ export default async function faultsBench(_args: string[]): Promise<void> {
   const lost = rows.reduce((n, r) => n + r.lost, 0);
   const doubled = rows.reduce((n, r) => n + r.doubled, 0);
   console.log(`\n${total} faults, ${lost} lost, ${doubled} doubled`);
+  const idle = rows.filter((r) => r.injected === 0).map((r) => r.fault);
+  reportGoals([
+    [
+      `faults injected in every scenario: ${total} in ${rows.length} scenarios${idle.length ? `; none in: ${idle.join(", ")}` : ""}`,
+      idle.length === 0,
+    ],
+    [`0 lost: ${lost} lost`, lost === 0],
+    [`0 doubled: ${doubled} doubled`, doubled === 0],
+  ]);
 }
 
 function request(runId: string) {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { writeGeneratedDay } from "#trading";
+import { reportGoals } from "./lib/goals.ts";
 import { printTable, verdict } from "./lib/table.ts";
 
 const run = promisify(execFile);
@@ -100,9 +101,7 @@ export default async function bench(args: string[]): Promise<void> {
       last.workflow.peakRssMb < last.single.peakRssMb,
     ]);
   }
-  console.log("");
-  for (const [goal, ok] of goals) console.log(`${verdict(ok)} ${goal}`);
-  if (goals.some(([, ok]) => !ok)) process.exitCode = 1;
+  reportGoals(goals);
 }
 
 async function measure(args: string[], heapMb: number): Promise<Measured> {
