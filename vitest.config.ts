@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers by file name (STYLE.md §6): `*.test.ts` never touch the network;
-// `*.int.test.ts` and `test/e2e/` run against the embedded AWS on loopback.
+// Two tiers by file name (docs/architecture.md, "House style" §6): `*.test.ts` never touch the
+// network; `*.int.test.ts` and `test/e2e/` run against the embedded AWS on loopback.
 export default defineConfig({
   test: {
     // @langchain/langgraph-checkpoint-validation registers its suites through globals.

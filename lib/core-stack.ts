@@ -150,7 +150,7 @@ export class SwitchyardCoreStack extends Stack {
   /**
    * The data bucket and the bucket its server access logs go to. Kept on stack deletion (the
    * files are trading records) but not on a failed first create, so a retried deploy of the
-   * fixed name is not blocked by its own leftover (PITFALLS.md).
+   * fixed name is not blocked by its own leftover (docs/architecture.md, "Verified pitfalls").
    */
   private dataBuckets(spec: BucketSpec): { bucket: Bucket; accessLogs: Bucket } {
     // Server access logs cannot be delivered to an SSE-KMS bucket: S3-managed keys here.

@@ -21,7 +21,7 @@ export interface SwitchyardOpsStackProps extends StackProps {
 }
 
 /**
- * What keeps accepted work from being lost or done twice, and tells people once (DESIGN.md,
+ * What keeps accepted work from being lost or done twice, and tells people once (docs/architecture.md,
  * "Entry points and dead letters"), read as a request's path:
  *
  * 0. MSK (optional) — trade-events topic → consumer → requests queue; records it gives up on → its DLQ.

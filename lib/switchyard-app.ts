@@ -40,7 +40,7 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   const stage = String(app.node.tryGetContext("stage") ?? DEFAULT_STAGE);
   const r = resources(stage); // validates the stage name before anything is built
 
-  // cdk-nag 3 is a policy-validation plugin, not an Aspect (PITFALLS.md).
+  // cdk-nag 3 is a policy-validation plugin, not an Aspect (docs/architecture.md, "Verified pitfalls").
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.

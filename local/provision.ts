@@ -27,7 +27,8 @@ const DAY_SECONDS = 86_400;
 /**
  * Creates, from the shared resource module, the same tables, queues (DLQs and redrive policies
  * first), topics and data bucket the CDK stack declares. Idempotent, so a persisted local AWS can restart.
- * TTL is not enabled: dynalite has no `UpdateTimeToLive` and never expires items (PITFALLS.md);
+ * TTL is not enabled: dynalite has no `UpdateTimeToLive` and never expires items
+ * (docs/architecture.md, "Verified pitfalls");
  * items still carry the TTL attribute, as on AWS.
  */
 export async function provision(clients: LocalClients, resources: Resources): Promise<Provisioned> {

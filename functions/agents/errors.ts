@@ -1,6 +1,7 @@
 /**
- * Errors of the agent layer, each with a stable `code` (STYLE.md §3). Refused tool calls are
- * NOT errors: the model is told in a ToolMessage and the run goes on; these are wiring mistakes.
+ * Errors of the agent layer, each with a stable `code` (docs/architecture.md, "House style" §3).
+ * Refused tool calls are NOT errors: the model is told in a ToolMessage and the run goes on;
+ * these are wiring mistakes.
  */
 export class AgentError extends Error {
   readonly code: string;

@@ -227,7 +227,8 @@ export async function readHistory(ctx: RunsContext, runId: string, limit: number
 
 /**
  * Answers a waiting interrupt: checks the run IS waiting (else 409, nothing enqueued), then
- * enqueues a run request with `resume` on the same thread — a new execution, as DESIGN.md has it.
+ * enqueues a run request with `resume` on the same thread — a new execution
+ * (docs/architecture.md, "The superstep protocol").
  */
 export async function acceptResume(
   ctx: RunsContext,

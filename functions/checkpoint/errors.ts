@@ -1,6 +1,7 @@
 /**
- * Typed checkpoint errors (STYLE.md §3): one base class, a class per failure, a stable `code`
- * for Step Functions `ErrorEquals` (class names do not survive minification), `cause` passed through.
+ * Typed checkpoint errors (docs/architecture.md, "House style" §3): one base class, a class per
+ * failure, a stable `code` for Step Functions `ErrorEquals` (class names do not survive
+ * minification), `cause` passed through.
  */
 
 /** Base of every error the checkpoint saver throws on purpose. */

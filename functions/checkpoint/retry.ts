@@ -1,7 +1,7 @@
 /**
  * Retries of the saver's DynamoDB calls: throttles, 5xx and dropped connections retry with
  * exponential backoff and full jitter; validation and conditional-check failures never do. Which
- * failures are retryable is decided in ONE place for the whole project (STYLE.md §4):
+ * failures are retryable is decided in ONE place for the whole project:
  * `classifyError` in `functions/ops/retry.ts` (`#retry`). Batch calls also retry what DynamoDB
  * left unprocessed, so no write is lost.
  */

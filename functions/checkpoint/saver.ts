@@ -45,7 +45,7 @@ import { writeItems } from "./writes.ts";
 const DAY_SECONDS = 86_400;
 
 /**
- * LangGraph checkpoint saver on DynamoDB (see DESIGN.md, "Checkpoints in DynamoDB").
+ * LangGraph checkpoint saver on DynamoDB (see docs/architecture.md, "Checkpoints in DynamoDB").
  *
  * @example
  * const saver = new DynamoDBSaver({ client: new DynamoDBClient({}), tableName: "switchyard-dev-checkpoints" });

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { DEFAULT_STAGE, resources } from "./resources.ts";
 
 /**
- * Every environment variable Switchyard reads, validated once (STYLE.md §2: fail fast on
- * configuration). `.env.example` lists the same variables; a test keeps the two in step.
+ * Every environment variable Switchyard reads, validated once: fail fast on configuration
+ * (docs/architecture.md, "House style" §2). `.env.example` lists the same variables; a test
+ * keeps the two in step.
  * In Lambda the CDK stack sets the resource variables; locally the embedded AWS does.
  */
 const Url = z.string().refine((s) => URL.canParse(s), "must be an absolute URL");

@@ -167,7 +167,8 @@ function mapState(
     itemStates[runStateName(node)] = lambdaTask(key, timeout, {
       ResultSelector: { "taskId.$": "$.Payload.taskId", "outcome.$": "$.Payload.outcome" },
       Retry: [fatal(), LAMBDA_SERVICE_RETRY, ...aslRetryFor(workflow, node)],
-      // Inside the Map: a Catch targeting a state outside it crashes CDK synth (PITFALLS.md).
+      // Inside the Map: a Catch targeting a state outside it crashes CDK synth
+      // (docs/architecture.md, "Verified pitfalls").
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "TaskFailed" }],
       End: true,
     });

@@ -8,7 +8,10 @@ import type { z } from "zod";
 // biome-ignore lint/suspicious/noExplicitAny: a workflow registry holds graphs of every state shape.
 export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, any, any>;
 
-/** How a workflow is hosted on AWS; all three give the same result (DESIGN.md, "Hosting modes"). */
+/**
+ * How a workflow is hosted on AWS; all three give the same result (docs/architecture.md, "The
+ * superstep protocol").
+ */
 export type Hosting = "per-node" | "per-superstep" | "single";
 
 /** Per-node settings for the node's own Lambda. */

@@ -114,8 +114,8 @@ export function createEngineHandlers(
 
 /**
  * Step Functions matches a Lambda error by its `errorType`, which is the error's `name`; errors
- * that carry a stable `code` (STYLE.md §3) cross under that code, so `ErrorEquals` can name it
- * whatever the class (minified bundles rename classes).
+ * that carry a stable `code` (docs/architecture.md, "House style" §3) cross under that code, so
+ * `ErrorEquals` can name it whatever the class (minified bundles rename classes).
  */
 function withCodeAsName(error: unknown): unknown {
   const e = error as { code?: unknown; name?: unknown };

@@ -6,7 +6,8 @@ import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, reso
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
 import { getWorkflow } from "#workflows";
 
-// Built once per cold start (STYLE.md §1); a missing variable fails the cold start, not a request.
+// Built once per cold start (docs/architecture.md, "House style" §1); a missing variable fails the cold
+// start, not a request.
 const env = readEnv();
 const { REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL, FAILED_RUNS_QUEUE_URL } = env;
 if (!REQUESTS_QUEUE_URL || !REQUESTS_DLQ_URL || !FAILED_RUNS_QUEUE_URL)

@@ -8,7 +8,8 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
  * Data arrival (EventBridge rule: S3 "Object Created" for `incoming/*manifest.json` in the data
  * bucket): a day's manifest, uploaded last, puts one run request for its folder on the requests
  * queue; any other key is skipped with its reason. A failed send throws, so Lambda's async
- * retries and then the arrivals DLQ keep the event. Built once per cold start (STYLE.md §1).
+ * retries and then the arrivals DLQ keep the event. Built once per cold start
+ * (docs/architecture.md, "House style" §1).
  */
 const env = readEnv();
 if (!env.REQUESTS_QUEUE_URL)

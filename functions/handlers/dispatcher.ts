@@ -7,8 +7,9 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 /**
  * The requests queue's consumer: starts one execution per run request, named by run id
  * (duplicates are idempotent), reporting failed records for redelivery and, after
- * `maxReceiveCount`, the requests DLQ. Built once per cold start (STYLE.md §1); EMF and spans
- * are flushed before each invocation returns.
+ * `maxReceiveCount`, the requests DLQ. Built once per cold start
+ * (docs/architecture.md, "House style" §1); EMF and spans are flushed before each invocation
+ * returns.
  */
 const env = readEnv();
 if (!env.STATE_MACHINE_ARN_PREFIX)

@@ -7,9 +7,10 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { getWorkflow } from "#workflows";
 
 /**
- * The engine bound to this Lambda's environment, built once per cold start (STYLE.md §1): the
- * DynamoDB saver over `CHECKPOINT_TABLE`, the workflow registry, and telemetry (callbacks and
- * observer into the engine; X-Ray, span, log correlation and flush around every entry point).
+ * The engine bound to this Lambda's environment, built once per cold start
+ * (docs/architecture.md, "House style" §1): the DynamoDB saver over `CHECKPOINT_TABLE`, the
+ * workflow registry, and telemetry (callbacks and observer into the engine; X-Ray, span, log
+ * correlation and flush around every entry point).
  * Every engine entry point (start, run-node, commit, superstep, graph) shares it; each file
  * only picks its function.
  */

@@ -8,7 +8,8 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
  * The MSK consumer (optional, `-c msk=true`): trade events from the trade-events topic become
  * run requests on the requests queue; unreadable or unsent records are reported as batch item
  * failures, retried, then sent to the on-failure SQS DLQ by the event source. Built once per
- * cold start (STYLE.md §1); EMF and spans are flushed before each invocation returns.
+ * cold start (docs/architecture.md, "House style" §1); EMF and spans are flushed before each invocation
+ * returns.
  */
 const env = readEnv();
 if (!env.REQUESTS_QUEUE_URL)

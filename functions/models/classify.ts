@@ -5,7 +5,7 @@ export type ModelErrorClass = "retryable" | "fatal";
 
 /**
  * Whether a failed model call is worth repeating. The decision itself is made in ONE place for
- * model calls, tools and AWS calls alike (STYLE.md §4): `classifyError` in `functions/ops/retry.ts`
+ * model calls, tools and AWS calls alike: `classifyError` in `functions/ops/retry.ts`
  * (`#retry`). Throttling (429), timeouts (408, `TimeoutError`), server errors (5xx) and dropped
  * connections are retryable; bad requests, validation, authentication and unknown tools are
  * fatal; a `ModelError` decides by its own `retryable` flag; anything unrecognised is fatal.

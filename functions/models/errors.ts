@@ -1,6 +1,6 @@
 /**
- * Errors of the model layer. Each carries a stable `code` (STYLE.md §3): class names do not
- * survive minification, and Step Functions matches `ErrorEquals` on the code.
+ * Errors of the model layer. Each carries a stable `code` (docs/architecture.md, "House style" §3):
+ * class names do not survive minification, and Step Functions matches `ErrorEquals` on the code.
  */
 export class ModelError extends Error {
   readonly code: string;

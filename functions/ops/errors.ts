@@ -1,8 +1,9 @@
 import { SwitchyardError } from "#engine";
 
 /**
- * Errors of the operations module (ingress, dead letters, alerts, fault injection). They share
- * the engine's base error, so every code is stable under minification (STYLE.md §3).
+ * Errors of the operations module (ingress, dead letters, alerts, fault injection). They extend
+ * the one base error (`SwitchyardError` from `functions/core/errors.ts`, re-exported by `#engine`),
+ * so every code is stable under minification (docs/architecture.md, "House style" §3).
  */
 
 /** A message on the requests queue that is not a valid run request: poison, never started. */

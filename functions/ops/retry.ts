@@ -1,6 +1,7 @@
 /**
- * THE ONE PLACE that decides whether a failed call is worth repeating (STYLE.md §4), for model
- * calls, tools and AWS calls alike, and the in-process retry loop that acts on it.
+ * THE ONE PLACE that decides whether a failed call is worth repeating, for model calls, tools and
+ * AWS calls alike (docs/architecture.md, "House style" §4), and the in-process retry loop that
+ * acts on it.
  *
  * Retryable: throttling (429, `ThrottlingException`, `ProvisionedThroughputExceededException`,
  * ...), timeouts (408, `TimeoutError`), server errors (5xx) and dropped connections

@@ -1,6 +1,6 @@
 /**
- * OpenTelemetry GenAI semantic-convention names Switchyard's spans use
- * (https://opentelemetry.io/docs/specs/semconv/gen-ai/). Written out rather than imported from
+ * OpenTelemetry GenAI semantic-convention names Switchyard's spans use (the "gen-ai" semantic
+ * conventions of OpenTelemetry). Written out rather than imported from
  * `@opentelemetry/semantic-conventions/incubating`, whose GenAI names are still moving: the
  * spans say exactly what the conventions say today, and a test pins them.
  */

@@ -19,7 +19,10 @@ import { sameEffect } from "./memory-ledger.ts";
 
 export interface DynamoEffectsLedgerOptions {
   readonly client: DynamoDBClient;
-  /** The checkpoint table (see DESIGN.md): effects live beside checkpoints under their own prefix. */
+  /**
+   * The checkpoint table (docs/architecture.md, "Checkpoints in DynamoDB"): effects live beside
+   * checkpoints under their own prefix.
+   */
   readonly tableName: string;
   readonly partitionKey?: string;
   readonly sortKey?: string;

@@ -1,6 +1,7 @@
 /**
- * Errors the trading tools throw. Each carries a stable `code` (STYLE.md §3): class names do
- * not survive minification, and Step Functions matches `ErrorEquals` on the code.
+ * Errors the trading tools throw. Each carries a stable `code`
+ * (docs/architecture.md, "House style" §3): class names do not survive minification, and Step
+ * Functions matches `ErrorEquals` on the code.
  */
 export class ToolError extends Error {
   readonly code: string;

@@ -19,7 +19,7 @@ import { type DataBucketRef, dataAccess } from "./data-access.ts";
 import { grantModelAccess, type ModelProviderConfig, OFFLINE_MODEL } from "./model-provider.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
-/** Handler file of each Lambda role: one thin entry point per role (DESIGN.md, "The house"). */
+/** Handler file of each Lambda role: one thin entry point per role (docs/architecture.md, "The layout"). */
 export const DEFAULT_ENTRIES: Readonly<Record<FunctionRole, string>> = {
   start: "functions/handlers/start.ts",
   commit: "functions/handlers/commit.ts",
@@ -77,7 +77,7 @@ const NODE_RUNNING_ROLES: ReadonlySet<FunctionRole> = new Set(["node", "superste
  *        └── functions[] ── one SwitchyardFunction each ── ARNs ──▶ definitionSubstitutions
  * ```
  * The definition is never rebuilt with the L2 chain API: CDK would add retriers of its own
- * (PITFALLS.md) and what deploys would drift from what runs locally.
+ * (docs/architecture.md, "Verified pitfalls") and what deploys would drift from what runs locally.
  *
  * Least privilege: each function may read and write the checkpoint table (plus its KMS key if
  * the table has a customer key); the functions that run nodes may also read the data bucket and

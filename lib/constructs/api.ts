@@ -67,7 +67,8 @@ const ROUTES = [
 ] as const;
 
 /**
- * The REST API (DESIGN.md, "Entry points"): API Gateway in front of one `api` Lambda.
+ * The REST API (docs/architecture.md, "Entry points and dead letters"): API Gateway in front of one
+ * `api` Lambda.
  *
  * ```
  * caller ─SigV4 (or Cognito JWT)─▶ API Gateway ── throttled per stage, access-logged, body schema-checked

@@ -12,7 +12,8 @@ const REPO_ROOT = resolve(import.meta.dirname, "../..");
 /**
  * Prepended to every ESM bundle. esbuild turns a CommonJS dependency's `require()` into a shim that
  * throws "Dynamic require of ... is not supported" in ESM unless a `require` exists in scope
- * (the X-Ray SDK under Powertools Tracer is one such dependency; see PITFALLS.md, Bundles).
+ * (the X-Ray SDK under Powertools Tracer is one such dependency; see docs/architecture.md,
+ * "Verified pitfalls").
  */
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

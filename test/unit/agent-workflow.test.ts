@@ -54,7 +54,7 @@ function reviewWorkflow(hosting: Hosting = "per-node", fetchTimeoutSeconds = 120
   });
 }
 
-// Synth once per file: bundling takes seconds (PITFALLS.md).
+// Synth once per file: bundling takes seconds.
 let wf: WorkflowDefinition;
 let stacks: SwitchyardStacks;
 let workflowsStack: SwitchyardWorkflowsStack;

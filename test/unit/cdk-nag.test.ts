@@ -12,8 +12,8 @@ import { workflows } from "#workflows";
 import { SwitchyardFunction } from "../../lib/constructs/switchyard-function.ts";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";
 
-// STYLE.md §7: the AWS Solutions pack fails on any unacknowledged finding, and every
-// acknowledgement carries its reason. cdk-nag 3 checks a tree with `validateScope`.
+// The AWS Solutions pack fails on any unacknowledged finding, and every acknowledgement
+// carries its reason. cdk-nag 3 checks a tree with `validateScope`.
 const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
   context: Record<string, unknown>;
 };

@@ -17,7 +17,7 @@ const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.ur
 const STAGE = "qa";
 const DAY_SECONDS = 86_400;
 
-// Synth once per file: bundling the function takes seconds (PITFALLS.md).
+// Synth once per file: bundling the function takes seconds.
 let r: Resources;
 let core: Template;
 let fn: Template;

@@ -1,4 +1,4 @@
-/** Errors of the triage workflow, each with a stable `code` (STYLE.md §3). */
+/** Errors of the triage workflow, each with a stable `code` (docs/architecture.md, "House style" §3). */
 export class TriageError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
