@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { writeGeneratedDay } from "#trading";
-import { reportGoals } from "./lib/goals.ts";
+import { type Goal, notMeasured, reportGoals } from "./lib/goals.ts";
 import { printTable, verdict } from "./lib/table.ts";
 
 const run = promisify(execFile);
@@ -80,7 +80,7 @@ export default async function bench(args: string[]): Promise<void> {
 
   const first = results[0];
   const last = results.at(-1);
-  const goals: [string, boolean][] = [
+  const goals: Goal[] = [
     ["same breaks in both modes at every size", results.every((r) => r.single.digest === r.workflow.digest)],
   ];
   if (first && last && last !== first) {
@@ -92,13 +92,18 @@ export default async function bench(args: string[]): Promise<void> {
       `linear cost: time per trade at ${last.trades} is ${timeRatio.toFixed(2)}× that at ${first.trades} (≤ 2)`,
       timeRatio <= 2,
     ]);
+    // Memory is judged only over a real span of sizes: at small days the process's own baseline dominates.
+    const span =
+      dayGrowth >= 10
+        ? undefined
+        : notMeasured(`the sizes span ${dayGrowth}×, memory is judged over 10× or more`);
     goals.push([
       `bounded memory: peak RSS grew ${rssGrowth.toFixed(2)}× for ${dayGrowth}× the trades (< ${(dayGrowth / 2).toFixed(1)}×)`,
-      rssGrowth < dayGrowth / 2,
+      span ?? rssGrowth < dayGrowth / 2,
     ]);
     goals.push([
       `bounded memory: workflow peak RSS at ${last.trades} is ${(last.workflow.peakRssMb / last.single.peakRssMb).toFixed(2)}× the single pass's (< 1)`,
-      last.workflow.peakRssMb < last.single.peakRssMb,
+      span ?? last.workflow.peakRssMb < last.single.peakRssMb,
     ]);
   }
   reportGoals(goals);
