@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
 import { TradingDataError } from "./errors.ts";
@@ -197,7 +197,20 @@ export async function generatedDayRef(spec: Partial<DaySpec>, root = dataRoot())
   if (await store.exists(joinUri(uri, "manifest.json"))) return { uri };
   const location = parseDataUri(uri);
   if (location.scheme === "file") {
-    await writeGeneratedDay(location.path, resolved, { format: "jsonl" });
+    // Written beside its place and renamed into it: two processes generating the same day at
+    // once (parallel test files, two CLI runs) never read each other's half-written files.
+    const folder = location.path.replace(/[/\\]+$/, "");
+    await mkdir(dirname(folder), { recursive: true });
+    const temp = await mkdtemp(`${folder}.partial-`);
+    try {
+      await writeGeneratedDay(temp, resolved, { format: "jsonl" });
+      await rename(temp, folder);
+    } catch (err) {
+      // Another writer got there first (the folder exists, with the same deterministic day).
+      if (!(await store.exists(joinUri(uri, "manifest.json")))) throw err;
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
     return { uri };
   }
   // An S3 root: generate into a temporary folder, then upload file by file (manifest last).
