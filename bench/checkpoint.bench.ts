@@ -330,5 +330,5 @@ export default async function (args: string[]): Promise<void> {
   } finally {
     await aws.stop();
   }
-  reportGoals(goals);
+  if (!reportGoals(goals)) process.exitCode = 1;
 }

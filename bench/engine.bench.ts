@@ -43,7 +43,7 @@ export default async function engineBench(args: string[]): Promise<void> {
       rows,
     );
     const bundles = await benchBundles(aws);
-    reportGoals(goals(rows, bundles));
+    if (!reportGoals(goals(rows, bundles))) process.exitCode = 1;
   } finally {
     await aws.stop();
   }

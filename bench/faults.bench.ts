@@ -43,7 +43,7 @@ export default async function faultsBench(_args: string[]): Promise<void> {
   const doubled = rows.reduce((n, r) => n + r.doubled, 0);
   console.log(`\n${total} faults, ${lost} lost, ${doubled} doubled`);
   const idle = rows.filter((r) => r.injected === 0).map((r) => r.fault);
-  reportGoals([
+  const held = reportGoals([
     [
       `faults injected in every scenario: ${total} in ${rows.length} scenarios${idle.length ? `; none in: ${idle.join(", ")}` : ""}`,
       idle.length === 0,
@@ -51,6 +51,7 @@ export default async function faultsBench(_args: string[]): Promise<void> {
     [`0 lost: ${lost} lost`, lost === 0],
     [`0 doubled: ${doubled} doubled`, doubled === 0],
   ]);
+  if (!held) process.exitCode = 1;
 }
 
 function request(runId: string) {

@@ -106,7 +106,7 @@ export default async function bench(args: string[]): Promise<void> {
       span ?? last.workflow.peakRssMb < last.single.peakRssMb,
     ]);
   }
-  reportGoals(goals);
+  if (!reportGoals(goals)) process.exitCode = 1;
 }
 
 async function measure(args: string[], heapMb: number): Promise<Measured> {

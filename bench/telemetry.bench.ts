@@ -94,12 +94,13 @@ export default async function telemetryBench(args: string[]): Promise<void> {
     console.log(
       `Switchyard's handler alone, replayed, over the off run (median of rows): ${alone.toFixed(4)}`,
     );
-    reportGoals([
+    const held = reportGoals([
       [
         `telemetry on/off ≤ ${TARGET} overall (median of ${rows.length} rows): ${overall.toFixed(3)}`,
         rows.length > 0 && overall <= TARGET,
       ],
     ]);
+    if (!held) process.exitCode = 1;
   } finally {
     await aws.stop();
   }
