@@ -9,6 +9,7 @@ import type {
   PreparedConfirmation,
   Side,
   TradeStatus,
+  VersionEconomics,
 } from "#trading";
 
 /**
@@ -17,16 +18,7 @@ import type {
  */
 
 /** One version of a trade's economics, complete (a field an earlier version omits is unchanged). */
-export interface TradeVersionView {
-  readonly version: number;
-  readonly current: boolean;
-  readonly side: Side;
-  readonly quantity: number;
-  readonly price: number;
-  readonly currency: string;
-  readonly tradeDate: string;
-  readonly settleDate: string;
-  readonly counterAmount?: number;
+export interface TradeVersionView extends VersionEconomics {
   /** Earlier versions: when they were valid. */
   readonly validFrom?: string;
   readonly validTo?: string;
