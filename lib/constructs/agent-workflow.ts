@@ -16,6 +16,7 @@ import {
   type WorkflowDefinition,
 } from "#engine";
 import { type DataBucketRef, dataAccess } from "./data-access.ts";
+import { grantKeyUse } from "./grants.ts";
 import { grantModelAccess, type ModelProviderConfig, OFFLINE_MODEL } from "./model-provider.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
@@ -194,12 +195,7 @@ export class AgentWorkflow extends Construct {
       new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }),
     );
     if (topic.masterKey) {
-      this.stateMachine.addToRolePolicy(
-        new PolicyStatement({
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: [topic.masterKey.keyArn],
-        }),
-      );
+      grantKeyUse(this.stateMachine, topic.masterKey);
     }
   }
 

@@ -13,6 +13,7 @@ import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subsc
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources } from "#config";
+import { grantKeyUse } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 import { tableFromSpec } from "./table-from-spec.ts";
 
@@ -85,12 +86,7 @@ export class Alerting extends Construct {
     fr.addToRolePolicy(
       new PolicyStatement({ actions: ["sns:Publish"], resources: [props.alertsTopic.topicArn] }),
     );
-    fr.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
-    );
+    grantKeyUse(fr, props.messagesKey);
     // Compensation: if the handler keeps failing, the raw event still lands on the failed-runs queue.
     new CfnEventInvokeConfig(this, "FailedRunAsyncInvoke", {
       functionName: fr.functionName,
@@ -159,12 +155,7 @@ export class Alerting extends Construct {
     this.notifier.function.addToRolePolicy(
       new PolicyStatement({ actions: ["sns:Publish"], resources: [this.notificationsTopic.topicArn] }),
     );
-    this.notifier.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
-    );
+    grantKeyUse(this.notifier.function, props.messagesKey);
     this.slackWebhook.grantRead(this.notifier.function);
     props.alertsTopic.addSubscription(new LambdaSubscription(this.notifier.function));
     new Rule(this, "CloseAlertWindows", {

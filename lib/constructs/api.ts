@@ -23,6 +23,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { IdempotencyTableSpec } from "#config";
 import { type DataBucketRef, dataAccess } from "./data-access.ts";
+import { grantKeyUse } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 import { tableFromSpec } from "./table-from-spec.ts";
 
@@ -210,12 +211,7 @@ export class SwitchyardApi extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ["sqs:ReceiveMessage"], resources: [props.failedRunsQueue.queueArn] }),
     );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
-    );
+    grantKeyUse(fn, props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"],

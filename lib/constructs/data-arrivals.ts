@@ -3,7 +3,6 @@ import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-clo
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Match as EventMatch, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnEventInvokeConfig } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
@@ -11,6 +10,7 @@ import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources } from "#config";
 import { deadLetterStore } from "./dead-letter-store.ts";
+import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
 /** The object that completes a day (`ARRIVAL_OBJECT` in functions/ops/data-arrival.ts). */
@@ -83,18 +83,7 @@ export class DataArrivals extends Construct {
     });
     const fn = this.handler.function;
     // Exact actions instead of grantSendMessages: it adds kms:ReEncrypt* and kms:GenerateDataKey*.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["sqs:SendMessage"],
-        resources: [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
-    );
+    grantSendEncrypted(fn, [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn], props.messagesKey);
     new CfnEventInvokeConfig(this, "AsyncInvoke", {
       functionName: fn.functionName,
       qualifier: "$LATEST",

@@ -10,6 +10,7 @@ import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
 import type { Resources } from "#config";
 import { deadLetterStore } from "./dead-letter-store.ts";
+import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
 /** `-c msk=true -c mskClusterArn=… -c mskTopic=trade-events`: the optional MSK entry point. */
@@ -114,18 +115,7 @@ export class TradeEventsConsumer extends Construct {
     const fn = this.consumer.function;
     // Exact actions instead of grantSendMessages (and SqsDlq, which calls it): those add
     // kms:ReEncrypt* and kms:GenerateDataKey*, wildcards a sender never uses.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["sqs:SendMessage"],
-        resources: [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn],
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
-    );
+    grantSendEncrypted(fn, [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn], props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: [

@@ -1,5 +1,5 @@
 import { Annotations, Stack } from "aws-cdk-lib";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
@@ -8,6 +8,7 @@ import type { Resources, ScheduleSpec } from "#config";
 import type { WorkflowDefinition } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { deadLetterStore } from "./dead-letter-store.ts";
+import { grantSendEncrypted } from "./grants.ts";
 
 export interface SwitchyardSchedulesProps {
   readonly resources: Resources;
@@ -72,17 +73,10 @@ export class SwitchyardSchedules extends Construct {
       }),
       description: `EventBridge Scheduler: ${r.prefix} schedules to the requests queue`,
     });
-    this.role.addToPolicy(
-      new PolicyStatement({
-        actions: ["sqs:SendMessage"],
-        resources: [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn],
-      }),
-    );
-    this.role.addToPolicy(
-      new PolicyStatement({
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [props.messagesKey.keyArn],
-      }),
+    grantSendEncrypted(
+      this.role,
+      [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn],
+      props.messagesKey,
     );
 
     const deployed = r.schedules.filter((spec) => {
