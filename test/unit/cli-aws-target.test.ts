@@ -8,7 +8,7 @@ import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MemorySaver } from "@langchain/langgraph";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { compileWorkflow, SwitchyardError, type TaskState, type ThreadPosition, threadConfig } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
@@ -30,6 +30,10 @@ import {
 const cfn = mockClient(CloudFormationClient);
 const sqs = mockClient(SQSClient);
 const dynamodb = mockClient(DynamoDBClient);
+// The unit tier shares modules between files (vitest.config.ts): class-wide stubs end with the file.
+afterAll(() => {
+  for (const mock of [cfn, sqs, dynamodb]) mock.restore();
+});
 
 const REGION = "eu-west-1";
 const QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/switchyard-dev-requests";

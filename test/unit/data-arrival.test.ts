@@ -6,7 +6,7 @@
  */
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { resources } from "#config";
 import {
   arrivalFolder,
@@ -153,6 +153,7 @@ describe("runRequestForArrival", () => {
 
 describe("startRunOnArrival", () => {
   const sqs = mockClient(SQSClient);
+  afterAll(() => sqs.restore());
   const deps = {
     ...OPTIONS,
     sqs: new SQSClient({ region: "eu-west-1" }),

@@ -1,6 +1,6 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import {
   dispatchBatch,
   executionInputFor,
@@ -12,6 +12,7 @@ import {
 
 const ARN_PREFIX = "arn:aws:states:eu-west-1:111122223333:stateMachine:";
 const sfn = mockClient(SFNClient);
+afterAll(() => sfn.restore());
 const start = sfnStartExecution(
   new SFNClient({ region: "eu-west-1" }),
   (w) => `${ARN_PREFIX}switchyard-qa-${w}`,

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   alertForFailedRun,
   dispatchBatch,
@@ -103,6 +103,10 @@ const sum = (t: Telemetry, metric: keyof typeof CATALOG, dims: Record<string, st
 describe("dead letters and failed runs count where they happen", () => {
   const sqsMock = mockClient(SQSClient);
   const snsMock = mockClient(SNSClient);
+  afterAll(() => {
+    sqsMock.restore();
+    snsMock.restore();
+  });
   let telemetry: Telemetry;
   beforeEach(() => {
     telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigurationError, modelEnv, resolveSecret } from "#config";
 
 /**
@@ -9,6 +9,7 @@ import { ConfigurationError, modelEnv, resolveSecret } from "#config";
  * values per name for the process.
  */
 const sm = mockClient(SecretsManagerClient);
+afterAll(() => sm.restore());
 const arn = (name: string) =>
   `arn:aws:secretsmanager:us-east-1:123456789012:secret:switchyard/${name}-AbCdEf`;
 

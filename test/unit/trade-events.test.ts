@@ -6,7 +6,7 @@
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   consumeTradeEvents,
   decodeTradeEvent,
@@ -226,6 +226,7 @@ describe("idempotent run id", () => {
 
 describe("consumeTradeEvents", () => {
   const sqsMock = mockClient(SQSClient);
+  afterAll(() => sqsMock.restore());
   let outcomes: TradeEventOutcome[];
   const deps = () => ({
     sqs: new SQSClient({ region: "eu-west-1" }),
