@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly callbacks?: Callbacks;
   /** Told of every plan and task outcome (Step Functions runner; telemetry's `observer`). */
   readonly observer?: EngineDeps["observer"];
+  /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
+  readonly recursionLimit?: number;
 }
 
 export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
@@ -64,6 +66,7 @@ export function runInProcess(
     saver: options.saver ?? localSaver(options.aws),
     threadId: options.threadId,
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...limit(options),
   });
 }
 
@@ -76,7 +79,12 @@ export function resumeInProcess(
   return resumeInProcessWith(workflow, threadId, resumeValue, {
     saver: options.saver ?? localSaver(options.aws),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...limit(options),
   });
+}
+
+function limit(options: RunOptions): { recursionLimit?: number } {
+  return options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit };
 }
 
 /**
@@ -93,7 +101,7 @@ export function runOnStepFunctions(
 ): Promise<StepFunctionsResult> {
   return runOnStepFunctionsWith(
     workflow,
-    { input: input ?? {} },
+    { input: input ?? {}, ...limit(options) },
     { ...options, saver: options.saver ?? localSaver(options.aws) },
   );
 }
@@ -107,7 +115,7 @@ export function resumeOnStepFunctions(
 ): Promise<StepFunctionsResult> {
   return runOnStepFunctionsWith(
     workflow,
-    { resume: resumeValue },
+    { resume: resumeValue, ...limit(options) },
     { ...options, threadId, saver: options.saver ?? localSaver(options.aws) },
   );
 }

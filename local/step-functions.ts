@@ -68,7 +68,7 @@ const machines = new WeakMap<WorkflowDefinition, StateMachine>();
  */
 export async function runOnStepFunctionsWith(
   workflow: WorkflowDefinition,
-  executionInput: { input?: unknown; resume?: unknown; recover?: true },
+  executionInput: { input?: unknown; resume?: unknown; recover?: true; recursionLimit?: number },
   options: StepFunctionsOptions,
 ): Promise<StepFunctionsResult> {
   const threadId = options.threadId ?? randomUUID();

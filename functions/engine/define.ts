@@ -59,6 +59,11 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   toState(input: Input): Record<string, unknown>;
   readonly nodes: Readonly<Record<string, NodeSettings>>;
   readonly hosting: Hosting;
+  /**
+   * LangGraph's `recursionLimit` for each run of this workflow (25, LangGraph's own, when
+   * absent); a run may set its own. Counted as LangGraph counts it: see recursion.ts.
+   */
+  readonly recursionLimit?: number;
   /** Summarises a final state for people (CLI, reports). */
   summarize?(state: State): RunSummary;
   /** Where a finished run wrote its results, by name (`GET /runs/{id}` and `--json` point to them). */
@@ -73,6 +78,7 @@ export interface DefineWorkflowOptions<Input, State> {
   toState?: (input: Input) => Record<string, unknown>;
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
+  recursionLimit?: number;
   summarize?: (state: State) => RunSummary;
   outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
 }
@@ -98,6 +104,12 @@ export function defineWorkflow<Input, State = unknown>(
       `Workflow name "${options.name}" must match ${NAME_PATTERN} (it names AWS resources).`,
     );
   }
+  if (
+    options.recursionLimit !== undefined &&
+    (!Number.isInteger(options.recursionLimit) || options.recursionLimit < 1)
+  ) {
+    throw new TypeError(`Workflow "${options.name}": recursionLimit must be an integer of at least 1.`);
+  }
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {
     if (!graphNodes.has(node)) {
@@ -112,6 +124,7 @@ export function defineWorkflow<Input, State = unknown>(
     toState: options.toState ?? ((input) => input as Record<string, unknown>),
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",
+    ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
   };

@@ -27,12 +27,16 @@ const StartEvent = z.object({
   resume: z.unknown().optional(),
   /** Continue a thread that failed or crashed, from its last checkpoint. */
   recover: z.boolean().optional(),
+  /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
+  recursionLimit: z.number().int().min(1).optional(),
 });
+const Budget = z.object({ limit: z.number().int().min(1), stop: z.number().int() });
 const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
 const PlanEvent = z.object({
   workflow: Id,
   threadId: Id,
   checkpointId: Id,
+  recursion: Budget.optional(),
   results: z
     .array(
       z.object({
@@ -70,10 +74,12 @@ export function createEngineHandlers(
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
       if (e.resume !== undefined) {
-        return resumeRun(deps, workflow, { threadId: e.threadId, resume: e.resume }).then(planned("resume"));
+        const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
+        return resumeRun(deps, workflow, request).then(planned("resume"));
       }
       if (e.recover) return recoverRun(deps, workflow, { threadId: e.threadId }).then(planned("recover"));
-      return startRun(deps, workflow, { threadId: e.threadId, input: e.input }).then(planned("start"));
+      const request = { threadId: e.threadId, input: e.input, recursionLimit: e.recursionLimit };
+      return startRun(deps, workflow, request).then(planned("start"));
     },
     async runNode(event) {
       const e = parse(TaskEvent, event, "run-node");

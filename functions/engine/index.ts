@@ -21,6 +21,12 @@ export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export { readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
+export {
+  DEFAULT_RECURSION_LIMIT,
+  isRecursionError,
+  RECURSION_LIMIT_CODE,
+  type RecursionBudget,
+} from "./recursion.ts";
 export { latestStep, type RunResult, readRunResult, superstepsSince } from "./result.ts";
 export { aslRetryFor, LAMBDA_SERVICE_RETRY, nodeRetry } from "./retry.ts";
 export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";

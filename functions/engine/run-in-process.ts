@@ -5,6 +5,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
 import { SwitchyardError } from "./errors.ts";
 import { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+import { DEFAULT_RECURSION_LIMIT, isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import { latestStep, type RunResult, readRunResult } from "./result.ts";
 
 export interface InProcessOptions {
@@ -13,7 +14,7 @@ export interface InProcessOptions {
   readonly threadId?: string;
   /** LangChain callbacks (telemetry) for every node, model and tool run. */
   readonly callbacks?: Callbacks;
-  /** Bounds the supersteps of one run, as LangGraph's `recursionLimit`. */
+  /** LangGraph's `recursionLimit` for this invoke; the workflow's, else LangGraph's 25, otherwise. */
   readonly recursionLimit?: number;
 }
 
@@ -59,11 +60,16 @@ async function drive(
       ...threadConfig(threadId),
       durability: "sync",
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
-      recursionLimit: options.recursionLimit ?? 100,
+      recursionLimit: options.recursionLimit ?? workflow.recursionLimit ?? DEFAULT_RECURSION_LIMIT,
     });
   } catch (err) {
     const e = err as Error & { code?: string };
-    const code = err instanceof SwitchyardError ? err.code : (e.name ?? "Error");
+    const code =
+      err instanceof SwitchyardError
+        ? err.code
+        : isRecursionError(err)
+          ? RECURSION_LIMIT_CODE
+          : (e.name ?? "Error");
     return readRunResult(
       options.saver,
       workflow,

@@ -10,6 +10,16 @@ import {
 import { firstTaskError, planFrom, readPosition, type ThreadPosition } from "./plan.ts";
 import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, NULL_TASK_ID, RESUME } from "./pregel-channels.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
+import {
+  budgetFrom,
+  budgetOfThread,
+  DEFAULT_RECURSION_LIMIT,
+  isRecursionError,
+  RECURSION_LIMIT_CODE,
+  type RecursionBudget,
+  RecursionGuardSaver,
+  recursionError,
+} from "./recursion.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
@@ -34,21 +44,83 @@ function run(
     ...threadConfig(threadId),
     ...extra,
     ...callbacks,
-    recursionLimit: 10_000,
+    // The run's own limit is the guard's (see recursion.ts); LangGraph's per-call count would
+    // restart at every Lambda.
+    recursionLimit: UNBOUNDED,
   });
+}
+
+const UNBOUNDED = 1_000_000_000;
+
+/** The limit a new invoke (a start or a resume) counts against. */
+function limitOf(workflow: WorkflowDefinition, requested: number | undefined): number {
+  return requested ?? workflow.recursionLimit ?? DEFAULT_RECURSION_LIMIT;
+}
+
+/** Where an execution's plan did not bring its budget (a recovery), the thread's own. */
+async function budgetOf(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  threadId: string,
+  carried: RecursionBudget | undefined,
+): Promise<RecursionBudget> {
+  if (carried) return carried;
+  return budgetOfThread(await deps.saver.getTuple(threadConfig(threadId)), limitOf(workflow, undefined));
+}
+
+/**
+ * Runs `step` with checkpoints counted against `budget`; the plan it returns carries the budget
+ * on, and a run that exhausts it ends failed with LangGraph's code, at the checkpoint where
+ * LangGraph's own loop would have stopped.
+ */
+async function counted(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  graphOf: (saver: EngineDeps["saver"]) => CompiledWorkflow,
+  threadId: string,
+  budget: RecursionBudget,
+  step: (deps: EngineDeps, graph: CompiledWorkflow) => Promise<SuperstepPlan>,
+): Promise<SuperstepPlan> {
+  const guarded = { ...deps, saver: new RecursionGuardSaver(deps.saver, budget) };
+  try {
+    const plan = await step(guarded, graphOf(guarded.saver));
+    // Already past it (a repeated call after the limit was hit): still exhausted.
+    if (plan.status !== "failed" && plan.step >= budget.stop)
+      return exhausted(deps, workflow, graphOf(deps.saver), threadId, budget);
+    return { ...plan, recursion: budget };
+  } catch (error) {
+    if (!isRecursionError(error)) throw error;
+    return exhausted(deps, workflow, graphOf(deps.saver), threadId, budget);
+  }
+}
+
+async function exhausted(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  graph: CompiledWorkflow,
+  threadId: string,
+  budget: RecursionBudget,
+): Promise<SuperstepPlan> {
+  const plan = await currentPlan(deps, workflow, graph, threadId);
+  const error = { code: RECURSION_LIMIT_CODE, message: recursionError(budget.limit).message };
+  return { ...plan, status: "failed", error, cause: JSON.stringify(error), recursion: budget };
 }
 
 /** Validates the input, applies it to the thread, and plans the first superstep. */
 export async function startRun(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  request: { threadId: string; input: unknown },
+  request: { threadId: string; input: unknown; recursionLimit?: number },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
   const update = inputToState(workflow, request.input);
-  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
-  await run(deps, graph, update, request.threadId);
-  return currentPlan(deps, workflow, graph, request.threadId);
+  const before = await deps.saver.getTuple(threadConfig(request.threadId));
+  const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));
+  const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
+  return counted(deps, workflow, compile, request.threadId, budget, async (guarded, graph) => {
+    await run(guarded, graph, update, request.threadId);
+    return currentPlan(guarded, workflow, graph, request.threadId);
+  });
 }
 
 /**
@@ -58,7 +130,7 @@ export async function startRun(
 export async function resumeRun(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  request: { threadId: string; resume: unknown },
+  request: { threadId: string; resume: unknown; recursionLimit?: number },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
@@ -74,7 +146,9 @@ export async function resumeRun(
     [[RESUME, request.resume]],
     NULL_TASK_ID,
   );
-  return currentPlan(deps, workflow, graph, request.threadId);
+  // A resume is a new invoke: a new count from this checkpoint.
+  const recursion = budgetFrom(position.step, limitOf(workflow, request.recursionLimit));
+  return { ...(await currentPlan(deps, workflow, graph, request.threadId)), recursion };
 }
 
 /**
@@ -88,7 +162,12 @@ export async function recoverRun(
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
   const graph = compileWorkflow(workflow, deps.saver, "step-functions");
-  return currentPlan(deps, workflow, graph, request.threadId);
+  // A recovery continues the same invoke: it keeps counting, and one already past its limit fails.
+  const budget = await budgetOf(deps, workflow, request.threadId, undefined);
+  const plan = await currentPlan(deps, workflow, graph, request.threadId);
+  if (plan.status === "running" && plan.step >= budget.stop)
+    return exhausted(deps, workflow, graph, request.threadId, budget);
+  return { ...plan, recursion: budget };
 }
 
 /**
@@ -125,10 +204,27 @@ export async function runTask(
 export async function commitSuperstep(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
+  ref: {
+    threadId: string;
+    checkpointId: string;
+    failures?: readonly TaskFailure[];
+    recursion?: RecursionBudget;
+  },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
-  const graph = compileWorkflow(workflow, deps.saver, "step-functions");
+  const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
+  const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
+  return counted(deps, workflow, compile, ref.threadId, budget, (guarded, graph) =>
+    commitPlanned(guarded, workflow, graph, ref),
+  );
+}
+
+async function commitPlanned(
+  deps: EngineDeps,
+  workflow: WorkflowDefinition,
+  graph: CompiledWorkflow,
+  ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
+): Promise<SuperstepPlan> {
   const position = await readPosition(deps, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
 
@@ -194,27 +290,34 @@ async function handOverToErrorHandlers(
 export async function runSuperstep(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  ref: { threadId: string; checkpointId: string },
+  ref: { threadId: string; checkpointId: string; recursion?: RecursionBudget },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
+  const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
   // One Lambda runs the whole superstep, so LangGraph's own retry policies apply inside it.
-  const graph = compileWorkflow(workflow, deps.saver, "in-process");
-  const before = await readPosition(deps, graph, ref.threadId);
-  if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
-  await run(deps, graph, null, ref.threadId);
-  return settle(deps, workflow, graph, ref.threadId, before.checkpointId);
+  const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "in-process");
+  return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
+    const before = await readPosition(guarded, graph, ref.threadId);
+    if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
+    await run(guarded, graph, null, ref.threadId);
+    return settle(guarded, workflow, graph, ref.threadId, before.checkpointId);
+  });
 }
 
 /** Runs the graph from where the thread stands to the end or an interrupt (single hosting). */
 export async function runToEnd(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  ref: { threadId: string; checkpointId: string },
+  ref: { threadId: string; checkpointId: string; recursion?: RecursionBudget },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
-  const graph = compileWorkflow(workflow, deps.saver, "in-process");
-  await run(deps, graph, null, ref.threadId, { durability: "sync" });
-  return settle(deps, workflow, graph, ref.threadId, "");
+  const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
+  const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "in-process");
+  return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
+    // `sync` durability: the recursion guard's failure surfaces from the put that crossed the limit.
+    await run(guarded, graph, null, ref.threadId, { durability: "sync" });
+    return settle(guarded, workflow, graph, ref.threadId, "");
+  });
 }
 
 /** After a run that stopped by itself: still at `stalledAt` with interrupted tasks means waiting. */

@@ -1,7 +1,9 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type {
   BaseCheckpointSaver,
+  ChannelVersions,
   Checkpoint,
+  CheckpointMetadata,
   CheckpointTuple,
   PendingWrite,
 } from "@langchain/langgraph-checkpoint";
@@ -27,6 +29,10 @@ import { NO_WRITES, NULL_TASK_ID } from "./pregel-channels.ts";
  *   put(C+1) ✗ dropped
  *                                                  all tasks have writes → apply as ONE superstep
  * ```
+ *
+ * A subgraph the target task runs keeps its own checkpoints under its own namespace
+ * (`checkpoint_ns` ≠ ""): those pass through untouched, since they belong to the target alone —
+ * dropping them would restart the subgraph from scratch when its interrupt is resumed.
  */
 export class TaskScopedSaver extends DelegatingSaver {
   /** Writes of the target task that reached the real saver, for the caller to inspect. */
@@ -52,6 +58,7 @@ export class TaskScopedSaver extends DelegatingSaver {
    * which, at a wide fan-out, would make every task read every other's output.
    */
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    if (inSubgraph(config)) return this.inner.getTuple(config);
     const tuple = await this.getTupleForTasks(config, [this.targetTaskId, NULL_TASK_ID]);
     if (!tuple) return tuple;
     const synthetic = this.siblingTaskIds
@@ -60,7 +67,13 @@ export class TaskScopedSaver extends DelegatingSaver {
     return { ...tuple, pendingWrites: [...(tuple.pendingWrites ?? []), ...synthetic] };
   }
 
-  override async put(config: RunnableConfig, checkpoint: Checkpoint): Promise<RunnableConfig> {
+  override async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    if (inSubgraph(config)) return this.inner.put(config, checkpoint, metadata, newVersions);
     // The next checkpoint is the commit's to write; pretend it was written so the loop can end.
     return {
       configurable: {
@@ -77,6 +90,7 @@ export class TaskScopedSaver extends DelegatingSaver {
     taskId: string,
     taskPath?: string,
   ) {
+    if (inSubgraph(config)) return this.inner.putWrites(config, writes, taskId, taskPath);
     if (taskId !== this.targetTaskId) return;
     this.forwarded.push(...writes);
     await this.inner.putWrites(config, writes, taskId, taskPath);
@@ -85,4 +99,9 @@ export class TaskScopedSaver extends DelegatingSaver {
   override deleteThread(): Promise<void> {
     throw new Error("A task-scoped saver never deletes threads.");
   }
+}
+
+/** A subgraph's own checkpoint namespace, not the root graph's. */
+function inSubgraph(config: RunnableConfig): boolean {
+  return (config.configurable?.checkpoint_ns ?? "") !== "";
 }

@@ -1,5 +1,6 @@
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { RecursionBudget } from "./recursion.ts";
 
 /** What the engine needs from its surroundings; handlers build it once per cold start. */
 export interface EngineDeps {
@@ -63,6 +64,8 @@ export interface SuperstepPlan {
    * execution's cause (`CausePath`), so the failed-runs record carries the node and task on AWS.
    */
   readonly cause?: string;
+  /** The run's recursion budget, carried from call to call (see recursion.ts). */
+  readonly recursion?: RecursionBudget;
 }
 
 /** A failed Map item, as the state machine's Catch records it. */

@@ -29,6 +29,7 @@ export interface ExecutionInput {
   readonly input?: unknown;
   readonly resume?: unknown;
   readonly recover?: true;
+  readonly recursionLimit?: number;
 }
 
 export interface StartExecutionRequest {
@@ -96,6 +97,9 @@ export function executionInputFor(request: RunRequest): ExecutionInput {
     workflow: request.workflow,
     threadId: request.threadId ?? request.runId,
     runId: request.runId,
+    ...(request.recursionLimit === undefined || request.recover
+      ? {}
+      : { recursionLimit: request.recursionLimit }),
   };
   if (request.recover) return { ...base, recover: true };
   if (request.resume !== undefined) return { ...base, resume: request.resume };

@@ -18,6 +18,8 @@ export const RunRequestSchema = z.object({
   threadId: z.string().regex(RUN_ID_PATTERN).optional(),
   /** Answer to a waiting interrupt (resume), instead of new input. */
   resume: z.unknown().optional(),
+  /** LangGraph's `recursionLimit` for this start or resume; the workflow's otherwise. */
+  recursionLimit: z.number().int().min(1).optional(),
   /** Continue a failed run from its last checkpoint, instead of new input. */
   recover: z.boolean().optional(),
   source: z.enum(["api", "schedule", "msk", "s3", "redrive", "cli"]),

@@ -26,6 +26,7 @@ export const OPTIONS = {
   "min-age": { type: "string" },
   id: { type: "string", multiple: true },
   answer: { type: "string" },
+  "recursion-limit": { type: "string" },
   target: { type: "string", default: "local" },
   stage: { type: "string" },
 } as const;
@@ -48,6 +49,21 @@ export function withHosting(workflow: WorkflowDefinition, hosting: string | unde
     throw new UsageError(`--hosting ${hosting}: per-node, per-superstep or single`);
   }
   return { ...workflow, hosting };
+}
+
+/** `--recursion-limit n`: LangGraph's `recursionLimit` for this run instead of the workflow's. */
+export function withRecursionLimit(
+  workflow: WorkflowDefinition,
+  text: string | undefined,
+): WorkflowDefinition {
+  return text === undefined ? workflow : { ...workflow, recursionLimit: recursionLimitFlag(text) };
+}
+
+export function recursionLimitFlag(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--recursion-limit ${text}: a whole number of at least 1`);
+  return n;
 }
 
 export function required(value: string | undefined, message: string): string {

@@ -11,10 +11,12 @@ import {
   parseJson,
   positiveInt,
   progress,
+  recursionLimitFlag,
   required,
   UsageError,
   type Values,
   withHosting,
+  withRecursionLimit,
 } from "./args.ts";
 import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target/index.ts";
 import { demoCommand } from "./demo.ts";
@@ -55,7 +57,10 @@ export async function localCommand(
     case "run":
       return withLocalAws(env, dataDir, (aws) =>
         runCommand({
-          workflow: withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
+          workflow: withRecursionLimit(
+            withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
+            values["recursion-limit"],
+          ),
           json: values.json,
           inProcess: values["in-process"],
           telemetry,
@@ -145,6 +150,7 @@ async function opsCommand(
       dryRun: values["dry-run"],
       ...(runId ? { runId } : {}),
       ...(answer !== undefined ? { answer } : {}),
+      ...(values["recursion-limit"] ? { recursionLimit: recursionLimitFlag(values["recursion-limit"]) } : {}),
       ...(values.workflow ? { workflow: values.workflow } : {}),
     });
   }

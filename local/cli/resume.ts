@@ -15,6 +15,8 @@ export interface ResumeCommandOptions {
   /** Answer to a waiting interrupt (JSON) instead of recovering a failed run; needs `workflow`. */
   readonly answer?: unknown;
   readonly workflow?: string;
+  /** LangGraph's `recursionLimit` for the resumed invoke (a resume starts a new count). */
+  readonly recursionLimit?: number;
   readonly executionsFile?: string;
   readonly out: (text: string) => void;
 }
@@ -46,6 +48,7 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
       workflow: o.workflow,
       threadId: o.runId,
       resume: o.answer,
+      ...(o.recursionLimit === undefined ? {} : { recursionLimit: o.recursionLimit }),
       source: "cli",
       requestedAt: new Date().toISOString(),
     };

@@ -14,8 +14,10 @@ import {
   fanOutWorkflow,
   flakyFailures,
   joinCommandWorkflow,
+  nodeRuns,
   pricingDownWorkflow,
   retryWorkflow,
+  subgraphInterruptWorkflow,
   supervisorWorkflow,
 } from "../fixtures/graphs.ts";
 
@@ -75,6 +77,23 @@ describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hos
     expect(distributedDone.state).toEqual(localDone.state);
     expect(distributedDone.state.log).toEqual(["propose", "approve:approve", "apply"]);
     expect(distributedDone.supersteps).toBe(localDone.supersteps);
+  });
+
+  it("interrupt() inside a subgraph: resumed where it stopped, each node run as often as invoke runs it", async () => {
+    const workflow = subgraphInterruptWorkflow(hosting);
+
+    const local = await runInProcess(workflow, {}, { aws });
+    const distributed = await runOnStepFunctions(workflow, {}, { aws });
+    const localDone = await resumeInProcess(workflow, local.threadId, "yes", { aws });
+    const distributedDone = await resumeOnStepFunctions(workflow, distributed.threadId, "yes", { aws });
+
+    expect(distributed.status).toBe("waiting");
+    expect(distributed.interrupts).toEqual(local.interrupts);
+    expect(distributedDone.status).toBe("succeeded");
+    expect(distributedDone.state).toEqual(localDone.state);
+    expect(distributedDone.state).toMatchObject({ log: ["intake", "book"], desk: ["prepare", "review:yes"] });
+    expect(nodeRuns.get(distributed.threadId)).toEqual(nodeRuns.get(local.threadId));
+    expect(nodeRuns.get(local.threadId)).toEqual(["intake", "prepare", "review", "review", "book"]);
   });
 });
 
