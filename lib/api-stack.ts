@@ -17,7 +17,8 @@ export interface SwitchyardApiStackProps extends StackProps {
 /**
  * The entry points that put run requests on the core stack's requests queue: the REST API and
  * the EventBridge Scheduler schedules. Stateless apart from 24 h of Idempotency-Key records.
- * Auth comes from context: `-c apiAuth=cognito -c cognitoUserPoolArn=arn:...` (default IAM).
+ * Auth comes from context: `-c apiAuth=cognito -c cognitoUserPoolArn=arn:...` (default IAM);
+ * `-c apiGatewayCloudWatchRole=existing` leaves the region's API Gateway logging role as it is.
  *
  * @example
  * new SwitchyardApiStack(app, "switchyard-dev-api", { core, workflows });
@@ -34,6 +35,9 @@ export class SwitchyardApiStack extends Stack {
     const poolArn = this.node.tryGetContext("cognitoUserPoolArn") as string | undefined;
     if (auth === "cognito" && !poolArn)
       throw new Error("-c apiAuth=cognito needs -c cognitoUserPoolArn=<arn>.");
+    const cloudWatchRole = this.node.tryGetContext("apiGatewayCloudWatchRole") ?? "create";
+    if (cloudWatchRole !== "create" && cloudWatchRole !== "existing")
+      throw new Error(`-c apiGatewayCloudWatchRole=${cloudWatchRole}: create or existing.`);
 
     // 1. Callers: POST /workflows/{name}/runs and friends → requests queue. Its compensations
     //    sit beside it: dead letters listed and redriven back to it, failed runs reported.
@@ -48,6 +52,7 @@ export class SwitchyardApiStack extends Stack {
       checkpointTable: core.checkpointTable,
       dataBucket: core.dataBucketRef,
       auth,
+      accountCloudWatchRole: cloudWatchRole === "create",
       ...(poolArn ? { userPool: UserPool.fromUserPoolArn(this, "UserPool", poolArn) } : {}),
       ...(props.apiEntry ? { entry: props.apiEntry } : {}),
     });
@@ -57,6 +62,7 @@ export class SwitchyardApiStack extends Stack {
       workflows: props.workflows,
       requestsQueue: core.requestsQueue,
       messagesKey: core.messagesKey,
+      alertsTopic: core.alertsTopic,
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.restApi.url, description: "REST API base URL (SigV4)" });

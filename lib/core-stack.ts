@@ -19,6 +19,11 @@ import { tableFromSpec } from "./constructs/table-from-spec.ts";
 export interface SwitchyardCoreStackProps extends StackProps {
   /** Stage whose names `resources(stage)` gives, e.g. `dev`. */
   readonly stage: string;
+  /**
+   * Whether an EventBridge rule dead-letters into a queue encrypted with the messages key (the
+   * data-arrivals rule, deployed with the arrival workflow): only then may EventBridge use the key.
+   */
+  readonly eventBridgeDeadLetters?: boolean;
 }
 
 /**
@@ -73,21 +78,33 @@ export class SwitchyardCoreStack extends Stack {
       description: `Switchyard ${r.stage}: SSE for the requests, dead-letter and failed-runs queues, the alerts topic and the data bucket`,
       enableKeyRotation: true,
     });
-    // EventBridge rules (failed executions -> failed-runs queue, alerts) and CloudWatch alarms
-    // (-> alerts topic) encrypt with the target's key; they must be allowed to, from this account only.
+    // CloudWatch alarms publish to the encrypted alerts topic, so the service encrypts with this
+    // key; only alarms of this account (aws:SourceAccount), and only when they exist (aws:SourceArn).
     this.messagesKey.addToResourcePolicy(
       new PolicyStatement({
-        sid: "AllowEventBridgeAndAlarmsToDeliver",
+        sid: "AllowAlarmsToPublishEncrypted",
         effect: Effect.ALLOW,
-        principals: [
-          new ServicePrincipal("events.amazonaws.com"),
-          new ServicePrincipal("cloudwatch.amazonaws.com"),
-        ],
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"], // in a key policy, "*" means this key
         conditions: { StringEquals: { "aws:SourceAccount": this.account } },
       }),
     );
+    // An EventBridge rule's dead-letter queue is written by EventBridge itself (no role), so the
+    // service needs the key of an encrypted DLQ; no other EventBridge path uses it (rules target
+    // Lambdas, Scheduler sends with its own role), so the statement exists only with such a DLQ.
+    if (props.eventBridgeDeadLetters) {
+      this.messagesKey.addToResourcePolicy(
+        new PolicyStatement({
+          sid: "AllowEventBridgeDeadLetters",
+          effect: Effect.ALLOW,
+          principals: [new ServicePrincipal("events.amazonaws.com")],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+        }),
+      );
+    }
 
     // 1. A run request arrives (API, schedule, MSK) and waits here for the dispatcher.
     //    Compensation: after maxReceiveCount failed receives it moves to the DLQ, to be redriven.
@@ -101,8 +118,14 @@ export class SwitchyardCoreStack extends Stack {
     this.requestsDeadLetterQueue = requests.deadLetterQueue;
 
     // 2. The execution's state: every superstep's checkpoint and pending writes. Kept on stack
-    //    deletion (RETAIN): it is the only record of runs that are waiting or can be resumed.
-    this.checkpointTable = tableFromSpec(this, "CheckpointTable", r.checkpointTable, RemovalPolicy.RETAIN);
+    //    deletion: it is the only record of runs that are waiting or can be resumed. Not kept when
+    //    its own first create fails, so a retried deploy does not collide with its fixed name.
+    this.checkpointTable = tableFromSpec(
+      this,
+      "CheckpointTable",
+      r.checkpointTable,
+      RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    );
 
     // 3. An execution ended FAILED / TIMED_OUT / ABORTED: recorded here, with what resuming needs,
     //    and announced on the alerts topic. This queue is itself the dead-letter store of runs.
@@ -119,6 +142,24 @@ export class SwitchyardCoreStack extends Stack {
       masterKey: this.messagesKey,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy of its own (the TLS deny), which replaces SNS's default
+    // one; CloudWatch alarms publish through the resource policy, so without this no alarm could
+    // notify. Only this account's alarms may (aws:SourceAccount, aws:SourceArn).
+    this.alertsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowAlarmsToPublish",
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.alertsTopic.topicArn],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": this.account },
+          ArnLike: {
+            "aws:SourceArn": `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
+      }),
+    );
 
     // 4. Trading data: a day's files arrive under incoming/ (each object created is announced to
     //    EventBridge, where the ops stack starts a reconciliation on its folder); runs write under

@@ -3,7 +3,9 @@ import type { Construct } from "constructs";
 import { Alerting } from "./constructs/alerting.ts";
 import { DataArrivals } from "./constructs/data-arrivals.ts";
 import { Ingress } from "./constructs/ingress.ts";
+import { modelProviderFromContext } from "./constructs/model-provider.ts";
 import { type MskOptions, TradeEventsConsumer } from "./constructs/msk.ts";
+import { StageAlarms } from "./constructs/stage-alarms.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
 /** The ops Lambdas' handler files; tests stand them in (bundling real ones takes seconds each). */
@@ -16,6 +18,8 @@ export interface SwitchyardOpsStackProps extends StackProps {
   readonly entryFor?: (fn: OpsFunction) => string;
   /** People who get alert emails. */
   readonly alertEmails?: readonly string[];
+  /** Reserved concurrency of the notifier (`-c notifierReservedConcurrency=2`; default none). */
+  readonly notifierReservedConcurrency?: number;
   /** The optional MSK entry point (`-c msk=true -c mskClusterArn=… -c mskTopic=…`). */
   readonly msk?: MskOptions;
 }
@@ -29,7 +33,8 @@ export interface SwitchyardOpsStackProps extends StackProps {
  *    request on the requests queue; arrivals it cannot send → its DLQ.
  * 1. Ingress — requests queue → dispatcher → StartExecution(name = runId); poison → requests DLQ.
  * 2. Failure — execution FAILED / TIMED_OUT / ABORTED → failed-run Lambda → failed-runs queue + alert.
- * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window.
+ * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window;
+ *    the stage's own alarms: the configured model's error rate, dead-lettered messages.
  *
  * Stateless but for a day of alert counts; it references the core stack, never the other way round.
  *
@@ -39,6 +44,7 @@ export interface SwitchyardOpsStackProps extends StackProps {
 export class SwitchyardOpsStack extends Stack {
   readonly ingress: Ingress;
   readonly alerting: Alerting;
+  readonly stageAlarms: StageAlarms;
   readonly tradeEvents?: TradeEventsConsumer;
   /** Absent when the arrival workflow is not deployed by this app. */
   readonly dataArrivals?: DataArrivals;
@@ -86,11 +92,20 @@ export class SwitchyardOpsStack extends Stack {
       requestsDeadLetterQueue: core.requestsDeadLetterQueue,
       checkpointTable: core.checkpointTable,
       messagesKey: core.messagesKey,
+      workflows: props.workflows,
+      ...(props.notifierReservedConcurrency
+        ? { notifierReservedConcurrency: props.notifierReservedConcurrency }
+        : {}),
       ...(props.alertEmails ? { alertEmails: props.alertEmails } : {}),
       entries: {
         ...(entry("failed-run") ? { failedRun: entry("failed-run") } : {}),
         ...(entry("notifier") ? { notifier: entry("notifier") } : {}),
       },
+    });
+    // The model the agents are deployed with (-c modelProvider=…), as its metrics name it.
+    this.stageAlarms = new StageAlarms(this, "StageAlarms", {
+      alertsTopic: core.alertsTopic,
+      model: modelProviderFromContext(this).modelName,
     });
   }
 }

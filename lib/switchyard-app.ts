@@ -8,15 +8,17 @@ import { SwitchyardApiStack } from "./api-stack.ts";
 import { mskOptionsFrom } from "./constructs/msk.ts";
 import { SwitchyardCoreStack } from "./core-stack.ts";
 import { SwitchyardOpsStack } from "./ops-stack.ts";
-import { SwitchyardWorkflowsStack } from "./workflows-stack.ts";
+import { SwitchyardWorkflowStack, workflowStackName } from "./workflows-stack.ts";
 
 /** The stacks of one stage, as `bin/app.ts` builds them. */
 export interface SwitchyardStacks {
   readonly stage: string;
   readonly core: SwitchyardCoreStack;
   readonly ops: SwitchyardOpsStack;
-  /** Absent while no workflow is registered: CloudFormation rejects a template without resources. */
-  readonly workflows?: SwitchyardWorkflowsStack;
+  /** One stack per workflow, by workflow name (empty while no workflow is registered). */
+  readonly workflows: Readonly<Record<string, SwitchyardWorkflowStack>>;
+  /** Absent while no workflow is registered (its schedules and routes start workflows). */
+  readonly api?: SwitchyardApiStack;
 }
 
 export interface SwitchyardAppOptions {
@@ -34,6 +36,7 @@ export interface SwitchyardAppOptions {
  * @example
  * const app = new App({ context: { stage: "dev" } });
  * const { core, workflows } = defineSwitchyard(app, { workflows: registry });
+ * workflows.triage?.workflow.stateMachine;
  * app.synth();
  */
 export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): SwitchyardStacks {
@@ -46,14 +49,15 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const tags = { project: "switchyard", stage };
+  const registry = options.workflows ?? registeredWorkflows;
   const core = new SwitchyardCoreStack(app, `${r.prefix}-core`, {
     stage,
+    // The data-arrivals rule (deployed with its workflow) dead-letters into an encrypted queue.
+    eventBridgeDeadLetters: Object.hasOwn(registry, r.dataBucket.arrivalWorkflow),
     description: `Switchyard ${stage}: checkpoint table, requests queue and DLQ, failed-runs queue, alerts topic`,
     env,
     tags,
   });
-  // Stateless and redeployed with every workflow change; the state it works on stays in core.
-  const registry = options.workflows ?? registeredWorkflows;
   // Ingress, failed runs and alerts; alarms and the notifier matter even before any workflow.
   const ops = new SwitchyardOpsStack(app, `${r.prefix}-ops`, {
     core,
@@ -61,28 +65,50 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
     // Tests that stand in the engine's handlers stand in these too (bundling real ones is slow).
     ...(options.entryFor ? { entryFor: () => options.entryFor?.("start") ?? "" } : {}),
     ...(alertEmails(app) ? { alertEmails: alertEmails(app) } : {}),
+    ...(notifierReservedConcurrency(app)
+      ? { notifierReservedConcurrency: notifierReservedConcurrency(app) }
+      : {}),
     ...(mskOptionsFrom(app) ? { msk: mskOptionsFrom(app) } : {}),
     description: `Switchyard ${stage}: dispatcher, failed runs, alerts and their notifier`,
     env,
     tags,
   });
-  if (Object.keys(registry).length === 0) return { stage, core, ops };
-  const workflows = new SwitchyardWorkflowsStack(app, `${r.prefix}-workflows`, {
-    core,
-    workflows: registry,
-    ...(options.entryFor ? { entryFor: options.entryFor } : {}),
-    description: `Switchyard ${stage}: state machines and Lambdas of ${Object.keys(registry).join(", ")}`,
-    env,
-    tags,
-  });
-  new SwitchyardApiStack(app, `${r.prefix}-api`, {
+  // One stack per workflow, stateless and redeployed with its workflow's changes; the state it
+  // works on stays in core. Each registry key is what requests name (`POST /workflows/{name}/runs`).
+  const workflows: Record<string, SwitchyardWorkflowStack> = {};
+  for (const [key, workflow] of Object.entries(registry)) {
+    if (key !== workflow.name) {
+      throw new Error(`Workflow registered as "${key}" is named "${workflow.name}"; use one name.`);
+    }
+    workflows[key] = new SwitchyardWorkflowStack(app, workflowStackName(r.prefix, key), {
+      core,
+      workflow,
+      ...(options.entryFor ? { entryFor: options.entryFor } : {}),
+      description: `Switchyard ${stage}: state machine, Lambdas and alarms of workflow ${key}`,
+      env,
+      tags,
+    });
+  }
+  if (Object.keys(registry).length === 0) return { stage, core, ops, workflows };
+  const api = new SwitchyardApiStack(app, `${r.prefix}-api`, {
     core,
     workflows: registry,
     env,
     tags,
     ...(options.entryFor ? { apiEntry: options.entryFor("start") } : {}),
   });
-  return { stage, core, ops, workflows };
+  return { stage, core, ops, workflows, api };
+}
+
+/** `-c notifierReservedConcurrency=2`: a cap on the notifier (default none: new accounts refuse any). */
+function notifierReservedConcurrency(app: App): number | undefined {
+  const value = app.node.tryGetContext("notifierReservedConcurrency") as string | number | undefined;
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`-c notifierReservedConcurrency=${value}: a whole number of at least 1.`);
+  }
+  return n;
 }
 
 /** `-c alertEmails=a@example.com,b@example.com`: who gets alert emails. */

@@ -7,11 +7,11 @@ import { modelProviderFromContext } from "./constructs/model-provider.ts";
 import { Observability } from "./constructs/observability.ts";
 import type { SwitchyardCoreStack } from "./core-stack.ts";
 
-export interface SwitchyardWorkflowsStackProps extends StackProps {
+export interface SwitchyardWorkflowStackProps extends StackProps {
   /** The stage's shared resources: checkpoint table, alerts topic and data bucket. */
   readonly core: SwitchyardCoreStack;
-  /** The workflows to deploy, by name (`#workflows`); one {@link AgentWorkflow} each. */
-  readonly workflows: Readonly<Record<string, WorkflowDefinition>>;
+  /** The workflow this stack deploys (`#workflows`), under the name requests give it. */
+  readonly workflow: WorkflowDefinition;
   /** Handler file per role (default: `functions/handlers/*`); tests bundle a stand-in. */
   readonly entryFor?: (role: FunctionRole) => string;
   /** Retention of execution and function log groups (default one month). */
@@ -19,46 +19,46 @@ export interface SwitchyardWorkflowsStackProps extends StackProps {
 }
 
 /**
- * Every workflow of a stage: for each, a Standard state machine driving the LangGraph graph
- * superstep by superstep and the Lambdas it invokes, all on the core stack's checkpoint table
- * and alerts topic. Stateless: destroying it loses no run (checkpoints live in the core stack).
+ * One workflow of a stage, in a stack of its own (`switchyard-<stage>-workflow-<name>`): its
+ * Standard state machine driving the LangGraph graph superstep by superstep, the Lambdas it
+ * invokes, and what watches them (dashboard, alarms, saved queries), all on the core stack's
+ * checkpoint table and alerts topic. A stack per workflow keeps every template far under
+ * CloudFormation's 500 resources and 1 MB however many workflows a stage runs
+ * (test/unit/stack-scale.test.ts), and a workflow's change redeploys only its own stack.
+ * Stateless: destroying it loses no run (checkpoints live in the core stack).
  *
  * @example
- * new SwitchyardWorkflowsStack(app, "switchyard-dev-workflows", { core, workflows });
+ * new SwitchyardWorkflowStack(app, "switchyard-dev-workflow-triage", { core, workflow: workflows.triage });
  */
-export class SwitchyardWorkflowsStack extends Stack {
-  /** The deployed workflows, by workflow name. */
-  readonly workflows: Readonly<Record<string, AgentWorkflow>>;
+export class SwitchyardWorkflowStack extends Stack {
+  readonly workflow: AgentWorkflow;
+  readonly observability: Observability;
 
-  constructor(scope: Construct, id: string, props: SwitchyardWorkflowsStackProps) {
+  constructor(scope: Construct, id: string, props: SwitchyardWorkflowStackProps) {
     super(scope, id, props);
-    const { core } = props;
-    const deployed: Record<string, AgentWorkflow> = {};
-    const model = modelProviderFromContext(this);
-    for (const [key, workflow] of Object.entries(props.workflows)) {
-      // The registry key is what requests name (`POST /workflows/{name}/runs`); it must be the workflow's.
-      if (key !== workflow.name) {
-        throw new Error(`Workflow registered as "${key}" is named "${workflow.name}"; use one name.`);
-      }
-      deployed[key] = new AgentWorkflow(this, constructId(workflow.name), {
-        workflow,
-        stage: core.resources.stage,
-        prefix: core.resources.prefix,
-        checkpointTable: core.checkpointTable,
-        alertsTopic: core.alertsTopic,
-        dataBucket: core.dataBucketRef,
-        model,
-        ...(props.entryFor ? { entryFor: props.entryFor } : {}),
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      });
-    }
-    this.workflows = deployed;
-    new Observability(this, "Observability", {
+    const { core, workflow } = props;
+    this.workflow = new AgentWorkflow(this, constructId(workflow.name), {
+      workflow,
+      stage: core.resources.stage,
       prefix: core.resources.prefix,
-      workflows: deployed,
+      checkpointTable: core.checkpointTable,
+      alertsTopic: core.alertsTopic,
+      dataBucket: core.dataBucketRef,
+      model: modelProviderFromContext(this),
+      ...(props.entryFor ? { entryFor: props.entryFor } : {}),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.observability = new Observability(this, "Observability", {
+      prefix: `${core.resources.prefix}-${workflow.name}`,
+      workflows: { [workflow.name]: this.workflow },
       alertsTopic: core.alertsTopic,
     });
   }
+}
+
+/** The stack name of a workflow: `switchyard-<stage>-workflow-<name>`. */
+export function workflowStackName(prefix: string, workflow: string): string {
+  return `${prefix}-workflow-${workflow}`;
 }
 
 /** `end-of-day` → `EndOfDay`: construct ids (and so logical ids) read like the workflow. */

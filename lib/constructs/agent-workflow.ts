@@ -162,8 +162,9 @@ export class AgentWorkflow extends Construct {
       // per-log-group entry in the account's 5,120-character CloudWatch Logs resource policy.
       logGroupName: `/aws/vendedlogs/states/${stateMachineName(props, workflow.name)}`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      // The execution history of trading operations is an audit record: kept on stack deletion.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The execution history of trading operations is an audit record: kept on stack deletion,
+      // but not after its own failed first create, so a retried deploy of this fixed name succeeds.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.stateMachine = new StateMachine(this, "StateMachine", {

@@ -2,7 +2,7 @@ import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { ITable, Table } from "aws-cdk-lib/aws-dynamodb";
-import { Match as EventMatch, Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
@@ -10,9 +10,10 @@ import { CfnEventInvokeConfig } from "aws-cdk-lib/aws-lambda";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { type ITopic, Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { Resources } from "#config";
+import { type Resources, stateMachineName } from "#config";
+import { deadLetterStore } from "./dead-letter-store.ts";
 import { grantKeyUse } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 import { tableFromSpec } from "./table-from-spec.ts";
@@ -31,6 +32,44 @@ export interface AlertingProps {
   readonly entries?: { readonly failedRun?: string; readonly notifier?: string };
   /** Same alert key within this window → one notification with a count. Default 60 s. */
   readonly alertWindowSeconds?: number;
+  /** The stage's workflows: the failed-executions rules match exactly their state machines. */
+  readonly workflows: readonly string[];
+  /**
+   * Reserved concurrency of the notifier (default none). Opt-in: an account whose concurrency
+   * quota is still the new-account 10 refuses any reservation (`-c notifierReservedConcurrency=2`).
+   */
+  readonly notifierReservedConcurrency?: number;
+}
+
+/**
+ * PutRule's limit on an event pattern is 4,096 characters; the failed-executions rules list
+ * state machine ARNs, so they are split to stay under it with room for the partition, region
+ * and account CloudFormation fills in (each counted at its longest).
+ */
+const EVENT_PATTERN_BUDGET = 3_500;
+const LONGEST_ARN_PREFIX = "arn:aws-iso-b:states:ap-southeast-5:123456789012:stateMachine:".length;
+
+/**
+ * State machine names grouped so each group's ARNs, quoted and comma-separated, fit the budget.
+ *
+ * @example
+ * chunkForPattern(["switchyard-dev-triage", "switchyard-dev-reconciliation"]); // [[both]]
+ */
+export function chunkForPattern(names: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  let size = 0;
+  for (const name of names) {
+    const cost = LONGEST_ARN_PREFIX + name.length + 3;
+    const last = chunks.at(-1);
+    if (!last || size + cost > EVENT_PATTERN_BUDGET) {
+      chunks.push([name]);
+      size = cost;
+    } else {
+      last.push(name);
+      size += cost;
+    }
+  }
+  return chunks;
 }
 
 /**
@@ -44,7 +83,8 @@ export interface AlertingProps {
  *                ▼
  *           notifier Lambda ──(alerts table: one item per key and window, conditional updates)──▶
  *                ├─▶ notifications topic ─▶ email subscriptions
- *                └─▶ Slack incoming webhook (URL in Secrets Manager)
+ *                ├─▶ Slack incoming webhook (URL in Secrets Manager)
+ *                └─ async failure (2 retries) ─▶ notifier DLQ ─alarm─▶ alerts topic
  * ```
  *
  * @example
@@ -56,7 +96,10 @@ export class Alerting extends Construct {
   readonly alertsTable: Table;
   readonly notificationsTopic: Topic;
   readonly slackWebhook: Secret;
-  readonly failedExecutionsRule: Rule;
+  /** One rule per group of state machines (see {@link chunkForPattern}); none without workflows. */
+  readonly failedExecutionsRules: Rule[] = [];
+  /** Where the notifier's failed async invocations land, never dropped. */
+  readonly notifierDeadLetterQueue: Queue;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
@@ -95,22 +138,28 @@ export class Alerting extends Construct {
       maximumEventAgeInSeconds: 6 * 3600,
       destinationConfig: { onFailure: { destination: props.failedRunsQueue.queueArn } },
     });
-    this.failedExecutionsRule = new Rule(this, "FailedExecutions", {
-      description: `Switchyard ${r.stage}: executions that ended FAILED, TIMED_OUT or ABORTED`,
-      eventPattern: {
-        source: ["aws.states"],
-        detailType: ["Step Functions Execution Status Change"],
-        detail: {
-          status: ["FAILED", "TIMED_OUT", "ABORTED"],
-          // Every state machine of the stage, workflows deployed later included.
-          stateMachineArn: EventMatch.prefix(
-            `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${r.prefix}-`,
-          ),
-        },
-      },
-      targets: [
-        new LambdaFunction(this.failedRun.function, { retryAttempts: 8, maxEventAge: Duration.hours(2) }),
-      ],
+    // Exactly the stage's state machines: a prefix would also match another stage whose name
+    // starts with this one (`dev` and `dev-2`).
+    const arnPrefix = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`;
+    const byMachine = new Map(props.workflows.map((w) => [stateMachineName(r, w), w]));
+    chunkForPattern([...byMachine.keys()]).forEach((machines, i) => {
+      const names = machines.map((m) => byMachine.get(m));
+      this.failedExecutionsRules.push(
+        new Rule(this, i === 0 ? "FailedExecutions" : `FailedExecutions${i + 1}`, {
+          description: `Switchyard ${r.stage}: executions of ${names.join(", ")} that ended FAILED, TIMED_OUT or ABORTED`,
+          eventPattern: {
+            source: ["aws.states"],
+            detailType: ["Step Functions Execution Status Change"],
+            detail: {
+              status: ["FAILED", "TIMED_OUT", "ABORTED"],
+              stateMachineArn: machines.map((m) => `${arnPrefix}${m}`),
+            },
+          },
+          targets: [
+            new LambdaFunction(this.failedRun.function, { retryAttempts: 8, maxEventAge: Duration.hours(2) }),
+          ],
+        }),
+      );
     });
 
     // 2. Alerts are grouped per key and window, in a small table of their own.
@@ -141,8 +190,11 @@ export class Alerting extends Construct {
       entry: props.entries?.notifier ?? "functions/handlers/notifier.ts",
       description: `Switchyard ${r.stage}: alerts → one grouped notification per key and window (email, Slack)`,
       timeout: Duration.seconds(30),
-      // One notifier at a time is plenty and keeps Slack's rate limit far away.
-      reservedConcurrentExecutions: 2,
+      // A cap keeps Slack's rate limit far away, but a new account's quota refuses any
+      // reservation: opt-in (switchyard doctor compares it with the account's quota).
+      ...(props.notifierReservedConcurrency
+        ? { reservedConcurrentExecutions: props.notifierReservedConcurrency }
+        : {}),
       environment: {
         SWITCHYARD_STAGE: r.stage,
         ALERTS_TABLE: this.alertsTable.tableName,
@@ -158,6 +210,31 @@ export class Alerting extends Construct {
     grantKeyUse(this.notifier.function, props.messagesKey);
     this.slackWebhook.grantRead(this.notifier.function);
     props.alertsTopic.addSubscription(new LambdaSubscription(this.notifier.function));
+    // SNS and the schedule invoke the notifier asynchronously: an alert it keeps failing on is
+    // kept here (and alarmed below), not dropped after Lambda's retries.
+    this.notifierDeadLetterQueue = deadLetterStore(this, "NotifierDeadLetterQueue", {
+      queueName: `${r.prefix}-notifier-dlq`,
+      retentionDays: 14,
+      key: props.messagesKey,
+      whyNoDlq:
+        "This queue is itself the notifier's on-failure destination (alerts it could not send); operators " +
+        "read it, and nothing consumes it that could fail.",
+    });
+    this.notifier.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["sqs:SendMessage"],
+        resources: [this.notifierDeadLetterQueue.queueArn],
+      }),
+    );
+    const notifierAsync = new CfnEventInvokeConfig(this, "NotifierAsyncInvoke", {
+      functionName: this.notifier.function.functionName,
+      qualifier: "$LATEST",
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: this.notifierDeadLetterQueue.queueArn } },
+    });
+    // Lambda checks the destination permission when the config is created.
+    notifierAsync.node.addDependency(this.notifier.role);
     new Rule(this, "CloseAlertWindows", {
       description: `Switchyard ${r.stage}: send alert windows that ended with no new alert`,
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -189,6 +266,11 @@ export class Alerting extends Construct {
       "FailedRunsWaiting",
       "Failed runs wait to be resumed: `switchyard resume --list` shows them.",
       props.failedRunsQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    );
+    alarm(
+      "NotifierDlqNotEmpty",
+      "The notifier failed on alerts after its retries: they wait in the notifier DLQ (email and Slack may have missed them).",
+      this.notifierDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
     );
     alarm(
       "FailedRunHandlerErrors",

@@ -8,6 +8,7 @@ import {
   JsonSchemaType,
   LambdaIntegration,
   LogGroupLogDestination,
+  MethodLoggingLevel,
   type MethodOptions,
   type Model,
   RequestValidator,
@@ -55,6 +56,12 @@ export interface SwitchyardApiProps {
   readonly entry?: string;
   /** Access-log and function-log retention (default one year: the API's audit trail). */
   readonly logRetention?: RetentionDays;
+  /**
+   * Whether this API sets the region's API Gateway CloudWatch role (default true): stage logging
+   * is refused without one, and a new account has none. `false` when the account already has
+   * one managed elsewhere (`-c apiGatewayCloudWatchRole=existing`; `switchyard doctor` checks it).
+   */
+  readonly accountCloudWatchRole?: boolean;
 }
 
 /** Routes of the REST API: path, method, and the body model a POST is validated against. */
@@ -138,20 +145,27 @@ export class SwitchyardApi extends Construct {
     this.accessLogs = new LogGroup(this, "AccessLogs", {
       logGroupName: `/aws/apigateway/${props.prefix}-api`,
       retention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The audit trail outlives the stack, but not a failed first create: a retried deploy must
+      // not collide with its own leftover of this fixed name.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
+    const accountRole = props.accountCloudWatchRole ?? true;
     const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
     this.restApi = new RestApi(this, "RestApi", {
       restApiName: `${props.prefix}-api`,
       description: `Switchyard ${props.stage}: start, inspect and resume runs; dead letters`,
       endpointTypes: [EndpointType.REGIONAL],
-      // The account-wide API Gateway logging role is not ours to create (see the APIG6 note).
-      cloudWatchRole: false,
+      // API Gateway refuses a stage with logging until the region's account settings name a
+      // CloudWatch role; a new account has none. Retained: other APIs of the region rely on it.
+      cloudWatchRole: accountRole,
+      ...(accountRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: props.stage,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
         tracingEnabled: true,
+        // Execution logs of errors only (the access log records every request).
+        loggingLevel: MethodLoggingLevel.ERROR,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields({
           caller: true,
@@ -214,7 +228,8 @@ export class SwitchyardApi extends Construct {
     grantKeyUse(fn, props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"],
+        // BatchGetItem: a checkpoint's earlier channel values are fetched in one batch.
+        actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"],
         resources: [props.checkpointTable.tableArn],
       }),
     );
@@ -273,40 +288,46 @@ export class SwitchyardApi extends Construct {
     };
   }
 
-  /** API Gateway's own refusals (auth, validation, throttling) in the handler's error shape. */
+  /**
+   * API Gateway's own refusals (auth, validation, throttling) in the handler's error shape. A
+   * gateway response template is not VTL: it substitutes variables and nothing else, so no
+   * `$util.escapeJavaScript`. `$context.error.messageString` is the message as a quoted, escaped
+   * JSON string; `$context.error.validationErrorString` is raw (its schema errors hold `"`), so
+   * it never goes in the body: {@link gatewayErrorTemplate} yields valid JSON for any message.
+   */
   private gatewayErrorsAsJson(): void {
-    // messageString is already a quoted JSON string; validationErrorString is not.
-    const json = (code: string, message: string) => ({
-      "application/json": `{"error":{"code":"${code}","message":${message}}}`,
-    });
+    const json = (code: string) => ({ "application/json": gatewayErrorTemplate(code) });
     this.restApi.addGatewayResponse("Default4xx", {
       type: ResponseType.DEFAULT_4XX,
-      templates: json("Switchyard.Gateway4xx", "$context.error.messageString"),
+      templates: json("Switchyard.Gateway4xx"),
     });
     this.restApi.addGatewayResponse("BadRequestBody", {
       type: ResponseType.BAD_REQUEST_BODY,
-      templates: json("Switchyard.InvalidRequest", '"$context.error.validationErrorString"'),
+      templates: json("Switchyard.InvalidRequest"),
     });
     this.restApi.addGatewayResponse("Default5xx", {
       type: ResponseType.DEFAULT_5XX,
-      templates: json("Switchyard.Gateway5xx", "$context.error.messageString"),
+      templates: json("Switchyard.Gateway5xx"),
     });
   }
 
   /** cdk-nag findings this API answers differently; each reason says how. */
   private acknowledge(auth: "iam" | "cognito"): void {
     const stage = this.restApi.deploymentStage;
+    const accountRole = this.restApi.node.tryFindChild("CloudWatchRole");
+    if (accountRole) {
+      Validations.of(accountRole).acknowledge({
+        id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+        reason:
+          "The region's API Gateway CloudWatch role is assumed by API Gateway alone, for every API of the region, " +
+          "to write their log groups (named by API id, unknown here); AWS maintains this policy for exactly that role.",
+      });
+    }
     Validations.of(stage).acknowledge({
       id: "AwsSolutions-APIG3",
       reason:
         "No WAF web ACL: every method requires IAM SigV4 (or Cognito) auth, so anonymous traffic is refused " +
         "before any rule would run; stage throttling bounds signed callers. Add a web ACL if the API is ever opened wider.",
-    });
-    Validations.of(stage).acknowledge({
-      id: "AwsSolutions-APIG6",
-      reason:
-        "Execution logging needs the account-wide API Gateway CloudWatch role, a per-region singleton managed " +
-        "outside this stack; every request is recorded in the access log, and the Lambda logs each error.",
     });
     if (auth === "iam") {
       for (const method of this.restApi.methods) {
@@ -319,4 +340,15 @@ export class SwitchyardApi extends Construct {
       }
     }
   }
+}
+
+/**
+ * The body of a gateway response: the handler's error shape, with the message as API Gateway
+ * quotes and escapes it (`$context.error.messageString`), so the body parses for any message.
+ *
+ * @example
+ * gatewayErrorTemplate("Switchyard.InvalidRequest"); // {"error":{"code":"Switchyard.InvalidRequest","message":$context.error.messageString}}
+ */
+export function gatewayErrorTemplate(code: string): string {
+  return `{"error":{"code":"${code}","message":$context.error.messageString}}`;
 }

@@ -2,6 +2,7 @@ import { Stack } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { Construct } from "constructs";
+import { OFFLINE_MODEL_NAME } from "#models";
 
 /**
  * The model provider a deployment's agents use, from CDK context (`-c modelProvider=bedrock
@@ -16,6 +17,8 @@ import type { Construct } from "constructs";
  */
 export interface ModelProviderConfig {
   readonly provider: "offline" | "bedrock" | "ollama" | "openai";
+  /** The model as the engine's metrics name it (`Model` dimension): what the model alarm watches. */
+  readonly modelName: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly externalModules: readonly string[];
   readonly bedrockModelId?: string;
@@ -38,6 +41,7 @@ export function externalsFor(provider: ModelProviderConfig["provider"]): string[
 /** The offline policy model: no provider packages in the bundles, no model grant. */
 export const OFFLINE_MODEL: ModelProviderConfig = {
   provider: "offline",
+  modelName: OFFLINE_MODEL_NAME,
   environment: { MODEL_PROVIDER: "offline" },
   externalModules: externalsFor("offline"),
 };
@@ -81,6 +85,7 @@ export function modelProviderFromContext(scope: Construct): ModelProviderConfig 
   }
   return {
     provider,
+    modelName: model ?? OFFLINE_MODEL_NAME,
     environment,
     externalModules,
     ...(provider === "bedrock" ? { bedrockModelId: model } : {}),

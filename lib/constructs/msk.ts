@@ -118,8 +118,10 @@ export class TradeEventsConsumer extends Construct {
     grantSendEncrypted(fn, [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn], props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
+        // GetBootstrapBrokers: the pollers find the brokers through it before they connect.
         actions: [
           "kafka:DescribeClusterV2",
+          "kafka:GetBootstrapBrokers",
           "kafka-cluster:Connect",
           "kafka-cluster:DescribeClusterDynamicConfiguration",
         ],

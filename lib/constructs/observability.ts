@@ -9,7 +9,7 @@ import {
   type IAlarm,
   type IMetric,
   MathExpression,
-  Metric,
+  type Metric,
   type MetricOptions,
   SingleValueWidget,
   TextWidget,
@@ -20,10 +20,8 @@ import { QueryDefinition, QueryString } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import { OFFLINE_MODEL_NAME } from "#models";
 import {
   type AlarmThresholds,
-  CATALOG,
   DASHBOARDS,
   DEFAULT_THRESHOLDS,
   type MetricDefinition,
@@ -61,6 +59,17 @@ function executions(sm: IStateMachine, minutes: number): Record<"s" | "f" | "t" 
 /** Bad executions in an expression over {@link executions}' ids. */
 const BAD = "FILL(f, 0) + FILL(t, 0) + FILL(a, 0)";
 
+/**
+ * `num ÷ den`, 0 when nothing ended: `IF(den > 0, num / den, 0)`, the form CloudWatch's metric
+ * math documents for a guarded division (a `MAX([…])` over expressions may be refused).
+ *
+ * @example
+ * safeRatio("f", "s + f"); // "IF((s + f) > 0, (f) / (s + f), 0)"
+ */
+export function safeRatio(num: string, den: string): string {
+  return `IF((${den}) > 0, (${num}) / (${den}), 0)`;
+}
+
 export interface ObservabilityProps {
   /** Prefix of physical names, `switchyard-<stage>`. */
   readonly prefix: string;
@@ -70,8 +79,6 @@ export interface ObservabilityProps {
   readonly alertsTopic: ITopic;
   /** CloudWatch namespace of the EMF metrics (`METRICS_NAMESPACE`, default `Switchyard`). */
   readonly namespace?: string;
-  /** Model ids whose error rate is alarmed (default: the offline policy model). */
-  readonly models?: readonly string[];
   readonly thresholds?: Partial<AlarmThresholds>;
 }
 
@@ -79,8 +86,8 @@ export interface ObservabilityProps {
  * What an on-call engineer needs for a stage, generated from the metric catalog so none of it
  * can name a metric the code does not emit: the CloudWatch dashboard (the same four views as
  * the Grafana JSON, plus the SLO's remaining error budget), the alarms — run failure rate,
- * p95 run duration, model error rate, Lambda errors and throttles, state-machine failures,
- * dead letters — and multi-window burn-rate alarms on the 99.9% availability SLO, all to the
+ * p95 run duration, Lambda errors and throttles, state-machine failures — and multi-window
+ * burn-rate alarms on the 99.9% availability SLO, all to the
  * alerts topic; and the Logs Insights queries (a run's timeline, failures by node, slowest
  * nodes, model errors) saved over every function's log group.
  *
@@ -116,26 +123,8 @@ export class Observability extends Construct {
     this.addDashboardWidgets(machines);
 
     for (const workflow of names) this.workflowAlarms(workflow, props.workflows[workflow] as AgentWorkflow);
-    for (const model of props.models ?? [OFFLINE_MODEL_NAME]) this.modelAlarm(model);
-    for (const queue of ["requests-dlq", "failed-runs"]) this.deadLetterAlarm(queue);
     this.burnRateAlarms(machines);
     this.saveQueries(props.prefix, Object.values(props.workflows));
-  }
-
-  /** A catalog metric with concrete dimension values. */
-  private metric(
-    def: MetricDefinition,
-    dims: Record<string, string>,
-    stat: PanelStat | "SampleCount",
-    minutes = 5,
-  ): Metric {
-    return new Metric({
-      namespace: this.namespace,
-      metricName: def.name,
-      dimensionsMap: dims,
-      statistic: stat,
-      period: Duration.minutes(minutes),
-    });
   }
 
   /** All series of a catalog metric, whatever their dimension values (dashboard only: alarms cannot SEARCH). */
@@ -204,7 +193,7 @@ export class Observability extends Construct {
       title: `Error budget remaining (SLO ${this.thresholds.sloTarget * 100}% / 30 days)`,
       metrics: [
         new MathExpression({
-          expression: `100 * (1 - ((${sum(["f", "t", "a"])}) / MAX([${sum(["s", "f", "t", "a"])}, 1])) / ${budget})`,
+          expression: `100 * (1 - ${safeRatio(sum(["f", "t", "a"]), sum(["s", "f", "t", "a"]))} / ${budget})`,
           usingMetrics,
           label: "% of error budget left",
           period: Duration.days(30),
@@ -299,41 +288,6 @@ export class Observability extends Construct {
     }
   }
 
-  private modelAlarm(model: string): void {
-    const id = model.replace(/[^A-Za-z0-9]/g, "");
-    this.alarm(
-      new Alarm(this, `Model${id}ErrorRate`, {
-        alarmDescription: `Model ${model}: over ${this.thresholds.modelErrorRate * 100}% of requests failed in 15 min. Runbook: docs/troubleshooting.md#model-errors`,
-        metric: new MathExpression({
-          expression: "IF(ok + errors > 0, errors / (ok + errors), 0)",
-          usingMetrics: {
-            ok: this.metric(CATALOG.modelRequests, { Model: model, Status: "ok" }, "Sum", 15),
-            errors: this.metric(CATALOG.modelRequests, { Model: model, Status: "error" }, "Sum", 15),
-          },
-          period: Duration.minutes(15),
-        }),
-        threshold: this.thresholds.modelErrorRate,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
-  }
-
-  private deadLetterAlarm(queue: string): void {
-    const id = queue.replace(/[^A-Za-z0-9]/g, "");
-    this.alarm(
-      new Alarm(this, `DeadLetter${id}`, {
-        alarmDescription: `A message was dead-lettered in ${queue}. Runbook: docs/troubleshooting.md#dead-letters`,
-        metric: this.metric(CATALOG.deadLetters, { Queue: queue }, "Sum", 5),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
-  }
-
   /**
    * Multi-window burn-rate alarms on the availability SLO, per workflow (an alarm's math may
    * hold 10 metrics, so one expression over every workflow would not scale): the error ratio
@@ -344,7 +298,7 @@ export class Observability extends Construct {
     const budget = 1 - this.thresholds.sloTarget;
     const ratio = (sm: IStateMachine, minutes: number) =>
       new MathExpression({
-        expression: `(${BAD}) / MAX([FILL(s, 0) + ${BAD}, 1])`,
+        expression: safeRatio(BAD, `FILL(s, 0) + ${BAD}`),
         usingMetrics: executions(sm, minutes),
         period: Duration.minutes(minutes),
       });

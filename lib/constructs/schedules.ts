@@ -1,7 +1,10 @@
-import { Annotations, Stack } from "aws-cdk-lib";
+import { Annotations, Duration, Stack } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources, ScheduleSpec } from "#config";
@@ -16,6 +19,8 @@ export interface SwitchyardSchedulesProps {
   readonly workflows: Readonly<Record<string, WorkflowDefinition>>;
   readonly requestsQueue: IQueue;
   readonly messagesKey: IKey;
+  /** Where the DLQ-not-empty alarm goes (the alerts topic): a missed scheduled run must page. */
+  readonly alertsTopic?: ITopic;
 }
 
 /**
@@ -45,6 +50,7 @@ export function scheduleMessage(spec: ScheduleSpec): string {
  * Scheduler (cron, time zone) ─ SendMessage ─▶ requests queue ─▶ dispatcher ─▶ execution
  *    │ retries (max age, attempts), then
  *    └────────────────────────────────────────▶ schedules DLQ (encrypted, 14 days) ─ redrive
+ *                                                   └─ not empty ─alarm─▶ alerts topic
  * ```
  * Synth fails on a schedule whose input its workflow's schema refuses; a schedule of a workflow
  * this app does not deploy is left out with a synth warning (test apps deploy a few workflows).
@@ -53,6 +59,8 @@ export class SwitchyardSchedules extends Construct {
   readonly deadLetterQueue: Queue;
   readonly role: Role;
   readonly schedules: readonly CfnSchedule[];
+  /** DLQ not empty: a scheduled run (e.g. the end of day) was never requested. */
+  readonly deadLetterAlarm?: Alarm;
 
   constructor(scope: Construct, id: string, props: SwitchyardSchedulesProps) {
     super(scope, id);
@@ -65,6 +73,23 @@ export class SwitchyardSchedules extends Construct {
         "This queue is itself EventBridge Scheduler's dead-letter queue for undeliverable schedule runs; " +
         "operators redrive it to the requests queue, and nothing consumes it that could fail.",
     });
+
+    if (props.alertsTopic) {
+      this.deadLetterAlarm = new Alarm(this, "DeadLetterQueueNotEmpty", {
+        alarmName: `${r.prefix}-schedules-dlq-not-empty`,
+        alarmDescription:
+          "A scheduled run could not be requested (e.g. the end of day did not start): redrive the schedules DLQ.",
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      this.deadLetterAlarm.addAlarmAction(new SnsAction(props.alertsTopic));
+      this.deadLetterAlarm.addOkAction(new SnsAction(props.alertsTopic));
+    }
 
     // Scheduler sends to the target and to the DLQ with this role: both queues, their key, nothing else.
     this.role = new Role(this, "Role", {

@@ -17,7 +17,7 @@ import {
 import { workflows as registry } from "#workflows";
 import { AgentWorkflow } from "../../lib/constructs/agent-workflow.ts";
 import { defineSwitchyard, type SwitchyardStacks } from "../../lib/switchyard-app.ts";
-import type { SwitchyardWorkflowsStack } from "../../lib/workflows-stack.ts";
+import type { SwitchyardWorkflowStack } from "../../lib/workflows-stack.ts";
 
 // The same feature flags `cdk synth` runs with, so these templates are the deployed ones.
 const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
@@ -57,7 +57,7 @@ function reviewWorkflow(hosting: Hosting = "per-node", fetchTimeoutSeconds = 120
 // Synth once per file: bundling takes seconds.
 let wf: WorkflowDefinition;
 let stacks: SwitchyardStacks;
-let workflowsStack: SwitchyardWorkflowsStack;
+let workflowsStack: SwitchyardWorkflowStack;
 let construct: AgentWorkflow;
 let template: Template;
 let report: PolicyValidationPluginReport;
@@ -66,9 +66,10 @@ beforeAll(() => {
   wf = reviewWorkflow();
   const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
   stacks = defineSwitchyard(app, { workflows: { [wf.name]: wf }, entryFor: () => STAND_IN_ENTRY });
-  if (!stacks.workflows) throw new Error("a registered workflow gets a workflows stack");
-  workflowsStack = stacks.workflows;
-  construct = workflowsStack.workflows[wf.name] as AgentWorkflow;
+  const own = stacks.workflows[wf.name];
+  if (!own) throw new Error("a registered workflow gets a stack of its own");
+  workflowsStack = own;
+  construct = workflowsStack.workflow;
   template = Template.fromStack(workflowsStack);
   report = new AwsSolutionsChecks(app).validateScope(workflowsStack);
 });
@@ -343,19 +344,20 @@ describe("SwitchyardWorkflowsStack", () => {
     ).toThrow(/registered as "other" is named "trade-review"/);
   });
 
-  it("is left out while no workflow is registered (CloudFormation rejects an empty template)", () => {
+  it("adds no workflow stack while no workflow is registered (CloudFormation rejects an empty template)", () => {
     const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
     const { workflows } = defineSwitchyard(app, { workflows: {} });
-    expect(workflows).toBeUndefined();
-    expect(app.node.tryFindChild("switchyard-wf-workflows")).toBeUndefined();
+    expect(workflows).toEqual({});
+    expect(app.node.children.map((c) => c.node.id).filter((id) => id.includes("-workflow-"))).toEqual([]);
   });
 
   it("deploys the #workflows registry by default, one state machine per registered workflow", () => {
     const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
-    const { workflows: stack } = defineSwitchyard(app, { entryFor: () => STAND_IN_ENTRY });
-    expect(Object.keys(stack?.workflows ?? {}).sort()).toEqual(Object.keys(registry).sort());
+    const { workflows: stacks } = defineSwitchyard(app, { entryFor: () => STAND_IN_ENTRY });
+    expect(Object.keys(stacks).sort()).toEqual(Object.keys(registry).sort());
     for (const name of Object.keys(registry)) {
-      expect(stack?.workflows[name]?.spec).toEqual(buildStateMachine(registry[name] as WorkflowDefinition));
+      expect(stacks[name]?.stackName).toBe(`switchyard-${STAGE}-workflow-${name}`);
+      expect(stacks[name]?.workflow.spec).toEqual(buildStateMachine(registry[name] as WorkflowDefinition));
     }
   });
 });

@@ -51,7 +51,7 @@ beforeAll(() => {
   });
   core = Template.fromStack(stacks.core);
   ops = Template.fromStack(stacks.ops);
-  workflows = Template.fromStack(stacks.workflows as never);
+  workflows = Template.fromStack(stacks.workflows[r.dataBucket.arrivalWorkflow] as never);
   const apiStack = app.node.findChild(`${r.prefix}-api`);
   api = Template.fromStack(apiStack as never);
 });

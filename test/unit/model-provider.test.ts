@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { App } from "aws-cdk-lib";
+import { App, type Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { modelProviderFromContext } from "../../lib/constructs/model-provider.ts";
@@ -72,7 +72,7 @@ describe("modelProviderFromContext", () => {
       workflows: { [workflow.name]: workflow },
       entryFor: () => "functions/handlers/health.ts",
     });
-    const template = Template.fromStack(stacks.workflows as NonNullable<typeof stacks.workflows>);
+    const template = Template.fromStack(stacks.workflows[workflow.name] as Stack);
 
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {

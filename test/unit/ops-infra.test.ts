@@ -132,10 +132,13 @@ describe("SwitchyardOpsStack: failed runs and alerts", () => {
     ops.hasResourceProperties("AWS::SecretsManager::Secret", { Name: r.slackWebhookSecret.name });
   });
 
-  it("alarms on the requests DLQ, waiting failed runs and handler errors, into the alerts topic", () => {
-    const alarms = ops.findResources("AWS::CloudWatch::Alarm");
+  it("alarms on the requests DLQ, waiting failed runs, handler errors and the notifier DLQ, into the alerts topic", () => {
+    // The stage's catalog alarms (model error rate, dead-lettered messages) notify on ALARM only.
+    const alarms = ops.findResources("AWS::CloudWatch::Alarm", {
+      Properties: { OKActions: Match.anyValue() },
+    });
     // ... and on the data-arrivals DLQ (DataArrivals: the registry deploys the reconciliation).
-    expect(Object.keys(alarms)).toHaveLength(4);
+    expect(Object.keys(alarms)).toHaveLength(5);
     for (const a of Object.values(alarms)) {
       const props = (a as { Properties: { AlarmActions: unknown[]; OKActions: unknown[] } }).Properties;
       expect(JSON.stringify(props.AlarmActions)).toMatch(/AlertsTopic/);
@@ -148,7 +151,7 @@ describe("SwitchyardOpsStack: failed runs and alerts", () => {
     // The core stack lets alarms deliver to its encrypted topic.
     core.hasResourceProperties("AWS::KMS::Key", {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({ Sid: "AllowEventBridgeAndAlarmsToDeliver" })]),
+        Statement: Match.arrayWith([Match.objectLike({ Sid: "AllowAlarmsToPublishEncrypted" })]),
       },
     });
   });
