@@ -4,7 +4,7 @@ import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetr
 import { datedInput } from "./dated-input.ts";
 import { InvalidRunRequestError } from "./errors.ts";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events.ts";
-import { sdkAttributes, traceparentOf } from "./messages.ts";
+import { decodeMessageBody, sdkAttributes, traceparentOf } from "./messages.ts";
 import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { type RunRequest, RunRequestSchema } from "./run-request.ts";
 
@@ -72,7 +72,7 @@ export interface DispatchOutcome {
 export function parseRunRequest(body: string): RunRequest {
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = decodeMessageBody(body);
   } catch {
     throw new InvalidRunRequestError("the message body is not JSON.");
   }
