@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { context } from "@opentelemetry/api";
+import { fieldIssues, issueSummary } from "#core";
 import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetry";
 import { datedInput } from "./dated-input.ts";
 import { InvalidRunRequestError } from "./errors.ts";
@@ -78,9 +79,7 @@ export function parseRunRequest(body: string): RunRequest {
   }
   const parsed = RunRequestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new InvalidRunRequestError(
-      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    );
+    throw new InvalidRunRequestError(issueSummary(fieldIssues(parsed.error)));
   }
   return parsed.data;
 }
