@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
-import { readEnv } from "#config";
+import { checkModelSettings, readEnv } from "#config";
 import { SwitchyardError } from "#engine";
 import { workflows } from "#workflows";
 import { OPTIONS, UsageError } from "../local/cli/args.ts";
@@ -44,8 +44,13 @@ async function main(argv: string[]): Promise<number> {
   if (values.target === "aws") return awsCommand(command, target, values, env);
   if (values.target !== "local") throw new UsageError(`--target ${values.target}: local or aws`);
   if (values.stage !== undefined) throw new UsageError("--stage goes with --target aws");
+  // Agents run in this process: a provider without its settings is exit 2 now, not a failed first agent.
+  if (RUNS_AGENTS.has(command)) checkModelSettings(env);
   return localCommand(command, target, values, env, positionals.slice(2));
 }
+
+/** Local commands that run workflows, and so agents, in this process. */
+const RUNS_AGENTS = new Set(["demo", "run", "resume", "redrive"]);
 
 const KNOWN_ERRORS = ["ConfigurationError", "InputFileError", "InspectTargetError", "RunNotCapturedError"];
 

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
-import { readEnv } from "#config";
+import { checkModelSettings, readEnv } from "#config";
 import { startApiServer } from "./api-server.ts";
 import { startLocalAws } from "./local-aws.ts";
 
@@ -20,7 +20,7 @@ const { values } = parseArgs({
   },
 });
 loadDotenv({ quiet: true });
-const env = readEnv();
+const env = configured();
 const dataDir = values.memory ? undefined : values["data-dir"];
 const aws = await startLocalAws({
   stage: env.SWITCHYARD_STAGE,
@@ -40,6 +40,21 @@ console.error(
   `  curl -s -X POST ${api.url}/workflows/triage/runs -H 'content-type: application/json' -d '{}'`,
 );
 console.error(`  curl -s ${api.url}/dead-letters    curl -s ${api.url}/metrics`);
+
+/**
+ * The environment, refused before anything starts when it is invalid or the model provider lacks
+ * a setting: the server would accept runs that fail at their first agent.
+ */
+function configured() {
+  try {
+    const read = readEnv();
+    checkModelSettings(read);
+    return read;
+  } catch (err) {
+    console.error(`switchyard serve: ${(err as Error).message}`);
+    process.exit(2);
+  }
+}
 
 let stopping = false;
 const shutdown = async () => {

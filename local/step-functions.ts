@@ -16,6 +16,7 @@ import {
   type SuperstepPlan,
   type WorkflowDefinition,
 } from "#engine";
+import { encodeMessageBody } from "#ops";
 import type { LocalAws } from "./local-aws.ts";
 
 /** Counts from one execution, read off the local runner's event log and handler calls. */
@@ -134,7 +135,7 @@ export async function runOnStepFunctionsWith(
       new PublishCommand({
         TopicArn: aws.topicArns[aws.resources.alertsTopic.name],
         Subject: `Switchyard: ${workflow.name} execution failed`,
-        Message: JSON.stringify(input),
+        Message: encodeMessageBody(input),
       }),
     );
     return { MessageId: sent.MessageId ?? "" };

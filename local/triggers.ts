@@ -14,6 +14,7 @@ import {
   dispatchBatch,
   type ExecutionStatusChangeEvent,
   emailChannel,
+  encodeMessageBody,
   type FailedRun,
   type Notification,
   notify,
@@ -138,7 +139,7 @@ export function failedRunTarget(
       lookupThread,
       sendFailedRun: async (run) => {
         await aws.clients.sqs.send(
-          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(run) }),
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }),
         );
       },
       alert: (run) => publish(alertForFailedRun(run)),

@@ -2,6 +2,7 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { IdempotencyTableSpec } from "#config";
+import { encodeMessageBody } from "#ops";
 import type { RunQueuePort } from "./types.ts";
 
 /**
@@ -18,7 +19,7 @@ export function sqsRunQueue(sqs: SQSClient, queueUrl: string): RunQueuePort {
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
-          MessageBody: JSON.stringify(request),
+          MessageBody: encodeMessageBody(request),
           MessageAttributes: {
             workflow: { DataType: "String", StringValue: request.workflow },
             source: { DataType: "String", StringValue: request.source },

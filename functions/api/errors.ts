@@ -1,10 +1,8 @@
+import { type FieldIssue, issueSummary } from "#core";
 import { SwitchyardError } from "#engine";
 
 /** One field the request got wrong: where (`body.input.dataset.trades`, `header.idempotency-key`) and why. */
-export interface FieldIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { FieldIssue };
 
 /**
  * An error the API answers with its own HTTP status. The stable `code` (not the class name,
@@ -26,10 +24,13 @@ export class ApiError extends SwitchyardError {
   }
 }
 
-/** The request is malformed: bad JSON, a field of the wrong type, an unknown field. */
+/**
+ * The request is malformed: bad JSON, a field of the wrong type, an unknown field. The message
+ * names the fields (`The request is invalid: unknown field input.tradeDate.`); `issues` lists each.
+ */
 export class InvalidRequestError extends ApiError {
-  constructor(issues: readonly FieldIssue[], message = "The request is invalid.") {
-    super(400, "Switchyard.InvalidRequest", message, { issues });
+  constructor(issues: readonly FieldIssue[], lead = "The request is invalid") {
+    super(400, "Switchyard.InvalidRequest", `${lead}: ${issueSummary(issues)}.`, { issues });
   }
 }
 

@@ -1,3 +1,4 @@
+import { MAX_ISSUES } from "#core";
 import { type FieldIssue, InvalidRequestError, UnsupportedMediaTypeError } from "./errors.ts";
 import { IdempotencyKey, parseOr400 } from "./schemas.ts";
 
@@ -5,8 +6,16 @@ import { IdempotencyKey, parseOr400 } from "./schemas.ts";
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
+ * Deepest nesting a body may have. Run inputs nest a few levels; a 64 KiB body of `[[[[…` is
+ * 32,000 levels, which recursive code downstream (zod, the checkpoint serializer) would meet as
+ * a stack overflow — a 500 for valid JSON. Refused here instead, walking without recursion.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
  * The request's JSON body: `{}` when empty and optional; 415 unless sent as application/json;
- * 400 for invalid JSON or a prototype-polluting key anywhere in it.
+ * 400 for invalid JSON, nesting deeper than {@link MAX_JSON_DEPTH}, or a prototype-polluting key
+ * anywhere in it.
  *
  * @example
  * const body = await jsonBody(req, { required: false }); // {} for an empty POST
@@ -20,18 +29,35 @@ export async function jsonBody(req: Request, options: { required: boolean }): Pr
   }
   const type = req.headers.get("content-type");
   if (!type || !/^application\/json\s*(;|$)/i.test(type)) throw new UnsupportedMediaTypeError(type);
-  const forbidden: FieldIssue[] = [];
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, (key, value) => {
-      if (FORBIDDEN_KEYS.has(key)) forbidden.push({ path: `body..${key}`, message: "forbidden key" });
-      return value;
-    });
+    parsed = JSON.parse(text);
   } catch {
     throw new InvalidRequestError([{ path: "body", message: "not valid JSON" }]);
   }
-  if (forbidden.length > 0) throw new InvalidRequestError(forbidden);
+  const issues = shapeIssues(parsed);
+  if (issues.length > 0) throw new InvalidRequestError(issues);
   return parsed;
+}
+
+/** Forbidden keys and excess depth, found by an explicit stack (no recursion on caller data). */
+function shapeIssues(root: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: "body", depth: 0 }];
+  while (stack.length > 0 && issues.length < MAX_ISSUES) {
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      issues.push({ path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+      break;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const at = `${path}.${key.length <= 64 ? key : `${key.slice(0, 64)}…`}`;
+      if (FORBIDDEN_KEYS.has(key)) issues.push({ path: at, message: "forbidden key" });
+      stack.push({ value: child, path: at, depth: depth + 1 });
+    }
+  }
+  return issues;
 }
 
 /** The `Idempotency-Key` header, validated, or undefined when the caller sent none. */

@@ -1,3 +1,4 @@
+import { fieldIssues } from "#core";
 import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { DataRefSchema, TradingDataError } from "#trading";
@@ -74,11 +75,8 @@ export async function acceptStart(
   const checked = workflow.input.safeParse(input ?? {});
   if (!checked.success) {
     throw new InvalidRequestError(
-      checked.error.issues.map((i) => ({
-        path: ["body", "input", ...i.path.map(String)].join("."),
-        message: i.message,
-      })),
-      `Invalid input for workflow "${workflow.name}".`,
+      fieldIssues(checked.error, { part: "body", at: ["input"] }),
+      `Invalid input for workflow "${workflow.name}"`,
     );
   }
   await checkRunData(ctx, checked.data);
@@ -132,7 +130,7 @@ async function asBadRequestAsync(path: string, fn: () => Promise<unknown>): Prom
 /** A trading-data refusal (not a passing store fault) as the 400 naming the field. */
 function badRequestOf(path: string, err: unknown): unknown {
   if (!(err instanceof TradingDataError) || err.retryable) return err;
-  return new InvalidRequestError([{ path, message: err.message }], err.message);
+  return new InvalidRequestError([{ path, message: err.message }]);
 }
 
 /**

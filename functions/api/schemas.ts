@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { type FieldIssue, fieldIssues } from "#core";
 import { RUN_ID_PATTERN } from "#ops";
-import { type FieldIssue, InvalidRequestError } from "./errors.ts";
+import { InvalidRequestError } from "./errors.ts";
 
 /**
  * Every part of every request, as zod schemas. Objects are strict (an unknown field is a 400,
@@ -92,9 +93,7 @@ export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, where: strin
   throw new InvalidRequestError(issuesOf(parsed.error, where));
 }
 
+/** The zod issues under `where` (`body`, `query`, `path.id`), by the one rule of `fieldIssues` (`#core`). */
 export function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
-  return error.issues.map((i) => ({
-    path: [where, ...i.path.map(String)].join("."),
-    message: i.message,
-  }));
+  return fieldIssues(error, { part: where });
 }

@@ -7,6 +7,7 @@ export {
   idempotencyTableName,
   readEnv,
 } from "./env.ts";
+export { checkModelSettings, MODEL_SETTINGS, missingModelSettings } from "./model-settings.ts";
 export {
   allQueues,
   type BucketSpec,

@@ -2,7 +2,7 @@
  * Engine errors. Each carries a stable `code`: errors cross Step Functions by name, and class
  * names do not survive minification, so the `name` IS the code (ASL `ErrorEquals` matches it).
  */
-import { SwitchyardError } from "#core";
+import { issueSummary, SwitchyardError } from "#core";
 
 export { SwitchyardError };
 
@@ -10,8 +10,7 @@ export { SwitchyardError };
 export class InvalidInputError extends SwitchyardError {
   readonly issues: readonly { path: string; message: string }[];
   constructor(workflow: string, issues: readonly { path: string; message: string }[]) {
-    const detail = issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
-    super("Switchyard.InvalidInput", `Invalid input for workflow "${workflow}": ${detail}`);
+    super("Switchyard.InvalidInput", `Invalid input for workflow "${workflow}": ${issueSummary(issues)}`);
     this.issues = issues;
   }
 }

@@ -1,4 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { fieldIssues } from "#core";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidInputError } from "./errors.ts";
 
@@ -41,10 +42,7 @@ export function errorHandlerOf(graph: CompiledWorkflow, node: string): string | 
 export function inputToState(workflow: WorkflowDefinition, raw: unknown): Record<string, unknown> {
   const parsed = workflow.input.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new InvalidInputError(
-      workflow.name,
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
+    throw new InvalidInputError(workflow.name, fieldIssues(parsed.error, { at: ["input"] }));
   }
   return workflow.toState(parsed.data);
 }

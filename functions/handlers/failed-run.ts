@@ -7,6 +7,7 @@ import {
   alertForFailedRun,
   checkpointLookup,
   type ExecutionStatusChangeEvent,
+  encodeMessageBody,
   type FailedRun,
   Faults,
   recordFailedRun,
@@ -35,7 +36,7 @@ const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALE
 const deps = {
   lookupThread: checkpointLookup(DynamoDBSaver.fromEnv(), getWorkflow),
   sendFailedRun: async (run: FailedRun) => {
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(run) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }));
   },
   alert: (run: FailedRun) => publish(alertForFailedRun(run)),
   ...(telemetry ? { metrics: telemetry.metrics } : {}),

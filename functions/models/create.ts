@@ -1,6 +1,7 @@
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ConfigurationError, type Env } from "#config";
+import { ConfigurationError, checkModelSettings, type Env } from "#config";
+import { fetchNamingEndpoint } from "./endpoint.ts";
 import { OFFLINE_PROVIDER, OfflinePolicyModel } from "./offline.ts";
 import { type AgentPolicy, offlinePolicies, type PolicyRegistry } from "./policy.ts";
 
@@ -49,6 +50,7 @@ export async function createChatModel(
   options: CreateChatModelOptions,
 ): Promise<BaseChatModel> {
   const provider = env.MODEL_PROVIDER ?? OFFLINE_PROVIDER;
+  checkModelSettings(env); // every missing setting at once, by the one table (MODEL_SETTINGS)
   switch (provider) {
     case "bedrock": {
       const { ChatBedrockConverse } = await loadProvider(provider, () => import("@langchain/aws"));
@@ -67,6 +69,7 @@ export async function createChatModel(
         baseUrl: required(env, "OLLAMA_BASE_URL", provider),
         model: required(env, "OLLAMA_MODEL", provider),
         temperature: 0,
+        fetch: fetchNamingEndpoint(),
       });
     }
     case "openai": {
@@ -76,6 +79,7 @@ export async function createChatModel(
         model: required(env, "OPENAI_MODEL", provider),
         temperature: 0,
         maxRetries: 0,
+        configuration: { fetch: fetchNamingEndpoint() },
       });
     }
     case "offline": {

@@ -1,3 +1,5 @@
+import { causeText } from "./cause-text.ts";
+
 /**
  * Errors of the model layer. Each carries a stable `code` (docs/architecture.md, "House style" §3):
  * class names do not survive minification, and Step Functions matches `ErrorEquals` on the code.
@@ -21,7 +23,7 @@ export class ModelError extends Error {
 export class ModelCallError extends ModelError {
   readonly attempts: number;
   constructor(attempts: number, retryable: boolean, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = causeText(cause);
     super(
       retryable ? "Models.Unavailable" : "Models.Rejected",
       retryable

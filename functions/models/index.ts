@@ -2,6 +2,8 @@
  * Chat models by environment (Bedrock, Ollama, OpenAI) and the offline policy model used when
  * none is configured; the one classification of model errors and the retry built on it.
  */
+
+export { causeText } from "./cause-text.ts";
 export { classifyModelError, type ModelErrorClass } from "./classify.ts";
 export { type ConversationView, readConversation, type SeenToolCall } from "./conversation.ts";
 export {
@@ -11,6 +13,7 @@ export {
   type ModelIdentity,
   modelIdentity,
 } from "./create.ts";
+export { fetchNamingEndpoint, ModelEndpointError } from "./endpoint.ts";
 export { ModelCallError, ModelError, PolicyConflictError } from "./errors.ts";
 export { genericReadPolicy } from "./fallback.ts";
 export {

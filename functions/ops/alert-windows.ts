@@ -9,6 +9,7 @@ import {
   type UpdateItemCommandOutput,
 } from "@aws-sdk/client-dynamodb";
 import type { Alert } from "./alerts.ts";
+import { encodeMessageBody } from "./messages.ts";
 import { type RetryPolicy, withRetry } from "./retry.ts";
 
 /**
@@ -86,7 +87,7 @@ export class AlertWindows {
           },
           ExpressionAttributeValues: {
             ":one": { N: "1" },
-            ":alert": { S: JSON.stringify(alert) },
+            ":alert": { S: encodeMessageBody(alert) },
             ":end": { N: String(start + this.#o.windowSeconds) },
             ":ttl": { N: String(start + this.#o.windowSeconds + TTL_AFTER_WINDOW_SECONDS) },
           },

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Metrics, recordAlert } from "#telemetry";
 import type { SnsMessage } from "./events.ts";
 import type { FailedRun } from "./failed-runs.ts";
+import { decodeMessageBody, encodeMessageBody } from "./messages.ts";
 
 /**
  * Alerts: what goes on the alerts topic, from any source, read back as one shape. The key says
@@ -138,7 +139,7 @@ export function snsAlertPublisher(
       new PublishCommand({
         TopicArn: topicArn,
         Subject: `Switchyard: ${alert.title}`.slice(0, 100),
-        Message: JSON.stringify(alert),
+        Message: encodeMessageBody(alert),
         MessageAttributes: {
           severity: { DataType: "String", StringValue: alert.severity },
           source: { DataType: "String", StringValue: alert.source },
@@ -154,7 +155,7 @@ export const ALERTS_TOPIC_CHANNEL = "alerts-topic";
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return decodeMessageBody(text);
   } catch {
     return undefined;
   }

@@ -11,7 +11,7 @@ import { type MessageAttributes, type Metrics, recordRedrive, traceAttributes } 
 import { parseRunRequest } from "./dispatch.ts";
 import { UnsupportedOperationError } from "./errors.ts";
 import { type FailedRun, readFailedRun } from "./failed-runs.ts";
-import { sdkAttributes, traceContextAttributes } from "./messages.ts";
+import { decodeMessageBody, sdkAttributes, traceContextAttributes } from "./messages.ts";
 import { queueLabel } from "./queue-labels.ts";
 import type { RunRequest } from "./run-request.ts";
 
@@ -351,7 +351,7 @@ function queueName(url: string): string {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return decodeMessageBody(text);
   } catch {
     return undefined;
   }

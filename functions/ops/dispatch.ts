@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { context } from "@opentelemetry/api";
+import { fieldIssues, issueSummary } from "#core";
 import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetry";
 import { datedInput } from "./dated-input.ts";
 import { InvalidRunRequestError } from "./errors.ts";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events.ts";
-import { sdkAttributes, traceparentOf } from "./messages.ts";
+import { decodeMessageBody, sdkAttributes, traceparentOf } from "./messages.ts";
 import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { type RunRequest, RunRequestSchema } from "./run-request.ts";
 
@@ -73,15 +74,13 @@ export interface DispatchOutcome {
 export function parseRunRequest(body: string): RunRequest {
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = decodeMessageBody(body);
   } catch {
     throw new InvalidRunRequestError("the message body is not JSON.");
   }
   const parsed = RunRequestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new InvalidRunRequestError(
-      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    );
+    throw new InvalidRunRequestError(issueSummary(fieldIssues(parsed.error)));
   }
   return parsed.data;
 }

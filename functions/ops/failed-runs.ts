@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type Metrics, recordDeadLetter } from "#telemetry";
 import { InvalidFailedRunError } from "./errors.ts";
 import type { ExecutionStatusChangeEvent } from "./events.ts";
+import { decodeMessageBody } from "./messages.ts";
 import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { RUN_ID_PATTERN, type RunRequest } from "./run-request.ts";
 
@@ -156,7 +157,7 @@ export function resumeRunId(run: Pick<FailedRun, "runId" | "executionArn">): str
  * run again), to be put on the requests queue like any other request.
  *
  * @example
- * await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(resumeRequestFor(run, "cli")) }));
+ * await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: encodeMessageBody(resumeRequestFor(run, "cli")) }));
  */
 export function resumeRequestFor(
   run: FailedRun,
@@ -215,7 +216,7 @@ interface RunErrorCause {
 
 function parseJson(text: string | null | undefined): unknown {
   try {
-    return JSON.parse(text ?? "{}");
+    return decodeMessageBody(text ?? "{}");
   } catch {
     throw new InvalidFailedRunError("not JSON.");
   }

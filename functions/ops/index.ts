@@ -86,6 +86,8 @@ export {
   withFaults,
 } from "./faults.ts";
 export {
+  decodeMessageBody,
+  encodeMessageBody,
   type RunRequestMessage,
   runRequestMessage,
   sdkAttributes,

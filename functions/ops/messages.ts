@@ -13,6 +13,40 @@ import type { RunRequest } from "./run-request.ts";
  * ```
  */
 
+/**
+ * Every message body and topic message we send, as JSON text that any queue or topic takes:
+ * `JSON.stringify`, then every UTF-16 unit above U+007F written as a JSON `\uXXXX` escape, so
+ * the text is printable ASCII (plus tab, CR, LF). SQS takes only #x9 | #xA | #xD | #x20-#xD7FF |
+ * #xE000-#xFFFD | #x10000-#x10FFFF — U+FFFE, U+FFFF and lone surrogates never, and the local
+ * emulator tests each UTF-16 unit on its own (a pattern without the `u` flag that omits
+ * #x10000-#x10FFFF), so the two halves of an emoji are refused there too (docs/architecture.md,
+ * "Verified pitfalls"). `JSON.stringify` already escapes control characters and lone surrogates;
+ * `JSON.parse` ({@link decodeMessageBody}) gives back the identical value, so every reader of a
+ * plain JSON body reads these unchanged. A unit above U+007F takes at most 3 UTF-8 bytes and 6
+ * as an escape, so a body grows at most 3×: the API's 64 KiB bound stays inside SQS's 256 KiB.
+ *
+ * @example
+ * encodeMessageBody({ note: "😀\ufffe" }); // '{"note":"\\ud83d\\ude00\\ufffe"}'
+ */
+export function encodeMessageBody(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError("a message body must be a JSON value");
+  return text.replace(ABOVE_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Every UTF-16 unit above U+007F, surrogate halves one by one (no `u` flag, on purpose). */
+const ABOVE_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * A body written by {@link encodeMessageBody} (or any JSON text) as its value.
+ *
+ * @example
+ * decodeMessageBody('{"note":"\\ud83d\\ude00"}'); // { note: "😀" }
+ */
+export function decodeMessageBody(body: string): unknown {
+  return JSON.parse(body);
+}
+
 /** What `SendMessage` (or one `SendMessageBatch` entry) needs for a run request. */
 export interface RunRequestMessage {
   readonly MessageBody: string;
@@ -32,7 +66,7 @@ export function runRequestMessage(request: RunRequest, ctx: Context = context.ac
     active.traceparent || !request.traceparent
       ? active
       : { traceparent: { DataType: "String", StringValue: request.traceparent } };
-  return { MessageBody: JSON.stringify(request), MessageAttributes: attributes };
+  return { MessageBody: encodeMessageBody(request), MessageAttributes: attributes };
 }
 
 /**

@@ -5,10 +5,12 @@ import { z } from "zod";
  * puts on the requests queue, and the dispatcher consumes. One schema, so producers and the
  * consumer cannot drift. The run id names the Step Functions execution, which is what makes a
  * duplicate delivery start nothing new (StartExecution with an existing name is rejected).
+ * Strict: a field no producer writes (a misspelt `inputs`) is poison, dead-lettered with its
+ * name, never silently dropped.
  */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{8,80}$/;
 
-export const RunRequestSchema = z.object({
+export const RunRequestSchema = z.strictObject({
   /** Names the execution (≤ 80 chars, [A-Za-z0-9_-]): idempotent start. */
   runId: z.string().regex(RUN_ID_PATTERN, "8–80 characters: letters, digits, '-' and '_'"),
   workflow: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, "a registered workflow name"),
@@ -25,7 +27,7 @@ export const RunRequestSchema = z.object({
   source: z.enum(["api", "schedule", "msk", "s3", "redrive", "cli"]),
   /** Caller's idempotency key (API `Idempotency-Key`), kept for audit. */
   idempotencyKey: z.string().max(128).optional(),
-  requestedAt: z.iso.datetime(),
+  requestedAt: z.iso.datetime().max(64),
   /** A schedule's IANA time zone: the date `{businessDate}` in its input stands for (see `dated-input.ts`). */
   timeZone: z.string().min(1).max(64).optional(),
   /** W3C trace context of the producer, so the run's trace links to the request. */

@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { context } from "@opentelemetry/api";
 import { z } from "zod";
+import { fieldIssues, issueSummary } from "#core";
 import { contextFromAttributes } from "#telemetry";
 import { BreakSchema, DataRefSchema, DaySpecSchema } from "#trading";
 import { InvalidTradeEventError } from "./errors.ts";
@@ -29,9 +30,9 @@ import { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request
  * acknowledged on purpose (`skipped`); everything else is sent or reported failed.
  */
 
-/** A trade event as producers put it on the topic (JSON in the record's value). */
+/** A trade event as producers put it on the topic (JSON in the record's value); strict: an unknown field is refused by name (the record fails, then is dead-lettered). */
 export const TradeEventSchema = z
-  .object({
+  .strictObject({
     /** What happened, e.g. `trade.exception`; routes the event to a workflow. */
     type: z.string().min(1).max(100),
     /** The producer's id of the event, kept as the run request's idempotency key for audit. */
@@ -84,11 +85,7 @@ export function decodeTradeEvent(record: Pick<KafkaRecord, "value">): TradeEvent
     throw new InvalidTradeEventError("the value is not base64-encoded JSON.");
   }
   const parsed = TradeEventSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new InvalidTradeEventError(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
-    );
-  }
+  if (!parsed.success) throw new InvalidTradeEventError(issueSummary(fieldIssues(parsed.error)));
   return parsed.data;
 }
 
@@ -154,10 +151,7 @@ export function tradeEventInput(event: TradeEvent): Record<string, unknown> {
 function valid<T>(schema: z.ZodType<T>, value: unknown, field: string, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues
-    .slice(0, 3)
-    .map((i) => `${[field, ...i.path.map(String)].join(".")}: ${i.message}`)
-    .join("; ");
+  const issues = issueSummary(fieldIssues(parsed.error, { at: [field] }).slice(0, 3));
   throw new InvalidTradeEventError(`${field} ${what}: ${issues}.`);
 }
 
@@ -187,11 +181,7 @@ export function runRequestForTradeEvent(
     requestedAt: now.toISOString(),
     ...(traceparent && traceparent.length <= 128 ? { traceparent } : {}),
   });
-  if (!parsed.success) {
-    throw new InvalidTradeEventError(
-      parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-    );
-  }
+  if (!parsed.success) throw new InvalidTradeEventError(issueSummary(fieldIssues(parsed.error)));
   return parsed.data;
 }
 

@@ -1,3 +1,4 @@
+import { fieldIssues } from "#core";
 import { InvalidInputError, type WorkflowDefinition } from "#engine";
 import { DataRefSchema, scanDay } from "#trading";
 
@@ -12,10 +13,7 @@ import { DataRefSchema, scanDay } from "#trading";
 export async function checkRunData(workflow: WorkflowDefinition, input: unknown): Promise<void> {
   const parsed = workflow.input.safeParse(input ?? {});
   if (!parsed.success) {
-    throw new InvalidInputError(
-      workflow.name,
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
+    throw new InvalidInputError(workflow.name, fieldIssues(parsed.error, { at: ["input"] }));
   }
   const data = DataRefSchema.safeParse((parsed.data as { data?: unknown }).data);
   if (data.success) await scanDay(data.data);

@@ -1,6 +1,12 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { WorkflowDefinition } from "#engine";
-import { checkpointLookup, peekDeadLetters, type RunRequest, resumeFailedRuns } from "#ops";
+import {
+  checkpointLookup,
+  encodeMessageBody,
+  peekDeadLetters,
+  type RunRequest,
+  resumeFailedRuns,
+} from "#ops";
 import type { LocalAws } from "../local-aws.ts";
 import { localSaver } from "../saver.ts";
 import { runDispatcher } from "./redrive.ts";
@@ -53,7 +59,7 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
       requestedAt: new Date().toISOString(),
     };
     await aws.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: requestsUrl, MessageBody: JSON.stringify(request) }),
+      new SendMessageCommand({ QueueUrl: requestsUrl, MessageBody: encodeMessageBody(request) }),
     );
     return runDispatcher(o);
   }

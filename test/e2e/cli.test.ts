@@ -118,7 +118,7 @@ describe("switchyard CLI", () => {
     [
       "an unknown input field",
       ["--input", "test/fixtures/input-unknown-field.json"],
-      /Invalid input for workflow "reconciliation": \(root\): Unrecognized key: "tradeDate"/,
+      /Invalid input for workflow "reconciliation": unknown field input\.tradeDate/,
     ],
   ])(
     "refuses %s with exit code 2 and the location",

@@ -1,25 +1,28 @@
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { readFileSync } from "node:fs";
 import { runInProcess } from "switchyard/engine";
 import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowDefinition } from "#engine";
 import { workflows } from "#workflows";
+import { type AwsDigest, awsDigest, peekAll } from "../fixtures/aws-digest.ts";
 import { approvalWorkflow } from "../fixtures/graphs.ts";
 
 /**
  * The hostile-input table: malformed and hostile requests against the api handler over the
  * embedded AWS, through the real HTTP server where HTTP can express the request and as a raw
  * API Gateway event where it cannot (no caller, a GET with a body, a header with a newline).
- * Each asserts its status, a JSON error with a stable code, and that nothing changed: no run
- * request on the queue (so no execution: only the dispatcher starts one, from a request), no
- * checkpoint item, no idempotency record.
+ * Each asserts its status, a JSON error with a stable code, and that nothing changed: the
+ * content digest of every table, queue and the data bucket (`test/fixtures/aws-digest.ts`) is
+ * the same after the request as before — no run request or dead letter (so no execution: only
+ * the dispatcher starts one, from a request), no checkpoint item, no idempotency record, no
+ * failed-run record or alert. The README quotes the table's size; a test keeps the two equal.
  */
 const registry: Record<string, WorkflowDefinition> = { ...workflows, approval: approvalWorkflow() };
 const FINISHED = "approval_finished-run-0001";
 const WAITING = "approval_waiting-run-0001";
 
 let aws: LocalAws;
+let REQUESTS: string;
 let api: ApiServer;
 
 interface HttpCase {
@@ -29,6 +32,8 @@ interface HttpCase {
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** What the error message must say, where the field it names matters. */
+  readonly message?: string;
 }
 interface EventCase {
   readonly name: string;
@@ -79,6 +84,90 @@ const HTTP_CASES: HttpCase[] = [
     name: "workflow input: dataset is an array",
     status: 400,
     ...post("/workflows/triage/runs", { input: { dataset: [] } }),
+  },
+  // Start: the cases of issue #14 — never a run on defaults, never a 500
+  {
+    name: "unknown field tradeDate with a bad date",
+    status: 400,
+    message: "unknown field input.tradeDate",
+    ...post("/workflows/reconciliation/runs", { input: { tradeDate: "2026-13-45" } }),
+  },
+  {
+    name: "unknown field tradeDate with an SQL-ish string",
+    status: 400,
+    message: "unknown field input.tradeDate",
+    ...post("/workflows/reconciliation/runs", { input: { tradeDate: "'; DROP TABLE trades;--" } }),
+  },
+  {
+    name: "bad calendar date in a known field",
+    status: 400,
+    message: "body.input.dataset.businessDate: must be a calendar date YYYY-MM-DD",
+    ...post("/workflows/reconciliation/runs", { input: { dataset: { businessDate: "2026-13-45" } } }),
+  },
+  {
+    name: "400-character tradeId",
+    status: 400,
+    message: "body.input.tradeId",
+    ...post("/workflows/triage/runs", { input: { tradeId: "T".repeat(400) } }),
+  },
+  {
+    name: "emoji in an unknown field",
+    status: 400,
+    message: "unknown field input.note",
+    ...post("/workflows/triage/runs", { input: { note: "😀" } }),
+  },
+  {
+    name: "U+FFFE in an unknown field",
+    status: 400,
+    message: "unknown field input.note",
+    ...post("/workflows/triage/runs", { input: { note: "\ufffe" } }),
+  },
+  {
+    name: "lone surrogate as a key",
+    status: 400,
+    message: "unknown field input.\ud800",
+    ...post("/workflows/triage/runs", '{"input":{"\\ud800":1}}'),
+  },
+  {
+    name: "misspelt nested field",
+    status: 400,
+    message: "unknown field input.dataset.trade",
+    ...post("/workflows/triage/runs", { input: { dataset: { trade: 500 } } }),
+  },
+  {
+    name: "unknown tolerance",
+    status: 400,
+    message: "unknown field input.tolerances.equityBps",
+    ...post("/workflows/reconciliation/runs", { input: { tolerances: { equityBps: 2 } } }),
+  },
+  {
+    name: "40 levels of nesting",
+    status: 400,
+    message: "nested deeper than 32 levels",
+    ...post("/workflows/triage/runs", `{"input":{"x":${"[".repeat(40)}${"]".repeat(40)}}}`),
+  },
+  {
+    name: "20,000 levels of nesting",
+    status: 400,
+    ...post("/workflows/triage/runs", `${"[".repeat(20_000)}${"]".repeat(20_000)}`),
+  },
+  {
+    name: "5,000 unknown fields",
+    status: 400,
+    message: "and 4981 more issues",
+    ...post("/workflows/triage/runs", {
+      input: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, 1])),
+    }),
+  },
+  {
+    name: "partitionSize a float",
+    status: 400,
+    ...post("/workflows/reconciliation/runs", { input: { partitionSize: 1.5 } }),
+  },
+  {
+    name: "partitionSize 1e300",
+    status: 400,
+    ...post("/workflows/reconciliation/runs", { input: { partitionSize: 1e300 } }),
   },
   // Start: prototype pollution
   {
@@ -334,30 +423,11 @@ const EVENT_CASES: EventCase[] = [
   },
 ];
 
-/** Everything a request could have created: queue messages, checkpoint items, idempotency records. */
-async function footprint(): Promise<{ queued: number; checkpoints: number; idempotency: number }> {
-  const queueUrl = aws.queueUrls[aws.resources.requestsQueue.name];
-  const q = await aws.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  const count = async (table: string) =>
-    (await aws.clients.dynamodb.send(new ScanCommand({ TableName: table, Select: "COUNT" }))).Count ?? 0;
-  return {
-    queued:
-      Number(q.Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(q.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    checkpoints: await count(aws.resources.checkpointTable.name),
-    idempotency: await count(aws.resources.idempotencyTable.name),
-  };
-}
-
-let before: Awaited<ReturnType<typeof footprint>>;
+let before: AwsDigest;
 
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "apihostile" });
+  REQUESTS = aws.resources.requestsQueue.name;
   // No consumer: nothing may run, so any message would stay on the queue and be counted.
   api = await startApiServer({ aws, consume: false, workflowNamed: nameIn(registry) });
   const approval = registry.approval as WorkflowDefinition;
@@ -368,7 +438,7 @@ beforeAll(async () => {
   // The finished run: approved to its end (in-process, so nothing touches the queue).
   const { resumeInProcess } = await import("switchyard/engine");
   expect((await resumeInProcess(approval, FINISHED, "approve", { aws })).status).toBe("succeeded");
-  before = await footprint();
+  before = await awsDigest(aws);
 });
 afterAll(async () => {
   await api?.stop();
@@ -376,9 +446,10 @@ afterAll(async () => {
 });
 
 describe("hostile-input table", () => {
-  it("has at least 50 cases, each named once", () => {
+  it("has the size the README quotes, each case named once", () => {
     const names = [...HTTP_CASES, ...EVENT_CASES].map((c) => c.name);
-    expect(names.length).toBeGreaterThanOrEqual(50);
+    const quoted = /A table of (\d+) hostile requests/.exec(readFileSync("README.md", "utf8"))?.[1];
+    expect(Number(quoted)).toBe(names.length);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -388,11 +459,12 @@ describe("hostile-input table", () => {
       ...(c.headers ? { headers: c.headers } : {}),
       ...(c.body !== undefined ? { body: c.body } : {}),
     });
-    const body = (await res.json()) as { error?: { code?: string } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
 
     expect(res.status).toBe(c.status);
     expect(body.error?.code).toMatch(/^Switchyard\.[A-Za-z]+$/);
-    expect(await footprint()).toEqual(before);
+    if (c.message) expect(body.error?.message).toContain(c.message);
+    expect(await awsDigest(aws)).toEqual(before);
   });
 
   it.each(EVENT_CASES)("event: $name → $status, nothing enqueued or written", async (c) => {
@@ -401,18 +473,46 @@ describe("hostile-input table", () => {
 
     expect(res.statusCode).toBe(c.status);
     if (c.status !== 405) expect(body.error?.code).toMatch(/^Switchyard\.[A-Za-z]+$/);
-    expect(await footprint()).toEqual(before);
+    expect(await awsDigest(aws)).toEqual(before);
   });
 
-  it("a valid request on the same server does enqueue: the footprint check is live", async () => {
+  it("a valid request on the same server changes the digest: the check is live", async () => {
     const res = await fetch(`${api.url}/runs/${WAITING}/resume`, {
       method: "POST",
       headers: JSON_TYPE,
       body: JSON.stringify({ decision: "reject" }),
     });
+    const after = await awsDigest(aws);
 
     expect(res.status).toBe(202);
-    expect((await footprint()).queued).toBe(before.queued + 1);
+    expect(after.counts[REQUESTS]).toBe((before.counts[REQUESTS] ?? 0) + 1);
+    expect(after.queues[REQUESTS]).not.toBe(before.queues[REQUESTS]);
+    expect({ ...after, queues: {}, counts: {} }).toEqual({ ...before, queues: {}, counts: {} });
+  });
+});
+
+describe("valid but awkward: accepted once, decoded identical, nothing else written", () => {
+  const awkward = "😀 \ufffe \uffff \ud800 \u0000 \u007f é";
+  it.each([
+    ["a tradeId of awkward characters", "triage", { tradeId: awkward }],
+    ["an emoji tradeId on a generated day", "triage", { dataset: { trades: 50 }, tradeId: "😀" }],
+  ])("%s → 202, one message whose input is exactly what was sent", async (_what, workflow, input) => {
+    const start = await awsDigest(aws);
+    const res = await fetch(`${api.url}/workflows/${workflow}/runs`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ input }),
+    });
+    const { runId } = (await res.json()) as { runId: string };
+    const after = await awsDigest(aws);
+
+    expect(res.status).toBe(202);
+    expect(after.counts[REQUESTS]).toBe((start.counts[REQUESTS] ?? 0) + 1);
+    expect({ ...after, queues: {}, counts: {} }).toEqual({ ...start, queues: {}, counts: {} });
+    const queued = (await peekAll(aws, REQUESTS))
+      .map((m) => JSON.parse(m.body) as { runId: string; input: unknown })
+      .find((r) => r.runId === runId);
+    expect(queued?.input).toEqual(input);
   });
 });
 

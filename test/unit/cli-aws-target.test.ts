@@ -288,7 +288,7 @@ describe("remoteRunCommand", () => {
     // Assess
     expect(err).toMatchObject({ code: "Switchyard.InvalidInput" });
     const paths = (err as { issues: { path: string }[] }).issues.map((i) => i.path).sort();
-    expect(paths).toEqual(["dataset.trades", "tradeId"]);
+    expect(paths).toEqual(["input.dataset.trades", "input.tradeId"]);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
@@ -527,7 +527,7 @@ describe("bin/switchyard.ts --target aws", () => {
     const unknown = await cli("status", `triage_${UUID}`, "--target", "gcp");
     // Assess
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('switchyard: Invalid input for workflow "triage": tradeId:');
+    expect(invalid.stderr).toContain('switchyard: Invalid input for workflow "triage": input.tradeId:');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--target gcp: local or aws");
   });

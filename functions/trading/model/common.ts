@@ -36,6 +36,7 @@ export const Text = z.string().trim().max(MAX_TEXT_LENGTH);
  */
 export const IsoDate = z
   .string()
+  .max(MAX_ID_LENGTH)
   .trim()
   .transform((text) => (/^\d{4}-\d{2}-\d{2}[T ]/.test(text) ? text.slice(0, 10) : text))
   .refine(isIsoDate, "must be a calendar date YYYY-MM-DD");

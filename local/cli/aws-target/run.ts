@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { newRunId } from "#api";
+import { fieldIssues } from "#core";
 import { InvalidInputError, type WorkflowDefinition } from "#engine";
 import { InputFileError } from "../run.ts";
 import { sendRunRequest, watchHints } from "./send.ts";
@@ -31,10 +32,7 @@ export async function remoteRunCommand(o: RemoteRunOptions): Promise<number> {
   const { workflow } = o;
   const checked = workflow.input.safeParse(o.input);
   if (!checked.success) {
-    throw new InvalidInputError(
-      workflow.name,
-      checked.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-    );
+    throw new InvalidInputError(workflow.name, fieldIssues(checked.error, { at: ["input"] }));
   }
   const target = await o.connect();
   // The raw input, as the API sends it: the workflow applies its own defaults when it starts.
