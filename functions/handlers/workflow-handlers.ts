@@ -1,11 +1,22 @@
 /**
- * The `switchyard/lambda` face: the engine's Lambda handlers for workflows of your own, for an
- * app that deploys its own graphs with `switchyard/cdk` (`AgentWorkflow`'s `entryFor`). One file
- * per role exports `handler`, as `test/fixtures/cdk-app/handlers/` does.
+ * The `switchyard/lambda` face: what runs inside a Lambda of an app that deploys its own graphs
+ * with `switchyard/cdk` — the engine's handlers over its workflows (`AgentWorkflow`'s `entryFor`
+ * names one file per role exporting `handler`, as `test/fixtures/cdk-app/handlers/` does) and
+ * `defineWorkflow` for the module that defines them. That module is imported by the CDK app and
+ * by the handlers alike, so it takes `defineWorkflow` from here: `switchyard/engine` also carries
+ * the local Step Functions runner, which must not enter a Lambda bundle.
  */
 import { type EngineHandlers, UnknownWorkflowError, type WorkflowDefinition } from "#engine";
 import { lambdaEngine } from "./lambda-engine.ts";
 
+export {
+  type AnyStateGraph,
+  type DefineWorkflowOptions,
+  defineWorkflow,
+  type Hosting,
+  type NodeSettings,
+  type RunSummary,
+} from "#engine";
 export type { EngineHandlers, WorkflowDefinition };
 
 /**

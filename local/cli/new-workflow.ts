@@ -102,7 +102,7 @@ export function checkName(name: string, taken: readonly string[]): WorkflowNames
   if (!NAME.test(name) || name.length < 2 || name.length > MAX_NAME_LENGTH) {
     throw new WorkflowNameError(
       name,
-      `a name is 2–${MAX_NAME_LENGTH} characters: lowercase words of letters and digits joined by single hyphens, e.g. fx-fixings`,
+      `a name is 2–${MAX_NAME_LENGTH} characters: lowercase words (a letter, then letters or digits) joined by single hyphens, e.g. fx-fixings`,
     );
   }
   if (taken.includes(name))

@@ -37,7 +37,7 @@ const FACES = {
     "SwitchyardFunction",
     "defineSwitchyard",
   ],
-  "./lambda": ["workflowHandlers"],
+  "./lambda": ["workflowHandlers", "defineWorkflow"],
 } as const;
 
 describe("package.json exports", () => {
