@@ -1,8 +1,17 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 // Two tiers by file name (docs/architecture.md, "House style" §6): `*.test.ts` never touch the
 // network; `*.int.test.ts` and `test/e2e/` run against the embedded AWS on loopback.
 export default defineConfig({
+  // The package's own faces (`switchyard/engine`, `switchyard/cdk`…) resolve to their sources in
+  // tests, without a build; package.json's exports send every other importer to dist/. Vitest's
+  // own default is the server conditions without `module` (which picks bundler-only ESM builds).
+  ssr: {
+    resolve: {
+      conditions: ["switchyard-source", ...defaultServerConditions.filter((c) => c !== "module")],
+    },
+  },
   test: {
     // @langchain/langgraph-checkpoint-validation registers its suites through globals.
     globals: true,

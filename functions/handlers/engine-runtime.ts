@@ -1,42 +1,10 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
-import { DynamoDBSaver } from "#checkpoint";
-import { readEnv } from "#config";
-import { createEngineHandlers, type EngineHandlers } from "#engine";
-import { faultCallbacksFromEnv } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import type { EngineHandlers } from "#engine";
 import { getWorkflow } from "#workflows";
+import { lambdaEngine } from "./lambda-engine.ts";
 
 /**
- * The engine bound to this Lambda's environment, built once per cold start
- * (docs/architecture.md, "House style" §1): the DynamoDB saver over `CHECKPOINT_TABLE`, the
- * workflow registry, and telemetry (callbacks and observer into the engine; X-Ray, span, log
- * correlation and flush around every entry point).
- * Every engine entry point (start, run-node, commit, superstep, graph) shares it; each file
- * only picks its function.
+ * The engine of this repository's Lambdas, built once per cold start over the `#workflows`
+ * registry. Every engine entry point (start, run-node, commit, superstep, graph) shares it; each
+ * file only picks its function.
  */
-const env = readEnv();
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
-
-// FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
-const callbacks = [
-  ...(telemetry ? [telemetry.callbacks({ rootIsRun: false })] : []),
-  ...faultCallbacksFromEnv(),
-];
-
-const core = createEngineHandlers(
-  {
-    saver: DynamoDBSaver.fromEnv(),
-    ...(callbacks.length > 0 ? { callbacks } : {}),
-    ...(telemetry ? { observer: telemetry.observer } : {}),
-  },
-  getWorkflow,
-);
-
-export const engine: EngineHandlers = {
-  start: instrumentHandler(telemetry, xray, "start", core.start),
-  runNode: instrumentHandler(telemetry, xray, "run-node", core.runNode),
-  commit: instrumentHandler(telemetry, xray, "commit", core.commit),
-  superstep: instrumentHandler(telemetry, xray, "superstep", core.superstep),
-  graph: instrumentHandler(telemetry, xray, "graph", core.graph),
-};
+export const engine: EngineHandlers = lambdaEngine(getWorkflow);

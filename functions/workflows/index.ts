@@ -8,7 +8,11 @@ export * from "./reconciliation/index.ts";
 export * from "./triage/index.ts";
 export { UnknownWorkflowError };
 
-/** Every workflow Switchyard can run, by name. The CDK app and the CLI both read this registry. */
+/**
+ * Every workflow Switchyard can run, by name, one line each. The CDK app and the CLI both read
+ * this registry. `switchyard new workflow <name>` adds a workflow's import above and its line
+ * here (local/cli/new-workflow.ts); deleting both lines unregisters it.
+ */
 export const workflows: Record<string, WorkflowDefinition> = {
   [triage.name]: triage,
   [reconciliation.name]: reconciliation,

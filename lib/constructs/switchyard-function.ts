@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { type Policy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -8,6 +9,12 @@ import { Construct } from "constructs";
 
 /** The repository root: bundling resolves entries, the lock file and tsconfig from here, whatever the cwd. */
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
+/**
+ * Absent when Switchyard is installed as a package (`switchyard/cdk`, built by scripts/build.ts
+ * to the same depth): then NodejsFunction bundles from the app's own lock file, found from the
+ * working directory up.
+ */
+const REPO_LOCK_FILE = join(REPO_ROOT, "package-lock.json");
 
 /**
  * Prepended to every ESM bundle. esbuild turns a CommonJS dependency's `require()` into a shim that
@@ -92,8 +99,7 @@ export class SwitchyardFunction extends Construct {
       role: this.role,
       environment: { ...props.environment },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      ...(existsSync(REPO_LOCK_FILE) ? { projectRoot: REPO_ROOT, depsLockFilePath: REPO_LOCK_FILE } : {}),
       bundling: {
         format: OutputFormat.ESM,
         target: "node24",

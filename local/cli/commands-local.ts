@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Env } from "#config";
 import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
-import { getWorkflow } from "#workflows";
+import { getWorkflow, workflows } from "#workflows";
 import { type LocalAws, startLocalAws } from "../index.ts";
 import { localSaver } from "../saver.ts";
 import { runNotifier } from "../triggers.ts";
@@ -22,6 +22,7 @@ import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target
 import { demoCommand } from "./demo.ts";
 import { inspectCommand } from "./inspect.ts";
 import { inspectTraceCommand } from "./inspect-trace.ts";
+import { newWorkflowCommand } from "./new-workflow.ts";
 import { redriveCommand } from "./redrive.ts";
 import { resumeCommand } from "./resume.ts";
 import { runCommand } from "./run.ts";
@@ -109,6 +110,13 @@ export async function localCommand(
           out,
         }),
       );
+    case "new":
+      if (target !== "workflow") throw new UsageError("new: switchyard new workflow <name>");
+      return newWorkflowCommand({
+        name: required(more[0], "new workflow needs a name"),
+        taken: Object.keys(workflows),
+        out,
+      });
     case "resume":
     case "redrive":
     case "alerts":

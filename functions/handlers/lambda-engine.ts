@@ -1,0 +1,43 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import { DynamoDBSaver } from "#checkpoint";
+import { readEnv } from "#config";
+import { createEngineHandlers, type EngineHandlers, type WorkflowDefinition } from "#engine";
+import { faultCallbacksFromEnv } from "#ops";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+
+/**
+ * The engine bound to this Lambda's environment (docs/architecture.md, "House style" §1): the
+ * DynamoDB saver over `CHECKPOINT_TABLE`, the workflows `getWorkflow` names, and telemetry
+ * (callbacks and observer into the engine; X-Ray, span, log correlation and flush around every
+ * entry point). Call it once per cold start, at module scope. `engine-runtime.ts` binds it to
+ * this repository's registry; an app of its own binds it to its own workflows through the
+ * `switchyard/lambda` face (`workflowHandlers`).
+ */
+export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition): EngineHandlers {
+  const env = readEnv();
+  const telemetry = telemetryFromEnv(env);
+  const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+
+  // FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
+  const callbacks = [
+    ...(telemetry ? [telemetry.callbacks({ rootIsRun: false })] : []),
+    ...faultCallbacksFromEnv(),
+  ];
+
+  const core = createEngineHandlers(
+    {
+      saver: DynamoDBSaver.fromEnv(),
+      ...(callbacks.length > 0 ? { callbacks } : {}),
+      ...(telemetry ? { observer: telemetry.observer } : {}),
+    },
+    getWorkflow,
+  );
+
+  return {
+    start: instrumentHandler(telemetry, xray, "start", core.start),
+    runNode: instrumentHandler(telemetry, xray, "run-node", core.runNode),
+    commit: instrumentHandler(telemetry, xray, "commit", core.commit),
+    superstep: instrumentHandler(telemetry, xray, "superstep", core.superstep),
+    graph: instrumentHandler(telemetry, xray, "graph", core.graph),
+  };
+}

@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, type PolicyValidationPluginReport } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { defineDeskApp } from "../fixtures/cdk-app/app.ts";
+
+/**
+ * A CDK app of a desk's own (test/fixtures/cdk-app/) on Switchyard's public faces only: its own
+ * graph, deployed with core and workflows stacks, clean under cdk-nag. Bundling is off for the
+ * test (CDK's `aws:cdk:bundling-stacks` context, as `cdk synth <other stack>` sets it): the
+ * checks read templates, and bundling three engine Lambdas takes far longer than the test.
+ */
+const FIXTURE = join(import.meta.dirname, "../fixtures/cdk-app");
+const cdkJson = JSON.parse(readFileSync(join(import.meta.dirname, "../../cdk.json"), "utf8")) as {
+  context: Record<string, unknown>;
+};
+
+let app: App;
+let report: PolicyValidationPluginReport;
+let stacks: ReturnType<typeof defineDeskApp>;
+
+beforeAll(() => {
+  app = new App({ context: { ...cdkJson.context, "aws:cdk:bundling-stacks": [] } });
+  stacks = defineDeskApp(app);
+  report = new AwsSolutionsChecks(app).validateScope(app);
+});
+
+describe("a CDK app of your own (test/fixtures/cdk-app)", () => {
+  it("imports Switchyard only through its public faces", () => {
+    const files = readdirSync(FIXTURE, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(".ts"),
+    );
+    const specifiers = files.flatMap((file) =>
+      [...readFileSync(join(FIXTURE, file), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1] ?? ""),
+    );
+
+    expect(specifiers.filter((s) => s.startsWith("#") || s.startsWith("../../"))).toEqual([]);
+    // Not `switchyard/engine`: the graph enters the Lambda bundles, and that face carries the local runner.
+    expect(new Set(specifiers.filter((s) => s.startsWith("switchyard")))).toEqual(
+      new Set(["switchyard/cdk", "switchyard/lambda"]),
+    );
+  });
+
+  it("finds nothing under cdk-nag and synthesizes through its registered plugin", () => {
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("deploys its own graph: a state machine named for it, a Lambda per node on its own handlers", () => {
+    const template = Template.fromStack(stacks.workflows);
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineName: "switchyard-desk-ssi-check",
+    });
+    const definition = JSON.stringify(stacks.workflows.workflows["ssi-check"]?.spec.definition);
+    expect(definition).toContain("Run check");
+    expect(definition).toContain("Run repair");
+    expect(Object.keys(stacks.workflows.workflows["ssi-check"]?.nodeFunctions ?? {}).sort()).toEqual([
+      "check",
+      "repair",
+    ]);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      MemorySize: 256,
+      Environment: { Variables: { WORKFLOW_NAME: "ssi-check", NODE_NAME: "repair" } },
+    });
+  });
+
+  it("monitors it: the stage's dashboard and alarms on its state machine", () => {
+    const template = Template.fromStack(stacks.workflows);
+    template.hasResourceProperties("AWS::CloudWatch::Dashboard", {
+      DashboardName: "switchyard-desk-overview",
+    });
+    expect(Object.keys(template.findResources("AWS::CloudWatch::Alarm")).length).toBeGreaterThan(0);
+  });
+});
