@@ -7,10 +7,10 @@
  *
  * @example
  * import { App } from "aws-cdk-lib";
- * import { SwitchyardCoreStack, SwitchyardWorkflowsStack } from "switchyard/cdk";
+ * import { SwitchyardCoreStack, SwitchyardWorkflowStack, workflowStackName } from "switchyard/cdk";
  * const app = new App();
  * const core = new SwitchyardCoreStack(app, "desk-dev-core", { stage: "dev" });
- * new SwitchyardWorkflowsStack(app, "desk-dev-workflows", { core, workflows: { [mine.name]: mine } });
+ * new SwitchyardWorkflowStack(app, workflowStackName("desk-dev", mine.name), { core, workflow: mine });
  */
 
 export { SwitchyardApiStack, type SwitchyardApiStackProps } from "./api-stack.ts";
@@ -39,4 +39,8 @@ export { SwitchyardCoreStack, type SwitchyardCoreStackProps } from "./core-stack
 export { type OpsFunction, SwitchyardOpsStack, type SwitchyardOpsStackProps } from "./ops-stack.ts";
 // The whole stage, as `bin/app.ts` builds it.
 export { defineSwitchyard, type SwitchyardAppOptions, type SwitchyardStacks } from "./switchyard-app.ts";
-export { SwitchyardWorkflowsStack, type SwitchyardWorkflowsStackProps } from "./workflows-stack.ts";
+export {
+  SwitchyardWorkflowStack,
+  type SwitchyardWorkflowStackProps,
+  workflowStackName,
+} from "./workflows-stack.ts";

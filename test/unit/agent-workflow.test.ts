@@ -317,7 +317,7 @@ describe("AgentWorkflow: state machine", () => {
   });
 });
 
-describe("SwitchyardWorkflowsStack", () => {
+describe("SwitchyardWorkflowStack", () => {
   it("passes cdk-nag AwsSolutions with nothing unacknowledged", () => {
     const violations = report.violations.flatMap((v) =>
       v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`),

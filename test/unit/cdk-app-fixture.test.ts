@@ -49,27 +49,24 @@ describe("a CDK app of your own (test/fixtures/cdk-app)", () => {
   });
 
   it("deploys its own graph: a state machine named for it, a Lambda per node on its own handlers", () => {
-    const template = Template.fromStack(stacks.workflows);
+    const template = Template.fromStack(stacks.workflow);
     template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
       StateMachineName: "switchyard-desk-ssi-check",
     });
-    const definition = JSON.stringify(stacks.workflows.workflows["ssi-check"]?.spec.definition);
+    const definition = JSON.stringify(stacks.workflow.workflow.spec.definition);
     expect(definition).toContain("Run check");
     expect(definition).toContain("Run repair");
-    expect(Object.keys(stacks.workflows.workflows["ssi-check"]?.nodeFunctions ?? {}).sort()).toEqual([
-      "check",
-      "repair",
-    ]);
+    expect(Object.keys(stacks.workflow.workflow.nodeFunctions ?? {}).sort()).toEqual(["check", "repair"]);
     template.hasResourceProperties("AWS::Lambda::Function", {
       MemorySize: 256,
       Environment: { Variables: { WORKFLOW_NAME: "ssi-check", NODE_NAME: "repair" } },
     });
   });
 
-  it("monitors it: the stage's dashboard and alarms on its state machine", () => {
-    const template = Template.fromStack(stacks.workflows);
+  it("monitors it: its own dashboard and alarms on its state machine", () => {
+    const template = Template.fromStack(stacks.workflow);
     template.hasResourceProperties("AWS::CloudWatch::Dashboard", {
-      DashboardName: "switchyard-desk-overview",
+      DashboardName: "switchyard-desk-ssi-check-overview",
     });
     expect(Object.keys(template.findResources("AWS::CloudWatch::Alarm")).length).toBeGreaterThan(0);
   });

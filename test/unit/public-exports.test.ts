@@ -27,7 +27,7 @@ const FACES = {
   "./cdk": [
     "AgentWorkflow",
     "SwitchyardCoreStack",
-    "SwitchyardWorkflowsStack",
+    "SwitchyardWorkflowStack",
     "SwitchyardOpsStack",
     "SwitchyardApiStack",
     "SwitchyardApi",
