@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -104,7 +104,7 @@ const CHECKS: Record<string, (ran: Ran) => Promise<void> | void> = {
     expect(json.status).toBe("succeeded");
     expect(json.summary.figures).toEqual({ drafts: 2, approved: "yes" });
   },
-  "npm run synth": () => {
+  "npm run synth -- switchyard-dev-workflows": () => {
     expect(existsSync(join(copy, "cdk.out/switchyard-dev-workflows.template.json"))).toBe(true);
   },
   'grep -c \'"StateMachineName": "switchyard-dev-fx-fixings"\' cdk.out/switchyard-dev-workflows.template.json':
@@ -137,6 +137,23 @@ const CHECKS: Record<string, (ran: Ran) => Promise<void> | void> = {
       await rm(user, { recursive: true, force: true });
     }
   },
+  // The app imports the built faces (plain tsx: no source condition), and its handlers are bundled from them.
+  'npx cdk synth --app "npx tsx test/fixtures/cdk-app/app.ts" --output cdk.out/desk --quiet': async () => {
+    const out = join(copy, "cdk.out/desk");
+    const bundles = readdirSync(out)
+      .filter((entry) => entry.startsWith("asset."))
+      .map((asset) => readFileSync(join(out, asset, "index.mjs"), "utf8"));
+    expect(bundles.length).toBe(3); // start, commit, and the node function both nodes share
+    for (const bundle of bundles) {
+      expect(bundle).toContain("ssi-check");
+      // A message of the local Step Functions interpreter (switchyard/engine's runner), not in a Lambda.
+      expect(bundle).not.toContain("Execution failed because of a Fail state");
+    }
+  },
+  'grep -c \'"StateMachineName": "switchyard-desk-ssi-check"\' cdk.out/desk/switchyard-desk-workflows.template.json':
+    ({ stdout }) => {
+      expect(stdout.trim()).toBe("1");
+    },
   "npm pack --dry-run": ({ stdout, stderr }) => {
     const listed = `${stdout}\n${stderr}`;
     for (const file of [

@@ -15,14 +15,23 @@ let start: Handler<SuperstepPlan>;
 let node: Handler<TaskOutcome>;
 let commit: Handler<SuperstepPlan>;
 
+// Test files share a worker's process: the environment is put back after this file.
+let savedEnv: Record<string, string | undefined> = {};
+
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "own-handlers" });
-  Object.assign(process.env, aws.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+  const env = { ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
+  savedEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
   start = await import("../fixtures/cdk-app/handlers/start.ts");
   node = await import("../fixtures/cdk-app/handlers/node.ts");
   commit = await import("../fixtures/cdk-app/handlers/commit.ts");
 });
 afterAll(async () => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   await aws?.stop();
 });
 
