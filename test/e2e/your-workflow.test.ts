@@ -104,14 +104,14 @@ const CHECKS: Record<string, (ran: Ran) => Promise<void> | void> = {
     expect(json.status).toBe("succeeded");
     expect(json.summary.figures).toEqual({ drafts: 2, approved: "yes" });
   },
-  "npm run synth -- switchyard-dev-workflows": () => {
-    expect(existsSync(join(copy, "cdk.out/switchyard-dev-workflows.template.json"))).toBe(true);
+  "npm run synth -- switchyard-dev-workflow-fx-fixings": () => {
+    expect(existsSync(join(copy, "cdk.out/switchyard-dev-workflow-fx-fixings.template.json"))).toBe(true);
   },
-  'grep -c \'"StateMachineName": "switchyard-dev-fx-fixings"\' cdk.out/switchyard-dev-workflows.template.json':
+  'grep -c \'"StateMachineName": "switchyard-dev-fx-fixings"\' cdk.out/switchyard-dev-workflow-fx-fixings.template.json':
     ({ stdout }) => {
       expect(stdout.trim()).toBe("1");
     },
-  'grep -c \'"AlarmName": "switchyarddevworkflowsObservabilityfxfixingsSloBurn\' cdk.out/switchyard-dev-workflows.template.json':
+  'grep -c \'"Type": "AWS::CloudWatch::CompositeAlarm"\' cdk.out/switchyard-dev-workflow-fx-fixings.template.json':
     ({ stdout }) => {
       expect(stdout.trim()).toBe("2");
     },
@@ -150,7 +150,7 @@ const CHECKS: Record<string, (ran: Ran) => Promise<void> | void> = {
       expect(bundle).not.toContain("Execution failed because of a Fail state");
     }
   },
-  'grep -c \'"StateMachineName": "switchyard-desk-ssi-check"\' cdk.out/desk/switchyard-desk-workflows.template.json':
+  'grep -c \'"StateMachineName": "switchyard-desk-ssi-check"\' cdk.out/desk/switchyard-desk-workflow-ssi-check.template.json':
     ({ stdout }) => {
       expect(stdout.trim()).toBe("1");
     },

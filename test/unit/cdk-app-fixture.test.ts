@@ -25,7 +25,7 @@ beforeAll(() => {
   app = new App({ context: { ...cdkJson.context, "aws:cdk:bundling-stacks": [] } });
   stacks = defineDeskApp(app);
   report = new AwsSolutionsChecks(app).validateScope(app);
-});
+}, 180_000);
 
 describe("a CDK app of your own (test/fixtures/cdk-app)", () => {
   it("imports Switchyard only through its public faces", () => {
@@ -43,31 +43,36 @@ describe("a CDK app of your own (test/fixtures/cdk-app)", () => {
     );
   });
 
-  it("finds nothing under cdk-nag and synthesizes through its registered plugin", () => {
+  // Synth runs the registered cdk-nag plugin over every resource again: seconds alone, a minute on a busy machine.
+  it("finds nothing under cdk-nag and synthesizes through its registered plugin", {
+    timeout: 180_000,
+  }, () => {
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
     expect(() => app.synth()).not.toThrow();
   });
 
   it("deploys its own graph: a state machine named for it, a Lambda per node on its own handlers", () => {
     const template = Template.fromStack(stacks.workflow);
+    expect(stacks.workflow.stackName).toBe("switchyard-desk-workflow-ssi-check");
     template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
       StateMachineName: "switchyard-desk-ssi-check",
     });
     const definition = JSON.stringify(stacks.workflow.workflow.spec.definition);
     expect(definition).toContain("Run check");
     expect(definition).toContain("Run repair");
-    expect(Object.keys(stacks.workflow.workflow.nodeFunctions ?? {}).sort()).toEqual(["check", "repair"]);
+    expect(Object.keys(stacks.workflow.workflow.nodeFunctions).sort()).toEqual(["check", "repair"]);
     template.hasResourceProperties("AWS::Lambda::Function", {
       MemorySize: 256,
       Environment: { Variables: { WORKFLOW_NAME: "ssi-check", NODE_NAME: "repair" } },
     });
   });
 
-  it("monitors it: its own dashboard and alarms on its state machine", () => {
+  it("monitors it: its dashboard, alarms on its state machine and functions, its SLO burn alarms", () => {
     const template = Template.fromStack(stacks.workflow);
     template.hasResourceProperties("AWS::CloudWatch::Dashboard", {
       DashboardName: "switchyard-desk-ssi-check-overview",
     });
     expect(Object.keys(template.findResources("AWS::CloudWatch::Alarm")).length).toBeGreaterThan(0);
+    expect(Object.keys(template.findResources("AWS::CloudWatch::CompositeAlarm"))).toHaveLength(2);
   });
 });

@@ -28,6 +28,7 @@ const FACES = {
     "AgentWorkflow",
     "SwitchyardCoreStack",
     "SwitchyardWorkflowStack",
+    "workflowStackName",
     "SwitchyardOpsStack",
     "SwitchyardApiStack",
     "SwitchyardApi",
