@@ -168,11 +168,18 @@ describe("${name} workflow", () => {
   });
 
   it.each([
-    [{ colour: "red" }, /\\(root\\): Unrecognized key: "colour"/],
-    [{ revisions: 11 }, /revisions: Too big/],
-    [{ topic: "" }, /topic: Too small/],
-  ])("refuses input %j, naming the field", async (input, field) => {
-    await expect(run(input)).rejects.toThrow(field);
+    [{ colour: "red" }, "colour"],
+    [{ revisions: 11 }, "revisions"],
+    [{ topic: "" }, "topic"],
+  ])("refuses input %j with a typed error naming the field", async (input, field) => {
+    const refused = await run(input).then(
+      () => undefined,
+      (err: unknown) => err as { name?: string; message?: string; issues?: { path: string }[] },
+    );
+
+    expect(refused?.name).toBe("Switchyard.InvalidInput");
+    expect(refused?.issues?.map((issue) => issue.path.split(".").at(-1))).toEqual([field]);
+    expect(refused?.message).toContain(field);
   });
 });
 `;
