@@ -46,11 +46,11 @@ async function main(argv: string[]): Promise<number> {
   if (values.target !== "local") throw new UsageError(`--target ${values.target}: local or aws`);
   if (values.stage !== undefined) throw new UsageError("--stage goes with --target aws");
   // Agents run in this process: a provider without its settings is exit 2 now, not a failed first agent.
-  if (RUNS_AGENTS.has(command)) checkModelSettings(env);
+  if (RUNS_AGENTS.has(command) && !values.list && !values["dry-run"]) checkModelSettings(env);
   return localCommand(command, target, values, env, positionals.slice(2));
 }
 
-/** Local commands that run workflows, and so agents, in this process. */
+/** Local commands that run workflows, and so agents, in this process (unless only listing: `--list`, `--dry-run`). */
 const RUNS_AGENTS = new Set(["demo", "run", "resume", "redrive"]);
 
 const KNOWN_ERRORS = ["ConfigurationError", "InputFileError", "InspectTargetError", "RunNotCapturedError"];

@@ -30,7 +30,10 @@ export class ApiError extends SwitchyardError {
  */
 export class InvalidRequestError extends ApiError {
   constructor(issues: readonly FieldIssue[], lead = "The request is invalid") {
-    super(400, "Switchyard.InvalidRequest", `${lead}: ${issueSummary(issues)}.`, { issues });
+    const summary = issueSummary(issues);
+    super(400, "Switchyard.InvalidRequest", `${lead}: ${summary}${/[.!?]$/.test(summary) ? "" : "."}`, {
+      issues,
+    });
   }
 }
 

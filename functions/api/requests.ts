@@ -1,4 +1,4 @@
-import { MAX_ISSUES } from "#core";
+import { MAX_ISSUES, nameOf } from "#core";
 import { type FieldIssue, InvalidRequestError, UnsupportedMediaTypeError } from "./errors.ts";
 import { IdempotencyKey, parseOr400 } from "./schemas.ts";
 
@@ -52,7 +52,7 @@ function shapeIssues(root: unknown): FieldIssue[] {
       break;
     }
     for (const [key, child] of Object.entries(value)) {
-      const at = `${path}.${key.length <= 64 ? key : `${key.slice(0, 64)}…`}`;
+      const at = `${path}.${nameOf(key)}`;
       if (FORBIDDEN_KEYS.has(key)) issues.push({ path: at, message: "forbidden key" });
       stack.push({ value: child, path: at, depth: depth + 1 });
     }

@@ -1,7 +1,7 @@
 import { fieldIssues } from "#core";
 import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
 import { RunRequestSchema } from "#ops";
-import { DataRefSchema, TradingDataError } from "#trading";
+import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
 import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
@@ -102,8 +102,12 @@ async function checkRunData(ctx: RunsContext, input: unknown): Promise<void> {
   const record = (input ?? {}) as Record<string, unknown>;
   for (const field of ["out", "breaksUri"]) {
     const uri = record[field];
-    if (typeof uri === "string" && ctx.ports.allowUri)
-      asBadRequest(`body.input.${field}`, () => ctx.ports.allowUri?.(uri));
+    // A location that is no data URI (a NUL byte, a bad bucket) is the caller's 400 now, not the run's failure later.
+    if (typeof uri === "string")
+      asBadRequest(`body.input.${field}`, () => {
+        parseDataUri(uri);
+        ctx.ports.allowUri?.(uri);
+      });
   }
   const data = DataRefSchema.safeParse(record.data);
   if (!data.success || !ctx.ports.checkData) return;

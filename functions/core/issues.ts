@@ -63,6 +63,12 @@ export function issueSummary(issues: readonly FieldIssue[]): string {
     .join("; ");
 }
 
-function nameOf(key: string): string {
+/**
+ * A field name as an issue echoes it: whole up to 64 characters, else its first 64 and `…`.
+ *
+ * @example
+ * nameOf("k".repeat(400)) === `${"k".repeat(64)}…`; // true
+ */
+export function nameOf(key: string): string {
   return key.length <= MAX_NAME ? key : `${key.slice(0, MAX_NAME)}…`;
 }

@@ -7,6 +7,7 @@ import {
   redriveDeadLetters,
 } from "./dead-letters.ts";
 import { type LookupThread, resumeRequestFor } from "./failed-runs.ts";
+import { encodeMessageBody } from "./messages.ts";
 import type { RunRequest } from "./run-request.ts";
 
 export interface ResumeFailedRunsOptions {
@@ -48,7 +49,7 @@ export function resumeFailedRuns(sqs: SQSClient, options: ResumeFailedRunsOption
     },
     transform: (letter) =>
       letter.failedRun
-        ? JSON.stringify(resumeRequestFor(letter.failedRun, options.source ?? "redrive", options.now))
+        ? encodeMessageBody(resumeRequestFor(letter.failedRun, options.source ?? "redrive", options.now))
         : undefined,
     describe: async (letter) => {
       const run = letter.failedRun;

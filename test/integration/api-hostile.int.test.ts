@@ -169,6 +169,18 @@ const HTTP_CASES: HttpCase[] = [
     status: 400,
     ...post("/workflows/reconciliation/runs", { input: { partitionSize: 1e300 } }),
   },
+  {
+    name: "out with a NUL byte",
+    status: 400,
+    message: "body.input.out",
+    ...post("/workflows/reconciliation/runs", { input: { out: "runs/a\u0000b/" } }),
+  },
+  {
+    name: "breaksUri naming no bucket",
+    status: 400,
+    message: "body.input.breaksUri",
+    ...post("/workflows/investigation/runs", { input: { breaksUri: "s3:///breaks.json" } }),
+  },
   // Start: prototype pollution
   {
     name: "__proto__ key in input",

@@ -2,10 +2,11 @@ import fc from "fast-check";
 import { resumeInProcess, runInProcess } from "switchyard/engine";
 import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkflowDefinition } from "#engine";
+import { compileWorkflow, threadConfig, type WorkflowDefinition } from "#engine";
 import { workflows } from "#workflows";
+import { localSaver } from "../../local/saver.ts";
 import { type AwsDigest, awsDigest, peekAll } from "../fixtures/aws-digest.ts";
-import { approvalWorkflow } from "../fixtures/graphs.ts";
+import { approvalWorkflow, supervisorWorkflow } from "../fixtures/graphs.ts";
 import { anyJson, anyString } from "../fixtures/json-arbitraries.ts";
 
 /**
@@ -213,3 +214,69 @@ function nameIn(known: Record<string, WorkflowDefinition>) {
     return found;
   };
 }
+
+describe("awkward strings through the whole path: API → SQS → Step Functions → Lambdas → DynamoDB", () => {
+  const AWKWARD = ["price-😀 \ufffe \uffff", "settle-\ud800 \u0000 \u007f é", "price-\udfff\u{10ffff}"];
+  let aws2: LocalAws;
+  let api2: ApiServer;
+  const running: Record<string, WorkflowDefinition> = {
+    supervisor: supervisorWorkflow(),
+    approval: approvalWorkflow(),
+  };
+
+  beforeAll(async () => {
+    aws2 = await startLocalAws({ stage: "apiprop2" });
+    api2 = await startApiServer({ aws: aws2, workflowNamed: nameIn(running), retryIntervalMs: 1 });
+  });
+  afterAll(async () => {
+    await api2?.stop();
+    await aws2?.stop();
+  });
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${api2.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { runId: string } };
+  };
+  /** Polls the run until the consumer has run it to `status` (the queue is asynchronous, as on AWS). */
+  const settled = async (runId: string, status: string) => {
+    for (let i = 0; i < 200; i++) {
+      await api2.idle();
+      const run = (await fetch(`${api2.url}/runs/${runId}`).then((r) => r.json())) as { status?: string };
+      if (run.status === status) return run;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`run ${runId} did not reach ${status}`);
+  };
+  const state = async (workflow: WorkflowDefinition, runId: string) =>
+    (await compileWorkflow(workflow, localSaver(aws2)).getState(threadConfig(runId))).values as Record<
+      string,
+      unknown
+    >;
+
+  it("a run's input comes back from its checkpoints identical, and the run succeeds", async () => {
+    const started = await post("/workflows/supervisor/runs", { input: { open: AWKWARD } });
+    await settled(started.body.runId, "succeeded");
+
+    expect(started.status).toBe(202);
+    const values = await state(running.supervisor as WorkflowDefinition, started.body.runId);
+    expect(values.open).toEqual(AWKWARD);
+    expect([...(values.resolved as string[])].sort()).toEqual([...AWKWARD].sort());
+  });
+
+  it("a resume decision comes back from its checkpoints identical", async () => {
+    const started = await post("/workflows/approval/runs", {});
+    await settled(started.body.runId, "waiting");
+    const decision = AWKWARD.join("|");
+    const resumed = await post(`/runs/${started.body.runId}/resume`, { decision });
+    await settled(started.body.runId, "succeeded");
+
+    expect(resumed.status).toBe(202);
+    const values = await state(running.approval as WorkflowDefinition, started.body.runId);
+    expect(values.decision).toBe(decision);
+    expect(values.log).toEqual(["propose", `approve:${decision}`]);
+  });
+});

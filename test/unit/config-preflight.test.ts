@@ -50,7 +50,8 @@ describe("missingModelSettings / checkModelSettings: one table per provider", ()
   });
 });
 
-describe("refused before anything starts", () => {
+// Two child processes side by side: each is seconds of tsx start-up, nothing else.
+describe.concurrent("refused before anything starts", () => {
   const run = (script: string, args: string[], env: Record<string, string>) =>
     promisify(execFile)(process.execPath, ["--import", "tsx", script, ...args], {
       env: {

@@ -1,8 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { fieldIssues, MAX_ISSUES } from "#core";
 import { InvalidInputError, inputToState } from "#engine";
-import { decodeTradeEvent, parseRunRequest, RunRequestSchema, TradeEventSchema } from "#ops";
+import {
+  decodeTradeEvent,
+  dispatchBatch,
+  parseRunRequest,
+  RunRequestSchema,
+  readDeadLetter,
+  TradeEventSchema,
+} from "#ops";
 import { getWorkflow, workflows } from "#workflows";
 import { jsonBody, MAX_JSON_DEPTH } from "../../functions/api/requests.ts";
 import { tradeEventInput } from "../../functions/ops/trade-events.ts";
@@ -159,6 +166,23 @@ describe("queue and Kafka messages refuse unknown fields, with the reason a dead
       "Invalid run request: unknown field inputs",
     );
     expect(parseRunRequest(JSON.stringify(request)).runId).toBe(request.runId);
+  });
+
+  it("the dispatcher fails that record (so SQS dead-letters it), and the dead letter reads with the reason", async () => {
+    const body = JSON.stringify({ ...request, inputs: {} });
+    const startExecution = vi.fn(async () => ({}));
+    const record = { messageId: "m-1", receiptHandle: "r-1", body, attributes: {}, messageAttributes: {} };
+
+    const answer = await dispatchBatch({ Records: [record as never] }, { startExecution });
+    const letter = await readDeadLetter({ MessageId: "m-1", ReceiptHandle: "r-1", Body: body });
+
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: "m-1" }]);
+    expect(startExecution).not.toHaveBeenCalled();
+    expect(letter).toMatchObject({
+      kind: "unreadable",
+      runId: request.runId,
+      error: "Invalid run request: unknown field inputs",
+    });
   });
 
   it("a trade event with an unknown field, at the top or inside its day, is refused naming it", () => {
