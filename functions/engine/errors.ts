@@ -37,6 +37,16 @@ export class NotWaitingError extends SwitchyardError {
   }
 }
 
+/** A resume's answer does not fit the waiting interrupts (an unknown id, or one value for several). */
+export class InvalidResumeError extends SwitchyardError {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(threadId: string, issues: readonly { path: string; message: string }[]) {
+    const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    super("Switchyard.InvalidResume", `Invalid resume for thread "${threadId}": ${detail}`);
+    this.issues = issues;
+  }
+}
+
 /** The handler was given a payload it cannot parse: a bug in the state machine, never retried. */
 export class InvalidPayloadError extends SwitchyardError {
   constructor(message: string) {
@@ -50,5 +60,6 @@ export const NON_RETRYABLE_CODES = [
   "Switchyard.UnknownWorkflow",
   "Switchyard.ThreadNotFound",
   "Switchyard.NotWaiting",
+  "Switchyard.InvalidResume",
   "Switchyard.InvalidPayload",
 ] as const;

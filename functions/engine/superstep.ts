@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from "./define.ts";
+import { readTupleForTasks } from "./delegating-saver.ts";
 import { NotWaitingError } from "./errors.ts";
 import {
   type CompiledWorkflow,
@@ -7,8 +8,8 @@ import {
   inputToState,
   threadConfig,
 } from "./graph.ts";
-import { firstTaskError, planFrom, readPosition, type ThreadPosition } from "./plan.ts";
-import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, NULL_TASK_ID, RESUME } from "./pregel-channels.ts";
+import { firstTaskError, planFrom, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
+import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME, RESUME_MAP } from "./pregel-channels.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
 import {
   budgetFrom,
@@ -20,6 +21,7 @@ import {
   RecursionGuardSaver,
   recursionError,
 } from "./recursion.ts";
+import { interruptIdsOf, resumeMapOf, resumeWrites } from "./resume.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
@@ -38,10 +40,13 @@ function run(
   input: unknown,
   threadId: string,
   extra: object = PAUSE_BEFORE_TASKS,
+  resumeMap?: Record<string, unknown>,
 ) {
   const callbacks = deps.callbacks ? { callbacks: deps.callbacks } : {};
+  const config = threadConfig(threadId);
   return graph.invoke(input as never, {
-    ...threadConfig(threadId),
+    // Answers by interrupt id reach the tasks as `Command({ resume: map })` hands them over.
+    ...(resumeMap ? { configurable: { ...config.configurable, [RESUME_MAP]: resumeMap } } : config),
     ...extra,
     ...callbacks,
     // The run's own limit is the guard's (see recursion.ts); LangGraph's per-call count would
@@ -139,13 +144,12 @@ export async function resumeRun(
   if (waiting.length === 0) {
     throw new NotWaitingError(request.threadId, position.tasks.length === 0 ? "finished" : "not interrupted");
   }
-  // The same write `invoke(new Command({ resume }))` makes, without running anything here.
+  // The writes `invoke(new Command({ resume }))` makes, without running anything here.
+  const writes = resumeWrites(request.threadId, position.tasks, request.resume);
   const tuple = await deps.saver.getTuple(threadConfig(request.threadId));
-  await deps.saver.putWrites(
-    tuple?.config ?? threadConfig(request.threadId),
-    [[RESUME, request.resume]],
-    NULL_TASK_ID,
-  );
+  for (const { taskId, value } of writes) {
+    await deps.saver.putWrites(tuple?.config ?? threadConfig(request.threadId), [[RESUME, value]], taskId);
+  }
   // A resume is a new invoke: a new count from this checkpoint.
   const recursion = budgetFrom(position.step, limitOf(workflow, request.recursionLimit));
   return { ...(await currentPlan(deps, workflow, graph, request.threadId)), recursion };
@@ -190,8 +194,9 @@ export async function runTask(
   if (task.progress === "finished") return { taskId: ref.taskId, outcome: "skipped-finished" };
 
   scoped.showFinished(position.tasks.map((t) => t.id));
+  const answered = task.interrupts.length > 0 ? await answersById(deps, ref.threadId, [task]) : undefined;
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
-  await run(deps, graph, null, ref.threadId);
+  await run(deps, graph, null, ref.threadId, PAUSE_BEFORE_TASKS, answered);
   const interrupted = scoped.forwarded.some(([ch]) => ch === INTERRUPT);
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
@@ -299,7 +304,8 @@ export async function runSuperstep(
   return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
     const before = await readPosition(guarded, graph, ref.threadId);
     if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
-    await run(guarded, graph, null, ref.threadId);
+    const answered = await answersById(guarded, ref.threadId, before.tasks);
+    await run(guarded, graph, null, ref.threadId, PAUSE_BEFORE_TASKS, answered);
     return settle(guarded, workflow, graph, ref.threadId, before.checkpointId);
   });
 }
@@ -314,8 +320,10 @@ export async function runToEnd(
   const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "in-process");
   return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
+    const before = await readPosition(guarded, graph, ref.threadId);
+    const answered = await answersById(guarded, ref.threadId, before.tasks);
     // `sync` durability: the recursion guard's failure surfaces from the put that crossed the limit.
-    await run(guarded, graph, null, ref.threadId, { durability: "sync" });
+    await run(guarded, graph, null, ref.threadId, { durability: "sync" }, answered);
     return settle(guarded, workflow, graph, ref.threadId, "");
   });
 }
@@ -334,6 +342,18 @@ async function settle(
   if (interrupted && (stalledAt === "" || position.checkpointId === stalledAt))
     return { ...plan, status: "waiting" };
   return plan;
+}
+
+/** The answers by interrupt id stored for `tasks`' interrupts (see resume.ts), as LangGraph's resume map. */
+async function answersById(
+  deps: EngineDeps,
+  threadId: string,
+  tasks: readonly TaskState[],
+): Promise<Record<string, unknown> | undefined> {
+  const ids = interruptIdsOf(tasks);
+  if (ids.length === 0) return undefined;
+  const tuple = await readTupleForTasks(deps.saver, threadConfig(threadId), ids);
+  return resumeMapOf(tasks, tuple?.pendingWrites ?? []);
 }
 
 /** One handler call reads each checkpoint once (see {@link ReadOnceSaver}). */
