@@ -21,6 +21,7 @@ import {
   signOffWorkflow,
   subgraphInterruptWorkflow,
   supervisorWorkflow,
+  zodStateWorkflow,
 } from "../fixtures/graphs.ts";
 
 /**
@@ -38,6 +39,11 @@ const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
   ["join edges and Command({ goto, update })", joinCommandWorkflow, {}],
   ["a node that fails twice, then succeeds under its retry policy", retryWorkflow, {}],
   ["a node that keeps failing, recovered by its error handler's route", pricingDownWorkflow, {}],
+  [
+    "a zod state schema as the run input (no input schema of its own)",
+    zodStateWorkflow,
+    { queue: ["a", "b"] },
+  ],
 ];
 
 /** What a waiting run asks, without the interrupt ids (they derive from each run's own checkpoints). */
