@@ -1,5 +1,6 @@
 import type { StateGraph } from "@langchain/langgraph";
 import type { z } from "zod";
+import { refuseUnsupportedFeatures } from "./features.ts";
 import { graphInputSchema } from "./state-input.ts";
 
 /**
@@ -115,6 +116,7 @@ export function defineWorkflow<Input, State = unknown>(
   ) {
     throw new TypeError(`Workflow "${options.name}": recursionLimit must be an integer of at least 1.`);
   }
+  refuseUnsupportedFeatures(options.name, options.graph);
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {
     if (!graphNodes.has(node)) {

@@ -47,6 +47,21 @@ export class InvalidResumeError extends SwitchyardError {
   }
 }
 
+/** A graph uses a LangGraph feature the engine cannot run as `invoke` does (docs/engine.md, the parity table). */
+export class UnsupportedFeatureError extends SwitchyardError {
+  constructor(
+    workflow: string,
+    readonly feature: string,
+    readonly node: string,
+    why: string,
+  ) {
+    super(
+      "Switchyard.UnsupportedFeature",
+      `Workflow "${workflow}": node "${node}" uses ${feature}, which the engine does not support: ${why}`,
+    );
+  }
+}
+
 /** The handler was given a payload it cannot parse: a bug in the state machine, never retried. */
 export class InvalidPayloadError extends SwitchyardError {
   constructor(message: string) {

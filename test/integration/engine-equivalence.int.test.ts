@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workflows } from "#workflows";
 import {
   approvalWorkflow,
+  deferredWorkflow,
   fanOutWorkflow,
   flakyFailures,
   joinCommandWorkflow,
   nodeRuns,
+  parentCommandWorkflow,
   pricingDownWorkflow,
   retryWorkflow,
   signOffWorkflow,
@@ -39,6 +41,8 @@ const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
   ["join edges and Command({ goto, update })", joinCommandWorkflow, {}],
   ["a node that fails twice, then succeeds under its retry policy", retryWorkflow, {}],
   ["a node that keeps failing, recovered by its error handler's route", pricingDownWorkflow, {}],
+  ["Command({ graph: PARENT, goto }) from inside a subgraph", parentCommandWorkflow, {}],
+  ["a deferred node waits for every branch", deferredWorkflow, {}],
   [
     "a zod state schema as the run input (no input schema of its own)",
     zodStateWorkflow,

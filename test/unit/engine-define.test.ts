@@ -1,6 +1,7 @@
+import { Annotation, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineWorkflow, InvalidInputError, inputToState } from "#engine";
+import { defineWorkflow, InvalidInputError, inputToState, UnsupportedFeatureError } from "#engine";
 import { annotationStateWorkflow, endlessLoopGraph, zodStateWorkflow } from "../fixtures/graphs.ts";
 
 /** `defineWorkflow` without `input`: the run input is the graph's own (functions/engine/state-input.ts). */
@@ -36,6 +37,32 @@ describe("a workflow's input", () => {
   it("refuses a recursion limit that is not a whole number of at least 1, naming the workflow", () => {
     expect(() => defineWorkflow({ name: "bad-limit", graph: endlessLoopGraph(), recursionLimit: 0 })).toThrow(
       /"bad-limit": recursionLimit/,
+    );
+  });
+});
+
+describe("LangGraph features the engine refuses", () => {
+  const graphWith = (options: Record<string, unknown>) =>
+    new StateGraph(Annotation.Root({ n: Annotation<number> }))
+      .addNode("price", () => ({ n: 1 }), options)
+      .addEdge(START, "price");
+
+  it("refuses node caching, naming the feature and the node", () => {
+    const define = () => defineWorkflow({ name: "cached", graph: graphWith({ cachePolicy: { ttl: 60 } }) });
+
+    expect(define).toThrow(UnsupportedFeatureError);
+    expect(define).toThrow(/node "price" uses node caching \(cachePolicy\)/);
+  });
+
+  it("refuses a LangGraph node timeout, pointing to the node's Lambda timeout", () => {
+    const define = () => defineWorkflow({ name: "timed", graph: graphWith({ timeout: 5_000 }) });
+
+    expect(define).toThrow(/node "price" uses a node timeout \(timeout\).*timeoutSeconds/);
+  });
+
+  it("accepts cachePolicy: false (caching off)", () => {
+    expect(defineWorkflow({ name: "uncached", graph: graphWith({ cachePolicy: false }) }).name).toBe(
+      "uncached",
     );
   });
 });
