@@ -77,4 +77,6 @@ export const NON_RETRYABLE_CODES = [
   "Switchyard.NotWaiting",
   "Switchyard.InvalidResume",
   "Switchyard.InvalidPayload",
+  // LangGraph's GraphRecursionError (a subgraph out of steps): the same run would loop again.
+  "GRAPH_RECURSION_LIMIT",
 ] as const;

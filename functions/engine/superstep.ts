@@ -47,11 +47,12 @@ function run(
   return graph.invoke(input as never, {
     // Answers by interrupt id reach the tasks as `Command({ resume: map })` hands them over.
     ...(resumeMap ? { configurable: { ...config.configurable, [RESUME_MAP]: resumeMap } } : config),
+    // The run's own count is the guard's (see recursion.ts): LangGraph's count restarts at every
+    // Lambda, and never stops one before the guard does. The run's limit is still passed, so a
+    // subgraph inherits it, as in `invoke`.
+    recursionLimit: UNBOUNDED,
     ...extra,
     ...callbacks,
-    // The run's own limit is the guard's (see recursion.ts); LangGraph's per-call count would
-    // restart at every Lambda.
-    recursionLimit: UNBOUNDED,
   });
 }
 
@@ -123,7 +124,10 @@ export async function startRun(
   const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
   return counted(deps, workflow, compile, request.threadId, budget, async (guarded, graph) => {
-    await run(guarded, graph, update, request.threadId);
+    await run(guarded, graph, update, request.threadId, {
+      ...PAUSE_BEFORE_TASKS,
+      recursionLimit: budget.limit,
+    });
     return currentPlan(guarded, workflow, graph, request.threadId);
   });
 }
@@ -196,7 +200,8 @@ export async function runTask(
   scoped.showFinished(position.tasks.map((t) => t.id));
   const answered = task.interrupts.length > 0 ? await answersById(deps, ref.threadId, [task]) : undefined;
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
-  await run(deps, graph, null, ref.threadId, PAUSE_BEFORE_TASKS, answered);
+  const { limit } = await budgetOf(deps, workflow, ref.threadId, undefined);
+  await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit }, answered);
   const interrupted = scoped.forwarded.some(([ch]) => ch === INTERRUPT);
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
@@ -220,7 +225,7 @@ export async function commitSuperstep(
   const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
   return counted(deps, workflow, compile, ref.threadId, budget, (guarded, graph) =>
-    commitPlanned(guarded, workflow, graph, ref),
+    commitPlanned(guarded, workflow, graph, ref, budget.limit),
   );
 }
 
@@ -229,6 +234,7 @@ async function commitPlanned(
   workflow: WorkflowDefinition,
   graph: CompiledWorkflow,
   ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
+  limit: number,
 ): Promise<SuperstepPlan> {
   const position = await readPosition(deps, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
@@ -239,7 +245,7 @@ async function commitPlanned(
   if (position.tasks.every((t) => t.progress === "finished" || handled.has(t.id))) {
     // Every task has output (or a failure its node's error handler takes): LangGraph's loop
     // applies them as one superstep, running the handlers first, as it would in-process.
-    await run(deps, graph, null, ref.threadId);
+    await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit });
     return currentPlan(deps, workflow, graph, ref.threadId);
   }
   const failure = failures[0];
@@ -305,7 +311,8 @@ export async function runSuperstep(
     const before = await readPosition(guarded, graph, ref.threadId);
     if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
     const answered = await answersById(guarded, ref.threadId, before.tasks);
-    await run(guarded, graph, null, ref.threadId, PAUSE_BEFORE_TASKS, answered);
+    const config = { ...PAUSE_BEFORE_TASKS, recursionLimit: budget.limit };
+    await run(guarded, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, before.checkpointId);
   });
 }
@@ -323,7 +330,8 @@ export async function runToEnd(
     const before = await readPosition(guarded, graph, ref.threadId);
     const answered = await answersById(guarded, ref.threadId, before.tasks);
     // `sync` durability: the recursion guard's failure surfaces from the put that crossed the limit.
-    await run(guarded, graph, null, ref.threadId, { durability: "sync" }, answered);
+    const config = { durability: "sync", recursionLimit: budget.limit };
+    await run(guarded, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, "");
   });
 }
