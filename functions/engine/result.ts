@@ -47,7 +47,11 @@ export async function readRunResult(
   const graph = compileWorkflow(workflow, saver);
   const snapshot = await graph.getState(threadConfig(threadId));
   const step = Number(snapshot.metadata?.step ?? 0);
-  const interrupts = waitingInterrupts((await readPosition({ saver }, graph, threadId)).tasks);
+  // A thread never written (input refused) has no position and waits on nothing.
+  const interrupts =
+    snapshot.tasks.length > 0
+      ? waitingInterrupts((await readPosition({ saver }, graph, threadId)).tasks)
+      : [];
   const status = error ? "failed" : interrupts.length > 0 ? "waiting" : "succeeded";
   return {
     status,
