@@ -6,9 +6,12 @@
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import {
+  compileWorkflow,
   type EngineDeps,
   type RunResult,
+  readPosition,
   resumeInProcessWith,
+  resumeWrites,
   runInProcessWith,
   type WorkflowDefinition,
 } from "#engine";
@@ -30,6 +33,7 @@ export {
   type RunSummary,
   resolveDefinition,
   type SuperstepPlan,
+  type WaitingInterrupt,
   type WorkflowDefinition,
 } from "#engine";
 export type { ExecutionStats, StepFunctionsResult } from "./step-functions.ts";
@@ -106,17 +110,24 @@ export function runOnStepFunctions(
   );
 }
 
-/** Answers a waiting interrupt: a new execution on the same thread, starting with `Command({ resume })`. */
-export function resumeOnStepFunctions(
+/**
+ * Answers a waiting interrupt: a new execution on the same thread, starting with `Command({ resume })`
+ * — one value, or `{ [interruptId]: value }` answering some of several. An answer that does not fit
+ * the waiting interrupts is refused here, before any execution starts (as the API and CLI do).
+ */
+export async function resumeOnStepFunctions(
   workflow: WorkflowDefinition,
   threadId: string,
   resumeValue: unknown,
   options: StepFunctionsRunOptions,
 ): Promise<StepFunctionsResult> {
+  const saver = options.saver ?? localSaver(options.aws);
+  const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
+  resumeWrites(threadId, position.tasks, resumeValue);
   return runOnStepFunctionsWith(
     workflow,
     { resume: resumeValue, ...limit(options) },
-    { ...options, threadId, saver: options.saver ?? localSaver(options.aws) },
+    { ...options, threadId, saver },
   );
 }
 

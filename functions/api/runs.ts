@@ -1,5 +1,15 @@
 import { fieldIssues } from "#core";
-import { compileWorkflow, readPosition, type SwitchyardError, type TaskState, threadConfig } from "#engine";
+import {
+  answersFor,
+  compileWorkflow,
+  InvalidResumeError,
+  readPosition,
+  type SwitchyardError,
+  type TaskState,
+  threadConfig,
+  type WaitingInterrupt,
+  waitingInterrupts,
+} from "#engine";
 import { RunRequestSchema } from "#ops";
 import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
 import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
@@ -36,7 +46,7 @@ export interface RunView {
   readonly checkpointId: string;
   /** The current superstep's tasks (empty when finished). */
   readonly nodes: readonly { readonly node: string; readonly taskId: string; readonly progress: string }[];
-  readonly waiting?: { readonly interrupts: readonly unknown[] };
+  readonly waiting?: { readonly interrupts: readonly WaitingInterrupt[] };
   /** Where a finished run wrote its results (reconciliation: breaks, breaksCsv, matches, quarantine). */
   readonly outputs?: Readonly<Record<string, string>>;
   /** The failing node, when the checkpoint or the failed-run record names one. */
@@ -172,7 +182,7 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
   const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
   const graph = compileWorkflow(workflow, ctx.ports.saver);
   const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
-  const interrupts = position.tasks.flatMap((t) => t.interrupts);
+  const interrupts = waitingInterrupts(position.tasks);
   const errored = position.tasks.find((t) => t.progress === "errored");
   const status = statusOf(position.tasks);
   const failure = status === "running" ? await currentFailure(ctx, runId, position.checkpointId) : undefined;
@@ -242,6 +252,7 @@ export async function acceptResume(
   if (view.status !== "waiting") {
     throw new RunNotWaitingError(runId, view.status);
   }
+  checkAnswers(runId, view, decision);
   const call: KeyedCall = {
     operation: "resume",
     caller: who.caller,
@@ -252,6 +263,20 @@ export async function acceptResume(
     ...(who.traceparent ? { traceparent: who.traceparent } : {}),
   };
   return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
+}
+
+/** A decision that does not fit the waiting interrupts (unknown id, one value for several): 400. */
+function checkAnswers(runId: string, view: RunView, decision: unknown): void {
+  try {
+    answersFor(runId, view.waiting?.interrupts ?? [], decision);
+  } catch (err) {
+    if (!(err instanceof InvalidResumeError)) throw err;
+    const issues = err.issues.map((i) => ({
+      path: i.path ? `decision.${i.path}` : "decision",
+      message: i.message,
+    }));
+    throw new InvalidRequestError(issues, err.message);
+  }
 }
 
 function statusOf(tasks: readonly TaskState[]): RunStatusName {

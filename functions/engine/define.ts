@@ -1,5 +1,7 @@
 import type { StateGraph } from "@langchain/langgraph";
 import type { z } from "zod";
+import { refuseUnsupportedFeatures } from "./features.ts";
+import { graphInputSchema } from "./state-input.ts";
 
 /**
  * Any uncompiled LangGraph `StateGraph`. The engine treats graphs structurally (node names,
@@ -50,7 +52,10 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   readonly name: string;
   readonly description: string;
   readonly graph: AnyStateGraph;
-  /** Validates a run request's input; the engine rejects invalid input before any state is written. */
+  /**
+   * Validates a run request's input; the engine rejects invalid input before any state is written.
+   * Without one in `defineWorkflow`, the graph's own input schema (see state-input.ts).
+   */
   readonly input: z.ZodType<Input>;
   /**
    * Turns validated input into the graph's initial state update. (Method syntax on purpose:
@@ -74,7 +79,8 @@ export interface DefineWorkflowOptions<Input, State> {
   name: string;
   description?: string;
   graph: AnyStateGraph;
-  input: z.ZodType<Input>;
+  /** The run input's schema; absent, the run input is the graph's own input (its state schema's). */
+  input?: z.ZodType<Input>;
   toState?: (input: Input) => Record<string, unknown>;
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
@@ -110,6 +116,7 @@ export function defineWorkflow<Input, State = unknown>(
   ) {
     throw new TypeError(`Workflow "${options.name}": recursionLimit must be an integer of at least 1.`);
   }
+  refuseUnsupportedFeatures(options.name, options.graph);
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {
     if (!graphNodes.has(node)) {
@@ -120,7 +127,7 @@ export function defineWorkflow<Input, State = unknown>(
     name: options.name,
     description: options.description ?? options.name,
     graph: options.graph,
-    input: options.input,
+    input: options.input ?? (graphInputSchema(options.graph) as unknown as z.ZodType<Input>),
     toState: options.toState ?? ((input) => input as Record<string, unknown>),
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",

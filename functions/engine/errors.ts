@@ -37,6 +37,31 @@ export class NotWaitingError extends SwitchyardError {
   }
 }
 
+/** A resume's answer does not fit the waiting interrupts (an unknown id, or one value for several). */
+export class InvalidResumeError extends SwitchyardError {
+  readonly issues: readonly { path: string; message: string }[];
+  constructor(threadId: string, issues: readonly { path: string; message: string }[]) {
+    const detail = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    super("Switchyard.InvalidResume", `Invalid resume for thread "${threadId}": ${detail}`);
+    this.issues = issues;
+  }
+}
+
+/** A graph uses a LangGraph feature the engine cannot run as `invoke` does (docs/engine.md, the parity table). */
+export class UnsupportedFeatureError extends SwitchyardError {
+  constructor(
+    workflow: string,
+    readonly feature: string,
+    readonly node: string,
+    why: string,
+  ) {
+    super(
+      "Switchyard.UnsupportedFeature",
+      `Workflow "${workflow}": node "${node}" uses ${feature}, which the engine does not support: ${why}`,
+    );
+  }
+}
+
 /** The handler was given a payload it cannot parse: a bug in the state machine, never retried. */
 export class InvalidPayloadError extends SwitchyardError {
   constructor(message: string) {
@@ -50,5 +75,8 @@ export const NON_RETRYABLE_CODES = [
   "Switchyard.UnknownWorkflow",
   "Switchyard.ThreadNotFound",
   "Switchyard.NotWaiting",
+  "Switchyard.InvalidResume",
   "Switchyard.InvalidPayload",
+  // LangGraph's GraphRecursionError (a subgraph out of steps): the same run would loop again.
+  "GRAPH_RECURSION_LIMIT",
 ] as const;

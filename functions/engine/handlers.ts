@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidPayloadError } from "./errors.ts";
+import { isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import {
   commitSuperstep,
   recoverRun,
@@ -124,6 +125,8 @@ export function createEngineHandlers(
  * `ErrorEquals` can name it whatever the class (minified bundles rename classes).
  */
 function withCodeAsName(error: unknown): unknown {
+  // A subgraph that ran out of its recursion limit fails its node as LangGraph's code names it.
+  if (error instanceof Error && isRecursionError(error)) error.name = RECURSION_LIMIT_CODE;
   const e = error as { code?: unknown; name?: unknown };
   if (error instanceof Error && typeof e.code === "string" && /^[A-Za-z]\w*\.[\w.]+$/.test(e.code)) {
     error.name = e.code;

@@ -28,6 +28,12 @@ export {
   type RecursionBudget,
 } from "./recursion.ts";
 export { latestStep, type RunResult, readRunResult, superstepsSince } from "./result.ts";
+export {
+  answersFor,
+  resumeWrites,
+  type WaitingInterrupt,
+  waitingInterrupts,
+} from "./resume.ts";
 export { aslRetryFor, LAMBDA_SERVICE_RETRY, nodeRetry } from "./retry.ts";
 export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";
 export {

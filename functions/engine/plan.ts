@@ -3,6 +3,7 @@ import type { WorkflowDefinition } from "./define.ts";
 import { ThreadNotFoundError } from "./errors.ts";
 import { type CompiledWorkflow, threadConfig } from "./graph.ts";
 import { ERROR, INTERRUPT, NOT_OUTPUT, NULL_TASK_ID } from "./pregel-channels.ts";
+import { isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import type { EngineDeps, RunError, SuperstepPlan, TaskRef } from "./types.ts";
 
 /** Channels LangGraph writes about a task that are not its output (mirrors `isTaskOutput`). */
@@ -104,9 +105,18 @@ export function firstTaskError(tasks: readonly TaskState[], fallback?: RunError)
   const failed = tasks.find((t) => t.progress === "errored");
   if (!failed) return fallback;
   return {
-    code: failed.error?.name ?? "Switchyard.TaskFailed",
+    code: codeOfTaskError(failed.error),
     message: failed.error?.message ?? "task failed",
     node: failed.node,
     taskId: failed.id,
   };
+}
+
+/**
+ * The run error code of a task's stored error: its name, except LangGraph's recursion error (a
+ * subgraph out of steps), which fails the run under LangGraph's code, as in-process.
+ */
+function codeOfTaskError(error: TaskState["error"]): string {
+  if (isRecursionError(error) || error?.name === "GraphRecursionError") return RECURSION_LIMIT_CODE;
+  return error?.name ?? "Switchyard.TaskFailed";
 }

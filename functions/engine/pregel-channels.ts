@@ -13,3 +13,6 @@ export const NO_WRITES = "__no_writes__";
 
 /** Writes about a task that are not its output (LangGraph's `isTaskOutput` is false for these). */
 export const NOT_OUTPUT: ReadonlySet<string> = new Set([ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME]);
+
+/** The run-config key LangGraph reads a `Command({ resume: { [interruptId]: value } })` map from. */
+export const RESUME_MAP = "__pregel_resume_map";

@@ -8,7 +8,7 @@ import type {
   CheckpointTuple,
 } from "@langchain/langgraph-checkpoint";
 import { DelegatingSaver } from "./delegating-saver.ts";
-import { NULL_TASK_ID, RESUME } from "./pregel-channels.ts";
+import { RESUME } from "./pregel-channels.ts";
 
 /**
  * LangGraph's recursion limit, counted as LangGraph counts it, across the many Lambda calls of
@@ -57,7 +57,9 @@ export function budgetOfThread(tuple: CheckpointTuple | undefined, fallbackLimit
   const stamped = (tuple?.metadata as Record<string, unknown> | undefined)?.[STAMP] as
     | RecursionBudget
     | undefined;
-  const resumedHere = (tuple?.pendingWrites ?? []).some(([id, ch]) => id === NULL_TASK_ID && ch === RESUME);
+  // Any answer stored against the checkpoint (one value, by interrupt id, or a task's own list)
+  // means the latest invoke was a resume that began here.
+  const resumedHere = (tuple?.pendingWrites ?? []).some(([, ch]) => ch === RESUME);
   if (stamped && !resumedHere) return stamped;
   return budgetFrom(step, stamped?.limit ?? fallbackLimit);
 }

@@ -1,6 +1,8 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
 import { compileWorkflow, threadConfig } from "./graph.ts";
+import { readPosition } from "./plan.ts";
+import { type WaitingInterrupt, waitingInterrupts } from "./resume.ts";
 import type { RunError } from "./types.ts";
 
 /** What both runners return; equal for the same input — the engine's core promise. */
@@ -10,8 +12,8 @@ export interface RunResult<State = Record<string, unknown>> {
   readonly state: State;
   /** Node supersteps this run executed (the input's own bookkeeping steps not counted). */
   readonly supersteps: number;
-  /** Interrupt payloads when `waiting`. */
-  readonly interrupts?: readonly unknown[];
+  /** When `waiting`: each interrupt with its id (what a resume answers by), payload and node. */
+  readonly interrupts?: readonly WaitingInterrupt[];
   readonly error?: RunError;
 }
 
@@ -45,7 +47,11 @@ export async function readRunResult(
   const graph = compileWorkflow(workflow, saver);
   const snapshot = await graph.getState(threadConfig(threadId));
   const step = Number(snapshot.metadata?.step ?? 0);
-  const interrupts = snapshot.tasks.flatMap((t) => t.interrupts.map((i) => i.value));
+  // A thread never written (input refused) has no position and waits on nothing.
+  const interrupts =
+    snapshot.tasks.length > 0
+      ? waitingInterrupts((await readPosition({ saver }, graph, threadId)).tasks)
+      : [];
   const status = error ? "failed" : interrupts.length > 0 ? "waiting" : "succeeded";
   return {
     status,

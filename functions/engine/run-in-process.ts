@@ -5,8 +5,10 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
 import { SwitchyardError } from "./errors.ts";
 import { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+import { readPosition } from "./plan.ts";
 import { DEFAULT_RECURSION_LIMIT, isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import { latestStep, type RunResult, readRunResult } from "./result.ts";
+import { resumeWrites } from "./resume.ts";
 
 export interface InProcessOptions {
   /** Where checkpoints go; the DynamoDB saver over the embedded AWS by default (see `switchyard/local`). */
@@ -36,13 +38,22 @@ export async function runInProcessWith(
   return drive(workflow, update, threadId, options, true);
 }
 
-/** Answers a waiting interrupt in-process: `Command({ resume })` on the same thread. */
+/**
+ * Answers a waiting interrupt in-process: `Command({ resume })` on the same thread — one value,
+ * or `{ [interruptId]: value }` for several (refused as on Step Functions: see resume.ts).
+ */
 export async function resumeInProcessWith(
   workflow: WorkflowDefinition,
   threadId: string,
   resumeValue: unknown,
   options: InProcessOptions,
 ): Promise<RunResult> {
+  const position = await readPosition(
+    { saver: options.saver },
+    compileWorkflow(workflow, options.saver),
+    threadId,
+  );
+  resumeWrites(threadId, position.tasks, resumeValue);
   return drive(workflow, new Command({ resume: resumeValue }), threadId, options, false);
 }
 

@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from "./define.ts";
+import { readTupleForTasks } from "./delegating-saver.ts";
 import { NotWaitingError } from "./errors.ts";
 import {
   type CompiledWorkflow,
@@ -7,8 +8,8 @@ import {
   inputToState,
   threadConfig,
 } from "./graph.ts";
-import { firstTaskError, planFrom, readPosition, type ThreadPosition } from "./plan.ts";
-import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, NULL_TASK_ID, RESUME } from "./pregel-channels.ts";
+import { firstTaskError, planFrom, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
+import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME, RESUME_MAP } from "./pregel-channels.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
 import {
   budgetFrom,
@@ -20,6 +21,7 @@ import {
   RecursionGuardSaver,
   recursionError,
 } from "./recursion.ts";
+import { interruptIdsOf, resumeMapOf, resumeWrites } from "./resume.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
@@ -38,15 +40,19 @@ function run(
   input: unknown,
   threadId: string,
   extra: object = PAUSE_BEFORE_TASKS,
+  resumeMap?: Record<string, unknown>,
 ) {
   const callbacks = deps.callbacks ? { callbacks: deps.callbacks } : {};
+  const config = threadConfig(threadId);
   return graph.invoke(input as never, {
-    ...threadConfig(threadId),
+    // Answers by interrupt id reach the tasks as `Command({ resume: map })` hands them over.
+    ...(resumeMap ? { configurable: { ...config.configurable, [RESUME_MAP]: resumeMap } } : config),
+    // The run's own count is the guard's (see recursion.ts): LangGraph's count restarts at every
+    // Lambda, and never stops one before the guard does. The run's limit is still passed, so a
+    // subgraph inherits it, as in `invoke`.
+    recursionLimit: UNBOUNDED,
     ...extra,
     ...callbacks,
-    // The run's own limit is the guard's (see recursion.ts); LangGraph's per-call count would
-    // restart at every Lambda.
-    recursionLimit: UNBOUNDED,
   });
 }
 
@@ -118,7 +124,10 @@ export async function startRun(
   const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
   return counted(deps, workflow, compile, request.threadId, budget, async (guarded, graph) => {
-    await run(guarded, graph, update, request.threadId);
+    await run(guarded, graph, update, request.threadId, {
+      ...PAUSE_BEFORE_TASKS,
+      recursionLimit: budget.limit,
+    });
     return currentPlan(guarded, workflow, graph, request.threadId);
   });
 }
@@ -139,13 +148,12 @@ export async function resumeRun(
   if (waiting.length === 0) {
     throw new NotWaitingError(request.threadId, position.tasks.length === 0 ? "finished" : "not interrupted");
   }
-  // The same write `invoke(new Command({ resume }))` makes, without running anything here.
+  // The writes `invoke(new Command({ resume }))` makes, without running anything here.
+  const writes = resumeWrites(request.threadId, position.tasks, request.resume);
   const tuple = await deps.saver.getTuple(threadConfig(request.threadId));
-  await deps.saver.putWrites(
-    tuple?.config ?? threadConfig(request.threadId),
-    [[RESUME, request.resume]],
-    NULL_TASK_ID,
-  );
+  for (const { taskId, value } of writes) {
+    await deps.saver.putWrites(tuple?.config ?? threadConfig(request.threadId), [[RESUME, value]], taskId);
+  }
   // A resume is a new invoke: a new count from this checkpoint.
   const recursion = budgetFrom(position.step, limitOf(workflow, request.recursionLimit));
   return { ...(await currentPlan(deps, workflow, graph, request.threadId)), recursion };
@@ -190,8 +198,10 @@ export async function runTask(
   if (task.progress === "finished") return { taskId: ref.taskId, outcome: "skipped-finished" };
 
   scoped.showFinished(position.tasks.map((t) => t.id));
+  const answered = task.interrupts.length > 0 ? await answersById(deps, ref.threadId, [task]) : undefined;
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
-  await run(deps, graph, null, ref.threadId);
+  const { limit } = await budgetOf(deps, workflow, ref.threadId, undefined);
+  await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit }, answered);
   const interrupted = scoped.forwarded.some(([ch]) => ch === INTERRUPT);
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
@@ -215,7 +225,7 @@ export async function commitSuperstep(
   const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
   return counted(deps, workflow, compile, ref.threadId, budget, (guarded, graph) =>
-    commitPlanned(guarded, workflow, graph, ref),
+    commitPlanned(guarded, workflow, graph, ref, budget.limit),
   );
 }
 
@@ -224,6 +234,7 @@ async function commitPlanned(
   workflow: WorkflowDefinition,
   graph: CompiledWorkflow,
   ref: { threadId: string; checkpointId: string; failures?: readonly TaskFailure[] },
+  limit: number,
 ): Promise<SuperstepPlan> {
   const position = await readPosition(deps, graph, ref.threadId);
   if (position.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, position);
@@ -234,7 +245,7 @@ async function commitPlanned(
   if (position.tasks.every((t) => t.progress === "finished" || handled.has(t.id))) {
     // Every task has output (or a failure its node's error handler takes): LangGraph's loop
     // applies them as one superstep, running the handlers first, as it would in-process.
-    await run(deps, graph, null, ref.threadId);
+    await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit });
     return currentPlan(deps, workflow, graph, ref.threadId);
   }
   const failure = failures[0];
@@ -299,7 +310,9 @@ export async function runSuperstep(
   return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
     const before = await readPosition(guarded, graph, ref.threadId);
     if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
-    await run(guarded, graph, null, ref.threadId);
+    const answered = await answersById(guarded, ref.threadId, before.tasks);
+    const config = { ...PAUSE_BEFORE_TASKS, recursionLimit: budget.limit };
+    await run(guarded, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, before.checkpointId);
   });
 }
@@ -314,8 +327,11 @@ export async function runToEnd(
   const budget = await budgetOf(deps, workflow, ref.threadId, ref.recursion);
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "in-process");
   return counted(deps, workflow, compile, ref.threadId, budget, async (guarded, graph) => {
+    const before = await readPosition(guarded, graph, ref.threadId);
+    const answered = await answersById(guarded, ref.threadId, before.tasks);
     // `sync` durability: the recursion guard's failure surfaces from the put that crossed the limit.
-    await run(guarded, graph, null, ref.threadId, { durability: "sync" });
+    const config = { durability: "sync", recursionLimit: budget.limit };
+    await run(guarded, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, "");
   });
 }
@@ -334,6 +350,18 @@ async function settle(
   if (interrupted && (stalledAt === "" || position.checkpointId === stalledAt))
     return { ...plan, status: "waiting" };
   return plan;
+}
+
+/** The answers by interrupt id stored for `tasks`' interrupts (see resume.ts), as LangGraph's resume map. */
+async function answersById(
+  deps: EngineDeps,
+  threadId: string,
+  tasks: readonly TaskState[],
+): Promise<Record<string, unknown> | undefined> {
+  const ids = interruptIdsOf(tasks);
+  if (ids.length === 0) return undefined;
+  const tuple = await readTupleForTasks(deps.saver, threadConfig(threadId), ids);
+  return resumeMapOf(tasks, tuple?.pendingWrites ?? []);
 }
 
 /** One handler call reads each checkpoint once (see {@link ReadOnceSaver}). */

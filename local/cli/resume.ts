@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { WorkflowDefinition } from "#engine";
+import { compileWorkflow, readPosition, resumeWrites, type WorkflowDefinition } from "#engine";
 import {
   checkpointLookup,
   encodeMessageBody,
@@ -49,6 +49,12 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
   }
   if (o.answer !== undefined) {
     if (!o.workflow) throw new Error("--answer needs --workflow");
+    // Refused here (exit 2) rather than by the execution: an answer by an unknown interrupt id,
+    // or one value for several interrupts.
+    const saver = localSaver(aws);
+    const workflow = o.workflowNamed(o.workflow);
+    const position = await readPosition({ saver }, compileWorkflow(workflow, saver), o.runId);
+    resumeWrites(o.runId, position.tasks, o.answer);
     const request: RunRequest = {
       runId: `${o.runId.slice(0, 60)}-a${Date.now().toString(36)}`,
       workflow: o.workflow,

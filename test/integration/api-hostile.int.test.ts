@@ -282,6 +282,11 @@ const HTTP_CASES: HttpCase[] = [
     status: 400,
     ...post(`/runs/${WAITING}/resume`, { decision: "approve", threadId: "other" }),
   },
+  {
+    name: "resume by an interrupt id the run is not waiting on",
+    status: 400,
+    ...post(`/runs/${WAITING}/resume`, { decision: { "0123456789abcdef0123456789abcdef": "approve" } }),
+  },
   { name: "resume with invalid JSON", status: 400, ...post(`/runs/${WAITING}/resume`, "{decision:approve}") },
   {
     name: "resume with a bad run id",

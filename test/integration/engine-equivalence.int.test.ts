@@ -1,5 +1,6 @@
 import {
   type Hosting,
+  type RunResult,
   resumeInProcess,
   resumeOnStepFunctions,
   runInProcess,
@@ -11,14 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workflows } from "#workflows";
 import {
   approvalWorkflow,
+  deferredWorkflow,
   fanOutWorkflow,
   flakyFailures,
   joinCommandWorkflow,
   nodeRuns,
+  parentCommandWorkflow,
   pricingDownWorkflow,
   retryWorkflow,
+  signOffWorkflow,
   subgraphInterruptWorkflow,
   supervisorWorkflow,
+  zodStateWorkflow,
 } from "../fixtures/graphs.ts";
 
 /**
@@ -36,7 +41,17 @@ const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
   ["join edges and Command({ goto, update })", joinCommandWorkflow, {}],
   ["a node that fails twice, then succeeds under its retry policy", retryWorkflow, {}],
   ["a node that keeps failing, recovered by its error handler's route", pricingDownWorkflow, {}],
+  ["Command({ graph: PARENT, goto }) from inside a subgraph", parentCommandWorkflow, {}],
+  ["a deferred node waits for every branch", deferredWorkflow, {}],
+  [
+    "a zod state schema as the run input (no input schema of its own)",
+    zodStateWorkflow,
+    { queue: ["a", "b"] },
+  ],
 ];
+
+/** What a waiting run asks, without the interrupt ids (they derive from each run's own checkpoints). */
+const asked = (run: RunResult) => run.interrupts?.map(({ node, value }) => ({ node, value }));
 
 let aws: LocalAws;
 beforeAll(async () => {
@@ -67,7 +82,7 @@ describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hos
     const distributed = await runOnStepFunctions(workflow, {}, { aws });
 
     expect(distributed.status).toBe("waiting");
-    expect(distributed.interrupts).toEqual(local.interrupts);
+    expect(asked(distributed)).toEqual(asked(local));
     expect(distributed.state).toEqual(local.state);
 
     const localDone = await resumeInProcess(workflow, local.threadId, "approve", { aws });
@@ -84,16 +99,62 @@ describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hos
 
     const local = await runInProcess(workflow, {}, { aws });
     const distributed = await runOnStepFunctions(workflow, {}, { aws });
-    const localDone = await resumeInProcess(workflow, local.threadId, "yes", { aws });
-    const distributedDone = await resumeOnStepFunctions(workflow, distributed.threadId, "yes", { aws });
+    // Answered by id: the answer must reach the interrupt inside the subgraph.
+    const byId = (run: RunResult) => ({ [run.interrupts?.[0]?.id ?? ""]: "yes" });
+    const localDone = await resumeInProcess(workflow, local.threadId, byId(local), { aws });
+    const distributedDone = await resumeOnStepFunctions(workflow, distributed.threadId, byId(distributed), {
+      aws,
+    });
 
     expect(distributed.status).toBe("waiting");
-    expect(distributed.interrupts).toEqual(local.interrupts);
+    expect(asked(distributed)).toEqual(asked(local));
     expect(distributedDone.status).toBe("succeeded");
     expect(distributedDone.state).toEqual(localDone.state);
     expect(distributedDone.state).toMatchObject({ log: ["intake", "book"], desk: ["prepare", "review:yes"] });
     expect(nodeRuns.get(distributed.threadId)).toEqual(nodeRuns.get(local.threadId));
     expect(nodeRuns.get(local.threadId)).toEqual(["intake", "prepare", "review", "review", "book"]);
+  });
+
+  it("parallel interrupts answered one by one by id, then several interrupts in one node", async () => {
+    const workflow = signOffWorkflow(hosting);
+    const idOf = (run: RunResult, node: string) => run.interrupts?.find((i) => i.node === node)?.id ?? "";
+
+    const runs = await Promise.all([
+      runInProcess(workflow, {}, { aws }),
+      runOnStepFunctions(workflow, {}, { aws }),
+    ]);
+    const [local, distributed] = runs;
+    // A single value cannot answer two questions: refused, naming the ids, on both runners.
+    await expect(resumeInProcess(workflow, local.threadId, "yes", { aws })).rejects.toThrow(
+      /answer each by id/,
+    );
+    await expect(resumeOnStepFunctions(workflow, distributed.threadId, "yes", { aws })).rejects.toThrow(
+      /answer each by id/,
+    );
+    await expect(
+      resumeOnStepFunctions(workflow, distributed.threadId, { [idOf(local, "credit")]: "yes" }, { aws }),
+    ).rejects.toMatchObject({ code: "Switchyard.InvalidResume" });
+
+    const resume = (run: RunResult, answer: unknown) =>
+      run === local
+        ? resumeInProcess(workflow, run.threadId, answer, { aws })
+        : resumeOnStepFunctions(workflow, run.threadId, answer, { aws });
+    const afterCredit = await Promise.all(runs.map((r) => resume(r, { [idOf(r, "credit")]: "credit-ok" })));
+    const afterLegal = await Promise.all(
+      afterCredit.map((r) => resume(r, { [idOf(r, "legal")]: "legal-ok" })),
+    );
+    const afterPrice = await Promise.all(afterLegal.map((r) => resume(r, "101.25")));
+    const done = await Promise.all(afterPrice.map((r) => resume(r, { [idOf(r, "book")]: "XLON" })));
+
+    expect(asked(distributed)).toEqual(asked(local));
+    expect(asked(distributed)?.map((i) => i.node)).toEqual(["credit", "legal"]);
+    expect(asked(afterCredit[1] as RunResult)).toEqual(asked(afterCredit[0] as RunResult));
+    expect(asked(afterCredit[1] as RunResult)?.map((i) => i.node)).toEqual(["legal"]);
+    expect(asked(afterPrice[1] as RunResult)).toEqual([{ node: "book", value: { question: "Venue?" } }]);
+    expect(done[1]?.status).toBe("succeeded");
+    expect(done[1]?.state).toEqual(done[0]?.state);
+    expect(done[1]?.state.signOffs).toEqual(["credit:credit-ok", "legal:legal-ok", "book:101.25@XLON"]);
+    expect(nodeRuns.get(distributed.threadId)).toEqual(nodeRuns.get(local.threadId));
   });
 });
 

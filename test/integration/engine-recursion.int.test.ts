@@ -1,5 +1,6 @@
-import { MemorySaver } from "@langchain/langgraph";
+import { Annotation, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import {
+  defineWorkflow,
   type Hosting,
   recoverOnStepFunctions,
   resumeInProcess,
@@ -99,6 +100,25 @@ describe("recursionLimit", () => {
     expect(distributedDone.state).toEqual(localDone.state);
     // The resume ran more supersteps than the limit left after the first invoke's three.
     expect((distributedDone.state.log as string[]).length).toBeGreaterThan(4);
+  });
+
+  it.each(HOSTINGS)("a subgraph inherits the run's limit, as in invoke (%s)", async (hosting) => {
+    const workflow = defineWorkflow({
+      name: "looping-desk",
+      graph: new StateGraph(Annotation.Root({ rounds: Annotation<number> }))
+        .addNode("desk", endlessLoopGraph().compile())
+        .addEdge(START, "desk"),
+      hosting,
+      recursionLimit: 4,
+    });
+
+    const local = await runInProcess(workflow, {}, { aws });
+    const distributed = await runOnStepFunctions(workflow, {}, { aws });
+
+    expect(local.error?.code).toBe("GRAPH_RECURSION_LIMIT");
+    expect(distributed.status).toBe("failed");
+    expect(distributed.error?.code).toBe("GRAPH_RECURSION_LIMIT");
+    expect(distributed.state).toEqual(local.state);
   });
 
   it("a recovery of the same run keeps counting (per-node)", async () => {

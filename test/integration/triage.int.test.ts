@@ -80,8 +80,8 @@ describe("triage on the embedded AWS", () => {
 
     // Assess
     expect(distributed.status).toBe("waiting");
-    expect(distributed.interrupts).toEqual(local.interrupts);
-    expect(distributed.interrupts?.[0]).toMatchObject({
+    expect(distributed.interrupts?.map((i) => i.value)).toEqual(local.interrupts?.map((i) => i.value));
+    expect(distributed.interrupts?.[0]?.value).toMatchObject({
       proposal: { tradeId: approval.tradeId, action: "amend_price" },
       tool: "apply_amendment",
     });

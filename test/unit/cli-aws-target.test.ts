@@ -103,7 +103,9 @@ const fixedReader =
     p;
 
 const WAITING = position([
-  task("approval", "interrupted", { interrupts: [{ value: { question: "Amend T20261124-000750?" } }] }),
+  task("approval", "interrupted", {
+    interrupts: [{ id: "5e1f0c9a", value: { question: "Amend T20261124-000750?" } }],
+  }),
 ]);
 
 function capture() {
@@ -407,7 +409,7 @@ describe("statusCommand", () => {
         "  step        4",
         "  checkpoint  1f0c-ckpt",
         "  nodes       approval (interrupted)",
-        '  waiting on  {"value":{"question":"Amend T20261124-000750?"}}',
+        '  waiting on  {"id":"5e1f0c9a","value":{"question":"Amend T20261124-000750?"},"node":"approval"}',
       ].join("\n"),
     );
   });

@@ -1,6 +1,12 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { workflowOfRunId } from "#api";
-import { compileWorkflow, readPosition, type ThreadPosition, type WorkflowDefinition } from "#engine";
+import {
+  compileWorkflow,
+  readPosition,
+  type ThreadPosition,
+  type WorkflowDefinition,
+  waitingInterrupts,
+} from "#engine";
 import { WorkflowNeededError } from "./errors.ts";
 
 /** Reads where a run's thread stands; the checkpoint saver in use, or a stand-in in tests. */
@@ -57,7 +63,7 @@ export function workflowForRun(runId: string, given?: string): string {
  */
 export function runStatus(runId: string, workflow: string, position: ThreadPosition): RunStatus {
   const { tasks } = position;
-  const interrupts = tasks.flatMap((t) => t.interrupts);
+  const interrupts = waitingInterrupts(tasks);
   const errored = tasks.find((t) => t.progress === "errored");
   return {
     runId,
