@@ -170,12 +170,10 @@ async function exists(name: RetainedName, c: DoctorClients): Promise<boolean> {
   } catch (err) {
     const code = (err as Error).name;
     if (code === "ResourceNotFoundException" || code === "NotFound" || code === "NoSuchBucket") return false;
-    // A bucket name owned by another account answers 403: it collides just the same.
-    if (
-      name.kind === "bucket" &&
-      (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403
-    )
-      return true;
+    // Bucket names are global: one owned by another account answers 403, one in another region
+    // 301; either way the name is taken.
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (name.kind === "bucket" && (status === 403 || status === 301)) return true;
     throw err;
   }
 }
