@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 // The CDK app: `npx cdk synth|diff|deploy --all -c stage=<stage>` runs this through cdk.json
-// (stacks switchyard-<stage>-core and -workflows; the workflows come from the #workflows registry).
+// (stacks switchyard-<stage>-core, -ops, -api and one -workflow-<name> per workflow of the #workflows registry).
 import { App } from "aws-cdk-lib";
 import { defineSwitchyard } from "../lib/switchyard-app.ts";
 

@@ -29,6 +29,7 @@ deployed stage (AWS credentials from the standard chain, region from AWS_REGION)
        switchyard run <workflow> --target aws [--stage s] [--input file.json] [--json]
        switchyard status <runId> --target aws [--stage s] [--workflow w] [--json]
        switchyard resume <runId> --target aws [--stage s] --answer json --workflow w [--json]
+       switchyard doctor --target aws [--stage s] [-c key=value]... [--json]   (before a first deploy)
 common: [--memory] [--data-dir dir]   (local AWS state; default .switchyard/aws)
         [--stage s]                   (with --target aws; default SWITCHYARD_STAGE)
 workflows: ${Object.keys(workflows).join(", ")}`;

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { App } from "aws-cdk-lib";
 import type { WorkflowDefinition } from "#engine";
 import { defineSwitchyard } from "./switchyard-app.ts";
@@ -32,7 +32,27 @@ export interface SynthesizedStack {
 const BUNDLING_STACKS = "aws:cdk:bundling-stacks";
 
 /**
- * Synthesizes a stage as `cdk synth` would (the same `defineSwitchyard`, the given context),
+ * cdk.json's flag for CDK's own template validation at synth (property limits, e.g. a rule's
+ * 512-character description): most of a large synth's time.
+ */
+const VALIDATE_TEMPLATES = "@aws-cdk/core:validateAgainstDefaultRules";
+
+export interface SynthesizeOptions {
+  /** Run CDK's template validation as `cdk synth` does (default true); off only to measure sizes fast. */
+  readonly validateTemplates?: boolean;
+}
+
+/** cdk.json's context: the feature flags `cdk synth` runs with, so the templates are the deployed ones. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(resolve(import.meta.dirname, "../cdk.json"), "utf8")) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * Synthesizes a stage as `cdk synth` would (the same `defineSwitchyard`, cdk.json's context
+ * overridden by the given one, e.g. `{ stage: "prod", modelProvider: "bedrock", … }`),
  * without bundling the Lambdas, and returns its stacks. What a deploy will ask of an account
  * (reserved concurrency, fixed names, bootstrap version) is read from these templates, never
  * restated by hand.
@@ -44,11 +64,21 @@ const BUNDLING_STACKS = "aws:cdk:bundling-stacks";
 export function synthesizeStage(
   context: Record<string, unknown>,
   workflows?: Readonly<Record<string, WorkflowDefinition>>,
+  options: SynthesizeOptions = {},
 ): SynthesizedStack[] {
   const outdir = mkdtempSync(join(tmpdir(), "switchyard-plan-"));
   try {
-    const app = new App({ outdir, context: { ...context, [BUNDLING_STACKS]: [] } });
-    defineSwitchyard(app, workflows ? { workflows } : {});
+    const app = new App({
+      outdir,
+      context: {
+        ...cdkJsonContext(),
+        ...context,
+        [BUNDLING_STACKS]: [],
+        ...(options.validateTemplates === false ? { [VALIDATE_TEMPLATES]: false } : {}),
+      },
+    });
+    // cdk-nag is `cdk synth`'s gate (test/unit/cdk-nag.test.ts), not part of what a plan reads.
+    defineSwitchyard(app, { nag: false, ...(workflows ? { workflows } : {}) });
     return app.synth().stacks.map((s) => {
       const properties = s.manifest.properties as { requiresBootstrapStackVersion?: number } | undefined;
       return {

@@ -26,6 +26,11 @@ export interface SwitchyardAppOptions {
   readonly workflows?: Readonly<Record<string, WorkflowDefinition>>;
   /** Handler file per Lambda role (default `functions/handlers/*`); tests bundle a stand-in. */
   readonly entryFor?: (role: FunctionRole) => string;
+  /**
+   * Whether synth runs cdk-nag (default true, as `cdk synth` does). A plan of what a deploy asks
+   * of an account (`lib/stage-plan.ts`) reads the templates only and leaves it out.
+   */
+  readonly nag?: boolean;
 }
 
 /**
@@ -44,7 +49,7 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   const r = resources(stage); // validates the stage name before anything is built
 
   // cdk-nag 3 is a policy-validation plugin, not an Aspect (docs/architecture.md, "Verified pitfalls").
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };

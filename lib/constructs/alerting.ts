@@ -146,7 +146,8 @@ export class Alerting extends Construct {
       const names = machines.map((m) => byMachine.get(m));
       this.failedExecutionsRules.push(
         new Rule(this, i === 0 ? "FailedExecutions" : `FailedExecutions${i + 1}`, {
-          description: `Switchyard ${r.stage}: executions of ${names.join(", ")} that ended FAILED, TIMED_OUT or ABORTED`,
+          // A rule's description holds at most 512 characters: the names while they fit.
+          description: `Switchyard ${r.stage}: executions of ${names.join(", ").length <= 400 ? names.join(", ") : `${names.length} workflows`} that ended FAILED, TIMED_OUT or ABORTED`,
           eventPattern: {
             source: ["aws.states"],
             detailType: ["Step Functions Execution Status Change"],

@@ -29,6 +29,7 @@ export const OPTIONS = {
   "recursion-limit": { type: "string" },
   target: { type: "string", default: "local" },
   stage: { type: "string" },
+  context: { type: "string", short: "c", multiple: true },
 } as const;
 
 export type Values = ReturnType<

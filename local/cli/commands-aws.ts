@@ -10,8 +10,9 @@ import {
   statusCommand,
   workflowForRun,
 } from "./aws-target/index.ts";
+import { doctorCommand } from "./doctor.ts";
 
-/** `run`, `status` and `resume` on a deployed stage: its stack outputs, the caller's credentials. */
+/** `run`, `status`, `resume` on a deployed stage, and `doctor` before one: the caller's credentials. */
 export async function awsCommand(
   command: string,
   arg: string | undefined,
@@ -55,7 +56,15 @@ export async function awsCommand(
         json: values.json,
         out,
       });
+    case "doctor":
+      return doctorCommand({
+        stage,
+        region: env.AWS_REGION,
+        context: values.context,
+        json: values.json,
+        out,
+      });
     default:
-      throw new UsageError(`${command} has no --target aws (run, status and resume have)`);
+      throw new UsageError(`${command} has no --target aws (run, status, resume and doctor have)`);
   }
 }
