@@ -6,7 +6,7 @@
  * must arrive, or its failure must be on that queue — never neither.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { ExecutionStatusChangeEvent } from "#ops";
+import { type ExecutionStatusChangeEvent, peekDeadLetters } from "#ops";
 import { localInboxName } from "../../local/provision.ts";
 import { failedRunTarget } from "../../local/triggers.ts";
 import {
@@ -68,13 +68,15 @@ export async function snsOutage(b: Bench): Promise<Row> {
     }
   }
   const alerts = await alertsByRun(b);
+  const records = await peekDeadLetters(b.aws.clients.sqs, failedRunsUrl);
   const verdicts: Verdict[] = [];
   const said: string[] = [];
   for (const [i, run] of runs.entries()) {
     const delivered = alerts.get(run.runId) ?? 0;
     const failed = toDestination.get(run.runId) ?? 0;
+    const onQueue = records.filter((r) => r.runId === run.runId).length;
     said.push(
-      `SNS down ×${outages[i]}: ${delivered} alert(s) delivered${failed ? `, ${failed} failed delivery on the failed-runs queue` : ""}`,
+      `SNS down ×${outages[i]}: ${delivered} alert(s) delivered${failed ? `, ${failed} failed delivery to the on-failure destination` : ""}, ${onQueue} failed-runs record(s)`,
     );
     const status = executions.list().find((e) => e.threadId === run.runId)?.status;
     verdicts.push({
