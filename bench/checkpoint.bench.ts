@@ -27,6 +27,7 @@ import {
 } from "@langchain/langgraph";
 import { DynamoDBSaver } from "switchyard/checkpoint";
 import { type LocalAws, startLocalAws } from "switchyard/local";
+import { agedThreadCost, printAgedCost } from "./lib/checkpoint-aged.ts";
 import { type Goal, notMeasured, reportGoals } from "./lib/goals.ts";
 
 interface Meter {
@@ -327,6 +328,15 @@ export default async function (args: string[]): Promise<void> {
       ]);
       goals.push(writeBytesGoal(workload === "chat" ? "(a) chat" : "(b) fan-out", oursResult, anchorResult));
     }
+    const chatInput = (i: number) => ({ messages: [new HumanMessage(`Order ${i}: buy ${i} lots ESZ5.`)] });
+    const aged = await agedThreadCost(
+      new DynamoDBClient(clientConfig),
+      aws.resources.checkpointTable.name,
+      chatGraph,
+      chatInput,
+      90,
+    );
+    printAgedCost(aged);
   } finally {
     await aws.stop();
   }

@@ -50,6 +50,8 @@ async function checkpointItem(
     r: { S: dumpRefs(write.refs) },
     d: { S: digest },
     ...ctx.ttl,
+    // Readable until: the item itself may live longer, holding inline values later checkpoints carry.
+    ...(ctx.life ? { u: { N: String(ctx.life.readableUntil) } } : {}),
   };
   if (c.encoding !== "raw") item.ce = { S: c.encoding };
   if (m.encoding !== "raw") item.me = { S: m.encoding };

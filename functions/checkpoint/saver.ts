@@ -34,8 +34,9 @@ import {
 } from "./keys.ts";
 import { groupRows, matchesFilter } from "./listing.ts";
 import { commitCheckpoint, readMetadata } from "./record.ts";
+import { refreshCarried } from "./refresh.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
-import { loadRefs, type StoreContext } from "./segments.ts";
+import { loadRefs, type StoreContext, sameChain } from "./segments.ts";
 import { emptyStats, type Item, Table } from "./table.ts";
 import { ThreadReader } from "./thread-reader.ts";
 import type { ChannelRefs, CheckpointStats, DynamoDBSaverOptions } from "./types.ts";
@@ -57,6 +58,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   readonly table: Table;
   private readonly codec: ValueOptions;
   private readonly ttlDays: number;
+  private readonly ttlSlackDays: number;
   private readonly ttlAttribute: string;
   private readonly now: () => number;
   /** Channel refs of recently seen checkpoints: a put needs its parent's to carry channels over. */
@@ -82,6 +84,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
       inlineBytes: options.inlineBytes ?? 16_384,
     };
     this.ttlDays = options.ttlDays ?? 30;
+    this.ttlSlackDays = Math.max(0, options.ttlSlackDays ?? this.ttlDays / 4);
     this.ttlAttribute = options.ttlAttribute ?? spec.ttlAttribute;
     this.now = options.now ?? Date.now;
     this.values = new Lru(options.cacheThreads ?? 64);
@@ -109,9 +112,23 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
   }
 
   private context(threadId: string, ns: string): StoreContext {
-    const expiresAt = Math.floor(this.now() / 1000) + this.ttlDays * DAY_SECONDS;
-    const ttl = this.ttlDays > 0 ? { [this.ttlAttribute]: { N: String(expiresAt) } } : undefined;
-    return { table: this.table, threadId, ns, ...(ttl ? { ttl } : {}) };
+    if (this.ttlDays <= 0) return { table: this.table, threadId, ns };
+    const readableUntil = Math.floor(this.now() / 1000) + Math.round(this.ttlDays * DAY_SECONDS);
+    const expiresAt = readableUntil + Math.round(this.ttlSlackDays * DAY_SECONDS);
+    const ttl = { [this.ttlAttribute]: { N: String(expiresAt) } };
+    return {
+      table: this.table,
+      threadId,
+      ns,
+      ttl,
+      life: { attribute: this.ttlAttribute, readableUntil, expiresAt },
+    };
+  }
+
+  /** False for a checkpoint past its readable time: its item may outlive it only to hold carried values. */
+  private readable(item: Item): boolean {
+    const until = item.u?.N;
+    return until === undefined || Number(until) > Math.floor(this.now() / 1000);
   }
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -123,10 +140,10 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     if (id) {
       const rows = await this.reader.rows(threadId, checkpointGroupPrefix(ns, id));
       const item = rows.find((r) => r.k?.S === "c");
-      return item && this.toTuple(ctx, id, item, rows, true);
+      return item && this.readable(item) ? this.toTuple(ctx, id, item, rows, true) : undefined;
     }
     const head = await this.reader.latest(threadId, checkpointPrefix(ns));
-    if (!head) return undefined;
+    if (!head || !this.readable(head.item)) return undefined;
     const { checkpointId } = parseCheckpointKey(head.item[this.table.sk]?.S ?? "");
     const writes = head.writes ?? this.reader.rows(threadId, writesPrefix(ns, checkpointId));
     return this.toTuple(ctx, checkpointId, head.item, writes, true, undefined, head.rows);
@@ -148,7 +165,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     if (threadId === undefined || getCheckpointId(config)) return this.getTuple(config);
     const ns: string = config.configurable?.checkpoint_ns ?? "";
     const head = await this.reader.latest(threadId, checkpointPrefix(ns));
-    if (!head) return undefined;
+    if (!head || !this.readable(head.item)) return undefined;
     const { checkpointId } = parseCheckpointKey(head.item[this.table.sk]?.S ?? "");
     const wanted = taskIds.map((id) => taskWritesPrefix(ns, checkpointId, id));
     const writes = head.writes
@@ -172,6 +189,7 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     for await (const group of groups) {
       if (onlyId && group.checkpointId !== onlyId) continue;
       if (beforeId && !(group.checkpointId < beforeId)) continue;
+      if (!this.readable(group.item)) continue;
       const metadata = await readMetadata(this.serde, group.item);
       if (filter && !matchesFilter(metadata, filter)) continue;
       if (limit !== undefined) {
@@ -224,20 +242,21 @@ export class DynamoDBSaver extends BaseCheckpointSaver {
     const parentRefs = parentId ? await this.parentRefs(ctx, parentId) : {};
     const cacheKey = JSON.stringify([threadId, ns]);
     const cached = this.values.get(cacheKey);
-    const { refs, digests, requests, inline, fresh } = await encodeValues(
-      ctx,
-      this.serde,
-      copy,
-      newVersions,
-      parentRefs,
-      cached,
-      this.codec,
-    );
+    const encoded = await encodeValues(ctx, this.serde, copy, newVersions, parentRefs, cached, this.codec);
+    const { digests, requests, inline, fresh } = encoded;
+    // Before the checkpoint item: it must never point at an item that expires before it does.
+    const refs = await refreshCarried(ctx, encoded.refs);
     const committed = { requests, refs, digests, inline, parentId, metadata };
     await commitCheckpoint(ctx, this.serde, copy, committed, this.codec);
     this.refs.set(refsKey(threadId, ns, copy.id), refs);
     const values = cached ?? new Map<string, ChainedBytes>();
     for (const [channel, value] of fresh) values.set(channel, value);
+    // The cached chains learn the refreshed TTLs too, so the next put does not refresh again.
+    for (const [channel, value] of values) {
+      const ref = refs[channel];
+      if (ref && sameChain(value.segments, ref.segments))
+        values.set(channel, { ...value, segments: ref.segments });
+    }
     this.values.set(cacheKey, values);
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: copy.id } };
   }

@@ -20,6 +20,17 @@ export interface StoreContext {
   readonly ns: string;
   /** TTL attribute and value to stamp on every item, if any. */
   readonly ttl?: Item;
+  /** The TTL clock of this write, when the table has TTL (see refresh.ts). */
+  readonly life?: Lifetime;
+}
+
+/** When a write's checkpoint stops being readable and when its items expire (epoch seconds). */
+export interface Lifetime {
+  readonly attribute: string;
+  /** The new checkpoint reads as absent from then on. */
+  readonly readableUntil: number;
+  /** Every item written now carries this TTL: `readableUntil` plus the slack. */
+  readonly expiresAt: number;
 }
 
 /** Name of an inline segment in the checkpoint item's `x` map: the hash, plus the encoding. */
@@ -46,18 +57,18 @@ export function segmentItems(
   });
 }
 
+/** Sort keys of the items holding one segment: its checkpoint item when inline, else its head and chunks. */
+export function segmentHosts(ns: string, channel: string, seg: Segment): string[] {
+  if (seg.at !== undefined) return [checkpointKey(ns, seg.at)];
+  const head = segmentKey(ns, channel, seg.version, seg.hash);
+  return Array.from({ length: seg.parts }, (_, i) => (i === 0 ? head : partKey(head, undefined, i)));
+}
+
 /** Sort keys of every item the refs need: segment heads and chunks, and checkpoint items holding inline ones. */
 export function segmentSortKeys(ns: string, refs: ChannelRefs): Set<string> {
   const keys = new Set<string>();
   for (const [channel, ref] of Object.entries(refs)) {
-    for (const seg of ref.segments) {
-      if (seg.at !== undefined) {
-        keys.add(checkpointKey(ns, seg.at));
-        continue;
-      }
-      const head = segmentKey(ns, channel, seg.version, seg.hash);
-      for (let i = 0; i < seg.parts; i++) keys.add(i === 0 ? head : partKey(head, undefined, i));
-    }
+    for (const seg of ref.segments) for (const sk of segmentHosts(ns, channel, seg)) keys.add(sk);
   }
   return keys;
 }
@@ -105,14 +116,15 @@ export function assembleChannels(
   return out;
 }
 
-type StoredSegment = [ChannelVersion, string, number, number, number, string?];
+type StoredSegment = [ChannelVersion, string, number, number, number, (string | null)?, number?];
 
 /** Refs as stored on the checkpoint item: compact positional JSON. */
 export function dumpRefs(refs: ChannelRefs): string {
   const segs = (ss: readonly Segment[]) =>
     ss.map((s): StoredSegment => {
       const row: StoredSegment = [s.version, s.hash, s.parts, s.keep, s.size];
-      if (s.at !== undefined) row.push(s.at);
+      if (s.at !== undefined || s.exp !== undefined) row.push(s.at ?? null);
+      if (s.exp !== undefined) row.push(s.exp);
       return row;
     });
   return JSON.stringify(
@@ -129,13 +141,14 @@ export function loadRefs(json: string | undefined): ChannelRefs {
       {
         version,
         type,
-        segments: segs.map(([v, hash, parts, keep, size, at]) => ({
+        segments: segs.map(([v, hash, parts, keep, size, at, exp]) => ({
           version: v,
           hash,
           parts,
           keep,
           size,
-          ...(at !== undefined ? { at } : {}),
+          ...(typeof at === "string" ? { at } : {}),
+          ...(exp !== undefined ? { exp } : {}),
         })),
       },
     ]),

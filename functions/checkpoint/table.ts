@@ -13,6 +13,7 @@ import {
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
+  UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { untilProcessed, withRetry } from "./retry.ts";
@@ -91,6 +92,33 @@ export class Table {
     this.stats.writeRequests++;
     this.countWrite([item]);
     await this.send(() => this.client.send(cmd));
+  }
+
+  /**
+   * Sets one number attribute of an existing item (a TTL refresh); false when the item is gone.
+   * Billed on the item's size, which only DynamoDB knows: its consumed capacity is counted.
+   */
+  async setNumber(pk: string, sk: string, attribute: string, value: number): Promise<boolean> {
+    const cmd = new UpdateItemCommand({
+      TableName: this.name,
+      Key: this.key(pk, sk),
+      UpdateExpression: "SET #a = :v",
+      ConditionExpression: "attribute_exists(#sk)",
+      ExpressionAttributeNames: { "#a": attribute, "#sk": this.sk },
+      ExpressionAttributeValues: { ":v": { N: String(value) } },
+      ReturnConsumedCapacity: "TOTAL",
+    });
+    this.stats.writeRequests++;
+    try {
+      const out = await this.send(() => this.client.send(cmd));
+      this.stats.itemsWritten++;
+      this.stats.writeUnits += out.ConsumedCapacity?.CapacityUnits ?? 1;
+      return true;
+    } catch (err) {
+      if ((err as Error)?.name !== "ConditionalCheckFailedException") throw err;
+      this.stats.writeUnits += 1;
+      return false;
+    }
   }
 
   async get(pk: string, sk: string, projection?: string[]): Promise<Item | undefined> {

@@ -21,8 +21,17 @@ export interface RetryPolicy {
 export interface DynamoDBSaverOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  /** Days until DynamoDB TTL may expire an item, counted from its write (default 30; `0` = no TTL attribute). */
+  /**
+   * Days a checkpoint stays readable after its write (default 30; `0` = no TTL attribute). Past
+   * that it reads as absent, and DynamoDB TTL removes its items `ttlSlackDays` later.
+   */
   readonly ttlDays?: number;
+  /**
+   * Days every item outlives the checkpoint that wrote it (default `ttlDays / 4`). A value carried
+   * by later checkpoints has its items' TTL pushed forward when they would expire before the new
+   * checkpoint does, so one item is refreshed at most once per this many days (see refresh.ts).
+   */
+  readonly ttlSlackDays?: number;
   /** Key and TTL attribute names; default from the shared resource module (`pk`, `sk`, `expiresAt`). */
   readonly partitionKey?: string;
   readonly sortKey?: string;
@@ -75,6 +84,11 @@ export interface Segment {
   readonly size: number;
   /** Set when the segment is stored inline in this checkpoint's item instead of items of its own. */
   readonly at?: string;
+  /**
+   * TTL (epoch seconds) of the items holding the segment, as last written by this thread's saver;
+   * absent when unknown (stored before TTLs were tracked), which counts as due for a refresh.
+   */
+  readonly exp?: number;
 }
 
 /** Where a channel's value at one version lives: its serde type and the segment chain. */

@@ -79,6 +79,7 @@ export async function encodeValues(
           parts: encoded.parts.length,
           keep: plan.keep,
           size: plan.bytes.length,
+          ...(ctx.life ? { exp: ctx.life.expiresAt } : {}),
         };
         created.push({ channel, segment, encoded });
         segments = [...plan.kept, segment];

@@ -313,7 +313,13 @@ describe("TTL", () => {
   const now = Date.UTC(2030, 0, 1);
 
   it("stamps expiresAt (from the resource module) on every item: checkpoint, segments, chunks, writes", async () => {
-    const writer = saver({ ttlDays: 7, now: () => now, chunkBytes: 4_096, compressAboveBytes: 1e9 });
+    const writer = saver({
+      ttlDays: 7,
+      ttlSlackDays: 2,
+      now: () => now,
+      chunkBytes: 4_096,
+      compressAboveBytes: 1e9,
+    });
     const values = { messages: conversation(200) };
     const config = await writer.put(threadConfig("ttl-1"), checkpointOf(values, 1), meta(0), { messages: 1 });
     await writer.putWrites(config, [["messages", "y".repeat(10_000)]], "task");
@@ -321,7 +327,9 @@ describe("TTL", () => {
     const rows = await rowsOf(aws.clients.dynamodb, "ttl-1");
 
     expect(rows.length).toBeGreaterThan(5);
-    expect(new Set(rows.map((r) => r.expiresAt?.N))).toEqual(new Set([String(now / 1000 + 7 * 86_400)]));
+    // Items outlive the checkpoint by the slack; the checkpoint item says until when it is readable.
+    expect(new Set(rows.map((r) => r.expiresAt?.N))).toEqual(new Set([String(now / 1000 + 9 * 86_400)]));
+    expect(rows.filter((r) => r.k?.S === "c").map((r) => r.u?.N)).toEqual([String(now / 1000 + 7 * 86_400)]);
   });
 
   it("omits the attribute when ttlDays is 0", async () => {
@@ -340,8 +348,9 @@ describe("TTL", () => {
     await fromEnv.put(threadConfig("ttl-3"), emptyCheckpoint(), meta(0), {});
 
     expect(fromEnv.table.name).toBe(aws.resources.checkpointTable.name);
+    // The slack defaults to a quarter of the TTL.
     expect((await rowsOf(aws.clients.dynamodb, "ttl-3"))[0]?.expiresAt?.N).toBe(
-      String(now / 1000 + 3 * 86_400),
+      String(now / 1000 + 3.75 * 86_400),
     );
   });
 });

@@ -1,6 +1,7 @@
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { classifyError, Faults, InvalidFaultsError, parseFaults, withFaults } from "#ops";
+import { type Observation, verdictOf } from "../../bench/lib/faults-verdict.ts";
 
 describe("parseFaults", () => {
   it("reads kind:name=mode*count entries, count 1 by default", () => {
@@ -81,5 +82,55 @@ describe("Faults", () => {
       "PutItem:throttle",
     ]);
     expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
+  });
+});
+
+describe("the fault bench's verdict per run (bench/lib/faults-verdict.ts)", () => {
+  const start = { status: "SUCCEEDED", input: {} };
+  const ok: Observation = {
+    runId: "run-ok",
+    executions: [start],
+    state: { report: "1 break" },
+    reference: { report: "1 break" },
+    reruns: [0, 0],
+    rerunsCaused: 0,
+  };
+
+  it("a run started once, succeeded once, with the reference state and nothing redone, is neither lost nor doubled", () => {
+    expect(verdictOf(ok)).toMatchObject({ lost: false, doubled: false, starts: 1, succeeded: 1, redone: 0 });
+  });
+
+  it("a missing run and a doubled run are one lost and one doubled, never a net zero", () => {
+    const verdicts = [
+      verdictOf({ ...ok, runId: "missing", executions: [], state: undefined }),
+      verdictOf({ ...ok, runId: "twice", executions: [start, start] }),
+    ];
+
+    expect(verdicts.filter((v) => v.lost).map((v) => v.runId)).toEqual(["missing"]);
+    expect(verdicts.filter((v) => v.doubled).map((v) => v.runId)).toEqual(["twice"]);
+  });
+
+  it("judges 'not lost' by the final state, not by the status", () => {
+    expect(verdictOf({ ...ok, state: { report: "0 breaks" } })).toMatchObject({ succeeded: 1, lost: true });
+  });
+
+  it("a finished task body run again is doubled work, unless the bench caused that re-run itself", () => {
+    expect(verdictOf({ ...ok, reruns: [1, 0] })).toMatchObject({ redone: 1, doubled: true });
+    expect(verdictOf({ ...ok, reruns: [1, 0], rerunsCaused: 1 })).toMatchObject({
+      redone: 0,
+      doubled: false,
+    });
+  });
+
+  it("a recovery after a failure is the same run: one start, one success", () => {
+    const failed = { status: "FAILED", input: {} };
+    const recovered = { status: "SUCCEEDED", input: { recover: true as const } };
+
+    expect(verdictOf({ ...ok, executions: [failed, recovered] })).toMatchObject({
+      starts: 1,
+      succeeded: 1,
+      lost: false,
+      doubled: false,
+    });
   });
 });
