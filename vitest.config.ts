@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts", "functions/**/*.test.ts", "local/**/*.test.ts", "lib/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "test/e2e/**", "**/node_modules/**"],
+          exclude: ["**/*.int.test.ts", "test/e2e/**", "test/guide/**", "**/node_modules/**"],
         },
       },
       {
@@ -42,6 +42,12 @@ export default defineConfig({
             "test/e2e/**/*.test.ts",
           ],
         },
+      },
+      {
+        // docs/your-workflow.md followed command by command in a fresh copy of the repository
+        // (type-check, synth, build: minutes) — `npm run test:guide`, run by .ci/run after `npm test`.
+        extends: true,
+        test: { name: "guide", include: ["test/guide/**/*.test.ts"], testTimeout: 900_000 },
       },
     ],
   },

@@ -7,7 +7,7 @@ import { faceSources, rewriteSpecifiers } from "../../scripts/build.ts";
  * The package's public faces as package.json's export map declares them: each resolves to its
  * source in the repository (condition `switchyard-source`, which tsc and vitest use) and to the
  * built `dist/` files everyone else gets (`types`, `default`), which `npm run build` writes
- * (test/e2e/your-workflow.test.ts builds, packs and imports them with plain Node).
+ * (test/guide/your-workflow.test.ts builds, packs and imports them with plain Node).
  */
 const ROOT = join(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
