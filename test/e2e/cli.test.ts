@@ -80,7 +80,7 @@ describe("switchyard CLI", () => {
     const dataDir = `.switchyard/test-aws-${Date.now()}`;
     const prefix = "s3://switchyard-dev-data/incoming/2026-12-28/";
     const upload = await switchyard(["upload", "docs/examples/data", prefix, "--data-dir", dataDir]);
-    expect(upload.code).toBe(0);
+    expect(upload.code, upload.stderr).toBe(0);
     expect(upload.stdout.trim().split("\n").at(-1)).toBe(
       `docs/examples/data/manifest.json → ${prefix}manifest.json`,
     );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRunRequest, type RunRequest } from "#ops";
 import { checkDataRef } from "#trading";
 import { s3Store } from "../../functions/trading/store/index.ts";
+import { setProcessEnv } from "../fixtures/process-env.ts";
 
 /**
  * The data-arrived Lambda, configured by its environment alone (as the ops stack sets it; the
@@ -16,14 +17,16 @@ type Outcome = { outcome: string; runId?: string; uri?: string; key?: string; re
 type Handler = { handler: (event: unknown) => Promise<Outcome> };
 const EXAMPLE_DAY = new URL("../../docs/examples/data/", import.meta.url);
 let aws: LocalAws;
+let restoreEnv: (() => void) | undefined;
 let dataArrived: Handler;
 
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "arrivals" });
-  Object.assign(process.env, aws.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+  restoreEnv = setProcessEnv({ ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   dataArrived = await import("../../functions/handlers/data-arrived.ts");
 });
 afterAll(async () => {
+  restoreEnv?.();
   await aws?.stop();
 });
 

@@ -3,6 +3,7 @@ import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SuperstepPlan, TaskOutcome } from "#engine";
 import { getWorkflow } from "#workflows";
+import { setProcessEnv } from "../fixtures/process-env.ts";
 
 /**
  * The deployed entry points, configured only by their environment as CDK sets it (the SDK's
@@ -11,18 +12,20 @@ import { getWorkflow } from "#workflows";
  */
 type Handler<T> = { handler: (event: unknown) => Promise<T> };
 let aws: LocalAws;
+let restoreEnv: (() => void) | undefined;
 let start: Handler<SuperstepPlan>;
 let runNode: Handler<TaskOutcome>;
 let commit: Handler<SuperstepPlan>;
 
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "handlers" });
-  Object.assign(process.env, aws.env, { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+  restoreEnv = setProcessEnv({ ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   start = await import("../../functions/handlers/start.ts");
   runNode = await import("../../functions/handlers/run-node.ts");
   commit = await import("../../functions/handlers/commit.ts");
 });
 afterAll(async () => {
+  restoreEnv?.();
   await aws?.stop();
 });
 

@@ -3,6 +3,7 @@ import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SuperstepPlan, TaskOutcome } from "#engine";
 import { ssiCheck } from "../fixtures/cdk-app/workflow.ts";
+import { setProcessEnv } from "../fixtures/process-env.ts";
 
 /**
  * `switchyard/lambda` for an app of its own: the handler files of test/fixtures/cdk-app, set up
@@ -15,23 +16,17 @@ let start: Handler<SuperstepPlan>;
 let node: Handler<TaskOutcome>;
 let commit: Handler<SuperstepPlan>;
 
-// Test files share a worker's process: the environment is put back after this file.
-let savedEnv: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "own-handlers" });
-  const env = { ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
-  savedEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
+  restoreEnv = setProcessEnv({ ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
   start = await import("../fixtures/cdk-app/handlers/start.ts");
   node = await import("../fixtures/cdk-app/handlers/node.ts");
   commit = await import("../fixtures/cdk-app/handlers/commit.ts");
 });
 afterAll(async () => {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv?.();
   await aws?.stop();
 });
 
