@@ -107,13 +107,29 @@ export function ruleGroups(t: AlarmThresholds = DEFAULT_THRESHOLDS): RuleGroup[]
   const burns = burnWindows(t);
   const windows = [...new Set(burns.flatMap((b) => [b.short, b.long]))];
   const p95 = `workflow:${name(CATALOG.runDuration)}:p95_rate15m`;
+  // Each alert sits in the group that records what it reads, after it: rules of one group run in
+  // order, groups in no set order, and an alert read before its ratio was recorded at the same
+  // instant would see the last evaluation's (gone when evaluations are further apart than 5 minutes).
   return [
     {
-      name: "switchyard-slo-recording",
-      rules: windows.map((w) => ({ record: errorRatio(w), expr: errorRatioExpr(w) })),
+      name: "switchyard-slo",
+      rules: [
+        ...windows.map((w) => ({ record: errorRatio(w), expr: errorRatioExpr(w) })),
+        ...burns.map((b) => ({
+          alert: `SwitchyardErrorBudgetBurn${b.name}`,
+          expr:
+            `${errorRatio(b.long)} > ${Number((b.rate * budget).toPrecision(6))}\n` +
+            `and\n${errorRatio(b.short)} > ${Number((b.rate * budget).toPrecision(6))}`,
+          labels: { severity: b.severity },
+          annotations: {
+            summary: `{{ $labels.workflow }} burns its ${t.sloTarget * 100}% SLO budget at over ${b.rate}× (${b.long} and ${b.short})`,
+            runbook: `${RUNBOOK}#slo-burn`,
+          },
+        })),
+      ],
     },
     {
-      name: "switchyard-recording",
+      name: "switchyard-runs-models-dead-letters",
       rules: [
         {
           record: "workflow:switchyard_runs_failed:ratio_increase15m",
@@ -131,11 +147,6 @@ export function ruleGroups(t: AlarmThresholds = DEFAULT_THRESHOLDS): RuleGroup[]
             `sum by (model) (rate(${name(CATALOG.modelRequests)}{status="error"}[15m]))\n` +
             `/\nsum by (model) (rate(${name(CATALOG.modelRequests)}[15m]))`,
         },
-      ],
-    },
-    {
-      name: "switchyard-alerts",
-      rules: [
         {
           alert: "SwitchyardRunFailureRate",
           expr: `workflow:switchyard_runs_failed:ratio_increase15m > ${t.runFailureRate}`,
@@ -172,17 +183,6 @@ export function ruleGroups(t: AlarmThresholds = DEFAULT_THRESHOLDS): RuleGroup[]
             runbook: `${RUNBOOK}#dead-letters`,
           },
         },
-        ...burns.map((b) => ({
-          alert: `SwitchyardErrorBudgetBurn${b.name}`,
-          expr:
-            `${errorRatio(b.long)} > ${Number((b.rate * budget).toPrecision(6))}\n` +
-            `and\n${errorRatio(b.short)} > ${Number((b.rate * budget).toPrecision(6))}`,
-          labels: { severity: b.severity },
-          annotations: {
-            summary: `{{ $labels.workflow }} burns its ${t.sloTarget * 100}% SLO budget at over ${b.rate}× (${b.long} and ${b.short})`,
-            runbook: `${RUNBOOK}#slo-burn`,
-          },
-        })),
       ],
     },
   ];
