@@ -7,8 +7,13 @@ import {
 } from "./catalog.ts";
 import { dimensionsKey, type MetricSink } from "./metrics.ts";
 
-/** Histogram buckets in milliseconds: from a tool lookup (ms) to a long run (minutes). */
-const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
+/**
+ * Histogram buckets in milliseconds: from a tool lookup (ms) to a long run (minutes). A latency
+ * alert's threshold must be a bound, else its p95 cannot pass it (`prometheus/rules.ts`).
+ */
+export const BUCKETS_MS = [
+  5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
+];
 
 interface Series {
   readonly labels: Readonly<Record<string, string>>;
