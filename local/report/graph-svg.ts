@@ -68,7 +68,7 @@ function fanOut(node: string, attempts: readonly Attempt[]): number {
 
 /**
  * The graph drawn as inline SVG, laid out by dagre (top to bottom): one `g.node` per graph node
- * (coloured by {@link Outcome}, with its attempts, retries and failures written under its
+ * (coloured by {@link Outcome}, with its runs — tasks, over all supersteps — retries and failures under its
  * name), small circles for start and end, edges dashed where conditional, faded where the run
  * never took them, and labelled ×N where the target fanned out to N tasks in one superstep.
  */
@@ -118,7 +118,7 @@ export function graphSvg(drawn: GraphShape, attempts: readonly Attempt[], finish
     const outcome = fate.get(id) ?? "not-run";
     const tasks = new Set(mine.map((a) => `${a.step}:${a.taskId}`)).size;
     const facts = [
-      outcome === "not-run" ? "not run" : `${tasks} task${tasks === 1 ? "" : "s"}`,
+      outcome === "not-run" ? "not run" : `${tasks} run${tasks === 1 ? "" : "s"}`,
       ...(retries ? [`↻ ${retries}`] : []),
       ...(failures ? [`✗ ${failures}`] : []),
     ].join("  ");

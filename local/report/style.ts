@@ -30,7 +30,7 @@ th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);font-
 td.cost{text-align:right;white-space:nowrap}table.nodes th,table.nodes td{white-space:nowrap}tfoot td{font-weight:700;border-bottom:none}
 tr.has-errors td:first-child,tr.attention td:first-child{border-left:3px solid var(--bad)}tr.attention{background:#fffafa}
 table.result td:first-child{font-weight:600;overflow-wrap:anywhere;min-width:9em}table.result td{overflow-wrap:break-word}
-.scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:8px}.scroll table{border:none}.scroll thead th{position:sticky;top:0;z-index:1}td.evidence{white-space:nowrap}
+.scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:8px}.scroll table{border:none}.scroll thead th{position:sticky;top:0;z-index:1}td.evidence{min-width:170px;max-width:260px}
 a.ev{display:inline-block;font:11px ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef3fd;color:var(--bar);border-radius:4px;padding:1px 6px;margin:1px 0;text-decoration:none}
 a.ev.failed{background:var(--bad-bg);color:var(--bad)}a.ev:hover{text-decoration:underline}.more{color:var(--muted);font-size:11px}
 ol.evidence-list{max-height:520px;overflow:auto}ol.evidence-list,ul.errors{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 36px}ol.evidence-list li{margin:3px 0}

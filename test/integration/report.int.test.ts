@@ -93,7 +93,7 @@ describe("the local run report", () => {
     expect(nodes.map((n) => n.getAttribute("data-node"))).toEqual(["research", "flaky", "report"]);
     expect(nodes.map((n) => n.getAttribute("data-outcome"))).toEqual(["ok", "recovered", "ok"]);
     expect(doc.querySelector('svg.graph g.node[data-node="flaky"] .facts')?.textContent).toBe(
-      "1 task  ↻ 1  ✗ 1",
+      "1 run  ↻ 1  ✗ 1",
     );
     expect(doc.querySelector("pre")).toBeNull();
     expect(html(doc)).not.toMatch(/graph TD|flowchart|mermaid/i);
