@@ -83,3 +83,23 @@ export function awsCost(u: AwsUsage): number {
     (u.dynamoReadUnits ?? 0) * AWS_PRICES.dynamoReadUnit
   );
 }
+
+/**
+ * The AWS requests of one superstep on Step Functions, estimated from its shape: the planning
+ * Lambda and, per task it schedules, the task's Lambda; the state transitions are the
+ * superstep's Choice, Map and Commit plus, per task, Choice + Task + result. The telemetry
+ * observer prices runs with it; the run report splits it into each task's share and the rest.
+ */
+export const SUPERSTEP_AWS_USAGE = {
+  base: { lambdaInvocations: 1, stateTransitions: 3 },
+  perTask: { lambdaInvocations: 1, stateTransitions: 3 },
+} as const satisfies Record<string, AwsUsage>;
+
+/** Estimated USD of one superstep that scheduled `tasks` tasks (see {@link SUPERSTEP_AWS_USAGE}). */
+export function superstepAwsCost(tasks: number): number {
+  const { base, perTask } = SUPERSTEP_AWS_USAGE;
+  return awsCost({
+    lambdaInvocations: base.lambdaInvocations + tasks * perTask.lambdaInvocations,
+    stateTransitions: base.stateTransitions + tasks * perTask.stateTransitions,
+  });
+}

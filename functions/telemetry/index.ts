@@ -25,6 +25,8 @@ export {
   type AwsUsage,
   awsCost,
   MODEL_PRICES,
+  SUPERSTEP_AWS_USAGE,
+  superstepAwsCost,
   type TokenPrice,
   tokenCost,
   UNKNOWN_MODEL_PRICE,

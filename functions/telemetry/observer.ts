@@ -1,7 +1,7 @@
 import type { EngineDeps, SuperstepPlan } from "#engine";
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
-import { awsCost } from "./cost.ts";
+import { superstepAwsCost } from "./cost.ts";
 import { beginRun, endRun } from "./lifecycle.ts";
 
 type EngineObserver = NonNullable<EngineDeps["observer"]>;
@@ -28,13 +28,8 @@ export function createTelemetryObserver(core: TelemetryCore): EngineObserver {
         core.metrics.emit(CATALOG.superstepDuration, now - run.superstepStartedAt, { Workflow: workflow });
       }
       if (run) run.superstepStartedAt = plan.status === "running" && plan.tasks.length > 0 ? now : undefined;
-      // The AWS side of the run's cost, estimated from the plan's shape: this handler's Lambda
-      // request, one per task it scheduled, and the state transitions of that superstep
-      // (Choice, Map, per task Choice + Task + result, Commit).
-      const usd = awsCost({
-        lambdaInvocations: 1 + plan.tasks.length,
-        stateTransitions: 3 + 3 * plan.tasks.length,
-      });
+      // The AWS side of the run's cost, estimated from the plan's shape.
+      const usd = superstepAwsCost(plan.tasks.length);
       core.metrics.emit(CATALOG.estimatedCost, usd, { Workflow: workflow });
       if (run) run.costUsd += usd;
       if (core.logger.enabled("info")) {

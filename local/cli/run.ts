@@ -103,6 +103,7 @@ export async function executeRun(
       result,
       capture: telemetry.capture,
       mode,
+      engine: options.inProcess ? "in-process" : "step-functions",
       durationMs: elapsed,
     });
     report = written.report;

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,11 +5,11 @@ import { parseHTML } from "linkedom";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowDefinition } from "#engine";
+import type { Break } from "#trading";
+import { reconciliation, triage } from "#workflows";
 import { inspectTraceCommand } from "../../local/cli/inspect-trace.ts";
 import { runCommand } from "../../local/cli/run.ts";
 import { agentWorkflow } from "../unit/telemetry-fixture.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 let aws: LocalAws;
 let dir: string;
@@ -24,10 +23,15 @@ afterAll(async () => {
 });
 
 /** Runs the CLI's `run` command and returns the report path it printed. */
-async function runAndReport(workflow: WorkflowDefinition, inProcess: boolean) {
+async function runAndReport(
+  workflow: WorkflowDefinition,
+  inProcess: boolean,
+  inputFlags: Record<string, unknown> = {},
+) {
   let printed = "";
   const code = await runCommand({
     workflow,
+    inputFlags,
     json: true,
     inProcess,
     aws,
@@ -41,28 +45,24 @@ async function runAndReport(workflow: WorkflowDefinition, inProcess: boolean) {
   return { code, ...facts };
 }
 
-/**
- * The report's structure, read the way a browser reads it: in headless Chromium when the
- * machine has Debian's `chromium` (rendered, measured), else with linkedom's DOM.
- */
+type Doc = ReturnType<typeof parseHTML>["document"];
+const html = (doc: Doc) => doc.toString();
+const cells = (doc: Doc, selector: string) =>
+  [...doc.querySelectorAll(selector)].map((c) => c.textContent ?? "");
+const dollars = (text: string) => Number(text.replace("$", ""));
+
+/** Every in-page link of the report's result and timeline lands on an element of the page. */
+function expectLinksResolve(doc: Doc) {
+  const targets = [...doc.querySelectorAll('a[href^="#"]')].map(
+    (a) => a.getAttribute("href")?.slice(1) ?? "",
+  );
+  expect(targets.length).toBeGreaterThan(0);
+  for (const id of targets) expect(doc.getElementById(id), `#${id}`).not.toBeNull();
+}
+
+/** The report as a DOM (linkedom): the structure a browser would render. */
 async function readReport(path: string) {
-  const html = await readFile(path, "utf8");
-  if (existsSync(CHROMIUM)) {
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`file://${path}`);
-      const box = await page.locator("svg.timeline").boundingBox();
-      expect(errors).toEqual([]);
-      expect(box?.width ?? 0).toBeGreaterThan(300);
-    } finally {
-      await browser.close();
-    }
-  }
-  return parseHTML(html).document;
+  return parseHTML(await readFile(path, "utf8")).document;
 }
 
 describe("the local run report", () => {
@@ -89,7 +89,14 @@ describe("the local run report", () => {
     expect(doc.querySelectorAll("svg.timeline g.bar.retry")).toHaveLength(1);
     expect(doc.querySelectorAll("table.nodes tbody tr")).toHaveLength(3);
     expect(doc.querySelector("ul.errors")?.textContent).toContain("Test.Flaky");
-    expect(doc.querySelector("pre.mermaid-src")?.textContent).toMatch(/research[\s\S]*flaky/);
+    const nodes = [...doc.querySelectorAll("svg.graph g.node")];
+    expect(nodes.map((n) => n.getAttribute("data-node"))).toEqual(["research", "flaky", "report"]);
+    expect(nodes.map((n) => n.getAttribute("data-outcome"))).toEqual(["ok", "recovered", "ok"]);
+    expect(doc.querySelector('svg.graph g.node[data-node="flaky"] .facts')?.textContent).toBe(
+      "1 run  ↻ 1  ✗ 1",
+    );
+    expect(doc.querySelector("pre")).toBeNull();
+    expect(html(doc)).not.toMatch(/graph TD|flowchart|mermaid/i);
     expect(doc.querySelectorAll("script")).toHaveLength(0);
   });
 
@@ -114,6 +121,93 @@ describe("the local run report", () => {
     );
     expect(lines).toContainEqual(expect.stringMatching(/^ {4}execute_tool get_trade {2}\d+ ms/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}invoke_agent flaky {2}\d+ ms {2}✗ Test.Flaky/));
+  });
+
+  it("reconciliation: breaks by category with amounts, one row per break, the fan-out drawn, costs that add up", async () => {
+    // Act: the documented example day on Step Functions, eight trades per worker
+    const out = join(dir, "recon-out");
+    const run = await runAndReport(reconciliation, false, {
+      data: { uri: "docs/examples/data" },
+      out,
+      partitionSize: 8,
+    });
+    const doc = await readReport(run.report);
+
+    // Assess: the result on top, one row per break of breaks.json, with the match workers as evidence
+    expect(run.status).toBe("succeeded");
+    const breaks = JSON.parse(await readFile(join(out, "breaks.json"), "utf8")) as Break[];
+    expect(breaks).toHaveLength(16);
+    expect(doc.querySelector("section")?.className).toBe("result");
+    const rows = [...doc.querySelectorAll("table.result.breaks tbody tr")];
+    expect(rows.map((r) => r.querySelector("td")?.textContent)).toEqual(breaks.map((b) => b.breakId));
+    const categories = cells(doc, "table.result.categories tbody tr td:first-child");
+    expect(new Set(categories)).toEqual(new Set(breaks.map((b) => b.category)));
+    const price = breaks.filter((b) => b.category === "PRICE_MISMATCH");
+    const priceRow = [...doc.querySelectorAll("table.result.categories tbody tr")].find(
+      (r) => r.querySelector("td")?.textContent === "PRICE_MISMATCH",
+    );
+    expect(priceRow?.children[1]?.textContent).toBe(String(price.length));
+    expect(priceRow?.children[2]?.textContent).toContain(price[0]?.currency);
+    expect(rows[0]?.querySelectorAll("a.ev")[0]?.textContent).toMatch(/^match @\d+$/);
+    expectLinksResolve(doc);
+
+    // Assess: the graph, one shape per node, the fan-out counted on partition → match
+    const workers = doc.querySelectorAll('svg.timeline g.bar[data-node="match"]').length;
+    expect(workers).toBeGreaterThan(1);
+    expect(cells(doc, "svg.graph g.node .name")).toEqual(["partition", "match", "summarize"]);
+    expect(doc.querySelectorAll("svg.graph g.node rect")).toHaveLength(3);
+    expect(
+      doc.querySelector('svg.graph g.edge[data-source="partition"][data-target="match"] .fan-out')
+        ?.textContent,
+    ).toBe(`×${workers}`);
+
+    // Assess: each node's cost is its tasks' AWS requests, and the column adds up to the run's total
+    const costRows = [...doc.querySelectorAll("table.nodes tbody tr")];
+    const byNode: Record<string, number> = Object.fromEntries(
+      costRows.map((r) => [
+        r.getAttribute("data-node") ?? "",
+        dollars(r.querySelector("td.cost")?.textContent ?? ""),
+      ]),
+    );
+    expect(byNode.match).toBeGreaterThan(byNode.partition ?? 0);
+    expect(byNode["(orchestration)"]).toBeGreaterThan(0);
+    const total = dollars(doc.querySelector("table.nodes td.total")?.textContent ?? "");
+    const sum = Object.values(byNode).reduce((t, v) => t + v, 0);
+    expect(Math.abs(sum - total)).toBeLessThan(costRows.length * 1e-6);
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it("triage: the decision on top, each step linked to the tool calls it rests on; untaken routes drawn as not run", async () => {
+    // Act
+    const run = await runAndReport(triage, true, { data: { uri: "docs/examples/data" } });
+    const doc = await readReport(run.report);
+
+    // Assess
+    expect(run.status).toBe("succeeded");
+    const aspects = cells(doc, "table.result.decision tbody tr td:first-child");
+    expect(aspects).toEqual(
+      expect.arrayContaining(["Break", "Classification", "Risk", "Compliance", "Decision", "Outcome"]),
+    );
+    const classification = [...doc.querySelectorAll("table.result.decision tbody tr")].find(
+      (r) => r.querySelector("td")?.textContent === "Classification",
+    );
+    const links = [...(classification?.querySelectorAll("a.ev") ?? [])];
+    expect(links.map((a) => a.textContent)).toContain("get_trade");
+    for (const a of links) {
+      const target = doc.getElementById(a.getAttribute("href")?.slice(1) ?? "");
+      expect(target?.className).toContain("tool");
+      expect(target?.closest("li.attempt")?.querySelector("strong")?.textContent).toBe("classify");
+    }
+    expectLinksResolve(doc);
+    const graphNodes = cells(doc, "svg.graph g.node .name");
+    expect(graphNodes).toHaveLength(8);
+    expect(graphNodes.some((n) => n.startsWith("__"))).toBe(false);
+    expect(doc.querySelector('svg.graph g.node[data-node="auto_fix"]')?.getAttribute("data-outcome")).toBe(
+      "not-run",
+    );
+    expect(doc.querySelector('svg.graph g.node[data-node="classify"]')?.getAttribute("data-outcome")).toBe(
+      "ok",
+    );
   });
 
   it("says which run it has no trace for", async () => {
