@@ -45,7 +45,7 @@ export default defineConfig({
       },
       {
         // docs/your-workflow.md followed command by command in a fresh copy of the repository
-        // (type-check, synth, build: minutes) — `npm run test:guide`, run by .ci/run after `npm test`.
+        // (type-check, synth, build: minutes) — `npm run test:guide`, a tier of its own.
         extends: true,
         test: { name: "guide", include: ["test/guide/**/*.test.ts"], testTimeout: 900_000 },
       },
