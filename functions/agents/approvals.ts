@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "#core";
 
 /**
  * THE SIDE-EFFECT CONTRACT. A tool that changes anything outside the run (amends a booking,
@@ -39,15 +40,4 @@ export function isSideEffectTool(tool: object): boolean {
 export function approvalKey(agent: string, toolName: string, args: unknown): string {
   const digest = createHash("sha256").update(canonicalJson(args)).digest("hex").slice(0, 16);
   return `${agent}:${toolName}:${digest}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

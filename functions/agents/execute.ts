@@ -1,5 +1,7 @@
+import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 import { ToolMessage } from "@langchain/core/messages";
 import type { ToolCall } from "@langchain/core/messages/tool";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { Verdict } from "./guard.ts";
 import type { ToolCallRecord } from "./types.ts";
 
@@ -34,6 +36,18 @@ export function refusal(call: ToolCall, verdict: Extract<Verdict, { allowed: fal
   };
 }
 
+/** The custom callback event a refused call raises: `{ agent, record }`. */
+export const TOOL_REFUSED_EVENT = "switchyard.tool_refused";
+
+/**
+ * Tells the run's callbacks (the audit) that a call was refused: nothing ran, so no tool
+ * callback fires for it. Inside a graph node only; an agent invoked on its own has no run to tell.
+ */
+export async function announceRefusal(agent: string, record: ToolCallRecord): Promise<void> {
+  if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
+  await dispatchCustomEvent(TOOL_REFUSED_EVENT, { agent, record });
+}
+
 /**
  * Runs an allowed call. A tool's failure (say, `Tools.NotFound`) goes back to the model as an
  * error answer rather than failing the node: a wrong id is something the model can fix.
@@ -52,11 +66,15 @@ export async function execute(
     ...(verdict.approvalKey ? { approvalKey: verdict.approvalKey } : {}),
   };
   try {
+    // The call itself rides along (`toolCall`), so callbacks (telemetry, the audit) see its id
+    // and the tool answers with a ToolMessage for it.
     const output: unknown = await verdict.tool.invoke(call.args, {
       ...(signal ? { signal } : {}),
       ...(verdict.approvalKey ? { configurable: { idempotencyKey: verdict.approvalKey } } : {}),
+      toolCall: { ...call, id, type: "tool_call" },
     });
-    const content = typeof output === "string" ? output : JSON.stringify(output ?? null);
+    const raw = ToolMessage.isInstance(output) ? output.content : output;
+    const content = typeof raw === "string" ? raw : JSON.stringify(raw ?? null);
     return {
       message: new ToolMessage({ tool_call_id: id, name: call.name, status: "success", content }),
       record: { ...base, ok: true },

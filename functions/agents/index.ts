@@ -4,6 +4,7 @@
  */
 export { approvalKey, isSideEffectTool, SIDE_EFFECT_FLAG } from "./approvals.ts";
 export { AgentConfigurationError, AgentError } from "./errors.ts";
+export { TOOL_REFUSED_EVENT } from "./execute.ts";
 export { type GuardContext, type Verdict, vetToolCall } from "./guard.ts";
 export { storedHistory } from "./history.ts";
 export { createToolAgent } from "./tool-agent.ts";

@@ -3,7 +3,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { type ModelIdentity, modelIdentity, withModelRetry } from "#models";
 import { AgentConfigurationError } from "./errors.ts";
-import { type Answered, execute, refusal } from "./execute.ts";
+import { type Answered, announceRefusal, execute, refusal } from "./execute.ts";
 import { vetToolCall } from "./guard.ts";
 import { storedHistory } from "./history.ts";
 import type {
@@ -114,6 +114,7 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
               });
             }
             answered = refusal(call, verdict);
+            await announceRefusal(name, answered.record);
           }
           messages.push(answered.message);
           toolCalls.push(answered.record);
