@@ -30,7 +30,12 @@ export interface StoredRecord {
 const PK_PREFIX = "audit#";
 const RECORD_PREFIX = "rec#";
 const SEAL_KEY = "seal";
-const MAX_ATTEMPTS = 20;
+// Writers on one run in other processes (parallel tasks' Lambdas) take positions in turn: a lost
+// position costs a short, jittered wait and a read, so a superstep's fan-out settles quickly.
+const MAX_ATTEMPTS = 60;
+const MAX_WAIT_MS = 100;
+const wait = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_WAIT_MS, 5 * attempt)));
 
 const recordKey = (seq: number) => `${RECORD_PREFIX}${String(seq).padStart(10, "0")}`;
 
@@ -50,6 +55,8 @@ export function dynamoAuditLog(
 ): AuditLog {
   // The last head each run was seen at in this process: most appends then need no read.
   const heads = new Map<string, AuditRecord>();
+  // Appends to one run from this process go one after another: they never race each other.
+  const queues = new Map<string, Promise<unknown>>();
   const readHead = async (runId: string): Promise<AuditRecord | undefined> => {
     const out = await client.send(
       new QueryCommand({
@@ -64,39 +71,50 @@ export function dynamoAuditLog(
     const body = out.Items?.[0]?.body?.S;
     return body === undefined ? undefined : (JSON.parse(body) as AuditRecord);
   };
-  return {
-    async append(runId, entry) {
-      let head = heads.get(runId) ?? (await readHead(runId));
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const record = link(head, runId, entry, clock());
-        try {
-          await client.send(
-            new PutItemCommand({
-              TableName: tableName,
-              Item: {
-                pk: { S: PK_PREFIX + runId },
-                sk: { S: recordKey(record.seq) },
-                seq: { N: String(record.seq) },
-                body: { S: JSON.stringify(record) },
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            }),
-          );
-          heads.set(runId, record);
-          return record;
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException)) {
-            throw new AuditWriteError(runId, "the record could not be stored", {
-              cause: err,
-              retryable: true,
-            });
-          }
-          head = await readHead(runId); // another writer took the position: follow the new head
+  const appendNow = async (runId: string, entry: AuditEntry): Promise<AuditRecord> => {
+    let head = heads.get(runId) ?? (await readHead(runId));
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const record = link(head, runId, entry, clock());
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              pk: { S: PK_PREFIX + runId },
+              sk: { S: recordKey(record.seq) },
+              seq: { N: String(record.seq) },
+              body: { S: JSON.stringify(record) },
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+        heads.set(runId, record);
+        return record;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) {
+          throw new AuditWriteError(runId, "the record could not be stored", { cause: err, retryable: true });
         }
+        await wait(attempt);
+        head = await readHead(runId); // another writer took the position: follow the new head
       }
-      throw new AuditWriteError(runId, `the chain head moved ${MAX_ATTEMPTS} times in a row`, {
-        retryable: true,
-      });
+    }
+    throw new AuditWriteError(runId, `the chain head moved ${MAX_ATTEMPTS} times in a row`, {
+      retryable: true,
+    });
+  };
+  return {
+    append(runId, entry) {
+      const next = (queues.get(runId) ?? Promise.resolve()).then(
+        () => appendNow(runId, entry),
+        () => appendNow(runId, entry),
+      );
+      queues.set(runId, next);
+      next
+        .finally(() => {
+          if (queues.get(runId) === next) queues.delete(runId);
+        })
+        .catch(() => undefined);
+      return next;
     },
     async stored(runId) {
       const records: StoredRecord[] = [];
