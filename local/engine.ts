@@ -69,22 +69,53 @@ export function runInProcess(
   return runInProcessWith(workflow, input, {
     saver: options.saver ?? localSaver(options.aws),
     threadId: options.threadId,
-    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...audited(options),
     ...limit(options),
   });
 }
 
-export function resumeInProcess(
+export async function resumeInProcess(
   workflow: WorkflowDefinition,
   threadId: string,
   resumeValue: unknown,
   options: RunOptions,
 ): Promise<RunResult> {
+  const saver = options.saver ?? localSaver(options.aws);
+  await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return resumeInProcessWith(workflow, threadId, resumeValue, {
-    saver: options.saver ?? localSaver(options.aws),
-    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    saver,
+    ...audited(options),
     ...limit(options),
   });
+}
+
+/**
+ * The run's callbacks with the local AWS's audit recorder added: every local run records its
+ * decisions, as every Lambda does (its recorder comes from its environment).
+ */
+function audited(options: RunOptions): { callbacks: Callbacks } {
+  const given = options.callbacks ?? [];
+  if (!Array.isArray(given)) {
+    given.addHandler(options.aws.audit.recorder, true);
+    return { callbacks: given };
+  }
+  return { callbacks: [...given, options.aws.audit.recorder] };
+}
+
+/**
+ * Checks a person's answer against the waiting interrupts (refused here, before any execution
+ * starts, as the API and CLI do), then puts it on the run's audit chain before the run goes on.
+ */
+async function recordAnswer(
+  workflow: WorkflowDefinition,
+  saver: BaseCheckpointSaver,
+  options: RunOptions,
+  threadId: string,
+  answer: unknown,
+): Promise<void> {
+  const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
+  resumeWrites(threadId, position.tasks, answer);
+  await options.aws.audit.log.append(threadId, { kind: "approval", data: { answer } });
 }
 
 function limit(options: RunOptions): { recursionLimit?: number } {
@@ -106,7 +137,7 @@ export function runOnStepFunctions(
   return runOnStepFunctionsWith(
     workflow,
     { input: input ?? {}, ...limit(options) },
-    { ...options, saver: options.saver ?? localSaver(options.aws) },
+    { ...options, ...audited(options), saver: options.saver ?? localSaver(options.aws) },
   );
 }
 
@@ -122,12 +153,11 @@ export async function resumeOnStepFunctions(
   options: StepFunctionsRunOptions,
 ): Promise<StepFunctionsResult> {
   const saver = options.saver ?? localSaver(options.aws);
-  const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
-  resumeWrites(threadId, position.tasks, resumeValue);
+  await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return runOnStepFunctionsWith(
     workflow,
     { resume: resumeValue, ...limit(options) },
-    { ...options, threadId, saver },
+    { ...options, ...audited(options), threadId, saver },
   );
 }
 
@@ -143,6 +173,6 @@ export function recoverOnStepFunctions(
   return runOnStepFunctionsWith(
     workflow,
     { recover: true },
-    { ...options, threadId, saver: options.saver ?? localSaver(options.aws) },
+    { ...options, ...audited(options), threadId, saver: options.saver ?? localSaver(options.aws) },
   );
 }

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_STAGE, type Resources, resources as resourcesFor } from "#config";
 import { routeBucket } from "#trading";
+import { type LocalAudit, localAudit } from "./audit.ts";
 import { createLocalClients, type LocalClients, type LocalEndpoints } from "./clients.ts";
 import { type Emulator, startDynamoDb, startSqsSns } from "./emulators.ts";
 import { type Provisioned, provision } from "./provision.ts";
@@ -25,6 +26,8 @@ export interface LocalAws extends Provisioned {
    * `AWS_ENDPOINT_URL_<SERVICE>` variables pointing at the emulators.
    */
   readonly env: Readonly<Record<string, string>>;
+  /** The decision audit every run on this instance records to (local/audit.ts). */
+  readonly audit: LocalAudit;
   stop(): Promise<void>;
 }
 
@@ -85,12 +88,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_SNS: endpoints.sns,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
     };
+    const audit = await localAudit(clients.dynamodb, resources.checkpointTable.name, options.dataDir);
     return {
       region,
       resources,
       endpoints,
       clients,
       env,
+      audit,
       ...provisioned,
       stop: async () => {
         unroute();

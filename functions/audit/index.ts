@@ -15,7 +15,15 @@ export {
 } from "./chain.ts";
 export { AuditWriteError, ReplayDivergedError } from "./errors.ts";
 export { type AuditLog, dynamoAuditLog, memoryAuditLog, type StoredRecord } from "./log.ts";
-export { AuditRecorder, type AuditRecorderOptions, messageRecord, promptDigest } from "./recorder.ts";
+export {
+  AuditRecorder,
+  type AuditRecorderOptions,
+  auditedPrompt,
+  auditRedaction,
+  messageRecord,
+  promptDigest,
+} from "./recorder.ts";
+export { AnswerBook, RecordedAnswerModel, type ReplayReport, replayRun } from "./replay.ts";
 export {
   KMS_ALGORITHM,
   kmsSigner,

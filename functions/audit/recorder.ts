@@ -59,8 +59,7 @@ export class AuditRecorder extends BaseCallbackHandler {
 
   constructor(private readonly options: AuditRecorderOptions) {
     super();
-    const replacer = redactor(options.redactFields ?? []);
-    this.#redact = (value) => JSON.parse(JSON.stringify(value ?? null, replacer)) as unknown;
+    this.#redact = auditRedaction(options.redactFields);
     this.#clock = options.clock ?? (() => new Date());
   }
 
@@ -141,7 +140,7 @@ export class AuditRecorder extends BaseCallbackHandler {
     runName?: string,
   ): Promise<void> {
     const place = this.#place(runId, parentRunId, metadata, runName);
-    const prompt = this.#redact((messages[0] ?? []).map(messageRecord));
+    const prompt = auditedPrompt(messages[0] ?? [], this.#redact);
     const { tools, ...params } = (extraParams?.invocation_params ?? {}) as Record<string, unknown>;
     this.#calls.set(runId, {
       place,
@@ -249,6 +248,20 @@ export function messageRecord(m: BaseMessage): Record<string, unknown> {
     ...(calls?.length ? { toolCalls: calls.map((c) => ({ id: c.id, name: c.name, args: c.args })) } : {}),
     ...(answers ? { toolCallId: answers } : {}),
   };
+}
+
+/** A prompt as the audit stores it: each message recorded, then redacted. */
+export function auditedPrompt(
+  messages: readonly BaseMessage[],
+  redact: (value: unknown) => unknown,
+): unknown {
+  return redact(messages.map(messageRecord));
+}
+
+/** The redaction the audit applies before storing: the log rules, with `extraFields`. */
+export function auditRedaction(extraFields: readonly string[] = []): (value: unknown) => unknown {
+  const replacer = redactor(extraFields);
+  return (value) => JSON.parse(JSON.stringify(value ?? null, replacer)) as unknown;
 }
 
 /** The digest a replay finds a recorded answer by: sha256 of the (redacted) prompt's canonical JSON. */

@@ -49,6 +49,7 @@ export async function createChatModel(
   env: ModelEnv,
   options: CreateChatModelOptions,
 ): Promise<BaseChatModel> {
+  if (answering) return answering(options.agent);
   const provider = env.MODEL_PROVIDER ?? OFFLINE_PROVIDER;
   checkModelSettings(env); // every missing setting at once, by the one table (MODEL_SETTINGS)
   switch (provider) {
@@ -87,6 +88,27 @@ export async function createChatModel(
       return new OfflinePolicyModel({ agent: options.agent, ...(policy ? { policy } : {}) });
     }
   }
+}
+
+/** A process-wide source of models that answers in place of any provider (an audit replay). */
+let answering: ((agent: string) => BaseChatModel) | undefined;
+
+/**
+ * Makes every model created from now on come from `source`, until the returned function is
+ * called: how `switchyard audit replay` puts the recorded answers in every agent's place without
+ * the workflows knowing. One at a time in a process.
+ *
+ * @example
+ * const restore = answerModelsWith((agent) => new RecordedAnswerModel(book, agent));
+ * try { await runInProcessWith(triage, input, options); } finally { restore(); }
+ */
+export function answerModelsWith(source: (agent: string) => BaseChatModel): () => void {
+  if (answering)
+    throw new ConfigurationError("models are already answered from another source in this process");
+  answering = source;
+  return () => {
+    if (answering === source) answering = undefined;
+  };
 }
 
 async function loadProvider<T>(provider: string, load: () => Promise<T>): Promise<T> {

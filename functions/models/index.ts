@@ -7,6 +7,7 @@ export { causeText } from "./cause-text.ts";
 export { classifyModelError, type ModelErrorClass } from "./classify.ts";
 export { type ConversationView, readConversation, type SeenToolCall } from "./conversation.ts";
 export {
+  answerModelsWith,
   type CreateChatModelOptions,
   createChatModel,
   type ModelEnv,

@@ -88,6 +88,7 @@ export class OfflinePolicyModel extends BaseChatModel<OfflinePolicyCallOptions> 
     const tools = options.tools ?? [];
     const decision: PolicyDecision = this.policy.decide(messages, tools);
     const fields = {
+      id: replyId(messages),
       response_metadata: {
         model_provider: OFFLINE_PROVIDER,
         model_name: this.model,
@@ -132,6 +133,19 @@ function toSpec(tool: BindToolsInput): OfflineToolSpec {
 
 /** `call_` + a hash of the conversation and the call's position: stable across runs and replays. */
 function toolCallId(messages: readonly BaseMessage[], index: number): string {
+  return `call_${conversationHash(messages, String(index))}`;
+}
+
+/**
+ * The reply's own id, from the conversation: without it LangChain names the message after its
+ * callback run (`run-<uuid>`), so the same run with and without callbacks (telemetry, the audit)
+ * would store different state.
+ */
+function replyId(messages: readonly BaseMessage[]): string {
+  return `offline-${conversationHash(messages, "reply")}`;
+}
+
+function conversationHash(messages: readonly BaseMessage[], salt: string): string {
   const hash = createHash("sha256");
   for (const m of messages) {
     hash.update(m.getType());
@@ -139,6 +153,6 @@ function toolCallId(messages: readonly BaseMessage[], index: number): string {
     if (ToolMessage.isInstance(m)) hash.update(m.tool_call_id);
     hash.update("\u0000");
   }
-  hash.update(String(index));
-  return `call_${hash.digest("hex").slice(0, 24)}`;
+  hash.update(salt);
+  return hash.digest("hex").slice(0, 24);
 }

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AuditLog,
   type AuditRecord,
-  AuditRecorder,
   dynamoAuditLog,
   localSigner,
   newLocalSigningKey,
@@ -62,28 +61,12 @@ describe("the audit chain in DynamoDB", () => {
     expect(new Set(seen).size).toBe(60);
   });
 
-  it("records a Step Functions run (every node its own Lambda) as the in-process run records it", async () => {
+  it("records every local run by itself: on Step Functions (every node its own Lambda) as in-process", async () => {
     // Act
-    const onSfn = await runOnStepFunctions(
-      triage,
-      {},
-      {
-        aws,
-        threadId: "audit-sfn",
-        callbacks: [new AuditRecorder({ log: logOf(), signer })],
-      },
-    );
-    const inProcess = await runInProcess(
-      triage,
-      {},
-      {
-        aws,
-        threadId: "audit-inproc",
-        callbacks: [new AuditRecorder({ log: logOf(), signer })],
-      },
-    );
-    const sfn = await verifyChain(logOf(), signer, "audit-sfn");
-    const reference = await verifyChain(logOf(), signer, "audit-inproc");
+    const onSfn = await runOnStepFunctions(triage, {}, { aws, threadId: "audit-sfn" });
+    const inProcess = await runInProcess(triage, {}, { aws, threadId: "audit-inproc" });
+    const sfn = await verifyChain(logOf(), aws.audit.signer, "audit-sfn");
+    const reference = await verifyChain(logOf(), aws.audit.signer, "audit-inproc");
 
     // Assess
     expect(onSfn.status).toBe(inProcess.status);
@@ -96,16 +79,8 @@ describe("the audit chain in DynamoDB", () => {
 
   it("finds a record edited in the table, and one deleted from it", async () => {
     // Arrange: a run's chain, then an edit and a deletion made directly in DynamoDB
-    await runInProcess(
-      triage,
-      {},
-      {
-        aws,
-        threadId: "audit-tamper",
-        callbacks: [new AuditRecorder({ log: logOf(), signer })],
-      },
-    );
-    const before = await verifyChain(logOf(), signer, "audit-tamper");
+    await runInProcess(triage, {}, { aws, threadId: "audit-tamper" });
+    const before = await verifyChain(logOf(), aws.audit.signer, "audit-tamper");
     const third = before.chain[2];
     if (!third) throw new Error("the run recorded fewer than three records");
     const edited = JSON.stringify({ ...third, data: { ...third.data, result: { tampered: true } } });
@@ -117,14 +92,14 @@ describe("the audit chain in DynamoDB", () => {
         ExpressionAttributeValues: { ":b": { S: edited } },
       }),
     );
-    const afterEdit = await verifyChain(logOf(), signer, "audit-tamper");
+    const afterEdit = await verifyChain(logOf(), aws.audit.signer, "audit-tamper");
     await aws.clients.dynamodb.send(
       new DeleteItemCommand({
         TableName: table,
         Key: { pk: { S: "audit#audit-tamper" }, sk: { S: "rec#0000000002" } },
       }),
     );
-    const afterDelete = await verifyChain(logOf(), signer, "audit-tamper");
+    const afterDelete = await verifyChain(logOf(), aws.audit.signer, "audit-tamper");
 
     // Assess
     expect(before.ok).toBe(true);

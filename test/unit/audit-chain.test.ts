@@ -10,6 +10,7 @@ import {
   memoryAuditLog,
   newLocalSigningKey,
   promptDigest,
+  replayRun,
   verifyChain,
 } from "#audit";
 import { resumeInProcessWith, runInProcessWith } from "#engine";
@@ -191,6 +192,8 @@ describe("the audit recorder on a real run", () => {
       // Act
       const first = await runInProcessWith(triage, { data: { uri: dir }, tradeId: t.tradeId }, options);
       const waiting = (await verifyChain(log, signer, "audit-fix")).chain;
+      // (the resume entry points — local/engine.ts, the API — put the answer on the chain)
+      await log.append("audit-fix", { kind: "approval", data: { answer: APPROVED } });
       const done = await resumeInProcessWith(triage, "audit-fix", APPROVED, options);
       const report = await verifyChain(log, signer, "audit-fix");
 
@@ -208,6 +211,51 @@ describe("the audit recorder on a real run", () => {
       const applied = report.chain.filter((r) => r.data.sideEffect === true && "result" in r.data);
       expect(applied.map((r) => r.data.tool)).toEqual(["apply_amendment"]);
       expect(report.chain.slice(0, waiting.length)).toEqual(waiting);
+
+      // Act: replay the recorded decisions, then a record whose model answer was doctored
+      const replay = await replayRun({
+        runId: "audit-fix",
+        chain: report.chain,
+        workflow: triage,
+        recordedState: done.state,
+      });
+      const doctored = report.chain.map((r) =>
+        r.kind === "model" &&
+        r.node === "classify" &&
+        typeof (r.data.response as { content?: unknown }).content === "string" &&
+        String((r.data.response as { content: string }).content).includes("severity")
+          ? {
+              ...r,
+              data: {
+                ...r.data,
+                response: {
+                  role: "ai",
+                  content: String((r.data.response as { content: string }).content)
+                    .replace(/"severity":"\w+"/, '"severity":"low"')
+                    .replace(/"fixable":true/, '"fixable":false'),
+                },
+              },
+            }
+          : r,
+      );
+      const changed = await replayRun({
+        runId: "audit-fix",
+        chain: doctored,
+        workflow: triage,
+        recordedState: done.state,
+      });
+
+      // Assess: every answer came from the record, every tool call came back the same, same outcome
+      expect(replay.ok, JSON.stringify(replay)).toBe(true);
+      expect(replay.modelCalls.replayed).toBe(replay.modelCalls.recorded);
+      expect(replay.toolCalls.replayed).toBe(replay.toolCalls.recorded);
+      expect(replay.outcome.equal).toBe(true);
+      // Assess: a doctored answer does not reproduce the run, and the report says where it parted
+      expect(doctored).not.toEqual(report.chain);
+      expect(changed.ok).toBe(false);
+      expect(
+        changed.onlyRecorded.length + changed.onlyReplayed.length + (changed.diverged ? 1 : 0),
+      ).toBeGreaterThan(0);
     } finally {
       unbind();
       await rm(dir, { recursive: true, force: true });
