@@ -24,6 +24,7 @@ const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (np
        switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
        switchyard status <runId> [--workflow w] [--json]
        switchyard alerts
+       switchyard audit [verify|replay] <runId> [--workflow w] [--json]   (a run's decisions, checked, re-run)
        switchyard new workflow <name>                      (a graph, its test, its registration)
 deployed stage (AWS credentials from the standard chain, region from AWS_REGION):
        switchyard run <workflow> --target aws [--stage s] [--input file.json] [--json]

@@ -110,7 +110,7 @@ export class AuditRecorder extends BaseCallbackHandler {
     const place = this.#place(runId, parentRunId, metadata, runName);
     // The root run with a plain object is a run starting on its input (later supersteps, the
     // engine's task runs and resumes pass null or a Command).
-    if (parentRunId === undefined && isPlainObject(inputs)) {
+    if (parentRunId === undefined && isRunInput(inputs)) {
       await this.#append(place, { kind: "input", data: { workflow: runName ?? "", input: inputs } });
     }
   }
@@ -271,6 +271,16 @@ export function promptDigest(prompt: unknown): string {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * A graph's input state, not a continuation: LangChain hands callbacks a null input (the
+ * engine's later supersteps and task runs) wrapped as `{ input: null }`.
+ */
+function isRunInput(inputs: unknown): inputs is Record<string, unknown> {
+  if (!isPlainObject(inputs)) return false;
+  const keys = Object.keys(inputs);
+  return !(keys.length === 1 && keys[0] === "input" && !isPlainObject(inputs.input));
+}
 
 const toolName = (t: unknown) =>
   (t as { function?: { name?: string }; name?: string })?.function?.name ??

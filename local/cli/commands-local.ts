@@ -18,6 +18,7 @@ import {
   withHosting,
   withRecursionLimit,
 } from "./args.ts";
+import { auditCommand } from "./audit.ts";
 import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target/index.ts";
 import { demoCommand } from "./demo.ts";
 import { inspectCommand } from "./inspect.ts";
@@ -98,6 +99,25 @@ export async function localCommand(
           where: "the local AWS",
           json: values.json,
           out,
+        }),
+      );
+    }
+    case "audit": {
+      const action = target === "verify" || target === "replay" ? target : "list";
+      const runId = required(
+        action === "list" ? target : more[0],
+        `audit ${action === "list" ? "" : `${action} `}needs a run id`,
+      );
+      const workflowName = action === "replay" ? workflowForRun(runId, values.workflow) : undefined;
+      return withLocalAws(env, dataDir, (aws) =>
+        auditCommand({
+          action,
+          runId,
+          aws,
+          json: values.json,
+          out,
+          ...(workflowName ? { workflow: getWorkflow(workflowName) } : {}),
+          ...(env.LOG_REDACT_FIELDS ? { redactFields: env.LOG_REDACT_FIELDS.split(",") } : {}),
         }),
       );
     }

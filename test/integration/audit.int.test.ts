@@ -11,6 +11,7 @@ import {
   verifyChain,
 } from "#audit";
 import { triage } from "#workflows";
+import { auditCommand } from "../../local/cli/audit.ts";
 
 /**
  * The audit chain in the embedded DynamoDB (the checkpoint table, partition `audit#<run>`):
@@ -105,5 +106,62 @@ describe("the audit chain in DynamoDB", () => {
     expect(before.ok).toBe(true);
     expect(afterEdit.problem).toMatchObject({ at: 3, kind: "altered" });
     expect(afterDelete.problem).toMatchObject({ at: 2, kind: "missing" });
+  });
+});
+
+describe("switchyard audit", () => {
+  const printed: string[] = [];
+  const command = (action: "list" | "verify" | "replay", runId: string) =>
+    auditCommand({ action, runId, aws, json: false, workflow: triage, out: (t) => printed.push(t) });
+
+  it("lists a run's decisions, verifies them, and replays them to the same outcome", async () => {
+    // Arrange: a triage run on Step Functions, as `switchyard run triage` makes one
+    await runOnStepFunctions(triage, {}, { aws, threadId: "audit-cli" });
+
+    // Act
+    printed.length = 0;
+    const codes = [
+      await command("list", "audit-cli"),
+      await command("verify", "audit-cli"),
+      await command("replay", "audit-cli"),
+    ];
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0]);
+    const [list, verify, replay] = printed;
+    expect(list).toMatch(/^✓ audit of audit-cli: \d+ records, chain intact/);
+    expect(list).toMatch(/# {2}1 .* input /);
+    expect(list).toMatch(
+      /model +classify +offline\/switchyard-offline-policy in \d+ out \d+ → calls get_trade/,
+    );
+    expect(list).toMatch(/tool +classify +get_trade \{"tradeId":"T[\d-]+"\} → /);
+    expect(verify).toMatch(
+      /^✓ audit of audit-cli: (\d+) records, chain intact, seal verifies \(covers \1\)$/,
+    );
+    expect(replay).toMatch(
+      /^✓ reproduced: triage run audit-cli\n {2}model answers from the record: (\d+) of \1\n/,
+    );
+    expect(replay).toContain("outcome: the same");
+  });
+
+  it("exits 1 naming the first bad record once the table was edited, and refuses a run it has no record of", async () => {
+    // Arrange
+    await runOnStepFunctions(triage, {}, { aws, threadId: "audit-cli-edited" });
+    await aws.clients.dynamodb.send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: { pk: { S: "audit#audit-cli-edited" }, sk: { S: "rec#0000000004" } },
+      }),
+    );
+
+    // Act
+    printed.length = 0;
+    const verify = await command("verify", "audit-cli-edited");
+    const replay = await command("replay", "audit-cli-edited");
+
+    // Assess
+    expect([verify, replay]).toEqual([1, 1]);
+    expect(printed[0]).toMatch(/^✗ audit of audit-cli-edited: MISSING at record 4 — no record at position 4/);
+    await expect(command("list", "no-such-run")).rejects.toThrow(/no audit records for this run/);
   });
 });
