@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Key } from "aws-cdk-lib/aws-kms";
+import { Key, KeySpec, KeyUsage } from "aws-cdk-lib/aws-kms";
 import {
   BlockPublicAccess,
   Bucket,
@@ -56,6 +56,12 @@ export class SwitchyardCoreStack extends Stack {
   readonly resources: Resources;
   /** Encrypts the queues and the topic. */
   readonly messagesKey: Key;
+  /**
+   * Signs the head of every run's decision audit chain (docs/controls.md): ECDSA P-256, its
+   * private half never leaves KMS. Kept on stack deletion — a seal must stay verifiable as long
+   * as the record it seals.
+   */
+  readonly auditSigningKey: Key;
   readonly requestsQueue: Queue;
   readonly requestsDeadLetterQueue: Queue;
   readonly checkpointTable: Table;
@@ -126,6 +132,17 @@ export class SwitchyardCoreStack extends Stack {
       r.checkpointTable,
       RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     );
+
+    //    Beside each run's checkpoints, its decision audit (partition `audit#<run>`): every model
+    //    and tool call and every answer on a hash chain whose head this key signs. No rotation:
+    //    KMS rotates only symmetric keys, and a rotated signing key would orphan old seals.
+    this.auditSigningKey = new Key(this, "AuditSigningKey", {
+      alias: `alias/${r.prefix}-audit`,
+      description: `Switchyard ${r.stage}: signs the head of each run's decision audit chain`,
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // 3. An execution ended FAILED / TIMED_OUT / ABORTED: recorded here, with what resuming needs,
     //    and announced on the alerts topic. This queue is itself the dead-letter store of runs.

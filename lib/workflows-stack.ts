@@ -42,6 +42,7 @@ export class SwitchyardWorkflowStack extends Stack {
       stage: core.resources.stage,
       prefix: core.resources.prefix,
       checkpointTable: core.checkpointTable,
+      auditSigningKey: core.auditSigningKey,
       alertsTopic: core.alertsTopic,
       dataBucket: core.dataBucketRef,
       model: modelProviderFromContext(this),

@@ -5,6 +5,7 @@
  */
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { answerEntry } from "#audit";
 import {
   compileWorkflow,
   type EngineDeps,
@@ -115,7 +116,7 @@ async function recordAnswer(
 ): Promise<void> {
   const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
   resumeWrites(threadId, position.tasks, answer);
-  await options.aws.audit.log.append(threadId, { kind: "approval", data: { answer } });
+  await options.aws.audit.log.append(threadId, answerEntry(answer));
 }
 
 function limit(options: RunOptions): { recursionLimit?: number } {

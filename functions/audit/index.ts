@@ -14,10 +14,12 @@ export {
   link,
 } from "./chain.ts";
 export { AuditWriteError, ReplayDivergedError } from "./errors.ts";
+export { type AuditFromEnvClients, auditFromEnv, type LambdaAudit } from "./from-env.ts";
 export { type AuditLog, dynamoAuditLog, memoryAuditLog, type StoredRecord } from "./log.ts";
 export {
   AuditRecorder,
   type AuditRecorderOptions,
+  answerEntry,
   auditedPrompt,
   auditRedaction,
   messageRecord,

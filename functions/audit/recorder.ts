@@ -264,6 +264,17 @@ export function auditRedaction(extraFields: readonly string[] = []): (value: unk
   return (value) => JSON.parse(JSON.stringify(value ?? null, replacer)) as unknown;
 }
 
+/**
+ * The record of a person's answer to a waiting run (an approval, a rejection, a correction),
+ * redacted as everything else the audit stores. Local and Lambda runs record answers with it.
+ *
+ * @example
+ * await log.append(runId, answerEntry({ approved: true }));
+ */
+export function answerEntry(answer: unknown, extraFields: readonly string[] = []): AuditEntry {
+  return { kind: "approval", data: { answer: auditRedaction(extraFields)(answer) } };
+}
+
 /** The digest a replay finds a recorded answer by: sha256 of the (redacted) prompt's canonical JSON. */
 export function promptDigest(prompt: unknown): string {
   return createHash("sha256").update(canonicalJson(prompt)).digest("hex");

@@ -29,6 +29,12 @@ const EnvSchema = z.object({
     .default(DEFAULT_STAGE),
   AWS_REGION: z.string().min(1).default("us-east-1"),
   CHECKPOINT_TABLE: z.string().min(1).optional(),
+  /**
+   * The KMS key (id, ARN or alias) that signs each run's audit-chain head (docs/controls.md);
+   * set by CDK on every engine function. Unset, a Lambda records no audit — outside production
+   * stages only: a production stage refuses to start without it.
+   */
+  AUDIT_SIGNING_KEY_ID: z.string().min(1).max(2048).optional(),
   CHECKPOINT_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(30),
   REQUESTS_QUEUE_URL: QueueUrl.optional(),
   /** The requests queue's DLQ: the API lists and redrives it. */
@@ -122,6 +128,28 @@ export function idempotencyTableName(env: Env): string {
 /** The data bucket's name: the explicit variable, else the stage's default from the resource module. */
 export function dataBucketName(env: Env): string {
   return env.DATA_BUCKET ?? resources(env.SWITCHYARD_STAGE).dataBucket.name;
+}
+
+/** Stages that hold real trades: no injected faults there, and no engine without its audit key. */
+const PRODUCTION_STAGE = /^(prod|production|live)(-|$)/;
+
+/**
+ * Whether a stage holds real trades (`prod`, `production`, `live`, or one of them followed by `-…`).
+ *
+ * @example
+ * isProductionStage("prod-eu"); // true
+ * isProductionStage("dev"); // false
+ */
+export function isProductionStage(stage: string): boolean {
+  return PRODUCTION_STAGE.test(stage);
+}
+
+/** The extra field names `LOG_REDACT_FIELDS` lists (comma-separated), for logs and the audit alike. */
+export function redactFields(env: Env): string[] {
+  return (env.LOG_REDACT_FIELDS ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 /** The checkpoint table name: the explicit variable, else the stage's default from the resource module. */

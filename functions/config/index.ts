@@ -5,7 +5,9 @@ export {
   ENV_VARIABLES,
   type Env,
   idempotencyTableName,
+  isProductionStage,
   readEnv,
+  redactFields,
 } from "./env.ts";
 export { checkModelSettings, MODEL_SETTINGS, missingModelSettings } from "./model-settings.ts";
 export {

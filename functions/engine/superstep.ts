@@ -150,6 +150,7 @@ export async function resumeRun(
   }
   // The writes `invoke(new Command({ resume }))` makes, without running anything here.
   const writes = resumeWrites(request.threadId, position.tasks, request.resume);
+  await deps.onAnswer?.(request.threadId, request.resume);
   const tuple = await deps.saver.getTuple(threadConfig(request.threadId));
   for (const { taskId, value } of writes) {
     await deps.saver.putWrites(tuple?.config ?? threadConfig(request.threadId), [[RESUME, value]], taskId);

@@ -12,6 +12,12 @@ export interface EngineDeps {
   readonly callbacks?: Callbacks;
   /** Told of every plan and task outcome the engine produces (metrics, logs, progress). */
   readonly observer?: EngineObserver;
+  /**
+   * Told of a person's answer to a waiting run once it has been checked against the waiting
+   * interrupts and before the run goes on (the decision audit records it here). A failure
+   * fails the resume: an answer that cannot be recorded is not acted on.
+   */
+  readonly onAnswer?: (threadId: string, answer: unknown) => Promise<void>;
 }
 
 /** Superstep-level events, as the handlers produce them; every method optional. */

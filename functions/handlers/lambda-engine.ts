@@ -1,4 +1,5 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
+import { auditFromEnv } from "#audit";
 import { DynamoDBSaver } from "#checkpoint";
 import { readEnv } from "#config";
 import { createEngineHandlers, type EngineHandlers, type WorkflowDefinition } from "#engine";
@@ -9,7 +10,8 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
  * The engine bound to this Lambda's environment (docs/architecture.md, "House style" §1): the
  * DynamoDB saver over `CHECKPOINT_TABLE`, the workflows `getWorkflow` names, and telemetry
  * (callbacks and observer into the engine; X-Ray, span, log correlation and flush around every
- * entry point). Call it once per cold start, at module scope. `engine-runtime.ts` binds it to
+ * entry point), and the decision audit (`AUDIT_SIGNING_KEY_ID`: every model and tool call on the
+ * run's hash chain, each answer to a waiting run recorded before the run goes on). Call it once per cold start, at module scope. `engine-runtime.ts` binds it to
  * this repository's registry; an app of its own binds it to its own workflows through the
  * `switchyard/lambda` face (`workflowHandlers`).
  */
@@ -19,8 +21,10 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
 
   // FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
+  const audit = auditFromEnv(env);
   const callbacks = [
     ...(telemetry ? [telemetry.callbacks({ rootIsRun: false })] : []),
+    ...(audit ? [audit.recorder] : []),
     ...faultCallbacksFromEnv(),
   ];
 
@@ -29,6 +33,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
       saver: DynamoDBSaver.fromEnv(),
       ...(callbacks.length > 0 ? { callbacks } : {}),
       ...(telemetry ? { observer: telemetry.observer } : {}),
+      ...(audit ? { onAnswer: audit.recordAnswer } : {}),
     },
     getWorkflow,
   );

@@ -1,3 +1,4 @@
+import { isProductionStage } from "#config";
 import { InvalidFaultsError } from "./errors.ts";
 
 /**
@@ -26,8 +27,6 @@ export interface FaultSpec {
 const KINDS = new Set<FaultKind>(["node", "tool", "aws"]);
 const MODES = new Set<FaultMode>(["throw", "timeout", "throttle"]);
 const ENTRY = /^(\w+):([\w.*/-]+)=(\w+)(?:\*(\d+))?$/;
-/** Stages where injected failures would hit real trades: never. */
-const PRODUCTION_STAGE = /^(prod|production|live)(-|$)/;
 const MAX_COUNT = 10_000;
 
 /**
@@ -43,7 +42,7 @@ export function parseFaults(setting: string | undefined, stage: string): FaultSp
     .map((s) => s.trim())
     .filter(Boolean);
   if (entries.length === 0) return [];
-  if (PRODUCTION_STAGE.test(stage)) {
+  if (isProductionStage(stage)) {
     throw new InvalidFaultsError(`fault injection is refused in production stage "${stage}".`);
   }
   return entries.map((entry) => {

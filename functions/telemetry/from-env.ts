@@ -1,4 +1,4 @@
-import type { Env } from "#config";
+import { type Env, redactFields } from "#config";
 import { createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
 import { contextFromXRayHeader } from "./tracer.ts";
 
@@ -17,16 +17,14 @@ export function telemetryFromEnv(
 ): Telemetry | undefined {
   if (env.TELEMETRY === "off") return undefined;
   const inLambda = processEnv.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-  const redact = env.LOG_REDACT_FIELDS?.split(",")
-    .map((f) => f.trim())
-    .filter(Boolean);
+  const redact = redactFields(env);
   return createTelemetry({
     serviceName: env.OTEL_SERVICE_NAME,
     namespace: env.METRICS_NAMESPACE,
     emf: inLambda,
     logLevel: env.LOG_LEVEL,
     logSampleRate: env.LOG_SAMPLE_RATE,
-    ...(redact?.length ? { redactFields: redact } : {}),
+    ...(redact.length ? { redactFields: redact } : {}),
     ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     // The standard variable names the full URL of the metrics endpoint (…/v1/metrics).
     ...(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT

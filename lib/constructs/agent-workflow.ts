@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
@@ -44,6 +45,11 @@ export interface AgentWorkflowProps {
   readonly prefix: string;
   /** The checkpoint table; every function reads and writes it, and nothing else. */
   readonly checkpointTable: ITable;
+  /**
+   * The key that seals each run's audit chain (`AUDIT_SIGNING_KEY_ID`; `kms:Sign` on it and
+   * nothing else). Without it the functions record no audit — refused in production stages.
+   */
+  readonly auditSigningKey?: IKey;
   /** Where the state machine's catch-all publishes (`${AlertsTopicArn}` in the definition). */
   readonly alertsTopic: ITopic;
   /** Handler file per role (default {@link DEFAULT_ENTRIES}); tests bundle a stand-in. */
@@ -133,6 +139,7 @@ export class AgentWorkflow extends Construct {
           WORKFLOW_NAME: workflow.name,
           ...(slot.node === undefined ? {} : { NODE_NAME: slot.node }),
           CHECKPOINT_TABLE: props.checkpointTable.tableName,
+          ...(props.auditSigningKey ? { AUDIT_SIGNING_KEY_ID: props.auditSigningKey.keyArn } : {}),
           // SWITCHYARD_DATA_ROOT: where the trading module writes a run's outputs (runs/<runId>/)
           // and generated days (generated/) when a run names no location.
           ...(props.dataBucket
@@ -146,6 +153,9 @@ export class AgentWorkflow extends Construct {
       // Table-level actions on the table ARN only (no index/* since the table has no index);
       // the grant adds the table's KMS key by itself when it has a customer-managed one.
       props.checkpointTable.grantReadWriteData(fn.function);
+      // The recorder runs wherever the graph runs (the start records the run's input, a node its
+      // calls, a resume its answer), so every engine function signs; signing is all it may do.
+      props.auditSigningKey?.grant(fn.function, "kms:Sign");
       grantModelAccess(fn.function, model);
       if (props.dataBucket && NODE_RUNNING_ROLES.has(slot.role)) {
         dataAccess.readAll(fn.function, fn.role, props.dataBucket);

@@ -156,6 +156,7 @@ describe("AgentWorkflow: functions", () => {
           Variables: {
             WORKFLOW_NAME: "trade-review",
             CHECKPOINT_TABLE: table,
+            AUDIT_SIGNING_KEY_ID: workflowsStack.resolve(stacks.core.auditSigningKey.keyArn),
             SWITCHYARD_STAGE: STAGE,
             POWERTOOLS_SERVICE_NAME: "switchyard",
             LOG_LEVEL: "INFO",
@@ -169,8 +170,9 @@ describe("AgentWorkflow: functions", () => {
     }
   });
 
-  it("lets each function read and write exactly the checkpoint table, nothing else beyond its logs and X-Ray", () => {
+  it("lets each function read and write exactly the checkpoint table and sign with the audit key, nothing else beyond its logs and X-Ray", () => {
     const tableArn = workflowsStack.resolve(stacks.core.checkpointTable.tableArn);
+    const auditKeyArn = workflowsStack.resolve(stacks.core.auditSigningKey.keyArn);
     const nodeFunctions = Object.values(construct.nodeFunctions);
     for (const fn of Object.values(construct.functions)) {
       const policy = template.toJSON().Resources[logicalIdOf(fn.role.node.findChild("DefaultPolicy"))];
@@ -192,7 +194,9 @@ describe("AgentWorkflow: functions", () => {
       expect(dynamo).toHaveLength(1);
       // The table has no index, so CDK's grant emits no `<table>/index/*` wildcard.
       expect([dynamo[0]?.Resource].flat()).toEqual([tableArn]);
-      expect(statements).toHaveLength(3);
+      const kms = statements.filter((s) => JSON.stringify(s.Action).includes("kms:"));
+      expect(kms.map((s) => [s.Action, s.Resource])).toEqual([["kms:Sign", auditKeyArn]]);
+      expect(statements).toHaveLength(4);
     }
   });
 });

@@ -130,6 +130,15 @@ describe("SwitchyardCoreStack", () => {
     });
   });
 
+  it("audit signing key: asymmetric P-256 for signing only, kept when the stack goes", () => {
+    const keys = core.findResources("AWS::KMS::Key", {
+      Properties: Match.objectLike({ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }),
+    });
+    expect(Object.values(keys)).toHaveLength(1);
+    expect(Object.values(keys)[0]).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+    core.hasResourceProperties("AWS::KMS::Alias", { AliasName: "alias/switchyard-qa-audit" });
+  });
+
   it("every queue and the topic deny requests without TLS", () => {
     // Principal "*" and { AWS: "*" } both mean anyone; CDK renders SNS and SQS differently.
     const denyWithoutTls = (action: string, principal: unknown) => ({

@@ -1,0 +1,53 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { ConfigurationError, checkpointTableName, type Env, isProductionStage, redactFields } from "#config";
+import { type AuditLog, dynamoAuditLog } from "./log.ts";
+import { AuditRecorder, answerEntry } from "./recorder.ts";
+import { kmsSigner } from "./signer.ts";
+
+/** A Lambda's decision audit: the recorder its runs carry, and how a person's answer goes on the chain. */
+export interface LambdaAudit {
+  readonly log: AuditLog;
+  readonly recorder: AuditRecorder;
+  readonly recordAnswer: (threadId: string, answer: unknown) => Promise<void>;
+}
+
+export interface AuditFromEnvClients {
+  readonly dynamodb?: DynamoDBClient;
+  readonly kms?: KMSClient;
+}
+
+/**
+ * The audit of an engine Lambda, from its environment: the chain in the checkpoint table
+ * (`CHECKPOINT_TABLE`), each head sealed by the KMS key `AUDIT_SIGNING_KEY_ID` (CDK sets both).
+ * Without the key there is no audit — refused in a production stage, where every decision must
+ * be on the record, so a function deployed without its key fails at cold start, not silently.
+ *
+ * @example
+ * const audit = auditFromEnv(readEnv()); // at module scope
+ * createEngineHandlers({ saver, callbacks: [audit.recorder], onAnswer: (t, a) => ... }, getWorkflow);
+ */
+export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): LambdaAudit | undefined {
+  const keyId = env.AUDIT_SIGNING_KEY_ID;
+  if (keyId === undefined) {
+    if (isProductionStage(env.SWITCHYARD_STAGE)) {
+      throw new ConfigurationError(
+        `AUDIT_SIGNING_KEY_ID is required in production stage "${env.SWITCHYARD_STAGE}": every decision is audited there.`,
+      );
+    }
+    return undefined;
+  }
+  const dynamodb = clients.dynamodb ?? new DynamoDBClient({ region: env.AWS_REGION });
+  const kms = clients.kms ?? new KMSClient({ region: env.AWS_REGION });
+  const log = dynamoAuditLog(dynamodb, checkpointTableName(env));
+  const redact = redactFields(env);
+  const recorder = new AuditRecorder({
+    log,
+    signer: kmsSigner(kms, keyId),
+    ...(redact.length > 0 ? { redactFields: redact } : {}),
+  });
+  const recordAnswer = async (threadId: string, answer: unknown): Promise<void> => {
+    await log.append(threadId, answerEntry(answer, redact));
+  };
+  return { log, recorder, recordAnswer };
+}
