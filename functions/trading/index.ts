@@ -6,6 +6,7 @@
 export * from "./break-schema.ts";
 export * from "./breaks.ts";
 export * from "./calendars/index.ts";
+export * from "./cutoffs/index.ts";
 export * from "./errors.ts";
 export * from "./generate/index.ts";
 export * from "./judgement.ts";
