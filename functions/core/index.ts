@@ -1,5 +1,6 @@
 /** The bottom of the house: what every other module may import, and which imports nothing of ours. */
 export { canonicalJson } from "./canonical-json.ts";
+export { now, setClock } from "./clock.ts";
 export { SwitchyardError } from "./errors.ts";
 export { type FieldIssue, fieldIssues, type IssueScope, issueSummary, MAX_ISSUES, nameOf } from "./issues.ts";
 export { mergeById } from "./reducers.ts";

@@ -12,6 +12,7 @@ import {
   BREAK_CATEGORIES,
   type Break,
   type BreakCategory,
+  byDeadline,
   type DataRef,
   type DaySpec,
   DaySpecSchema,
@@ -213,7 +214,7 @@ describe("on the generated day (offline model)", () => {
 });
 
 describe("the round bound", () => {
-  it("escalates what is left after maxRounds: 1, keeping the largest breaks investigated", async () => {
+  it("escalates what is left after maxRounds: 1, keeping the most urgent breaks investigated (earliest cut-off, then largest)", async () => {
     // Prepare
     const breaks = await breaksOf();
     const batchSize = 4;
@@ -230,14 +231,22 @@ describe("the round bound", () => {
     expect(bound).toHaveLength(breaks.length - investigated);
     expect(bound.every((f) => f.status === "escalated" && f.escalation?.by === "supervisor")).toBe(true);
     expect(state.conclusion?.escalations.round_bound).toBe(bound.length);
+    // Every break naming a trade of ours has a deadline (a confirmation of an instrument that is
+    // not ours has none: nothing says where it settles), and they differ by market.
+    const without = breaks.filter((b) => state.deadlines[b.breakId] === undefined);
+    expect(breaks.filter((b) => b.tradeIds.length > 0).every((b) => state.deadlines[b.breakId])).toBe(true);
+    expect(without.every((b) => b.category === "UNKNOWN_CONFIRMATION")).toBe(true);
+    expect(without.length).toBeLessThan(breaks.length / 10);
+    expect(new Set(Object.values(state.deadlines).map((d) => d.cutoffId)).size).toBeGreaterThan(1);
     const usd = (b: Break) => b.notional * (state.usdRates[b.currency] ?? 1);
+    const urgency = byDeadline<Break>(
+      (b) => state.deadlines[b.breakId],
+      (a, b) => usd(b) - usd(a) || (a.breakId < b.breakId ? -1 : 1),
+    );
     for (const specialist of SPECIALISTS) {
-      const mine = breaks.filter((b) => SPECIALIST_FOR_CATEGORY[b.category] === specialist);
-      const smallestWorked = Math.min(
-        ...mine.filter((b) => !bound.some((f) => f.breakId === b.breakId)).map(usd),
-      );
-      const leftOver = mine.filter((b) => bound.some((f) => f.breakId === b.breakId));
-      expect(leftOver.every((b) => usd(b) <= smallestWorked)).toBe(true);
+      const mine = breaks.filter((b) => SPECIALIST_FOR_CATEGORY[b.category] === specialist).sort(urgency);
+      const worked = mine.filter((b) => !bound.some((f) => f.breakId === b.breakId)).map((b) => b.breakId);
+      expect(worked, specialist).toEqual(mine.slice(0, batchSize).map((b) => b.breakId));
     }
   });
 });
@@ -450,6 +459,23 @@ describe("the supervisor", () => {
     ]);
   });
 
+  it("works the earliest settlement cut-off first, whatever its size; a break without a deadline last", () => {
+    // Prepare: T1 small but due tonight in New York, T3 large but due tomorrow, T2 unknown
+    const breaks = [
+      aBreak("STALE_PRICE", "T1", 1_000),
+      aBreak("PRICE_MISMATCH", "T2", 9_000_000),
+      aBreak("STALE_PRICE", "T3", 5_000_000),
+    ];
+    const deadlines = {
+      "STALE_PRICE:T1": { at: "2026-11-25T02:00:00.000Z" },
+      "STALE_PRICE:T3": { at: "2026-11-25T14:55:00.000Z" },
+    };
+    // Act
+    const { plan } = supervise({ round: 0, maxRounds: 6, batchSize: 2, breaks, findings: [], deadlines });
+    // Assess
+    expect(plan?.assignments[0]?.items.map((i) => i.breakId)).toEqual(["STALE_PRICE:T1", "STALE_PRICE:T3"]);
+  });
+
   it("escalates a root cause below the confidence bar, and retries an inconclusive answer once", () => {
     // Prepare
     const breaks = [aBreak("PRICE_MISMATCH", "T1"), aBreak("PRICE_MISMATCH", "T2")];
@@ -617,7 +643,7 @@ describe("summary and report", () => {
       "report",
     ]);
     expect(summary?.steps[1]?.did).toMatch(/model calls, get_trade ×\d+.*tokens/);
-    expect(summary?.steps[4]?.did).toMatch(/next actions, largest first: /);
+    expect(summary?.steps[4]?.did).toMatch(/next actions, most urgent first: /);
     expect(summary?.figures).toMatchObject({
       breaksInvestigated: state.breaks.length,
       breaksFound: state.breaks.length,

@@ -2,7 +2,10 @@ import {
   type Break,
   type DataRef,
   DEFAULT_TOLERANCES,
+  type Deadline,
+  deadlineOfBreak,
   generatedDayRef,
+  indexDay,
   openDay,
   reconcileDay,
   storeOf,
@@ -21,6 +24,8 @@ export interface Opening {
   /** The breaks to investigate, when the request did not carry them. */
   readonly breaks?: Break[];
   readonly breaksFound?: number;
+  /** Each break's settlement deadline (`deadlineOfBreak`), by break id; a break without one is absent. */
+  readonly deadlines: Record<string, Deadline>;
 }
 
 /**
@@ -28,7 +33,8 @@ export interface Opening {
  * written on first use and read back like a desk's files), the day itself through `openDay`
  * (memoised per process, so the specialists of an in-process run reuse it), the US-dollar rates
  * its FX closes give, and the breaks — read from a reconciliation run's `breaks.json`, or found
- * with the matcher over the whole day. Of more than {@link MAX_BREAKS}, the largest are kept.
+ * with the matcher over the whole day — each with its settlement deadline (the `given` breaks of
+ * the request too). Of more than {@link MAX_BREAKS}, the largest are kept.
  *
  * @example
  * const { data, breaks } = await openInvestigation({ dataset: DaySpecSchema.parse({}) }, "derive", null);
@@ -37,12 +43,21 @@ export async function openInvestigation(
   source: InvestigationDaySource,
   breakSource: BreakSource,
   breaksUri: string | null,
+  given: readonly Break[] = [],
 ): Promise<Opening> {
   const data = "data" in source ? source.data : await generatedDayRef(source.dataset);
   const { day } = await openDay(data);
   const usdRates = usdRatesOf(day);
   const opened = { data, businessDate: day.businessDate, usdRates };
-  if (breakSource === "given") return opened;
+  const index = indexDay(day);
+  const deadlinesOf = (breaks: readonly Break[]) =>
+    Object.fromEntries(
+      breaks.flatMap((b) => {
+        const d = deadlineOfBreak(b, day, index);
+        return d ? [[b.breakId, d] as const] : [];
+      }),
+    );
+  if (breakSource === "given") return { ...opened, deadlines: deadlinesOf(given) };
   const found =
     breakSource === "uri" && breaksUri !== null
       ? await readBreaksFile(breaksUri)
@@ -51,7 +66,7 @@ export async function openInvestigation(
     found.length <= MAX_BREAKS
       ? found
       : [...found].sort((a, b) => usdNotional(b, usdRates) - usdNotional(a, usdRates)).slice(0, MAX_BREAKS);
-  return { ...opened, breaks: kept, breaksFound: found.length };
+  return { ...opened, breaks: kept, breaksFound: found.length, deadlines: deadlinesOf(kept) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import { mergeById } from "#core";
-import type { Break, DataRef } from "#trading";
+import type { Break, DataRef, Deadline } from "#trading";
 import { emptyNotebook, mergeFindings, mergeNotebook } from "./reducers.ts";
 import type {
   BreakSource,
@@ -36,6 +36,11 @@ const shared = {
   batchSize: Annotation<number>,
   /** Rounds dispatched so far. */
   round: Annotation<number>({ reducer: (_, update) => update, default: () => 0 }),
+  /** Each break's settlement deadline, by break id: the supervisor works the most urgent first. */
+  deadlines: Annotation<Record<string, Deadline>>({
+    reducer: (prev, update) => ({ ...prev, ...update }),
+    default: () => ({}),
+  }),
   /** The breaks under investigation, reconciliation's records. */
   breaks: Annotation<Break[]>({ reducer: mergeById((b) => b.breakId), default: () => [] }),
   plan: latest<RoundPlan>(),

@@ -51,10 +51,16 @@ export function summarizeInvestigation(state: InvestigationStateValue): RunSumma
   }
   for (const cause of ROOT_CAUSE_NAMES) figures[`rootCause.${cause}`] = report?.byRootCause[cause] ?? 0;
   for (const [code, count] of Object.entries(report?.escalations ?? {})) figures[`escalated.${code}`] = count;
+  for (const [bucket, count] of Object.entries(report?.escalatedByTimeToCutoff ?? {})) {
+    if (count > 0) figures[`escalatedByTimeToCutoff.${bucket}`] = count;
+  }
   const batches = state.effort.length;
   const actions = (report?.nextActions ?? [])
     .slice(0, ACTIONS_SHOWN)
-    .map((a) => `${a.breakId} (${a.status}): ${a.nextAction}`);
+    .map(
+      (a) =>
+        `${a.breakId} (${a.status}${a.deadline ? `, cut-off ${a.deadline.local}` : ""}): ${a.nextAction}`,
+    );
   return {
     headline:
       `Investigation ${date}: ${state.breaks.length} breaks, ${resolved} resolved with a root cause, ` +
@@ -73,7 +79,7 @@ export function summarizeInvestigation(state: InvestigationStateValue): RunSumma
                 .filter(([, n]) => n > 0)
                 .map(([code, n]) => `${code} ${n}`)
                 .join(", ") || "none"
-            })${actions.length > 0 ? `; next actions, largest first: ${actions.join(" | ")}` : ""}`
+            })${actions.length > 0 ? `; next actions, most urgent first: ${actions.join(" | ")}` : ""}`
           : "did not run",
       },
     ],

@@ -1,4 +1,4 @@
-import type { Break } from "#trading";
+import { type Break, byDeadline, type Deadline } from "#trading";
 import { MANUAL_ACTION_OF } from "./root-causes.ts";
 import { MAX_ATTEMPTS, MIN_CONFIDENCE, SPECIALIST_FOR_CATEGORY } from "./routing.ts";
 import {
@@ -18,6 +18,8 @@ export interface SupervisorInput {
   readonly findings: readonly InvestigationFinding[];
   /** US dollars per unit of currency, to rank breaks across currencies; a currency absent ranks at face value. */
   readonly usdRates?: Readonly<Record<string, number>>;
+  /** Each break's settlement deadline, by break id: the most urgent are worked first. */
+  readonly deadlines?: Readonly<Record<string, Pick<Deadline, "at">>>;
 }
 
 export interface SupervisorDecision {
@@ -34,9 +36,10 @@ export interface SupervisorDecision {
  * 1. review the specialists' latest answers — a root cause below {@link MIN_CONFIDENCE} is
  *    escalated, an unusable answer is retried until {@link MAX_ATTEMPTS}, then escalated;
  * 2. if breaks are still open and rounds remain, plan the next round: per specialist (by
- *    {@link SPECIALIST_FOR_CATEGORY}) at most `batchSize` breaks, largest notional first (in US
- *    dollars where `usdRates` prices the currency), so that when the round bound hits, what is
- *    left for a person is the smallest;
+ *    {@link SPECIALIST_FOR_CATEGORY}) at most `batchSize` breaks, the earliest settlement
+ *    deadline first (a break that misses its cut-off is a failed trade), then the largest
+ *    notional (in US dollars where `usdRates` prices the currency), so that when the round bound
+ *    hits, what is left for a person is the least urgent and, among equals, the smallest;
  * 3. if rounds are used up, escalate every open break with `round_bound`.
  *
  * @example
@@ -61,10 +64,14 @@ export function supervise(input: SupervisorInput): SupervisorDecision {
 
   const round = input.round + 1;
   const usd = (b: Break) => usdNotional(b, input.usdRates ?? {});
+  const urgency = byDeadline<Break>(
+    (b) => input.deadlines?.[b.breakId],
+    (a, b) => usd(b) - usd(a) || (a.breakId < b.breakId ? -1 : 1),
+  );
   const assignments = SPECIALISTS.flatMap((specialist: Specialist) => {
     const items = open
       .filter((b) => SPECIALIST_FOR_CATEGORY[b.category] === specialist)
-      .sort((a, b) => usd(b) - usd(a) || (a.breakId < b.breakId ? -1 : 1))
+      .sort(urgency)
       .slice(0, input.batchSize)
       .map((b) => ({ breakId: b.breakId, attempt: (latest.get(b.breakId)?.attempt ?? 0) + 1 }));
     return items.length > 0 ? [{ specialist, items }] : [];

@@ -1,5 +1,5 @@
 import type { StoredMessage } from "@langchain/core/messages";
-import type { Break, BreakCategory, DataRef, DaySpec } from "#trading";
+import type { Break, BreakCategory, CutoffBucket, DataRef, DaySpec, Deadline } from "#trading";
 import type { RootCause } from "./root-causes.ts";
 
 /**
@@ -139,6 +139,8 @@ export interface InvestigationAction {
   readonly nextAction: string;
   readonly notional: number;
   readonly currency: string;
+  /** The settlement cut-off it must be fixed by, when the day names its trades. */
+  readonly deadline?: Pick<Deadline, "at" | "local" | "cutoff" | "cutoffId">;
 }
 
 /** The closing report. */
@@ -154,6 +156,11 @@ export interface InvestigationReport {
   readonly bySpecialist: Readonly<Record<Specialist, number>>;
   /** Escalated breaks by code. */
   readonly escalations: Readonly<Record<EscalationCode, number>>;
-  /** The largest breaks (by US-dollar notional where the day prices the currency), with their next action. */
+  /**
+   * The breaks people pick up next, with their next action: the earliest settlement deadline
+   * first, then the largest (US-dollar notional where the day prices the currency).
+   */
   readonly nextActions: readonly InvestigationAction[];
+  /** Escalated breaks by time left to their cut-off when the report was written. */
+  readonly escalatedByTimeToCutoff: Readonly<Record<CutoffBucket, number>>;
 }

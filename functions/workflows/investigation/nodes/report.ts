@@ -1,4 +1,5 @@
-import { BREAK_CATEGORIES, type BreakCategory } from "#trading";
+import { now } from "#core";
+import { BREAK_CATEGORIES, type BreakCategory, byDeadline, CUTOFF_BUCKETS, timeToCutoff } from "#trading";
 import { IncompleteInvestigationError } from "../errors.ts";
 import { ROOT_CAUSE_NAMES, type RootCause } from "../root-causes.ts";
 import type { InvestigationUpdate, ReportViewValue } from "../state.ts";
@@ -19,13 +20,14 @@ const ESCALATION_CODES: readonly EscalationCode[] = [
   "round_bound",
 ];
 
-/** Breaks the report lists with their next action: the largest, by US-dollar notional. */
+/** Breaks the report lists with their next action: the most urgent, then the largest. */
 export const NEXT_ACTIONS_LISTED = 25;
 
 /**
  * Closes the run: checks every break ended resolved or escalated, then counts the outcomes by
- * category, root cause, specialist and escalation code, and lists the largest breaks with their
- * next action. Reads the shared channels and the effort account only (`ReportView`), never a
+ * category, root cause, specialist and escalation code, counts the escalated breaks by time left
+ * to their settlement cut-off, and lists the most urgent breaks (earliest deadline, then largest)
+ * with their next action. Reads the shared channels and the effort account only (`ReportView`), never a
  * notebook.
  */
 export async function report(state: ReportViewValue): Promise<InvestigationUpdate> {
@@ -44,6 +46,8 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
   const byRootCause = zeros<RootCause>(ROOT_CAUSE_NAMES);
   const bySpecialist = zeros<Specialist>(SPECIALISTS);
   const escalations = zeros<EscalationCode>(ESCALATION_CODES);
+  const byTimeToCutoff = zeros(CUTOFF_BUCKETS);
+  const at = now();
   const actions: (InvestigationAction & { usd: number })[] = [];
   for (const b of state.breaks) {
     const finding = findingOf.get(b.breakId);
@@ -57,7 +61,9 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
     } else if (finding.escalation) {
       outcome.escalated++;
       escalations[finding.escalation.code]++;
+      byTimeToCutoff[timeToCutoff(state.deadlines[b.breakId], at).bucket]++;
     }
+    const deadline = state.deadlines[b.breakId];
     actions.push({
       breakId: b.breakId,
       category: b.category,
@@ -67,6 +73,16 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
       notional: b.notional,
       currency: b.currency,
       usd: usdNotional(b, state.usdRates),
+      ...(deadline
+        ? {
+            deadline: {
+              at: deadline.at,
+              local: deadline.local,
+              cutoff: deadline.cutoff,
+              cutoffId: deadline.cutoffId,
+            },
+          }
+        : {}),
     });
   }
   const conclusion: InvestigationReport = {
@@ -79,8 +95,14 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
     byRootCause,
     bySpecialist,
     escalations,
+    escalatedByTimeToCutoff: byTimeToCutoff,
     nextActions: actions
-      .sort((a, b) => b.usd - a.usd || (a.breakId < b.breakId ? -1 : 1))
+      .sort(
+        byDeadline(
+          (a) => a.deadline,
+          (a, b) => b.usd - a.usd || (a.breakId < b.breakId ? -1 : 1),
+        ),
+      )
       .slice(0, NEXT_ACTIONS_LISTED)
       .map(({ usd: _, ...action }) => action),
   };
