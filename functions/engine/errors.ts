@@ -69,6 +69,9 @@ export class InvalidPayloadError extends SwitchyardError {
   }
 }
 
+/** The code of {@link DeadlineAtRiskError}: never retried, in-process or on Step Functions. */
+export const DEADLINE_AT_RISK = "Switchyard.DeadlineAtRisk";
+
 /** Codes the state machine never retries: retrying the same input cannot succeed. */
 export const NON_RETRYABLE_CODES = [
   "Switchyard.InvalidInput",
@@ -79,4 +82,36 @@ export const NON_RETRYABLE_CODES = [
   "Switchyard.InvalidPayload",
   // LangGraph's GraphRecursionError (a subgraph out of steps): the same run would loop again.
   "GRAPH_RECURSION_LIMIT",
+  // A retry would end past the work's deadline (functions/engine/deadline.ts): hold and escalate instead.
+  DEADLINE_AT_RISK,
 ] as const;
+
+/** What a node's work is due by: an instant and what it is, for people. */
+export interface NodeDeadline {
+  /** ISO 8601. */
+  readonly at: string;
+  /** E.g. `DTC same-day affirmation, 2026-11-24 21:00 America/New_York (trade T000123)`. */
+  readonly label: string;
+}
+
+/**
+ * A node failed, and another attempt would end after its deadline less the margin: it stops
+ * retrying so the workflow can hold the work and escalate it while people still have time.
+ * Carries HTTP-like `status` 409 so LangGraph's default `retryOn` stops too.
+ */
+export class DeadlineAtRiskError extends SwitchyardError {
+  readonly status = 409;
+  constructor(
+    readonly node: string,
+    readonly deadline: NodeDeadline,
+    readonly nextAttemptEndsAt: string,
+    cause: unknown,
+  ) {
+    super(
+      DEADLINE_AT_RISK,
+      `${node} failed (${(cause as Error)?.message ?? String(cause)}) and another attempt would end at ` +
+        `${nextAttemptEndsAt}, past the margin before ${deadline.label}`,
+      { cause, retryable: false },
+    );
+  }
+}

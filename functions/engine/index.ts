@@ -9,6 +9,14 @@ export {
   type StateMachineSpec,
 } from "./asl.ts";
 export {
+  announceDeadlineHold,
+  DEADLINE_HOLD_EVENT,
+  type DeadlineHold,
+  type DeadlineRetryOptions,
+  deadlineRetry,
+  isDeadlineAtRisk,
+} from "./deadline.ts";
+export {
   type AnyStateGraph,
   type DefineWorkflowOptions,
   defineWorkflow,

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
+import { DEADLINE_HOLD_EVENT, type DeadlineHold } from "#engine";
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { tokenCost } from "./cost.ts";
@@ -407,6 +408,23 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
       taskId: undefined,
       provider: undefined,
       nodeDims: undefined,
+    });
+  }
+
+  /**
+   * A workflow held work before its deadline (`announceDeadlineHold`): logged at ERROR as an
+   * alert naming the subject and the deadline, so the log-based alarms and the on-call see it.
+   */
+  override handleCustomEvent(eventName: string, data: unknown): void {
+    if (eventName !== DEADLINE_HOLD_EVENT) return;
+    const hold = data as DeadlineHold;
+    this.core.logger.error("work held before its deadline", {
+      alert: "DeadlineHold",
+      node: hold.node,
+      subject: hold.subject,
+      deadline: hold.deadline.label,
+      deadlineAt: hold.deadline.at,
+      reason: hold.reason,
     });
   }
 

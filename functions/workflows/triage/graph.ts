@@ -1,4 +1,5 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
+import { deadlineRetry } from "#engine";
 import { escalateWhenDown } from "./nodes/agent-down.ts";
 import { autoFix } from "./nodes/auto-fix.ts";
 import { classify } from "./nodes/classify.ts";
@@ -9,7 +10,7 @@ import { humanApproval } from "./nodes/human-approval.ts";
 import { report } from "./nodes/report.ts";
 import { riskCheck } from "./nodes/risk-check.ts";
 import { routeAfterCompliance, routeAfterDetect } from "./routing.ts";
-import { TriageState } from "./state.ts";
+import { TriageState, type TriageStateValue } from "./state.ts";
 
 /** The node functions by node name; each reads only its state argument and the day memo. */
 export const triageNodes = {
@@ -34,11 +35,24 @@ const EFFECT_RETRY = {
 };
 
 // A check that still fails after its retries escalates the break instead of failing the run.
-const CHECK_RECOVERY = {
-  retryPolicy: { maxAttempts: 2, initialInterval: 1000 },
-  errorHandler: escalateWhenDown,
-  ends: ["escalate"],
-};
+const CHECK_RETRY = { maxAttempts: 2, initialInterval: 1000 };
+const CHECK_RECOVERY = { errorHandler: escalateWhenDown, ends: ["escalate"] };
+
+/** What a held break leaves people before its cut-off: half an hour to fix it by hand. */
+export const CUTOFF_MARGIN_MS = 30 * 60_000;
+
+/** A check that stops retrying when another attempt would end within the margin of the exception's cut-off. */
+const beforeCutoff = <U>(node: string, fn: (state: TriageStateValue) => Promise<U>) =>
+  deadlineRetry(fn, CHECK_RETRY, {
+    node,
+    marginMs: CUTOFF_MARGIN_MS,
+    deadlineOf: (state: TriageStateValue) =>
+      state.deadline
+        ? { at: state.deadline.at, label: `${state.deadline.cutoff}, ${state.deadline.local}` }
+        : null,
+  });
+const riskRetry = beforeCutoff("risk_check", triageNodes.risk_check);
+const complianceRetry = beforeCutoff("compliance_check", triageNodes.compliance_check);
 
 /**
  * A network with conditional routing, for ONE trade exception:
@@ -50,7 +64,9 @@ const CHECK_RECOVERY = {
  * ```
  * Conditional edges pick the route after `detect` and `compliance_check`; `auto_fix` and
  * `human_approval` choose their own next node with `Command({ goto })`, declared in `ends`.
- * If the risk or compliance check cannot run (its agent is down), its error handler escalates.
+ * If the risk or compliance check cannot run (its agent is down), its error handler escalates;
+ * if another attempt would end within {@link CUTOFF_MARGIN_MS} of the exception's settlement
+ * cut-off, the check stops retrying and the break is held and escalated in time.
  *
  * @example
  * const app = buildTriageGraph().compile({ checkpointer: new MemorySaver() });
@@ -59,8 +75,11 @@ export function buildTriageGraph() {
   return new StateGraph(TriageState)
     .addNode("detect", triageNodes.detect)
     .addNode("classify", triageNodes.classify)
-    .addNode("risk_check", triageNodes.risk_check, CHECK_RECOVERY)
-    .addNode("compliance_check", triageNodes.compliance_check, CHECK_RECOVERY)
+    .addNode("risk_check", riskRetry.node, { ...CHECK_RECOVERY, retryPolicy: riskRetry.retryPolicy })
+    .addNode("compliance_check", complianceRetry.node, {
+      ...CHECK_RECOVERY,
+      retryPolicy: complianceRetry.retryPolicy,
+    })
     .addNode("auto_fix", triageNodes.auto_fix, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
     .addNode("human_approval", triageNodes.human_approval, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
     .addNode("escalate", triageNodes.escalate)

@@ -48,7 +48,7 @@ export {
 export { buildTriageGraph, triageNodes } from "./graph.ts";
 export { TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
 export { DEFAULT_DESK_LIMIT, DESK_LIMITS, type DeskLimit, deskLimitOf } from "./limits.ts";
-export { AGENT_DOWN_QUEUE, escalateWhenDown } from "./nodes/agent-down.ts";
+export { AGENT_DOWN_QUEUE, CUTOFF_QUEUE, escalateWhenDown } from "./nodes/agent-down.ts";
 export { AUTO_FIX_APPROVER } from "./nodes/auto-fix.ts";
 export {
   type Answer,

@@ -1,6 +1,6 @@
 import { Annotation } from "@langchain/langgraph";
 import type { AmendmentProposal, EffectRecord } from "#tools";
-import type { Break, DataRef } from "#trading";
+import type { Break, DataRef, Deadline } from "#trading";
 import type {
   AgentMemory,
   ApprovalRecord,
@@ -60,6 +60,8 @@ export const TriageState = Annotation.Root({
   businessDate: latest<string>(),
   /** The reconciliation break this run triages (null: nothing to triage). */
   exception: latest<Break>(),
+  /** The exception's settlement cut-off (`deadlineOfBreak`): checks stop retrying before it, set by `detect`. */
+  deadline: latest<Deadline>(),
   classification: latest<ClassifiedBreak>(),
   risk: latest<RiskAssessment>(),
   compliance: latest<ComplianceVerdict>(),

@@ -128,6 +128,19 @@ export interface RouteDecision {
   readonly reason: string;
   /** Set for escalations that bypass the category's owning queue (compliance, desk head, manual triage). */
   readonly queue?: string;
+  /** Set when the work was held because a retry would end past the settlement cut-off. */
+  readonly hold?: CutoffHold;
+}
+
+/** Work held back from retrying so people can act before the cut-off: which trade, which cut-off. */
+export interface CutoffHold {
+  readonly node: string;
+  readonly tradeId: string | null;
+  readonly cutoff: string;
+  /** The cut-off, ISO 8601. */
+  readonly at: string;
+  /** The cut-off as the market states it. */
+  readonly local: string;
 }
 
 /** A person's answer to the approval interrupt (the resume value). */
@@ -161,6 +174,8 @@ export interface Escalation {
   readonly account: string;
   /** When the booking was made (or the confirmation received); "" when neither. */
   readonly since: string;
+  /** Set when the break was held because its checks could not finish before the settlement cut-off. */
+  readonly hold?: CutoffHold;
 }
 
 /** An agent's record in its private channel: the run, history already trimmed by the agent. */

@@ -1,5 +1,13 @@
 import { tradingDayStore } from "#tools";
-import { type Break, generatedDayRef, openDay, usdRatesOf } from "#trading";
+import {
+  type Break,
+  byDeadline,
+  deadlineOfBreak,
+  generatedDayRef,
+  indexDay,
+  openDay,
+  usdRatesOf,
+} from "#trading";
 import { breakFromFile, countedTools } from "../day.ts";
 import { mostSevereFirst } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
@@ -12,11 +20,13 @@ const BREAKS_PER_TRADE = 500;
  * canonical format on first use — and picks the ONE exception this run triages:
  * - the break in the request;
  * - the break of the request's id in the request's `breaks.json`;
- * - for a trade, its breaks as the matcher finds them (`search_breaks`), the most severe taken
- *   (severity, then US-dollar notional at the day's FX closes, then break id);
- * - with none of those, the day's default: its first break in break-id order (the first line of
- *   a reconciliation run's `breaks.json`), so `switchyard run triage` works on its own.
- * No break at all sends the run straight to the report.
+ * - for a trade, its breaks as the matcher finds them (`search_breaks`), the most urgent taken
+ *   (earliest settlement cut-off, then severity, then US-dollar notional at the day's FX
+ *   closes, then break id);
+ * - with none of those, the day's default: its most urgent break (earliest cut-off, then
+ *   break-id order, as in a reconciliation run's `breaks.json`), so `switchyard run triage`
+ *   works on its own.
+ * The exception's deadline goes into state with it. No break at all sends the run straight to the report.
  *
  * @throws BreakNotFoundError, BadBreaksFileError for a `breakId` not in a readable `breaksUri`.
  */
@@ -25,22 +35,28 @@ export async function detect(state: TriageStateValue): Promise<TriageUpdate> {
     state.data ?? ("data" in state.source ? state.source.data : await generatedDayRef(state.source.dataset));
   const { day } = await openDay(data);
   const store = tradingDayStore(day);
-  const opened = { data, businessDate: store.businessDate };
+  const index = indexDay(day);
+  const deadlineOf = (b: Break) => deadlineOfBreak(b, day, index);
+  const opened = (exception: Break | null) => ({
+    data,
+    businessDate: store.businessDate,
+    exception,
+    deadline: exception ? (deadlineOf(exception) ?? null) : null,
+  });
   const request = state.request ?? {};
-  const pick = (breaks: readonly Break[]) => [...breaks].sort(mostSevereFirst(usdRatesOf(day)))[0] ?? null;
+  const pick = (breaks: readonly Break[]) =>
+    [...breaks].sort(byDeadline(deadlineOf, mostSevereFirst(usdRatesOf(day))))[0] ?? null;
 
   if (request.break) {
     return {
-      ...opened,
-      exception: request.break,
+      ...opened(request.break),
       steps: [{ node: "detect", did: `took ${request.break.breakId} from the request`, toolCalls: 0 }],
     };
   }
   if (request.breakId !== undefined && request.breaksUri !== undefined) {
     const found = await breakFromFile(request.breaksUri, request.breakId);
     return {
-      ...opened,
-      exception: found,
+      ...opened(found),
       steps: [{ node: "detect", did: `read ${found.breakId} from ${request.breaksUri}`, toolCalls: 0 }],
     };
   }
@@ -49,8 +65,7 @@ export async function detect(state: TriageStateValue): Promise<TriageUpdate> {
     const found = await tools.search_breaks.invoke({ tradeIds: [request.tradeId], limit: BREAKS_PER_TRADE });
     const chosen = pick(found.breaks);
     return {
-      ...opened,
-      exception: chosen,
+      ...opened(chosen),
       steps: [
         {
           node: "detect",
@@ -63,18 +78,17 @@ export async function detect(state: TriageStateValue): Promise<TriageUpdate> {
     };
   }
   const all = store.breaks();
-  const chosen = all.reduce<Break | null>(
-    (first, b) => (!first || b.breakId < first.breakId ? b : first),
-    null,
-  );
+  const chosen =
+    [...all].sort(
+      byDeadline(deadlineOf, (a, b) => (a.breakId < b.breakId ? -1 : a.breakId > b.breakId ? 1 : 0)),
+    )[0] ?? null;
   return {
-    ...opened,
-    exception: chosen,
+    ...opened(chosen),
     steps: [
       {
         node: "detect",
         did: chosen
-          ? `the day has ${all.length} break${all.length === 1 ? "" : "s"}; triaging the first, ${chosen.breakId}`
+          ? `the day has ${all.length} break${all.length === 1 ? "" : "s"}; triaging the most urgent, ${chosen.breakId}`
           : `the day ${store.businessDate} has no break: nothing to triage`,
         toolCalls: 0,
       },

@@ -1,3 +1,4 @@
+import { announceDeadlineHold } from "#engine";
 import { countedTools, storeOfRun } from "../day.ts";
 import { ESCALATION_QUEUES } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
@@ -7,7 +8,8 @@ import type { Escalation } from "../types.ts";
  * Hands the break to a queue of people with the reason, the next action and the context they
  * need to pick it up — the booking's account and when it was booked (`get_trade`), or for a
  * break about a confirmation alone, the confirmation's (`get_confirmation`): the decision's queue
- * when it names one (Compliance, a desk head, manual triage), else the team that owns the category.
+ * when it names one (Compliance, a desk head, manual triage, settlements for a break held before
+ * its cut-off — announced as an alert too), else the team that owns the category.
  */
 export async function escalate(state: TriageStateValue): Promise<TriageUpdate> {
   const c = state.classification;
@@ -42,7 +44,17 @@ export async function escalate(state: TriageStateValue): Promise<TriageUpdate> {
     impactUsd: c.impactUsd,
     account,
     since,
+    ...(state.decision?.hold ? { hold: state.decision.hold } : {}),
   };
+  // A break held before its cut-off is an alert, not only a queue entry: someone must act now.
+  if (escalation.hold) {
+    await announceDeadlineHold({
+      node: escalation.hold.node,
+      subject: escalation.hold.tradeId,
+      deadline: { at: escalation.hold.at, label: `${escalation.hold.cutoff}, ${escalation.hold.local}` },
+      reason: escalation.reason,
+    });
+  }
   return {
     escalation,
     steps: [{ node: "escalate", did: `to ${escalation.queue}: ${escalation.reason}`, toolCalls: calls() }],
