@@ -129,6 +129,19 @@ function deadLetters(): RuleTestGroup {
   };
 }
 
+function deadlineHolds(): RuleTestGroup {
+  // triage holds one break at minute 3; investigation holds none.
+  return {
+    name: "deadline holds",
+    interval: "1m",
+    input_series: [
+      series(CATALOG.deadlineHolds, { workflow: "triage" }, "0x2 1x12"),
+      series(CATALOG.deadlineHolds, { workflow: "investigation" }, "0x14"),
+    ],
+    alert_rule_test: cases("SwitchyardDeadlineHolds", { workflow: "triage" }, "5m", "14m"),
+  };
+}
+
 const toMinutes = (w: string) => Number.parseInt(w, 10) * ({ m: 1, h: 60, d: 1440 }[w.at(-1) as "m"] ?? 1);
 
 /**
@@ -198,6 +211,7 @@ export function ruleTests(ruleFile: string): RuleTestFile[] {
       runDuration(),
       modelErrors(),
       deadLetters(),
+      deadlineHolds(),
       ...burns.filter((b) => stepOf(b) === 1).map((b) => burn(b, 1)),
     ]),
     file(

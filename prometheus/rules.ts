@@ -183,6 +183,15 @@ export function ruleGroups(t: AlarmThresholds = DEFAULT_THRESHOLDS): RuleGroup[]
             runbook: `${RUNBOOK}#dead-letters`,
           },
         },
+        {
+          alert: "SwitchyardDeadlineHolds",
+          expr: `sum by (workflow) (increase(${name(CATALOG.deadlineHolds)}[5m])) > 0`,
+          labels: { severity: "page" },
+          annotations: {
+            summary: "{{ $labels.workflow }} held work before its settlement cut-off: fix it by hand now",
+            runbook: `${RUNBOOK}#deadline-holds`,
+          },
+        },
       ],
     },
   ];

@@ -25,6 +25,7 @@ import { RULE_TESTS_FILES } from "../prometheus/files.ts";
  */
 const NOT_EXERCISED: Readonly<Record<string, string>> = {
   NodeRetries: "no node attempt fails transiently in the end of day",
+  DeadlineHolds: "no check fails near a settlement cut-off in the end of day",
   DeadLetters:
     "the local API's dispatcher and failed-run target are not given the registry (local/api-server.ts)",
   Redrives: "no redrive in the end of day, and the API's dead-letter port is not given the registry",

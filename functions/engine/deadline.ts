@@ -110,3 +110,19 @@ export async function announceDeadlineHold(hold: DeadlineHold): Promise<void> {
   if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
   await dispatchCustomEvent(DEADLINE_HOLD_EVENT, hold);
 }
+
+/** The LangChain custom event a workflow raises with the exceptions it hands to people, by time left to their deadline. */
+export const TIME_TO_DEADLINE_EVENT = "switchyard.time_to_deadline";
+
+/**
+ * Counts the exceptions a run hands to people by how long is left before their deadline
+ * (bucket → count, zero counts left out): telemetry turns them into the dashboards' figure.
+ *
+ * @example
+ * await announceTimeToDeadline({ under_1h: 2, past: 1 });
+ */
+export async function announceTimeToDeadline(byBucket: Readonly<Record<string, number>>): Promise<void> {
+  if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
+  const counts = Object.fromEntries(Object.entries(byBucket).filter(([, n]) => n > 0));
+  if (Object.keys(counts).length > 0) await dispatchCustomEvent(TIME_TO_DEADLINE_EVENT, counts);
+}

@@ -10,11 +10,13 @@ export {
 } from "./asl.ts";
 export {
   announceDeadlineHold,
+  announceTimeToDeadline,
   DEADLINE_HOLD_EVENT,
   type DeadlineHold,
   type DeadlineRetryOptions,
   deadlineRetry,
   isDeadlineAtRisk,
+  TIME_TO_DEADLINE_EVENT,
 } from "./deadline.ts";
 export {
   type AnyStateGraph,

@@ -10,7 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import { DEADLINE_HOLD_EVENT, type DeadlineHold } from "#engine";
+import { DEADLINE_HOLD_EVENT, type DeadlineHold, TIME_TO_DEADLINE_EVENT } from "#engine";
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { tokenCost } from "./cost.ts";
@@ -412,12 +412,28 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
   }
 
   /**
-   * A workflow held work before its deadline (`announceDeadlineHold`): logged at ERROR as an
-   * alert naming the subject and the deadline, so the log-based alarms and the on-call see it.
+   * The workflows' deadline events: a hold before a deadline (`announceDeadlineHold`) is counted
+   * (`DeadlineHolds`, alarmed) and logged at ERROR naming the subject and the deadline; the
+   * exceptions a run hands to people are counted by time left to their cut-off
+   * (`announceTimeToDeadline`, `ExceptionsByTimeToCutoff`).
    */
-  override handleCustomEvent(eventName: string, data: unknown): void {
+  override handleCustomEvent(
+    eventName: string,
+    data: unknown,
+    _runId: string,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    const workflow = this.workflowDims(this.workflowOf(this.threadOf(undefined, metadata)));
+    if (eventName === TIME_TO_DEADLINE_EVENT) {
+      for (const [bucket, count] of Object.entries(data as Record<string, number>)) {
+        this.core.metrics.emit(CATALOG.exceptionsByTimeToCutoff, count, { ...workflow, Bucket: bucket });
+      }
+      return;
+    }
     if (eventName !== DEADLINE_HOLD_EVENT) return;
     const hold = data as DeadlineHold;
+    this.core.metrics.emit(CATALOG.deadlineHolds, 1, workflow);
     this.core.logger.error("work held before its deadline", {
       alert: "DeadlineHold",
       node: hold.node,

@@ -30,7 +30,8 @@ export type Dimension =
   | "Tool"
   | "Queue"
   | "Channel"
-  | "Reason";
+  | "Reason"
+  | "Bucket";
 
 export interface MetricDefinition {
   readonly name: string;
@@ -230,6 +231,26 @@ export const CATALOG = define({
     kind: "counter",
     dimensions: ["Channel", "Reason"],
     description: "An alert was not sent (deduplicated or rate-limited), with why.",
+    group: "reliability",
+    scope: "engine",
+  },
+  deadlineHolds: {
+    name: "DeadlineHolds",
+    unit: "Count",
+    kind: "counter",
+    dimensions: ["Workflow"],
+    description:
+      "Work was held and escalated because another retry would end past its settlement cut-off: someone must fix it by hand now.",
+    group: "reliability",
+    scope: "engine",
+  },
+  exceptionsByTimeToCutoff: {
+    name: "ExceptionsByTimeToCutoff",
+    unit: "Count",
+    kind: "counter",
+    dimensions: ["Workflow", "Bucket"],
+    description:
+      "Exceptions a run handed to people, by time left to their settlement cut-off when it did (past, under_1h, 1h_to_4h, 4h_to_24h, over_24h, unknown).",
     group: "reliability",
     scope: "engine",
   },

@@ -9,7 +9,7 @@ import {
   type IAlarm,
   type IMetric,
   MathExpression,
-  type Metric,
+  Metric,
   type MetricOptions,
   SingleValueWidget,
   TextWidget,
@@ -22,6 +22,7 @@ import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import {
   type AlarmThresholds,
+  CATALOG,
   DASHBOARDS,
   DEFAULT_THRESHOLDS,
   type MetricDefinition,
@@ -212,8 +213,8 @@ export class Observability extends Construct {
 
   /**
    * Per workflow: run failure rate and p95 run duration from its state machine (`AWS/States`:
-   * with per-node hosting no Lambda sees a whole run), state-machine failures, and each
-   * function's errors and throttles.
+   * with per-node hosting no Lambda sees a whole run), state-machine failures, holds before a
+   * settlement cut-off, and each function's errors and throttles.
    */
   private workflowAlarms(workflow: string, deployed: AgentWorkflow): void {
     const t = this.thresholds;
@@ -262,6 +263,23 @@ export class Observability extends Construct {
           period: Duration.minutes(5),
         }),
         threshold: t.stateMachineFailures,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // Any hold before a settlement cut-off pages: the break must be fixed by hand before it fails.
+    this.alarm(
+      new Alarm(this, `${id}DeadlineHolds`, {
+        alarmDescription: `${workflow}: work held before its settlement cut-off — fix it by hand now. Runbook: docs/troubleshooting.md#deadline-holds`,
+        metric: new Metric({
+          namespace: this.namespace,
+          metricName: CATALOG.deadlineHolds.name,
+          dimensionsMap: { Workflow: workflow },
+          statistic: "Sum",
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,

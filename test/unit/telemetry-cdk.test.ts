@@ -112,11 +112,16 @@ describe("the observability construct", () => {
     ]);
   });
 
-  it("alarms on failure rate, p95 duration, state-machine failures, Lambda errors, models and dead letters, to the alerts topic", () => {
+  it("alarms on failure rate, p95 duration, state-machine failures, deadline holds, Lambda errors, models and dead letters, to the alerts topic", () => {
     expect(alarmsWith("of runs failed")).toHaveLength(1);
     expect(alarmsWith("p95 run duration")).toHaveLength(1);
     expect(alarmsWith("executions failed")).toHaveLength(1);
     expect(alarmsWith("Lambda errors or throttles").length).toBeGreaterThanOrEqual(4);
+    const holds = alarmsWith("held before its settlement cut-off").map(props);
+    expect(holds).toHaveLength(1);
+    expect(holds.flatMap(metricsOf)).toEqual([
+      expect.objectContaining({ MetricName: "DeadlineHolds", Namespace: "Switchyard" }),
+    ]);
     expect(alarmsWith("requests failed", ops)).toHaveLength(1);
     expect(alarmsWith("dead-lettered", ops)).toHaveLength(2);
     // Every alarm but the burn-rate windows (their composites notify) goes to the alerts topic.

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { setClock } from "#core";
 import { buildStateMachine, DEADLINE_AT_RISK } from "#engine";
 import { answerModelsWith, OfflinePolicyModel } from "#models";
+import { CATALOG, createTelemetry, type Telemetry } from "#telemetry";
 import { writeDay } from "#trading";
 import { AGENT_DOWN_QUEUE, CUTOFF_QUEUE, TriageInput, type TriageStateValue, triage } from "#workflows";
 import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
@@ -54,7 +55,12 @@ class FlakyRiskModel extends OfflinePolicyModel {
 
 let threads = 0;
 /** Runs triage in LangGraph's own loop at `clockAt`, the risk agent's model failing `failures` times. */
-async function triageAt(clockAt: number, failures: number, request: Record<string, unknown>) {
+async function triageAt(
+  clockAt: number,
+  failures: number,
+  request: Record<string, unknown>,
+  telemetry?: Telemetry,
+) {
   restoreClock = setClock(() => new Date(clockAt));
   FlakyRiskModel.failures = failures;
   const restoreModels = answerModelsWith((agent) =>
@@ -64,6 +70,7 @@ async function triageAt(clockAt: number, failures: number, request: Record<strin
     const app = triage.graph.compile({ checkpointer: new MemorySaver() });
     const state = (await app.invoke(triage.toState(TriageInput.parse(request)), {
       configurable: { thread_id: `cutoff-${++threads}` },
+      ...(telemetry ? { callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: "triage" })] } : {}),
     })) as TriageStateValue;
     return { state };
   } finally {
@@ -86,8 +93,9 @@ describe("triage before a settlement cut-off", () => {
   it("holds and escalates to settlements, naming the trade and the cut-off, when a retry would end too close to it", async () => {
     // Arrange: 20 minutes before the cut-off, inside the 30-minute margin
     const request = await priceErrorDay();
+    const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
     // Act
-    const { state } = await triageAt(CUTOFF - 20 * MINUTE, MODEL_ATTEMPTS, request);
+    const { state } = await triageAt(CUTOFF - 20 * MINUTE, MODEL_ATTEMPTS, request, telemetry);
     // Assess
     expect(state.escalation).toMatchObject({
       queue: CUTOFF_QUEUE,
@@ -100,6 +108,17 @@ describe("triage before a settlement cut-off", () => {
     });
     expect(state.escalation?.reason).toContain(`for trade ${request.tradeId}`);
     expect(state.escalation?.reason).toContain("2026-11-24 21:00 America/New_York");
+    // The alert: counted (the DeadlineHolds alarm pages on it) and logged naming trade and cut-off,
+    // and the held break counted among the exceptions under an hour from their cut-off.
+    const captured = telemetry.capture;
+    expect(captured?.metrics.sum(CATALOG.deadlineHolds, { Workflow: "triage" })).toBe(1);
+    expect(
+      captured?.metrics.sum(CATALOG.exceptionsByTimeToCutoff, { Workflow: "triage", Bucket: "under_1h" }),
+    ).toBe(1);
+    expect(captured?.logs.find((l) => l.message === "work held before its deadline")).toMatchObject({
+      subject: request.tradeId,
+      deadlineAt: "2026-11-25T02:00:00.000Z",
+    });
     // Not retried: the check's one attempt failed, and compliance never ran.
     expect(state.steps.map((s) => s.node)).not.toContain("compliance_check");
   });

@@ -1,4 +1,5 @@
 import { now } from "#core";
+import { announceTimeToDeadline } from "#engine";
 import { BREAK_CATEGORIES, type BreakCategory, byDeadline, CUTOFF_BUCKETS, timeToCutoff } from "#trading";
 import { IncompleteInvestigationError } from "../errors.ts";
 import { ROOT_CAUSE_NAMES, type RootCause } from "../root-causes.ts";
@@ -106,6 +107,8 @@ export async function report(state: ReportViewValue): Promise<InvestigationUpdat
       .slice(0, NEXT_ACTIONS_LISTED)
       .map(({ usd: _, ...action }) => action),
   };
+  // What people now hold, by time left to the cut-off: the dashboards' "exceptions by time to cut-off".
+  await announceTimeToDeadline(byTimeToCutoff);
   return { conclusion };
 }
 

@@ -1,4 +1,6 @@
-import { announceDeadlineHold } from "#engine";
+import { now } from "#core";
+import { announceDeadlineHold, announceTimeToDeadline } from "#engine";
+import { timeToCutoff } from "#trading";
 import { countedTools, storeOfRun } from "../day.ts";
 import { ESCALATION_QUEUES } from "../routing.ts";
 import type { TriageStateValue, TriageUpdate } from "../state.ts";
@@ -46,6 +48,7 @@ export async function escalate(state: TriageStateValue): Promise<TriageUpdate> {
     since,
     ...(state.decision?.hold ? { hold: state.decision.hold } : {}),
   };
+  await announceTimeToDeadline({ [timeToCutoff(state.deadline ?? undefined, now()).bucket]: 1 });
   // A break held before its cut-off is an alert, not only a queue entry: someone must act now.
   if (escalation.hold) {
     await announceDeadlineHold({
