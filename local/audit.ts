@@ -9,6 +9,7 @@ import {
   newLocalSigningKey,
   type SealVerifier,
   type Signer,
+  verifyChain,
 } from "#audit";
 
 /** The local AWS's decision audit: the chain in its checkpoint table, seals by a local key. */
@@ -55,4 +56,34 @@ async function keyIn(dataDir: string): Promise<string> {
       return readFile(path, "utf8");
     }
   }
+}
+
+/** What a run report shows of a run's audit: verified now, with the figures and the first problem. */
+export interface LocalAuditStatus {
+  readonly records: number;
+  readonly sealed: number;
+  readonly ok: boolean;
+  readonly problem?: string;
+  readonly keyId: string;
+}
+
+/**
+ * Verifies a run's chain for its report; undefined when the run recorded nothing (a run that
+ * never reached an agent).
+ *
+ * @example
+ * const status = await auditStatusOf(aws.audit, result.threadId); // { ok: true, records: 27, sealed: 27, ... }
+ */
+export async function auditStatusOf(audit: LocalAudit, runId: string): Promise<LocalAuditStatus | undefined> {
+  const report = await verifyChain(audit.log, audit.signer, runId);
+  if (report.records === 0) return undefined;
+  return {
+    records: report.records,
+    sealed: report.sealed,
+    ok: report.ok,
+    keyId: audit.signer.keyId,
+    ...(report.problem
+      ? { problem: `${report.problem.kind.toUpperCase()} at ${report.problem.at}: ${report.problem.detail}` }
+      : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { readEnv } from "#config";
 import type { RunResult, RunSummary, WorkflowDefinition } from "#engine";
 import { createTelemetry } from "#telemetry";
+import { auditStatusOf, type LocalAuditStatus } from "../audit.ts";
 import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
 import type { LocalAws } from "../local-aws.ts";
 import { writeRunReport } from "../report/index.ts";
@@ -105,6 +106,7 @@ export async function executeRun(
       mode,
       engine: options.inProcess ? "in-process" : "step-functions",
       durationMs: elapsed,
+      ...(await auditOf(aws, result.threadId)),
     });
     report = written.report;
   }
@@ -161,4 +163,10 @@ async function readJsonInput(path: string): Promise<unknown> {
 
 export class InputFileError extends Error {
   override readonly name = "InputFileError";
+}
+
+/** The run's audit, verified for its report; nothing when it recorded none. */
+async function auditOf(aws: LocalAws, threadId: string): Promise<{ audit?: LocalAuditStatus }> {
+  const audit = await auditStatusOf(aws.audit, threadId);
+  return audit ? { audit } : {};
 }

@@ -2,7 +2,14 @@ import { attemptsOf, type Engine, nodeCosts } from "./attempts.ts";
 import { esc, formatMs, formatUsd } from "./format.ts";
 import { type GraphShape, graphSvg } from "./graph-svg.ts";
 import { businessResult, type ResultInput } from "./result.ts";
-import { errorList, evidenceList, nodeTable, resultSection } from "./sections.ts";
+import {
+  type AuditStatus,
+  auditSection,
+  errorList,
+  evidenceList,
+  nodeTable,
+  resultSection,
+} from "./sections.ts";
 import type { StoredSpan } from "./spans.ts";
 import { REPORT_CSS as CSS } from "./style.ts";
 import { timelineSvg } from "./timeline-svg.ts";
@@ -25,6 +32,8 @@ export interface ReportData {
   readonly error?: { readonly code: string; readonly message: string };
   /** Warnings and errors logged during the run (already redacted). */
   readonly logs: readonly Record<string, unknown>[];
+  /** The run's decision audit as verified when the report was written (docs/controls.md); absent when not audited. */
+  readonly audit?: AuditStatus;
   readonly generatedAt: Date;
 }
 
@@ -76,7 +85,7 @@ export function renderReport(data: ReportData): string {
   <h2 id="result-h">Result</h2>
   ${resultSection(businessResult({ ...data.outcome, attempts }))}
 </section>
-<section class="figures" aria-label="Figures">
+${data.audit ? `<section class="audit" aria-labelledby="audit-h">\n  <h2 id="audit-h">Decision audit</h2>\n  ${auditSection(data.threadId, data.audit)}\n</section>\n` : ""}<section class="figures" aria-label="Figures">
 ${figures.map(([k, v]) => `  <div class="figure"><span class="k">${esc(k)}</span><span class="v">${esc(v)}</span></div>`).join("\n")}
 </section>
 <div class="pair">

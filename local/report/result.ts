@@ -160,12 +160,20 @@ function investigationResult(input: ResultInput, state: InvestigationStateValue)
     columns: ["Root cause", "Breaks resolved"],
     rows: [...causes].map(([cause, { n, evidence }]) => ({ cells: [cause, String(n)], evidence })),
   };
+  // People's work first (escalations), the most urgent cut-off first among them.
+  const deadlines = state?.deadlines ?? {};
+  const dueAt = (breakId: string) => deadlines[breakId]?.at ?? "\uffff";
   const rows = [...findings]
-    .sort((a, b) => Number(b.status === "escalated") - Number(a.status === "escalated"))
+    .sort(
+      (a, b) =>
+        Number(b.status === "escalated") - Number(a.status === "escalated") ||
+        dueAt(a.breakId).localeCompare(dueAt(b.breakId)),
+    )
     .map((f) => ({
       cells: [
         f.breakId,
         f.category,
+        deadlines[f.breakId]?.local ?? "—",
         f.status,
         f.rootCause ?? "—",
         `${Math.round(f.confidence * 100)}%`,
@@ -178,7 +186,16 @@ function investigationResult(input: ResultInput, state: InvestigationStateValue)
   const table: ResultTable = {
     id: "findings",
     title: `Findings (${findings.length}; ${rows.filter((r) => r.attention).length} escalated or inconclusive)`,
-    columns: ["Break", "Category", "Status", "Root cause", "Confidence", "Escalation", "Next action"],
+    columns: [
+      "Break",
+      "Category",
+      "Cut-off",
+      "Status",
+      "Root cause",
+      "Confidence",
+      "Escalation",
+      "Next action",
+    ],
     rows,
   };
   return { headline, tables: [rootCauses, table] };
@@ -196,6 +213,13 @@ function triageResult(input: ResultInput, state: TriageStateValue): BusinessResu
       "Break",
       `${s.exception.breakId} · ${s.exception.category} · ${formatAmount(s.exception.notional, s.exception.currency)} — ${s.exception.detail}`,
       at("detect"),
+    );
+  if (s.deadline)
+    add(
+      "Settlement cut-off",
+      `${s.deadline.cutoff}: ${s.deadline.local}${s.deadline.tradeId ? ` (trade ${s.deadline.tradeId}, settles ${s.deadline.settleDate})` : ""}`,
+      at("detect"),
+      s.decision?.hold !== undefined,
     );
   if (s.classification)
     add(

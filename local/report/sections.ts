@@ -1,5 +1,10 @@
+import type { LocalAuditStatus } from "../audit.ts";
 import { type Attempt, type NodeCost, ORCHESTRATION } from "./attempts.ts";
 import { esc, formatMs, formatUsd } from "./format.ts";
+
+/** A run's decision audit as verified when the report was written (`auditStatusOf`). */
+export type AuditStatus = LocalAuditStatus;
+
 import type { BusinessResult, EvidenceRef, ResultTable } from "./result.ts";
 
 /** How many evidence links a row shows before folding the rest into "+N". */
@@ -29,6 +34,14 @@ function evidenceLinks(evidence: readonly EvidenceRef[]): string {
     );
   const more = evidence.length - EVIDENCE_SHOWN;
   return shown.join(" ") + (more > 0 ? ` <span class="more">+${more}</span>` : "");
+}
+
+/** The audit's verdict, the figures behind it and the command that checks it again. */
+export function auditSection(threadId: string, audit: AuditStatus): string {
+  const verdict = audit.ok
+    ? `<p class="ok">Verified: ${audit.records} records on an unbroken hash chain, ${audit.sealed} under a valid seal${audit.keyId ? ` (${esc(audit.keyId)})` : ""}.</p>`
+    : `<p class="attention">Not verified: ${esc(audit.problem ?? "unknown problem")}.</p>`;
+  return `${verdict}\n<p class="hint">Check it again, or see every model and tool call in order: <code>switchyard audit verify ${esc(threadId)}</code>, <code>switchyard audit ${esc(threadId)}</code>.</p>`;
 }
 
 /** The per-node table; the cost column adds up to the run's total (shown in the footer row). */

@@ -6,6 +6,7 @@ import { type Break, storeOf } from "#trading";
 import type { ReconciliationStateValue } from "#workflows";
 import type { Engine } from "./attempts.ts";
 import { renderReport } from "./html.ts";
+import type { AuditStatus } from "./sections.ts";
 import { storeSpans, writeTrace } from "./spans.ts";
 
 /**
@@ -24,6 +25,7 @@ export async function writeRunReport(
     mode: string;
     engine: Engine;
     durationMs: number;
+    audit?: AuditStatus;
   },
 ): Promise<{ report: string; trace: string }> {
   const spans = storeSpans(run.capture.spans());
@@ -58,6 +60,7 @@ export async function writeRunReport(
     },
     ...(run.result.error ? { error: run.result.error } : {}),
     logs: run.capture.logs.filter((l) => l.level === "WARN" || l.level === "ERROR"),
+    ...(run.audit ? { audit: run.audit } : {}),
     generatedAt: new Date(),
   });
   const dir = join(root, "reports");

@@ -186,8 +186,28 @@ describe("the local run report", () => {
     expect(run.status).toBe("succeeded");
     const aspects = cells(doc, "table.result.decision tbody tr td:first-child");
     expect(aspects).toEqual(
-      expect.arrayContaining(["Break", "Classification", "Risk", "Compliance", "Decision", "Outcome"]),
+      expect.arrayContaining([
+        "Break",
+        "Settlement cut-off",
+        "Classification",
+        "Risk",
+        "Compliance",
+        "Decision",
+        "Outcome",
+      ]),
     );
+    const cutoff = [...doc.querySelectorAll("table.result.decision tbody tr")].find(
+      (r) => r.querySelector("td")?.textContent === "Settlement cut-off",
+    );
+    expect(cutoff?.querySelectorAll("td")[1]?.textContent).toMatch(
+      /^.+: \d{4}-\d{2}-\d{2} \d{2}:\d{2} [A-Za-z_/]+/,
+    );
+    // The decision audit, verified as the report was written, with the command that checks it again.
+    const audit = doc.querySelector("section.audit");
+    expect(audit?.querySelector("p.ok")?.textContent).toMatch(
+      /^Verified: (\d+) records on an unbroken hash chain, \1 under a valid seal/,
+    );
+    expect(audit?.textContent).toContain(`switchyard audit verify ${run.thread}`);
     const classification = [...doc.querySelectorAll("table.result.decision tbody tr")].find(
       (r) => r.querySelector("td")?.textContent === "Classification",
     );
