@@ -118,10 +118,8 @@ export class TradeEventsConsumer extends Construct {
     grantSendEncrypted(fn, [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn], props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
-        // GetBootstrapBrokers: the pollers find the brokers through it before they connect.
         actions: [
           "kafka:DescribeClusterV2",
-          "kafka:GetBootstrapBrokers",
           "kafka-cluster:Connect",
           "kafka-cluster:DescribeClusterDynamicConfiguration",
         ],
@@ -142,6 +140,9 @@ export class TradeEventsConsumer extends Construct {
     );
     const networking = new Policy(this, "PollerNetworking", {
       statements: [
+        // The pollers find the brokers through GetBootstrapBrokers before they connect; it has no
+        // resource-level permissions, so a grant on the cluster's ARN is never matched (AccessDenied).
+        new PolicyStatement({ actions: ["kafka:GetBootstrapBrokers"], resources: ["*"] }),
         new PolicyStatement({
           actions: [
             "ec2:CreateNetworkInterface",
@@ -159,8 +160,9 @@ export class TradeEventsConsumer extends Construct {
     Validations.of(networking).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:
-        "Lambda's MSK pollers create and describe network interfaces in the cluster's VPC with the execution role; " +
-        "EC2 offers no resource-level permissions for these Describe actions and the subnets are the cluster's, not ours.",
+        "Lambda's MSK pollers look up the brokers and create and describe network interfaces in the cluster's VPC " +
+        "with the execution role; kafka:GetBootstrapBrokers and these EC2 actions offer no resource-level " +
+        "permissions, and the subnets are the cluster's, not ours.",
     });
 
     // 3. The event source: from the oldest record, bisect and bounded retries, then the DLQ.
