@@ -1,6 +1,4 @@
 import { Duration, Validations } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { type CfnRole, Policy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { type IEventSourceDlq, StartingPosition } from "aws-cdk-lib/aws-lambda";
@@ -9,7 +7,7 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
 import type { Resources } from "#config";
-import { deadLetterStore } from "./dead-letter-store.ts";
+import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
@@ -187,19 +185,12 @@ export class TradeEventsConsumer extends Construct {
     (this.consumer.role.node.defaultChild as CfnRole).managedPolicyArns = undefined;
 
     if (props.alertsTopic) {
-      const alarm = new Alarm(this, "DeadLetterQueueNotEmpty", {
+      deadLetterAlarm(this, "DeadLetterQueueNotEmpty", {
+        queue: this.deadLetterQueue,
         alarmName: `${r.prefix}-trade-events-dlq-not-empty`,
-        alarmDescription: "Trade events were not turned into run requests: inspect the trade-events DLQ.",
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: "Trade events were not turned into run requests: inspect the trade-events DLQ.",
+        alertsTopic: props.alertsTopic,
       });
-      alarm.addAlarmAction(new SnsAction(props.alertsTopic));
-      alarm.addOkAction(new SnsAction(props.alertsTopic));
     }
   }
 }
