@@ -48,7 +48,16 @@ describe("IAM, proven offline: service to service", () => {
   });
 
   it("finds every kind of path in the templates", () => {
-    const kinds = ["alarm ", "schedule ", "rule ", "subscription ", "mapping ", " async → ", "bucket "];
+    const kinds = [
+      "alarm ",
+      "schedule ",
+      "rule ",
+      "subscription ",
+      "mapping ",
+      " async → ",
+      "bucket ",
+      "API ",
+    ];
     for (const kind of kinds)
       expect(
         paths.some((p) => p.path.includes(kind)),
