@@ -34,7 +34,7 @@ export interface SwitchyardOpsStackProps extends StackProps {
  * 1. Ingress — requests queue → dispatcher → StartExecution(name = runId); poison → requests DLQ.
  * 2. Failure — execution FAILED / TIMED_OUT / ABORTED → failed-run Lambda → failed-runs queue + alert.
  * 3. Alerts — alerts topic (and CloudWatch alarms) → notifier → one notification per key and window;
- *    the stage's own alarms: the configured model's error rate, dead-lettered messages.
+ *    the stage's own alarms: the configured model's error rate; one depth alarm per dead-letter store.
  *
  * Stateless but for a day of alert counts; it references the core stack, never the other way round.
  *

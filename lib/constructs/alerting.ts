@@ -13,7 +13,7 @@ import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subsc
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { type Resources, stateMachineName } from "#config";
-import { deadLetterStore } from "./dead-letter-store.ts";
+import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantKeyUse } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 import { tableFromSpec } from "./table-from-spec.ts";
@@ -258,21 +258,38 @@ export class Alerting extends Construct {
       a.addOkAction(action);
       this.alarms.push(a);
     };
-    alarm(
-      "RequestsDlqNotEmpty",
-      "Run requests could not be dispatched: `switchyard redrive --list` shows them.",
-      props.requestsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-    );
-    alarm(
-      "FailedRunsWaiting",
-      "Failed runs wait to be resumed: `switchyard resume --list` shows them.",
-      props.failedRunsQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-    );
-    alarm(
-      "NotifierDlqNotEmpty",
-      "The notifier failed on alerts after its retries: they wait in the notifier DLQ (email and Slack may have missed them).",
-      this.notifierDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-    );
+    // One depth alarm per dead-letter store (the failed-runs queue is the store of failed runs).
+    const stores: [string, IQueue, string, Duration][] = [
+      [
+        "RequestsDlqNotEmpty",
+        props.requestsDeadLetterQueue,
+        "Run requests could not be dispatched: `switchyard redrive --list` shows them.",
+        Duration.minutes(1),
+      ],
+      [
+        "FailedRunsWaiting",
+        props.failedRunsQueue,
+        "Failed runs wait to be resumed: `switchyard resume --list` shows them.",
+        Duration.minutes(5),
+      ],
+      [
+        "NotifierDlqNotEmpty",
+        this.notifierDeadLetterQueue,
+        "The notifier failed on alerts after its retries: they wait in the notifier DLQ (email and Slack may have missed them).",
+        Duration.minutes(1),
+      ],
+    ];
+    for (const [alarmId, queue, description, period] of stores) {
+      this.alarms.push(
+        deadLetterAlarm(this, alarmId, {
+          queue,
+          alarmName: `${r.prefix}-${kebab(alarmId)}`,
+          description,
+          alertsTopic: props.alertsTopic,
+          period,
+        }),
+      );
+    }
     alarm(
       "FailedRunHandlerErrors",
       "The failed-run handler fails: failed executions may reach the queue as raw events.",

@@ -1,6 +1,4 @@
 import { Duration } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Match as EventMatch, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import type { IKey } from "aws-cdk-lib/aws-kms";
@@ -9,7 +7,7 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources } from "#config";
-import { deadLetterStore } from "./dead-letter-store.ts";
+import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
@@ -115,19 +113,12 @@ export class DataArrivals extends Construct {
     });
 
     if (props.alertsTopic) {
-      const alarm = new Alarm(this, "DeadLetterQueueNotEmpty", {
+      deadLetterAlarm(this, "DeadLetterQueueNotEmpty", {
+        queue: this.deadLetterQueue,
         alarmName: `${r.prefix}-data-arrivals-dlq-not-empty`,
-        alarmDescription: `Data arrived under ${spec.incomingPrefix} but started no run: inspect the data-arrivals DLQ.`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: `Data arrived under ${spec.incomingPrefix} but started no run: inspect the data-arrivals DLQ.`,
+        alertsTopic: props.alertsTopic,
       });
-      alarm.addAlarmAction(new SnsAction(props.alertsTopic));
-      alarm.addOkAction(new SnsAction(props.alertsTopic));
     }
   }
 }

@@ -1,6 +1,9 @@
 import { Duration, Validations } from "aws-cdk-lib";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IKey } from "aws-cdk-lib/aws-kms";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import { type IQueue, Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 
 export interface DeadLetterStoreProps {
@@ -30,4 +33,42 @@ export function deadLetterStore(scope: Construct, id: string, props: DeadLetterS
   });
   Validations.of(queue).acknowledge({ id: "AwsSolutions-SQS3", reason: props.whyNoDlq });
   return queue;
+}
+
+export interface DeadLetterAlarmProps {
+  /** The dead-letter store watched. */
+  readonly queue: IQueue;
+  readonly alarmName: string;
+  /** What waits there and what to do about it (the alert people read). */
+  readonly description: string;
+  readonly alertsTopic: ITopic;
+  /** How often the depth is sampled (default one minute). */
+  readonly period?: Duration;
+}
+
+/**
+ * The one alarm of a dead-letter store: its depth (`ApproximateNumberOfMessagesVisible` > 0),
+ * alerting when something waits there and again when it has been drained. Depth, not a count of
+ * arrivals, so the alarm stays on until someone acts, whoever dead-lettered the message — one
+ * alarm per store, never a second on the `DeadLetters` metric (test/unit/alarms-dead-letters.test.ts).
+ *
+ * @example
+ * deadLetterAlarm(this, "DeadLetterQueueNotEmpty", { queue, alarmName, description, alertsTopic });
+ */
+export function deadLetterAlarm(scope: Construct, id: string, props: DeadLetterAlarmProps): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmName: props.alarmName,
+    alarmDescription: props.description,
+    metric: props.queue.metricApproximateNumberOfMessagesVisible({
+      period: props.period ?? Duration.minutes(1),
+    }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  const action = new SnsAction(props.alertsTopic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
 }

@@ -1,6 +1,4 @@
 import { Duration, Validations } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { type CfnRole, Policy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { type IEventSourceDlq, StartingPosition } from "aws-cdk-lib/aws-lambda";
@@ -9,7 +7,7 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
 import type { Resources } from "#config";
-import { deadLetterStore } from "./dead-letter-store.ts";
+import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
@@ -118,10 +116,8 @@ export class TradeEventsConsumer extends Construct {
     grantSendEncrypted(fn, [props.requestsQueue.queueArn, this.deadLetterQueue.queueArn], props.messagesKey);
     fn.addToRolePolicy(
       new PolicyStatement({
-        // GetBootstrapBrokers: the pollers find the brokers through it before they connect.
         actions: [
           "kafka:DescribeClusterV2",
-          "kafka:GetBootstrapBrokers",
           "kafka-cluster:Connect",
           "kafka-cluster:DescribeClusterDynamicConfiguration",
         ],
@@ -142,6 +138,9 @@ export class TradeEventsConsumer extends Construct {
     );
     const networking = new Policy(this, "PollerNetworking", {
       statements: [
+        // The pollers find the brokers through GetBootstrapBrokers before they connect; it has no
+        // resource-level permissions, so a grant on the cluster's ARN is never matched (AccessDenied).
+        new PolicyStatement({ actions: ["kafka:GetBootstrapBrokers"], resources: ["*"] }),
         new PolicyStatement({
           actions: [
             "ec2:CreateNetworkInterface",
@@ -159,8 +158,9 @@ export class TradeEventsConsumer extends Construct {
     Validations.of(networking).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:
-        "Lambda's MSK pollers create and describe network interfaces in the cluster's VPC with the execution role; " +
-        "EC2 offers no resource-level permissions for these Describe actions and the subnets are the cluster's, not ours.",
+        "Lambda's MSK pollers look up the brokers and create and describe network interfaces in the cluster's VPC " +
+        "with the execution role; kafka:GetBootstrapBrokers and these EC2 actions offer no resource-level " +
+        "permissions, and the subnets are the cluster's, not ours.",
     });
 
     // 3. The event source: from the oldest record, bisect and bounded retries, then the DLQ.
@@ -185,19 +185,12 @@ export class TradeEventsConsumer extends Construct {
     (this.consumer.role.node.defaultChild as CfnRole).managedPolicyArns = undefined;
 
     if (props.alertsTopic) {
-      const alarm = new Alarm(this, "DeadLetterQueueNotEmpty", {
+      deadLetterAlarm(this, "DeadLetterQueueNotEmpty", {
+        queue: this.deadLetterQueue,
         alarmName: `${r.prefix}-trade-events-dlq-not-empty`,
-        alarmDescription: "Trade events were not turned into run requests: inspect the trade-events DLQ.",
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        description: "Trade events were not turned into run requests: inspect the trade-events DLQ.",
+        alertsTopic: props.alertsTopic,
       });
-      alarm.addAlarmAction(new SnsAction(props.alertsTopic));
-      alarm.addOkAction(new SnsAction(props.alertsTopic));
     }
   }
 }

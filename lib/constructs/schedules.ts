@@ -1,6 +1,5 @@
-import { Annotations, Duration, Stack } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { Annotations, Stack } from "aws-cdk-lib";
+import type { Alarm } from "aws-cdk-lib/aws-cloudwatch";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
@@ -10,7 +9,7 @@ import { Construct } from "constructs";
 import type { Resources, ScheduleSpec } from "#config";
 import type { WorkflowDefinition } from "#engine";
 import { RunRequestSchema } from "#ops";
-import { deadLetterStore } from "./dead-letter-store.ts";
+import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 
 export interface SwitchyardSchedulesProps {
@@ -75,20 +74,13 @@ export class SwitchyardSchedules extends Construct {
     });
 
     if (props.alertsTopic) {
-      this.deadLetterAlarm = new Alarm(this, "DeadLetterQueueNotEmpty", {
+      this.deadLetterAlarm = deadLetterAlarm(this, "DeadLetterQueueNotEmpty", {
+        queue: this.deadLetterQueue,
         alarmName: `${r.prefix}-schedules-dlq-not-empty`,
-        alarmDescription:
+        description:
           "A scheduled run could not be requested (e.g. the end of day did not start): redrive the schedules DLQ.",
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alertsTopic: props.alertsTopic,
       });
-      this.deadLetterAlarm.addAlarmAction(new SnsAction(props.alertsTopic));
-      this.deadLetterAlarm.addOkAction(new SnsAction(props.alertsTopic));
     }
 
     // Scheduler sends to the target and to the DLQ with this role: both queues, their key, nothing else.

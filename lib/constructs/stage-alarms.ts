@@ -26,9 +26,9 @@ export interface StageAlarmsProps {
 
 /**
  * The alarms on catalog metrics that belong to the stage, not to one workflow: the model's error
- * rate (the `Model` dimension has no workflow) and messages dead-lettered in the requests DLQ and
- * the failed-runs queue. One set per stage, so they live in the ops stack; each workflow's own
- * alarms live in its stack (`Observability`).
+ * rate (the `Model` dimension has no workflow). One set per stage, so they live in the ops stack;
+ * each workflow's own alarms live in its stack (`Observability`). Dead-letter stores are alarmed
+ * once each, on their depth, where they are created (`deadLetterAlarm`), not on `DeadLetters`.
  *
  * @example
  * new StageAlarms(this, "StageAlarms", { alertsTopic: core.alertsTopic, model: modelProviderFromContext(this).modelName });
@@ -65,18 +65,6 @@ export class StageAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    for (const queue of ["requests-dlq", "failed-runs"]) {
-      add(
-        new Alarm(this, `DeadLetter${queue.replace(/[^A-Za-z0-9]/g, "")}`, {
-          alarmDescription: `A message was dead-lettered in ${queue}. Runbook: docs/troubleshooting.md#dead-letters`,
-          metric: this.metric(CATALOG.deadLetters, { Queue: queue }, 5),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    }
   }
 
   /** A catalog metric's sum with concrete dimension values. */

@@ -113,8 +113,11 @@ describe("MSK option: event source", () => {
 });
 
 describe("MSK option: least privilege", () => {
-  it("reads exactly this cluster, topic and consumer group; no Kafka action on '*'", () => {
-    const kafka = consumerStatements().filter((s) => actionsOf(s).some((a) => a.startsWith("kafka")));
+  it("reads exactly this cluster, topic and consumer group; no Kafka action on '*' but the broker lookup", () => {
+    // kafka:GetBootstrapBrokers has no resource-level permissions: only '*' matches it.
+    const kafka = consumerStatements().filter((s) =>
+      actionsOf(s).some((a) => a.startsWith("kafka") && a !== "kafka:GetBootstrapBrokers"),
+    );
     expect(kafka.length).toBeGreaterThan(0);
     for (const s of kafka) expect(JSON.stringify(s.Resource), JSON.stringify(s)).not.toContain("*");
     const resourceFor = (action: string) => kafka.find((s) => actionsOf(s).includes(action))?.Resource;
@@ -128,9 +131,13 @@ describe("MSK option: least privilege", () => {
     expect(ops.findResources("AWS::IAM::Role")[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it("grants '*' only to the pollers' network-interface actions, and KMS without wildcard actions", () => {
+  it("grants '*' only to the pollers' broker lookup and network-interface actions, and KMS without wildcard actions", () => {
     const wildcard = consumerStatements().filter((s) => JSON.stringify(s.Resource) === '"*"');
-    const allowed = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    const allowed = new Set([
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "kafka:GetBootstrapBrokers",
+    ]);
     for (const a of wildcard.flatMap(actionsOf)) expect(allowed.has(a) || a.startsWith("ec2:"), a).toBe(true);
     const kms = consumerStatements()
       .flatMap(actionsOf)

@@ -123,7 +123,9 @@ describe("the observability construct", () => {
       expect.objectContaining({ MetricName: "DeadlineHolds", Namespace: "Switchyard" }),
     ]);
     expect(alarmsWith("requests failed", ops)).toHaveLength(1);
-    expect(alarmsWith("dead-lettered", ops)).toHaveLength(2);
+    // Dead letters: one depth alarm per store (test/unit/alarms-dead-letters.test.ts), none on `DeadLetters`.
+    expect(alarmsWith("dead-lettered", ops)).toHaveLength(0);
+    expect(alarmsWith("switchyard redrive --list", ops)).toHaveLength(1);
     // Every alarm but the burn-rate windows (their composites notify) goes to the alerts topic.
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map(
       (a) => (a as { Properties: { AlarmDescription: string; AlarmActions?: unknown[] } }).Properties,
