@@ -16,6 +16,7 @@ export {
   type NodeSettings,
   type RunSummary,
   type WorkflowDefinition,
+  type WorkflowResult,
 } from "./define.ts";
 export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
