@@ -17,9 +17,12 @@ export * from "./run-view.ts";
 export {
   type Accepted,
   type HistoryEntry,
+  type RunReading,
   type RunsContext,
   readResult,
   readRun,
+  resultOf,
+  runViewOf,
   withAnswers,
 } from "./runs.ts";
 export * from "./schemas.ts";

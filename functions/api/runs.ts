@@ -6,6 +6,7 @@ import {
   readPosition,
   type SwitchyardError,
   type TaskState,
+  type ThreadPosition,
   threadConfig,
   type WaitingInterrupt,
   type WorkflowDefinition,
@@ -17,7 +18,7 @@ import { InvalidRequestError, NoResultError, RunNotFoundError, RunNotWaitingErro
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
 import { type RunResultView, type RunStatusName, type RunView, runLinks } from "./run-view.ts";
-import type { ApiPorts } from "./types.ts";
+import type { ApiPorts, RunFailure } from "./types.ts";
 import { jsonSchemaOf } from "./workflow-info.ts";
 
 /** What the run routes need: the ports, and the idempotent enqueue built over them. */
@@ -162,12 +163,43 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
   const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
   const graph = compileWorkflow(workflow, ctx.ports.saver);
   const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
+  const failure =
+    statusOf(position.tasks) === "running"
+      ? await currentFailure(ctx, runId, position.checkpointId)
+      : undefined;
+  const values =
+    failure || statusOf(position.tasks) !== "running"
+      ? (await graph.getState(threadConfig(runId))).values
+      : undefined;
+  return runViewOf(workflow, runId, {
+    position,
+    ...(values ? { values } : {}),
+    ...(failure ? { failure } : {}),
+  });
+}
+
+/** What a run's checkpoint (and failed-run record) says, as {@link runViewOf} reads it. */
+export interface RunReading {
+  readonly position: ThreadPosition;
+  /** The thread's state values: a finished or waiting run's summary, outputs and result come from them. */
+  readonly values?: unknown;
+  /** The latest failure of the thread's executions, still current (not resumed since). */
+  readonly failure?: RunFailure;
+}
+
+/**
+ * The run view of a reading: the one rule for status, error, summary, outputs and links, used by
+ * `GET /runs/{id}` and `switchyard status`. A finished run says what it did (summary) and where
+ * its results are (outputs, once succeeded); a waiting one what it waits for and accepts.
+ *
+ * @example
+ * runViewOf(getWorkflow("triage"), runId, { position, values }).waiting?.interrupts[0].answer;
+ */
+export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: RunReading): RunView {
+  const { position, failure, values } = reading;
   const interrupts = waitingInterrupts(position.tasks);
   const errored = position.tasks.find((t) => t.progress === "errored");
-  const checkpointStatus = statusOf(position.tasks);
-  const failure =
-    checkpointStatus === "running" ? await currentFailure(ctx, runId, position.checkpointId) : undefined;
-  const status: RunStatusName = failure ? "failed" : checkpointStatus;
+  const status: RunStatusName = failure ? "failed" : statusOf(position.tasks);
   const error = errored
     ? {
         code: errored.error?.name ?? "Switchyard.TaskFailed",
@@ -177,12 +209,10 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
     : failure
       ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
       : undefined;
-  // A finished run says what it did; its state is read once for the summary and the outputs.
   const finished = status === "succeeded" || status === "failed";
-  const state = finished ? (await graph.getState(threadConfig(runId))).values : undefined;
-  const summary = state && workflow.summarize ? workflow.summarize(state as never) : undefined;
+  const summary = finished && values && workflow.summarize ? workflow.summarize(values as never) : undefined;
   const outputs =
-    state && status === "succeeded" && workflow.outputs ? workflow.outputs(state as never) : undefined;
+    status === "succeeded" && values && workflow.outputs ? workflow.outputs(values as never) : undefined;
   return {
     runId,
     threadId: runId,
@@ -202,6 +232,23 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
     ...(error ? { error } : {}),
     statusSource: failure ? "failed-runs" : "checkpoint",
   };
+}
+
+/**
+ * The workflow's declared result of a state, when the run has one: succeeded, or waiting (what
+ * is decided so far). Undefined while it runs, once it failed, or when the workflow declares none.
+ *
+ * @example
+ * resultOf(getWorkflow("triage"), "succeeded", values)?.outcome; // "amended"
+ */
+export function resultOf(
+  workflow: WorkflowDefinition,
+  status: RunStatusName,
+  values: unknown,
+): Record<string, unknown> | undefined {
+  if (!workflow.result || values === undefined || (status !== "succeeded" && status !== "waiting"))
+    return undefined;
+  return { ...workflow.result.of(values as never) };
 }
 
 /**
