@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export { type ApiHandler, type ApiOptions, createApiHandler, MAX_BODY_BYTES } from "./handler.ts";
 export { type Idempotent, idempotent, type KeyedCall } from "./idempotency.ts";
 export { openApiDocument } from "./openapi.ts";
+export { publishedSchemas } from "./published.ts";
 export * from "./routes.ts";
 export { newRunId, workflowOfRunId } from "./run-id.ts";
 export * from "./run-view.ts";
