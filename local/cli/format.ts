@@ -80,9 +80,9 @@ export function formatRunView(v: RunView, where: string): string {
  * @example
  * describeSchema({ type: "array", items: { type: "integer" } }); // "integer[]"
  */
-export function describeSchema(schema: unknown): string {
+export function describeSchema(schema: unknown, depth = Number.POSITIVE_INFINITY): string {
   const s = (schema ?? {}) as {
-    type?: string;
+    type?: string | string[];
     enum?: unknown[];
     const?: unknown;
     items?: unknown;
@@ -92,12 +92,14 @@ export function describeSchema(schema: unknown): string {
   };
   if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join("|");
   if (s.const !== undefined) return JSON.stringify(s.const);
-  if (s.anyOf) return s.anyOf.map(describeSchema).join(" | ");
-  if (s.type === "array") return `${describeSchema(s.items)}[]`;
+  if (s.anyOf) return s.anyOf.map((a) => describeSchema(a, depth)).join("|");
+  if (Array.isArray(s.type)) return s.type.join("|");
+  if (s.type === "array") return `${describeSchema(s.items, depth)}[]`;
   if (s.type === "object" && s.properties) {
+    if (depth < 1) return "{…}";
     const required = new Set(s.required ?? []);
     const fields = Object.entries(s.properties).map(
-      ([k, v]) => `${k}${required.has(k) ? "" : "?"}: ${describeSchema(v)}`,
+      ([k, v]) => `${k}${required.has(k) ? "" : "?"}: ${describeSchema(v, depth - 1)}`,
     );
     return `{${fields.join(", ")}}`;
   }
