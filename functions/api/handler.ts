@@ -1,6 +1,6 @@
 import { isAPIGatewayProxyEventV1, Router } from "@aws-lambda-powertools/event-handler/http";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
-import type { z } from "zod";
+import { z } from "zod";
 import type { WorkflowDefinition } from "#engine";
 import { workflows as registry } from "#workflows";
 import { type AuthMode, callerOf } from "./auth.ts";
@@ -44,6 +44,7 @@ export interface ApiOptions {
 export type ApiHandler = (event: unknown, context?: InvocationContext) => Promise<ProxyResult>;
 
 type RunQueryValue = z.infer<typeof RunQuery>;
+const NO_QUERY = z.strictObject({});
 
 interface RouteContext {
   readonly params: Record<string, string>;
@@ -97,7 +98,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     const path: Record<string, string> = {};
     for (const [name, schema] of Object.entries(spec.pathParams ?? {}))
       path[name] = parseOr400(schema as never, r.params[name], `path.${name}`);
-    const query: unknown = spec.query ? parseOr400(spec.query, queryOf(r.req), "query") : {};
+    // A route without query parameters refuses any, naming it, as the others refuse unknown ones.
+    const query: unknown = parseOr400(spec.query ?? NO_QUERY, queryOf(r.req), "query");
     const body = spec.body
       ? parseOr400(spec.body.schema, await jsonBody(r.req, { required: spec.body.required }), "body")
       : undefined;
