@@ -71,6 +71,7 @@ interface RouteContext {
  * | GET  /openapi.json             | 200 the OpenAPI 3.1 document of these routes             |
  *
  * The routes are the table of routes.ts; this function only binds each to its implementation.
+ *
  * @example
  * export const handler = createApiHandler({ ports, idempotencyStore, idempotencyTtlSeconds: 86_400, auth: "iam" });
  */
@@ -107,7 +108,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   };
   type Parsed = Awaited<ReturnType<typeof parsed>>;
   const listed = options.workflows ?? Object.values(registry);
-  const document = openApiDocument(listed);
+  // Built on first request, not at cold start: most invocations never ask for it.
+  let document: Record<string, unknown> | undefined;
   const implementations: Record<OperationId, (p: Parsed, r: RouteContext) => Promise<Response>> = {
     listWorkflows: async () => json(200, { workflows: listed.map(workflowInfo) }),
     getWorkflow: async (p) => json(200, workflowInfo(ports.workflowNamed(p.path.name as string))),
@@ -144,7 +146,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     },
     listDeadLetters: async (p) => json(200, { items: await listDeadLetters(ports, p.query as never) }),
     redriveDeadLetters: async (p) => json(200, await redriveDeadLetters(ports, p.body as never)),
-    getOpenApi: async () => json(200, document),
+    getOpenApi: async () => {
+      document ??= openApiDocument(listed);
+      return json(200, document);
+    },
   };
   for (const spec of ROUTES as readonly (RouteSpec & { operationId: OperationId })[]) {
     const implementation = implementations[spec.operationId];
