@@ -9,21 +9,23 @@ export const RunStatusSchema = z.enum(["running", "waiting", "succeeded", "faile
 
 export const RunSummarySchema = z.strictObject({
   headline: z.string(),
-  /** What each agent or node did, in order. */
-  steps: z.array(z.strictObject({ node: z.string(), did: z.string() })),
-  /** The workflow's headline figures: counts as numbers, names and locations as strings. */
-  figures: z.record(z.string(), z.union([z.number(), z.string()])),
+  steps: z
+    .array(z.strictObject({ node: z.string(), did: z.string() }))
+    .describe("What each agent or node did, in order."),
+  figures: z
+    .record(z.string(), z.union([z.number(), z.string()]))
+    .describe("The workflow's headline figures: counts as numbers, names and locations as strings."),
 });
 
 /** One question a waiting run asks, and what it accepts as an answer. */
 export const WaitingInterruptSchema = z.strictObject({
-  /** What a resume answers by, when several interrupts wait. */
-  id: z.string(),
+  id: z.string().describe("What a resume answers by, when several interrupts wait."),
   node: z.string(),
-  /** What the node asked (the value it passed to `interrupt()`). */
-  value: z.unknown(),
-  /** The allowed answers, as JSON Schema, when the workflow declares them. */
-  answer: z.record(z.string(), z.unknown()).optional(),
+  value: z.unknown().describe("What the node asked (the value it passed to `interrupt()`)."),
+  answer: z
+    .record(z.string(), z.unknown())
+    .describe("The allowed answers, as JSON Schema, when the workflow declares them.")
+    .optional(),
 });
 
 export const RunErrorSchema = z.strictObject({
@@ -43,34 +45,50 @@ export const ExecutionSchema = z.strictObject({
   stateTransitions: z.number().int().optional(),
   lambdaInvocations: z.number().int().optional(),
   retries: z.number().int().optional(),
-  /** The HTML report's path. */
-  report: z.string().optional(),
+  report: z.string().describe("The HTML report's path.").optional(),
 });
 
 export const RunViewSchema = z.strictObject({
-  runId: z.string(),
-  /** The checkpoint thread: the run id for a run started by the API or the CLI. */
-  threadId: z.string(),
+  runId: z.string().describe("The run: `<workflow>_<uuid>` when the API or the CLI started it."),
+  threadId: z.string().describe("The checkpoint thread: the run id for a run started by the API or the CLI."),
   workflow: z.string(),
   status: RunStatusSchema,
-  /** The latest checkpoint's superstep and id (absent when the run never wrote one). */
-  step: z.number().int().optional(),
+  step: z
+    .number()
+    .int()
+    .describe("The latest checkpoint's superstep and id (absent when the run never wrote one).")
+    .optional(),
   checkpointId: z.string().optional(),
-  /** The current superstep's tasks; empty once finished. */
-  nodes: z.array(z.strictObject({ node: z.string(), taskId: z.string().optional(), progress: z.string() })),
-  waiting: z.strictObject({ interrupts: z.array(WaitingInterruptSchema) }).optional(),
-  /** A finished run's one-screen account (headline, what each node did, figures). */
-  summary: RunSummarySchema.optional(),
-  /** Where a finished run wrote its results, by name (reconciliation: breaks, breaksCsv, matches, quarantine). */
-  outputs: z.record(z.string(), z.string()).optional(),
-  /** The workflow's declared result: in the CLI's view; the API serves it at `links.result`. */
-  result: z.record(z.string(), z.unknown()).optional(),
-  /** API paths for this run. */
-  links: z.strictObject({ self: z.string(), history: z.string(), result: z.string().optional() }).optional(),
+  nodes: z
+    .array(z.strictObject({ node: z.string(), taskId: z.string().optional(), progress: z.string() }))
+    .describe("The current superstep's tasks; empty once finished."),
+  waiting: z
+    .strictObject({ interrupts: z.array(WaitingInterruptSchema) })
+    .describe("What a waiting run asks, and the answers it accepts (POST /runs/{id}/resume).")
+    .optional(),
+  summary: RunSummarySchema.describe(
+    "A finished run's one-screen account (headline, what each node did, figures).",
+  ).optional(),
+  outputs: z
+    .record(z.string(), z.string())
+    .describe(
+      "Where a finished run wrote its results, by name (reconciliation: breaks, breaksCsv, matches, quarantine).",
+    )
+    .optional(),
+  result: z
+    .record(z.string(), z.unknown())
+    .describe("The workflow's declared result: in the CLI's view; the API serves it at `links.result`.")
+    .optional(),
+  links: z
+    .strictObject({ self: z.string(), history: z.string(), result: z.string().optional() })
+    .describe("API paths for this run.")
+    .optional(),
   error: RunErrorSchema.optional(),
-  /** Where the status comes from: the checkpoint, or the failed-run records (timeouts, aborts). */
-  statusSource: z.enum(["checkpoint", "failed-runs"]).optional(),
-  execution: ExecutionSchema.optional(),
+  statusSource: z
+    .enum(["checkpoint", "failed-runs"])
+    .describe("Where the status comes from: the checkpoint, or the failed-run records (timeouts, aborts).")
+    .optional(),
+  execution: ExecutionSchema.describe("How the CLI executed the run (absent from the API).").optional(),
 });
 
 export type RunStatusName = z.infer<typeof RunStatusSchema>;
