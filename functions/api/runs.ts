@@ -264,7 +264,9 @@ export function withAnswers(
 ): NonNullable<RunView["waiting"]>["interrupts"] {
   return interrupts.map((i) => {
     const schema = workflow.result?.answers?.[i.node];
-    return { id: i.id, node: i.node, value: i.value, ...(schema ? { answer: jsonSchemaOf(schema) } : {}) };
+    // Nested in the view, the answer's schema needs no `$schema` of its own.
+    const answer = schema ? (({ $schema: _, ...rest }) => rest)(jsonSchemaOf(schema)) : undefined;
+    return { id: i.id, node: i.node, value: i.value, ...(answer ? { answer } : {}) };
   });
 }
 
