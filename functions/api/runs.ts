@@ -210,7 +210,7 @@ export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: 
       ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
       : undefined;
   const finished = status === "succeeded" || status === "failed";
-  const summary = finished && values && workflow.summarize ? workflow.summarize(values as never) : undefined;
+  const summary = finished && values ? summaryOf(workflow, status, values) : undefined;
   const outputs =
     status === "succeeded" && values && workflow.outputs ? workflow.outputs(values as never) : undefined;
   return {
@@ -232,6 +232,20 @@ export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: 
     ...(error ? { error } : {}),
     statusSource: failure ? "failed-runs" : "checkpoint",
   };
+}
+
+/**
+ * A finished run's summary. A failed run's state can be partial in ways its summary never met
+ * (a node that died half-way): the view then goes without one rather than failing as a whole.
+ */
+function summaryOf(workflow: WorkflowDefinition, status: RunStatusName, values: unknown) {
+  if (!workflow.summarize) return undefined;
+  if (status !== "failed") return workflow.summarize(values as never);
+  try {
+    return workflow.summarize(values as never);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { openApiDocument, publishedSchemas, ROUTES, runViewOf, workflowInfo } from "#api";
+import type { TaskState } from "#engine";
 import { getWorkflow, workflows } from "#workflows";
 import { describeSchema } from "../../local/cli/format.ts";
 
@@ -82,6 +83,40 @@ describe("docs/schemas", () => {
       links: { result: expect.stringMatching(/\/result$/) },
     });
     expect(refused.success).toBe(false);
+  });
+});
+
+describe("the run view's rule", () => {
+  it("a failed run whose partial state its summary cannot read is still a view: failed, with the error, no summary", () => {
+    // Prepare: a summary that throws on the partial state a node left half-way
+    const workflow = {
+      ...getWorkflow("reconciliation"),
+      summarize: () => {
+        throw new TypeError("Cannot read properties of null");
+      },
+    };
+    const failedTask: TaskState = {
+      id: "t1",
+      node: "match",
+      progress: "errored",
+      error: { name: "Trading.BadFile", message: "trades.jsonl:2: not valid JSON" },
+      interrupts: [],
+    };
+
+    // Act
+    const view = runViewOf(workflow, "reconciliation_3f0c9a1e-8b7d-4c2a-9e51-0d6f2b4a7c11", {
+      position: { checkpointId: "1f0c", step: 2, tasks: [failedTask] },
+      values: { plan: null },
+    });
+
+    // Assess
+    expect(view).toMatchObject({
+      status: "failed",
+      error: { code: "Trading.BadFile", node: "match" },
+      links: { result: expect.any(String) },
+    });
+    expect(view.summary).toBeUndefined();
+    expect(view.outputs).toBeUndefined();
   });
 });
 
