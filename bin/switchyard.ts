@@ -22,7 +22,8 @@ const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (np
        switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
        switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
        switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
-       switchyard status <runId> [--workflow w] [--json]
+       switchyard status <runId> [--workflow w] [--json]   (a finished run's summary and result; a waiting run's answers)
+       switchyard describe <workflow> [--json]             (its input schema, result, answers, an example request)
        switchyard alerts
        switchyard audit [verify|replay] <runId> [--workflow w] [--json]   (a run's decisions, checked, re-run)
        switchyard new workflow <name>                      (a graph, its test, its registration)

@@ -62,6 +62,13 @@ export class RunNotWaitingError extends ApiError {
   }
 }
 
+/** A result asked of a run that has none (yet): 409 while it runs or once it failed, 404 when its workflow declares none. */
+export class NoResultError extends ApiError {
+  constructor(runId: string, why: string, status: 404 | 409) {
+    super(status, "Switchyard.NoResult", `Run "${runId}" has no result: ${why}.`);
+  }
+}
+
 export class RouteNotFoundError extends ApiError {
   constructor(method: string, path: string) {
     super(404, "Switchyard.RouteNotFound", `No route ${method} ${path}.`);

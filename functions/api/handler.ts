@@ -1,11 +1,16 @@
 import { isAPIGatewayProxyEventV1, Router } from "@aws-lambda-powertools/event-handler/http";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import { z } from "zod";
+import type { WorkflowDefinition } from "#engine";
+import { workflows as registry } from "#workflows";
 import { type AuthMode, callerOf } from "./auth.ts";
 import { listDeadLetters, redriveDeadLetters } from "./dead-letters.ts";
 import { InvalidRequestError, PayloadTooLargeError } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
+import { openApiDocument } from "./openapi.ts";
 import { idempotencyKeyOf, jsonBody, queryOf, traceparentOf } from "./requests.ts";
 import { json, problemOf, RESPONSE_HEADERS } from "./responses.ts";
+import { type OperationId, ROUTES, type RouteSpec, routerPath } from "./routes.ts";
 import {
   type Accepted,
   acceptResume,
@@ -13,20 +18,12 @@ import {
   enqueueRun,
   type RunsContext,
   readHistory,
+  readResult,
   readRun,
 } from "./runs.ts";
-import {
-  DeadLettersQuery,
-  HistoryQuery,
-  parseOr400,
-  RedriveBody,
-  ResumeBody,
-  RunId,
-  RunQuery,
-  StartRunBody,
-  WorkflowName,
-} from "./schemas.ts";
+import { parseOr400, type RunQuery } from "./schemas.ts";
 import type { ApiPorts, InvocationContext, ProxyEvent, ProxyResult } from "./types.ts";
+import { workflowInfo } from "./workflow-info.ts";
 
 /** Run requests are small (an input, a decision); SQS takes 256 KiB, so this leaves the envelope room. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -35,6 +32,8 @@ export interface ApiOptions {
   readonly ports: ApiPorts;
   /** Where Idempotency-Key records live (DynamoDB in AWS and locally). */
   readonly idempotencyStore: BasePersistenceLayer;
+  /** The workflows `GET /workflows` lists and `/openapi.json` describes; default the registry's. */
+  readonly workflows?: readonly WorkflowDefinition[];
   /** How long a key is remembered (`resources().idempotencyTable.ttlSeconds`). */
   readonly idempotencyTtlSeconds: number;
   readonly auth: AuthMode;
@@ -43,6 +42,9 @@ export interface ApiOptions {
 }
 
 export type ApiHandler = (event: unknown, context?: InvocationContext) => Promise<ProxyResult>;
+
+type RunQueryValue = z.infer<typeof RunQuery>;
+const NO_QUERY = z.strictObject({});
 
 interface RouteContext {
   readonly params: Record<string, string>;
@@ -57,12 +59,18 @@ interface RouteContext {
  *
  * | Route                          | Answer                                                   |
  * | ------------------------------ | -------------------------------------------------------- |
+ * | GET  /workflows                | 200 { workflows }: each with its input as JSON Schema    |
+ * | GET  /workflows/{name}         | 200 input, result and answers as JSON Schema, example    |
  * | POST /workflows/{name}/runs    | 202 { runId } (Idempotency-Key honoured)                 |
- * | GET  /runs/{id}                | 200 status, step, nodes, waiting interrupt, error        |
+ * | GET  /runs/{id}                | 200 the run view: status, waiting, summary, outputs      |
+ * | GET  /runs/{id}/result         | 200 the workflow's declared result; 409 unless it has one|
  * | GET  /runs/{id}/history        | 200 checkpoints, newest first                            |
  * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting              |
  * | GET  /dead-letters             | 200 { items }: the requests DLQ, filtered, peeked        |
  * | POST /dead-letters/redrive     | 200 report; a dry run unless "dryRun": false             |
+ * | GET  /openapi.json             | 200 the OpenAPI 3.1 document of these routes             |
+ *
+ * The routes are the table of routes.ts; this function only binds each to its implementation.
  *
  * @example
  * export const handler = createApiHandler({ ports, idempotencyStore, idempotencyTtlSeconds: 86_400, auth: "iam" });
@@ -86,38 +94,68 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     traceparent: traceparentOf(r.req),
   });
 
-  router.post("/workflows/:name/runs", async (r: RouteContext) => {
-    const name = parseOr400(WorkflowName, r.params.name, "path.name");
-    const caller = who(r);
-    const body = parseOr400(StartRunBody, await jsonBody(r.req, { required: false }), "body");
-    const accepted = await acceptStart(ctx, name, body.input, caller);
-    return json(202, accepted, { location: `/runs/${accepted.runId}` });
-  });
-  router.get("/runs/:id", async (r: RouteContext) => {
-    const id = parseOr400(RunId, r.params.id, "path.id");
-    const query = parseOr400(RunQuery, queryOf(r.req), "query");
-    return json(200, await readRun(ctx, id, query.workflow));
-  });
-  router.get("/runs/:id/history", async (r: RouteContext) => {
-    const id = parseOr400(RunId, r.params.id, "path.id");
-    const query = parseOr400(HistoryQuery, queryOf(r.req), "query");
-    return json(200, { runId: id, checkpoints: await readHistory(ctx, id, query.limit) });
-  });
-  router.post("/runs/:id/resume", async (r: RouteContext) => {
-    const id = parseOr400(RunId, r.params.id, "path.id");
-    const caller = who(r);
-    const body = parseOr400(ResumeBody, await jsonBody(r.req, { required: true }), "body");
-    const accepted = await acceptResume(ctx, id, body.decision, caller);
-    return json(202, accepted, { location: `/runs/${accepted.runId}` });
-  });
-  router.get("/dead-letters", async (r: RouteContext) => {
-    const query = parseOr400(DeadLettersQuery, queryOf(r.req), "query");
-    return json(200, { items: await listDeadLetters(ports, query) });
-  });
-  router.post("/dead-letters/redrive", async (r: RouteContext) => {
-    const body = parseOr400(RedriveBody, await jsonBody(r.req, { required: false }), "body");
-    return json(200, await redriveDeadLetters(ports, body));
-  });
+  // Each route's path parameters, query and body, parsed by the route table's own schemas.
+  const parsed = async (spec: RouteSpec, r: RouteContext) => {
+    const path: Record<string, string> = {};
+    for (const [name, schema] of Object.entries(spec.pathParams ?? {}))
+      path[name] = parseOr400(schema as never, r.params[name], `path.${name}`);
+    // A route without query parameters refuses any, naming it, as the others refuse unknown ones.
+    const query: unknown = parseOr400(spec.query ?? NO_QUERY, queryOf(r.req), "query");
+    const body = spec.body
+      ? parseOr400(spec.body.schema, await jsonBody(r.req, { required: spec.body.required }), "body")
+      : undefined;
+    return { path, query, body };
+  };
+  type Parsed = Awaited<ReturnType<typeof parsed>>;
+  const listed = options.workflows ?? Object.values(registry);
+  // Built on first request, not at cold start: most invocations never ask for it.
+  let document: Record<string, unknown> | undefined;
+  const implementations: Record<OperationId, (p: Parsed, r: RouteContext) => Promise<Response>> = {
+    listWorkflows: async () => json(200, { workflows: listed.map(workflowInfo) }),
+    getWorkflow: async (p) => json(200, workflowInfo(ports.workflowNamed(p.path.name as string))),
+    startRun: async (p, r) => {
+      const caller = who(r);
+      const accepted = await acceptStart(
+        ctx,
+        p.path.name as string,
+        (p.body as { input?: never }).input,
+        caller,
+      );
+      return json(202, accepted, { location: `/runs/${accepted.runId}` });
+    },
+    getRun: async (p) =>
+      json(200, await readRun(ctx, p.path.id as string, (p.query as RunQueryValue).workflow)),
+    getRunResult: async (p) =>
+      json(200, await readResult(ctx, p.path.id as string, (p.query as RunQueryValue).workflow)),
+    getRunHistory: async (p) => {
+      const id = p.path.id as string;
+      return json(200, {
+        runId: id,
+        checkpoints: await readHistory(ctx, id, (p.query as { limit: number }).limit),
+      });
+    },
+    resumeRun: async (p, r) => {
+      const caller = who(r);
+      const accepted = await acceptResume(
+        ctx,
+        p.path.id as string,
+        (p.body as { decision: unknown }).decision,
+        caller,
+      );
+      return json(202, accepted, { location: `/runs/${accepted.runId}` });
+    },
+    listDeadLetters: async (p) => json(200, { items: await listDeadLetters(ports, p.query as never) }),
+    redriveDeadLetters: async (p) => json(200, await redriveDeadLetters(ports, p.body as never)),
+    getOpenApi: async () => {
+      document ??= openApiDocument(listed);
+      return json(200, document);
+    },
+  };
+  for (const spec of ROUTES as readonly (RouteSpec & { operationId: OperationId })[]) {
+    const implementation = implementations[spec.operationId];
+    const register = spec.method === "GET" ? router.get.bind(router) : router.post.bind(router);
+    register(routerPath(spec.path), async (r: RouteContext) => implementation(await parsed(spec, r), r));
+  }
   router.errorHandler(Error, async (err: Error) => {
     const p = problemOf(err, log);
     return json(p.status, p.body);

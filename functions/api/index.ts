@@ -10,9 +10,24 @@ export { dynamoIdempotencyStore, sqsRunQueue } from "./aws.ts";
 export * from "./errors.ts";
 export { type ApiHandler, type ApiOptions, createApiHandler, MAX_BODY_BYTES } from "./handler.ts";
 export { type Idempotent, idempotent, type KeyedCall } from "./idempotency.ts";
+export { openApiDocument } from "./openapi.ts";
+export { publishedSchemas } from "./published.ts";
+export * from "./routes.ts";
 export { newRunId, workflowOfRunId } from "./run-id.ts";
-export type { Accepted, HistoryEntry, RunStatusName, RunView } from "./runs.ts";
+export * from "./run-view.ts";
+export {
+  type Accepted,
+  type HistoryEntry,
+  type RunReading,
+  type RunsContext,
+  readResult,
+  readRun,
+  resultOf,
+  runViewOf,
+  withAnswers,
+} from "./runs.ts";
 export * from "./schemas.ts";
 export { type SqsDeadLettersOptions, sqsDeadLetters } from "./sqs-dead-letters.ts";
 export { type SqsFailedRunsOptions, sqsFailedRuns } from "./sqs-failed-runs.ts";
 export type * from "./types.ts";
+export * from "./workflow-info.ts";

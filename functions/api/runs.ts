@@ -6,16 +6,20 @@ import {
   readPosition,
   type SwitchyardError,
   type TaskState,
+  type ThreadPosition,
   threadConfig,
   type WaitingInterrupt,
+  type WorkflowDefinition,
   waitingInterrupts,
 } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
-import { InvalidRequestError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
+import { InvalidRequestError, NoResultError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
-import type { ApiPorts } from "./types.ts";
+import { type RunResultView, type RunStatusName, type RunView, runLinks } from "./run-view.ts";
+import type { ApiPorts, RunFailure } from "./types.ts";
+import { jsonSchemaOf } from "./workflow-info.ts";
 
 /** What the run routes need: the ports, and the idempotent enqueue built over them. */
 export interface RunsContext {
@@ -34,29 +38,6 @@ export interface Caller {
   readonly caller: string;
   readonly idempotencyKey?: string;
   readonly traceparent?: string;
-}
-
-export type RunStatusName = "running" | "waiting" | "succeeded" | "failed";
-
-export interface RunView {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly status: RunStatusName;
-  readonly step: number;
-  readonly checkpointId: string;
-  /** The current superstep's tasks (empty when finished). */
-  readonly nodes: readonly { readonly node: string; readonly taskId: string; readonly progress: string }[];
-  readonly waiting?: { readonly interrupts: readonly WaitingInterrupt[] };
-  /** Where a finished run wrote its results (reconciliation: breaks, breaksCsv, matches, quarantine). */
-  readonly outputs?: Readonly<Record<string, string>>;
-  /** The failing node, when the checkpoint or the failed-run record names one. */
-  readonly error?: { readonly code: string; readonly message: string; readonly node?: string };
-  /**
-   * Where the status comes from. The checkpoint knows waiting, finished, and task errors; an
-   * execution that stopped without recording one (timeout, abort, an engine Lambda failing)
-   * still reads `running` there, and the failed-runs records (`failed-runs`) say it failed.
-   */
-  readonly statusSource: "checkpoint" | "failed-runs";
 }
 
 export interface HistoryEntry {
@@ -182,10 +163,43 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
   const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
   const graph = compileWorkflow(workflow, ctx.ports.saver);
   const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
+  const failure =
+    statusOf(position.tasks) === "running"
+      ? await currentFailure(ctx, runId, position.checkpointId)
+      : undefined;
+  const values =
+    failure || statusOf(position.tasks) !== "running"
+      ? (await graph.getState(threadConfig(runId))).values
+      : undefined;
+  return runViewOf(workflow, runId, {
+    position,
+    ...(values ? { values } : {}),
+    ...(failure ? { failure } : {}),
+  });
+}
+
+/** What a run's checkpoint (and failed-run record) says, as {@link runViewOf} reads it. */
+export interface RunReading {
+  readonly position: ThreadPosition;
+  /** The thread's state values: a finished or waiting run's summary, outputs and result come from them. */
+  readonly values?: unknown;
+  /** The latest failure of the thread's executions, still current (not resumed since). */
+  readonly failure?: RunFailure;
+}
+
+/**
+ * The run view of a reading: the one rule for status, error, summary, outputs and links, used by
+ * `GET /runs/{id}` and `switchyard status`. A finished run says what it did (summary) and where
+ * its results are (outputs, once succeeded); a waiting one what it waits for and accepts.
+ *
+ * @example
+ * runViewOf(getWorkflow("triage"), runId, { position, values }).waiting?.interrupts[0].answer;
+ */
+export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: RunReading): RunView {
+  const { position, failure, values } = reading;
   const interrupts = waitingInterrupts(position.tasks);
   const errored = position.tasks.find((t) => t.progress === "errored");
-  const status = statusOf(position.tasks);
-  const failure = status === "running" ? await currentFailure(ctx, runId, position.checkpointId) : undefined;
+  const status: RunStatusName = failure ? "failed" : statusOf(position.tasks);
   const error = errored
     ? {
         code: errored.error?.name ?? "Switchyard.TaskFailed",
@@ -195,21 +209,106 @@ export async function readRun(ctx: RunsContext, runId: string, workflowHint?: st
     : failure
       ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
       : undefined;
+  const finished = status === "succeeded" || status === "failed";
+  const summary = finished && values ? summaryOf(workflow, status, values) : undefined;
   const outputs =
-    status === "succeeded" && !failure && workflow.outputs
-      ? workflow.outputs((await graph.getState(threadConfig(runId))).values as never)
-      : undefined;
+    status === "succeeded" && values && workflow.outputs ? workflow.outputs(values as never) : undefined;
   return {
     runId,
+    threadId: runId,
     workflow: workflow.name,
-    status: failure ? "failed" : status,
+    status,
     step: position.step,
     checkpointId: position.checkpointId,
     nodes: position.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
-    ...(interrupts.length > 0 ? { waiting: { interrupts } } : {}),
-    ...(outputs ? { outputs } : {}),
+    ...(interrupts.length > 0 ? { waiting: { interrupts: withAnswers(workflow, interrupts) } } : {}),
+    ...(summary
+      ? {
+          summary: { headline: summary.headline, steps: [...summary.steps], figures: { ...summary.figures } },
+        }
+      : {}),
+    ...(outputs ? { outputs: { ...outputs } } : {}),
+    links: runLinks(runId, workflow.result !== undefined),
     ...(error ? { error } : {}),
     statusSource: failure ? "failed-runs" : "checkpoint",
+  };
+}
+
+/**
+ * A finished run's summary. A failed run's state can be partial in ways its summary never met
+ * (a node that died half-way): the view then goes without one rather than failing as a whole.
+ */
+function summaryOf(workflow: WorkflowDefinition, status: RunStatusName, values: unknown) {
+  if (!workflow.summarize) return undefined;
+  if (status !== "failed") return workflow.summarize(values as never);
+  try {
+    return workflow.summarize(values as never);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The workflow's declared result of a state, when the run has one: succeeded, or waiting (what
+ * is decided so far). Undefined while it runs, once it failed, or when the workflow declares none.
+ *
+ * @example
+ * resultOf(getWorkflow("triage"), "succeeded", values)?.outcome; // "amended"
+ */
+export function resultOf(
+  workflow: WorkflowDefinition,
+  status: RunStatusName,
+  values: unknown,
+): Record<string, unknown> | undefined {
+  if (!workflow.result || values === undefined || (status !== "succeeded" && status !== "waiting"))
+    return undefined;
+  return { ...workflow.result.of(values as never) };
+}
+
+/**
+ * Each waiting interrupt with the answers its node accepts (JSON Schema), when the workflow
+ * declares them: a caller learns what to send to `POST /runs/{id}/resume` from the run itself.
+ *
+ * @example
+ * withAnswers(getWorkflow("triage"), interrupts)[0].answer?.required; // ["decision", "by"]
+ */
+export function withAnswers(
+  workflow: WorkflowDefinition,
+  interrupts: readonly WaitingInterrupt[],
+): NonNullable<RunView["waiting"]>["interrupts"] {
+  return interrupts.map((i) => {
+    const schema = workflow.result?.answers?.[i.node];
+    // Nested in the view, the answer's schema needs no `$schema` of its own.
+    const answer = schema ? (({ $schema: _, ...rest }) => rest)(jsonSchemaOf(schema)) : undefined;
+    return { id: i.id, node: i.node, value: i.value, ...(answer ? { answer } : {}) };
+  });
+}
+
+/**
+ * The workflow's declared result for a run that has one: succeeded, or waiting for a person (what
+ * is decided so far). 409 while it runs or once it failed; 404 for a workflow that declares none.
+ *
+ * @example
+ * (await readResult(ctx, "triage_3f0c…")).result.approval; // { decision: "approve", by: "ops.jane" }
+ */
+export async function readResult(
+  ctx: RunsContext,
+  runId: string,
+  workflowHint?: string,
+): Promise<RunResultView> {
+  const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
+  if (!workflow.result) throw new NoResultError(runId, `workflow "${workflow.name}" declares no result`, 404);
+  const view = await readRun(ctx, runId, workflow.name);
+  if (view.status !== "succeeded" && view.status !== "waiting") {
+    throw new NoResultError(runId, `the run is ${view.status}`, 409);
+  }
+  const graph = compileWorkflow(workflow, ctx.ports.saver);
+  const state = (await graph.getState(threadConfig(runId))).values;
+  return {
+    runId,
+    workflow: workflow.name,
+    status: view.status,
+    result: { ...workflow.result.of(state as never) },
   };
 }
 

@@ -48,6 +48,20 @@ export interface RunSummary {
   readonly figures: Readonly<Record<string, number | string>>;
 }
 
+/**
+ * What a workflow's finished run produced, for programs (`GET /runs/{id}/result`, `switchyard
+ * status`): reconciliation's breaks by category, investigation's root causes, triage's decision.
+ * Each workflow declares its own in `functions/workflows/<name>/result.ts`.
+ */
+export interface WorkflowResult<State = unknown> {
+  /** The result of a final (or waiting) state: plain JSON, small (outputs are linked, not inlined). */
+  of(state: State): Readonly<Record<string, unknown>>;
+  /** Its shape, published as JSON Schema in the OpenAPI document. */
+  readonly schema: z.ZodType;
+  /** What each node that stops at `interrupt()` accepts as an answer, by node name. */
+  readonly answers?: Readonly<Record<string, z.ZodType>>;
+}
+
 export interface WorkflowDefinition<Input = unknown, State = unknown> {
   readonly name: string;
   readonly description: string;
@@ -73,6 +87,8 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   summarize?(state: State): RunSummary;
   /** Where a finished run wrote its results, by name (`GET /runs/{id}` and `--json` point to them). */
   outputs?(state: State): Readonly<Record<string, string>> | undefined;
+  /** The workflow's declared result (`GET /runs/{id}/result`); absent: the run has no result route. */
+  readonly result?: WorkflowResult<State>;
 }
 
 export interface DefineWorkflowOptions<Input, State> {
@@ -87,6 +103,7 @@ export interface DefineWorkflowOptions<Input, State> {
   recursionLimit?: number;
   summarize?: (state: State) => RunSummary;
   outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
+  result?: WorkflowResult<State>;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
@@ -134,5 +151,6 @@ export function defineWorkflow<Input, State = unknown>(
     ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
+    ...(options.result ? { result: options.result } : {}),
   };
 }

@@ -26,6 +26,7 @@ export {
   type NodeSettings,
   type RunSummary,
   type WorkflowDefinition,
+  type WorkflowResult,
 } from "./define.ts";
 export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";

@@ -5,7 +5,7 @@ import {
   CognitoUserPoolsAuthorizer,
   EndpointType,
   type IAuthorizer,
-  JsonSchemaType,
+  type JsonSchema,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
@@ -22,6 +22,8 @@ import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { z } from "zod";
+import { ROUTES, type RouteSpec } from "#api";
 import type { IdempotencyTableSpec } from "#config";
 import { type DataBucketRef, dataAccess } from "./data-access.ts";
 import { grantKeyUse } from "./grants.ts";
@@ -63,16 +65,6 @@ export interface SwitchyardApiProps {
    */
   readonly accountCloudWatchRole?: boolean;
 }
-
-/** Routes of the REST API: path, method, and the body model a POST is validated against. */
-const ROUTES = [
-  { path: "workflows/{name}/runs", method: "POST", body: "StartRun" },
-  { path: "runs/{id}", method: "GET" },
-  { path: "runs/{id}/history", method: "GET" },
-  { path: "runs/{id}/resume", method: "POST", body: "Resume" },
-  { path: "dead-letters", method: "GET" },
-  { path: "dead-letters/redrive", method: "POST", body: "Redrive" },
-] as const;
 
 /**
  * The REST API (docs/architecture.md, "Entry points and dead letters"): API Gateway in front of one
@@ -188,17 +180,20 @@ export class SwitchyardApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const models = this.models();
     const integration = new LambdaIntegration(this.function.function, { allowTestInvoke: false });
     const methodOptions = this.methodOptions(auth, props.userPool);
-    for (const route of ROUTES) {
-      const resource = this.restApi.root.resourceForPath(route.path);
-      const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+    // One method per route of the handler's own table (functions/api/routes.ts), the same table
+    // the OpenAPI document is generated from: path parameters required, query parameters
+    // declared, each body checked against its zod schema's JSON Schema before the Lambda runs.
+    for (const route of ROUTES as readonly RouteSpec[]) {
+      const resource = this.restApi.root.resourceForPath(route.path.replace(/^\//, ""));
       resource.addMethod(route.method, integration, {
         ...methodOptions,
         requestValidator: validator,
-        requestParameters: Object.fromEntries(params.map((p) => [p, true])),
-        ...("body" in route ? { requestModels: { "application/json": models[route.body] as Model } } : {}),
+        requestParameters: requestParametersOf(route),
+        ...(route.body
+          ? { requestModels: { "application/json": this.bodyModel(route.operationId, route.body.schema) } }
+          : {}),
       });
     }
     this.acknowledge(auth);
@@ -250,42 +245,19 @@ export class SwitchyardApi extends Construct {
     return { authorizationType: AuthorizationType.COGNITO, authorizer };
   }
 
-  /** JSON Schema (draft 4) of each POST body: the same shapes as the zod schemas, checked first at the edge. */
-  private models(): Record<string, Model> {
-    const model = (name: string, properties: Record<string, object>, required: string[] = []) =>
-      this.restApi.addModel(name, {
-        contentType: "application/json",
-        modelName: name,
-        schema: {
-          type: JsonSchemaType.OBJECT,
-          additionalProperties: false,
-          properties,
-          ...(required.length > 0 ? { required } : {}),
-        },
-      });
-    return {
-      StartRun: model("StartRun", { input: { type: JsonSchemaType.OBJECT } }),
-      Resume: model("Resume", { decision: {} }, ["decision"]),
-      Redrive: model("Redrive", {
-        dryRun: { type: JsonSchemaType.BOOLEAN },
-        max: { type: JsonSchemaType.INTEGER, minimum: 1, maximum: 1000 },
-        filter: {
-          type: JsonSchemaType.OBJECT,
-          additionalProperties: false,
-          properties: {
-            workflow: { type: JsonSchemaType.STRING, pattern: "^[a-z][a-z0-9-]{1,39}$" },
-            error: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 200 },
-            minAgeSeconds: { type: JsonSchemaType.INTEGER, minimum: 0, maximum: 14 * 86_400 },
-          },
-        },
-        ids: {
-          type: JsonSchemaType.ARRAY,
-          minItems: 1,
-          maxItems: 100,
-          items: { type: JsonSchemaType.STRING, pattern: "^[A-Za-z0-9_-]{1,100}$" },
-        },
-      }),
-    };
+  /**
+   * A body's model: its zod schema as JSON Schema draft 4 (what API Gateway models speak), named
+   * after the operation. Recursive "any JSON" parts (a run's input values, a decision) become `{}`:
+   * a model cannot reference its own definitions, and the handler checks them against the
+   * workflow's schema anyway.
+   */
+  private bodyModel(operationId: string, schema: z.ZodType): Model {
+    const name = operationId.charAt(0).toUpperCase() + operationId.slice(1);
+    return this.restApi.addModel(name, {
+      contentType: "application/json",
+      modelName: name,
+      schema: edgeSchema(schema) as JsonSchema,
+    });
   }
 
   /**
@@ -351,4 +323,42 @@ export class SwitchyardApi extends Construct {
  */
 export function gatewayErrorTemplate(code: string): string {
   return `{"error":{"code":"${code}","message":$context.error.messageString}}`;
+}
+
+/**
+ * A route's request parameters for API Gateway: path parameters required, query parameters
+ * optional unless the schema requires them.
+ *
+ * @example
+ * requestParametersOf(getRunRoute); // { "method.request.path.id": true, "method.request.querystring.workflow": false }
+ */
+export function requestParametersOf(route: RouteSpec): Record<string, boolean> {
+  const path = Object.keys(route.pathParams ?? {}).map((p) => [`method.request.path.${p}`, true] as const);
+  const shape = (route.query?.shape ?? {}) as Record<string, z.ZodType>;
+  const query = Object.entries(shape).map(
+    ([q, schema]) => [`method.request.querystring.${q}`, !schema.safeParse(undefined).success] as const,
+  );
+  return Object.fromEntries([...path, ...query]);
+}
+
+/**
+ * A zod schema as a JSON Schema draft 4 that an API Gateway model accepts: no `$schema`, no
+ * definitions; a reference to one (zod's recursive JSON value) becomes `{}`, any value.
+ *
+ * @example
+ * edgeSchema(ResumeBody); // { type: "object", properties: { decision: {} }, required: ["decision"], additionalProperties: false }
+ */
+export function edgeSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target: "draft-4", io: "input", unrepresentable: "any" });
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== "object") return value;
+    if ("$ref" in value) return {};
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "$schema" && k !== "definitions")
+        .map(([k, v]) => [k, strip(v)]),
+    );
+  };
+  return strip(json) as Record<string, unknown>;
 }

@@ -21,6 +21,7 @@ import {
 import { auditCommand } from "./audit.ts";
 import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target/index.ts";
 import { demoCommand } from "./demo.ts";
+import { describeCommand } from "./describe.ts";
 import { inspectCommand } from "./inspect.ts";
 import { inspectTraceCommand } from "./inspect-trace.ts";
 import { newWorkflowCommand } from "./new-workflow.ts";
@@ -130,6 +131,12 @@ export async function localCommand(
           out,
         }),
       );
+    case "describe":
+      return describeCommand({
+        workflow: getWorkflow(required(target, "describe needs a workflow")),
+        json: values.json,
+        out,
+      });
     case "new":
       if (target !== "workflow") throw new UsageError("new: switchyard new workflow <name>");
       return newWorkflowCommand({

@@ -1,6 +1,6 @@
 import type { RunSummary } from "#engine";
 import { getWorkflow, type ReconciliationStateValue } from "#workflows";
-import { formatSummary } from "./format.ts";
+import { executedRunView, formatSummary } from "./format.ts";
 import { type ExecutedRun, executeRun, type RunCommandOptions } from "./run.ts";
 
 export interface DemoOptions extends Omit<RunCommandOptions, "workflow" | "inputPath"> {
@@ -41,7 +41,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
 
 function print(options: Pick<DemoOptions, "json" | "out">, run: ExecutedRun): void {
   if (options.json) {
-    options.out(JSON.stringify({ workflow: run.workflow.name, ...run.facts, summary: run.summary }, null, 2));
+    options.out(JSON.stringify(executedRunView(run), null, 2));
     return;
   }
   const fallback: RunSummary = {

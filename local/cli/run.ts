@@ -8,7 +8,7 @@ import type { LocalAws } from "../local-aws.ts";
 import { writeRunReport } from "../report/index.ts";
 import { mergeInput } from "./args.ts";
 import { checkRunData } from "./data-check.ts";
-import { formatDuration, formatPlan, formatSummary } from "./format.ts";
+import { type Execution, executedRunView, formatDuration, formatPlan, formatSummary } from "./format.ts";
 
 export interface RunCommandOptions {
   readonly workflow: WorkflowDefinition;
@@ -35,6 +35,8 @@ export interface ExecutedRun {
   readonly summary: RunSummary | undefined;
   /** The "Run:" block: status, duration, mode, where checkpoints and the report are. */
   readonly facts: Record<string, string>;
+  /** The same facts as numbers, for `--json` (the run view's `execution`). */
+  readonly execution: Execution;
 }
 
 /**
@@ -57,9 +59,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 export function printRun(options: Pick<RunCommandOptions, "json" | "out">, run: ExecutedRun): void {
   const { workflow, summary, facts, result } = run;
   if (options.json) {
-    options.out(
-      JSON.stringify({ workflow: workflow.name, ...facts, summary, interrupts: result.interrupts }, null, 2),
-    );
+    // The API's run view (docs/schemas/run-view.schema.json), not the table: programs read this.
+    options.out(JSON.stringify(executedRunView(run), null, 2));
   } else {
     const fallback = { headline: `${workflow.name} ${result.status}`, steps: [], figures: {} };
     options.out(formatSummary(summary ?? fallback, facts));
@@ -134,7 +135,23 @@ export async function executeRun(
     ...(result.error ? { error: `${result.error.code}: ${result.error.message}` } : {}),
     ...(report ? { report } : {}),
   };
-  return { workflow, result, summary, facts };
+  const execution: Execution = {
+    durationMs: Math.round(elapsed),
+    supersteps: result.supersteps,
+    mode,
+    model: facts.model as string,
+    checkpoints: facts.checkpoints as string,
+    localAwsData: facts["local AWS data"] as string,
+    ...(stats
+      ? {
+          stateTransitions: stats.stateTransitions,
+          lambdaInvocations: stats.lambdaInvocations,
+          retries: stats.retries,
+        }
+      : {}),
+    ...(report ? { report } : {}),
+  };
+  return { workflow, result, summary, facts, execution };
 }
 
 /** Which model the agents used — the offline policy model says so plainly. */

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 
 /**
  * The CLI as a user runs it: a fresh process, the embedded AWS in memory, no `.env`. `npm start`
@@ -8,6 +10,8 @@ import { describe, expect, it } from "vitest";
  */
 const run = promisify(execFile);
 const CLI = ["--import", "tsx", "bin/switchyard.ts"];
+/** The published schema every run's `--json` follows (docs/schemas/run-view.schema.json), read as a user would. */
+const runView = z.fromJSONSchema(JSON.parse(readFileSync("docs/schemas/run-view.schema.json", "utf8")));
 
 async function switchyard(args: string[]) {
   try {
@@ -40,6 +44,7 @@ describe("switchyard CLI", () => {
       ["investigation", "succeeded"],
     ]);
     expect(documents[1]?.summary.figures.breaksInvestigated).toBeGreaterThan(0);
+    for (const d of documents) expect(runView.safeParse(d).error).toBeUndefined();
     expect(stderr).toMatch(/step 1: running match ×\d+/);
   }, 150_000);
 
@@ -64,17 +69,75 @@ describe("switchyard CLI", () => {
     ]);
 
     expect(code).toBe(0);
-    const { status, summary } = JSON.parse(stdout) as {
+    const printed = JSON.parse(stdout);
+    expect(runView.safeParse(printed).error).toBeUndefined();
+    const { status, summary, runId, threadId, outputs, result, execution } = printed as {
       status: string;
+      runId: string;
+      threadId: string;
       summary: { figures: Record<string, unknown> };
+      outputs: Record<string, string>;
+      result: { breaksFound: number };
+      execution: { durationMs: number; stateTransitions: number };
     };
     expect(status).toBe("succeeded");
+    expect(runId).toBe(threadId);
+    expect(outputs.breaks).toBe(`${out}breaks.json`);
+    expect(result.breaksFound).toBe(16);
+    expect(execution.durationMs).toBeGreaterThan(0);
+    expect(execution.stateTransitions).toBeGreaterThan(0);
     expect(summary.figures).toMatchObject({
       breaksFound: 16,
       quarantined: 1,
       "output.breaks": `${out}breaks.json`,
     });
   }, 120_000);
+
+  it("describe prints a workflow's input schema and an example request; --json is GET /workflows/{name}", async () => {
+    const text = await switchyard(["describe", "triage"]);
+    const json = await switchyard(["describe", "triage", "--json"]);
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^answers {2}human_approval: \{decision: "approve"\|"reject", by: string/m);
+    expect(text.stdout).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:3000\/workflows\/triage\/runs/);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: "triage", input: { type: "object" } });
+  }, 60_000);
+
+  it("status of a finished run prints its summary and result; --json is the run view", async () => {
+    // Prepare: a run kept in a data directory, so a second process can read it
+    const dataDir = `.switchyard/test-aws-status-${Date.now()}`;
+    const ran = await switchyard([
+      "run",
+      "reconciliation",
+      "--data",
+      "docs/examples/data",
+      "--data-dir",
+      dataDir,
+      "--json",
+    ]);
+    const { runId } = JSON.parse(ran.stdout) as { runId: string };
+
+    // Act
+    const text = await switchyard(["status", runId, "--workflow", "reconciliation", "--data-dir", dataDir]);
+    const json = await switchyard([
+      "status",
+      runId,
+      "--workflow",
+      "reconciliation",
+      "--data-dir",
+      dataDir,
+      "--json",
+    ]);
+
+    // Assess
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/: succeeded\n/);
+    expect(text.stdout).toMatch(/^Reconciliation .*16 breaks/m);
+    expect(text.stdout).toMatch(/^Result:\n/m);
+    const view = JSON.parse(json.stdout);
+    expect(runView.safeParse(view).error).toBeUndefined();
+    expect(view).toMatchObject({ runId, status: "succeeded", result: { breaksFound: 16 } });
+  }, 150_000);
 
   it("uploads a day into the embedded S3 and reconciles it from there, writing beside it", async () => {
     const dataDir = `.switchyard/test-aws-${Date.now()}`;

@@ -304,6 +304,28 @@ const HTTP_CASES: HttpCase[] = [
     ...post(`/runs/${WAITING}/resume`, '{"decision":"approve"}', { "content-type": "text/plain" }),
   },
   // Dead letters
+  // Results: a run's declared result
+  { name: "result of an unknown run", status: 404, ...get("/runs/triage_no-such-run-0000/result") },
+  { name: "result with a bad run id", status: 400, ...get(`/runs/${enc("abc' OR '1'='1")}/result`) },
+  {
+    name: "result with an unknown query parameter",
+    status: 400,
+    message: "verbose",
+    ...get(`/runs/${FINISHED}/result?verbose=1`),
+  },
+  { name: "result of a workflow that declares none", status: 404, ...get(`/runs/${FINISHED}/result`) },
+  { name: "result of a run of an unknown workflow", status: 404, ...get("/runs/nowf_12345678/result") },
+  // Discovery: workflows and the OpenAPI document
+  { name: "describe an unknown workflow", status: 404, ...get("/workflows/nope") },
+  { name: "describe with an injection in the name", status: 400, ...get(`/workflows/${enc("triage;id")}`) },
+  { name: "workflows with a query parameter", status: 400, message: "limit", ...get("/workflows?limit=1") },
+  {
+    name: "openapi with a query parameter",
+    status: 400,
+    message: "format",
+    ...get("/openapi.json?format=yaml"),
+  },
+  { name: "post to the workflow list (no such route)", status: 404, ...post("/workflows", {}) },
   { name: "dead letters limit negative", status: 400, ...get("/dead-letters?limit=-1") },
   { name: "dead letters limit not a number", status: 400, ...get("/dead-letters?limit=all") },
   { name: "redrive dryRun as a string", status: 400, ...post("/dead-letters/redrive", { dryRun: "no" }) },

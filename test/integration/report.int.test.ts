@@ -41,8 +41,9 @@ async function runAndReport(
       printed += text;
     },
   });
-  const facts = JSON.parse(printed) as { report: string; thread: string; status: string };
-  return { code, ...facts };
+  // The run view (docs/schemas/run-view.schema.json): the report's path is under `execution`.
+  const view = JSON.parse(printed) as { threadId: string; status: string; execution: { report: string } };
+  return { code, status: view.status, thread: view.threadId, report: view.execution.report };
 }
 
 type Doc = ReturnType<typeof parseHTML>["document"];

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "#api";
 import { type Resources, resources } from "#config";
 import { RunRequestSchema } from "#ops";
 import { workflows } from "#workflows";
@@ -33,7 +34,10 @@ const ref = (template: Template, type: string, props: Record<string, unknown>) =
 describe("REST API", () => {
   it("every method requires IAM (SigV4) auth and validates its request", () => {
     const methods = api.findResources("AWS::ApiGateway::Method");
-    expect(Object.keys(methods)).toHaveLength(6);
+    // One method per route of the handler's table (functions/api/routes.ts).
+    expect(Object.keys(methods)).toHaveLength(ROUTES.length);
+    const declared = Object.values(methods).map((m) => m.Properties.HttpMethod as string);
+    expect(declared.sort()).toEqual(ROUTES.map((route) => route.method).sort());
     const validator = ref(api, "AWS::ApiGateway::RequestValidator", {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
@@ -68,9 +72,21 @@ describe("REST API", () => {
 
   it("POST bodies are checked against strict models at the edge", () => {
     api.hasResourceProperties("AWS::ApiGateway::Model", {
-      Name: "Resume",
+      Name: "ResumeRun",
       Schema: Match.objectLike({ additionalProperties: false, required: ["decision"] }),
     });
+    // The same schema the handler validates with, as draft 4: the redrive body's bounds included.
+    api.hasResourceProperties("AWS::ApiGateway::Model", {
+      Name: "RedriveDeadLetters",
+      Schema: Match.objectLike({
+        type: "object",
+        additionalProperties: false,
+        properties: Match.objectLike({
+          max: Match.objectLike({ type: "integer", minimum: 1, maximum: 1000 }),
+        }),
+      }),
+    });
+    expect(JSON.stringify(api.findResources("AWS::ApiGateway::Model"))).not.toMatch(/"\$ref"|definitions/);
   });
 
   it("idempotency table: key id, TTL on expiration, PITR, encrypted", () => {

@@ -6,9 +6,10 @@ import { promisify } from "node:util";
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from "@aws-sdk/client-cloudformation";
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { MemorySaver } from "@langchain/langgraph";
+import { Command, MemorySaver } from "@langchain/langgraph";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { RunViewSchema } from "#api";
 import { compileWorkflow, SwitchyardError, type TaskState, type ThreadPosition, threadConfig } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
@@ -409,7 +410,7 @@ describe("statusCommand", () => {
         "  step        4",
         "  checkpoint  1f0c-ckpt",
         "  nodes       approval (interrupted)",
-        '  waiting on  {"id":"5e1f0c9a","value":{"question":"Amend T20261124-000750?"},"node":"approval"}',
+        '  waiting on  approval (interrupt 5e1f0c9a): {"question":"Amend T20261124-000750?"}',
       ].join("\n"),
     );
   });
@@ -441,7 +442,10 @@ describe("statusCommand", () => {
       // Assess
       const printed = JSON.parse(lines.join(""));
       expect(printed).toMatchObject({ runId, workflow: "triage", status: expected, step: p.step });
-      expect(printed.nodes).toEqual(p.tasks.map((t) => ({ node: t.node, progress: t.progress })));
+      expect(printed.nodes).toEqual(
+        p.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
+      );
+      expect(RunViewSchema.safeParse(printed).error).toBeUndefined();
       expect(code).toBe(expectedCode);
     }
   });
@@ -473,6 +477,54 @@ describe("statusCommand", () => {
       proposal: { tradeId: "T20261124-0002122", action: "amend_price" },
       tool: "apply_amendment",
     });
+    expect(printed.waiting.interrupts[0].answer).toMatchObject({ required: ["decision", "by"] });
+    expect(printed.result).toMatchObject({ outcome: "pending", decision: { route: "human_approval" } });
+    expect(RunViewSchema.safeParse(printed).error).toBeUndefined();
+  });
+
+  it("prints a waiting run's allowed answers, then the finished run's summary, outputs and result", async () => {
+    // Prepare: the same approval, then answered
+    const unbind = bindEffectsLedger(inMemoryEffectsLedger());
+    const saver = new MemorySaver();
+    const threadId = `triage_${UUID}`;
+    const graph = compileWorkflow(triage, saver);
+    await graph.invoke(
+      triage.toState(TriageInput.parse({ dataset: { trades: 2500 }, tradeId: "T20261124-0002122" })),
+      threadConfig(threadId),
+    );
+    const waiting = capture();
+    await statusCommand({
+      runId: threadId,
+      workflow: triage,
+      read: checkpointPositions(saver),
+      where: "memory",
+      json: false,
+      out: waiting.out,
+    });
+    await graph.invoke(
+      new Command({ resume: { decision: "approve", by: "ops.jane" } }),
+      threadConfig(threadId),
+    );
+    unbind();
+    const done = capture();
+    // Act
+    const code = await statusCommand({
+      runId: threadId,
+      workflow: triage,
+      read: checkpointPositions(saver),
+      where: "memory",
+      json: false,
+      out: done.out,
+    });
+    // Assess
+    expect(waiting.text()).toMatch(
+      /^ {2}answers {5}\{decision: "approve"\|"reject", by: string, comment\?: string\}$/m,
+    );
+    expect(code).toBe(0);
+    expect(done.text()).toMatch(/: succeeded\n/);
+    expect(done.text()).toMatch(/^Triage .*human_approval → amended \(1 effect\)$/m);
+    expect(done.text()).toMatch(/^Result:\n/m);
+    expect(done.text()).toMatch(/"approval": \{\n\s+"decision": "approve",\n\s+"by": "ops.jane"/);
   });
 
   it("reads the deployed checkpoint table named by the stack outputs", async () => {

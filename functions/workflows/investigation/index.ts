@@ -1,6 +1,7 @@
 import { defineWorkflow } from "#engine";
 import { buildInvestigationGraph } from "./graph.ts";
 import { InvestigationInput, type InvestigationInputValue, investigationInputToState } from "./input.ts";
+import { investigationResult } from "./result.ts";
 import type { InvestigationStateValue } from "./state.ts";
 import { summarizeInvestigation } from "./summary.ts";
 
@@ -26,6 +27,7 @@ export const investigation = defineWorkflow<InvestigationInputValue, Investigati
     booking: { memoryMb: 1769, timeoutSeconds: 120 },
   },
   summarize: summarizeInvestigation,
+  result: investigationResult,
 });
 
 export {
@@ -59,6 +61,7 @@ export {
   settlementPolicy,
 } from "./policies/index.ts";
 export { mergeFindings, mergeNotebook, NOTEBOOK_NOTES } from "./reducers.ts";
+export { type InvestigationResult, InvestigationResultSchema, investigationResult } from "./result.ts";
 export {
   MANUAL_ACTION_OF,
   ROOT_CAUSE_NAMES,

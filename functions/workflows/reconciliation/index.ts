@@ -1,6 +1,7 @@
 import { defineWorkflow } from "#engine";
 import { buildReconciliationGraph } from "./graph.ts";
 import { ReconciliationInput, type ReconciliationInputValue, reconciliationInputToState } from "./input.ts";
+import { reconciliationResult } from "./result.ts";
 import type { ReconciliationStateValue } from "./state.ts";
 import { summarizeReconciliation } from "./summary.ts";
 
@@ -24,6 +25,7 @@ export const reconciliation = defineWorkflow<ReconciliationInputValue, Reconcili
     summarize: { memoryMb: 1769, timeoutSeconds: 300 },
   },
   summarize: summarizeReconciliation,
+  result: reconciliationResult,
   outputs: (state) => (state.report ? Object.fromEntries(Object.entries(state.report.outputs)) : undefined),
 });
 
@@ -39,6 +41,7 @@ export {
   reconciliationInputToState,
 } from "./input.ts";
 export { WORST_BREAKS } from "./nodes/summarize.ts";
+export { type ReconciliationResult, ReconciliationResultSchema, reconciliationResult } from "./result.ts";
 export {
   ReconciliationState,
   type ReconciliationStateValue,

@@ -1,6 +1,7 @@
 import { defineWorkflow } from "#engine";
 import { buildTriageGraph } from "./graph.ts";
 import { TriageInput, type TriageInputValue, triageInputToState } from "./input.ts";
+import { triageResult } from "./result.ts";
 import type { TriageStateValue } from "./state.ts";
 import { summarizeTriage } from "./summary.ts";
 
@@ -33,6 +34,7 @@ export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
     escalate: OPENS_THE_DAY,
   },
   summarize: summarizeTriage,
+  result: triageResult,
 });
 
 export { answerOf, TRIAGE_ROLES, triageAgent } from "./agents.ts";
@@ -69,6 +71,7 @@ export {
   type TriageAgentName,
   type Verdict,
 } from "./policies/index.ts";
+export { type TriageResult, TriageResultSchema, triageResult } from "./result.ts";
 export {
   AUTO_FIX_MAX_USD,
   COMPLIANCE_QUEUE,

@@ -34,7 +34,7 @@ export async function remoteResumeCommand(o: RemoteResumeOptions): Promise<numbe
   if (!RUN_ID_PATTERN.test(o.runId)) throw new InvalidRunIdError(o.runId);
   const target = await o.connect();
   const read = o.read ?? checkpointPositions(target.saver);
-  const status = runStatus(o.runId, o.workflow.name, await read(o.workflow, o.runId));
+  const status = runStatus(o.runId, o.workflow, await read(o.workflow, o.runId));
   if (status.status !== "waiting") throw new NotWaitingError(o.runId, status.status);
   const request = await sendRunRequest(
     target,

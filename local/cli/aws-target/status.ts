@@ -1,31 +1,31 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { workflowOfRunId } from "#api";
+import { type RunView, resultOf, runViewOf, workflowOfRunId } from "#api";
 import {
   compileWorkflow,
   readPosition,
   type ThreadPosition,
+  threadConfig,
   type WorkflowDefinition,
-  waitingInterrupts,
 } from "#engine";
+import { formatRunView } from "../format.ts";
 import { WorkflowNeededError } from "./errors.ts";
 
-/** Reads where a run's thread stands; the checkpoint saver in use, or a stand-in in tests. */
-export type PositionReader = (workflow: WorkflowDefinition, threadId: string) => Promise<ThreadPosition>;
+/**
+ * Reads where a run's thread stands, and — once it finished or waits — its state values (the
+ * summary, outputs and result come from them); the checkpoint saver in use, or a stand-in in tests.
+ */
+export type PositionReader = (
+  workflow: WorkflowDefinition,
+  threadId: string,
+) => Promise<ThreadPosition & { readonly values?: unknown }>;
 
-export type RunStatusName = "running" | "waiting" | "succeeded" | "failed";
+export type { RunStatusName } from "#api";
 
-/** What `switchyard status` prints (and `--json` emits as is). */
-export interface RunStatus {
-  readonly runId: string;
-  readonly workflow: string;
-  readonly status: RunStatusName;
-  readonly step: number;
-  readonly checkpointId: string;
-  /** The current superstep's tasks; none once the run has succeeded. */
-  readonly nodes: readonly { readonly node: string; readonly progress: string }[];
-  readonly waiting?: { readonly interrupts: readonly unknown[] };
-  readonly error?: { readonly code: string; readonly message: string; readonly node: string };
-}
+/**
+ * What `switchyard status` prints, and `--json` emits: the API's run view (`GET /runs/{id}`,
+ * `docs/schemas/run-view.schema.json`) with the workflow's result beside it.
+ */
+export type RunStatus = RunView;
 
 /**
  * {@link PositionReader} over a checkpoint saver: the engine's own `readPosition`, with the graph
@@ -36,8 +36,13 @@ export interface RunStatus {
  * const position = await read(getWorkflow("triage"), runId); // position.tasks[0].progress === "interrupted"
  */
 export function checkpointPositions(saver: BaseCheckpointSaver): PositionReader {
-  return (workflow, threadId) =>
-    readPosition({ saver }, compileWorkflow(workflow, saver, "step-functions"), threadId);
+  return async (workflow, threadId) => {
+    const graph = compileWorkflow(workflow, saver, "step-functions");
+    const position = await readPosition({ saver }, graph, threadId);
+    const running = runViewOf(workflow, threadId, { position }).status === "running";
+    if (running) return position;
+    return { ...position, values: (await graph.getState(threadConfig(threadId))).values };
+  };
 }
 
 /**
@@ -54,60 +59,28 @@ export function workflowForRun(runId: string, given?: string): string {
 }
 
 /**
- * A thread position as a run status. The checkpoint knows waiting, finished and task errors; an
- * execution that stopped without recording an error (timeout, abort) still reads `running` here —
- * the failed-runs queue knows those (`switchyard resume --list`, `GET /runs/{id}`).
+ * A thread position as a run status, by the API's own rule (`runViewOf`), with the workflow's
+ * result once it has one. The checkpoint knows waiting, finished and task errors; an execution
+ * that stopped without recording an error (timeout, abort) still reads `running` here — the
+ * failed-runs queue knows those (`switchyard resume --list`, `GET /runs/{id}`).
  *
  * @example
- * runStatus("triage_3f0c…", "triage", position).status; // "waiting"
+ * runStatus("triage_3f0c…", getWorkflow("triage"), position).status; // "waiting"
  */
-export function runStatus(runId: string, workflow: string, position: ThreadPosition): RunStatus {
-  const { tasks } = position;
-  const interrupts = waitingInterrupts(tasks);
-  const errored = tasks.find((t) => t.progress === "errored");
-  return {
-    runId,
-    workflow,
-    status: statusOf(position),
-    step: position.step,
-    checkpointId: position.checkpointId,
-    nodes: tasks.map((t) => ({ node: t.node, progress: t.progress })),
-    ...(interrupts.length > 0 ? { waiting: { interrupts } } : {}),
-    ...(errored
-      ? {
-          error: {
-            code: errored.error?.name ?? "Switchyard.TaskFailed",
-            message: errored.error?.message ?? "task failed",
-            node: errored.node,
-          },
-        }
-      : {}),
-  };
+export function runStatus(
+  runId: string,
+  workflow: WorkflowDefinition,
+  reading: ThreadPosition & { readonly values?: unknown },
+): RunStatus {
+  const { values, ...position } = reading;
+  const view = runViewOf(workflow, runId, { position, ...(values !== undefined ? { values } : {}) });
+  const result = resultOf(workflow, view.status, values);
+  return { ...view, ...(result ? { result } : {}) };
 }
 
-function statusOf({ tasks }: ThreadPosition): RunStatusName {
-  if (tasks.length === 0) return "succeeded";
-  if (tasks.some((t) => t.progress === "errored")) return "failed";
-  // Waiting once every task has finished or stopped at interrupt(): nothing is left to run.
-  if (tasks.some((t) => t.progress === "interrupted") && tasks.every((t) => t.progress !== "not-run")) {
-    return "waiting";
-  }
-  return "running";
-}
-
-/** The status as a few aligned lines; the interrupt's value as JSON, since it is what to answer. */
+/** The status as a few aligned lines, then the summary, outputs and result (see `formatRunView`). */
 export function formatRunStatus(s: RunStatus, where: string): string {
-  const lines = [
-    `Run ${s.runId} (${s.workflow}) on ${where}: ${s.status}`,
-    `  step        ${s.step}`,
-    `  checkpoint  ${s.checkpointId}`,
-  ];
-  if (s.nodes.length > 0) {
-    lines.push(`  nodes       ${s.nodes.map((n) => `${n.node} (${n.progress})`).join(", ")}`);
-  }
-  if (s.error) lines.push(`  error       ${s.error.code} in ${s.error.node}: ${s.error.message}`);
-  for (const i of s.waiting?.interrupts ?? []) lines.push(`  waiting on  ${JSON.stringify(i)}`);
-  return lines.join("\n");
+  return formatRunView(s, where);
 }
 
 export interface StatusCommandOptions {
@@ -122,14 +95,15 @@ export interface StatusCommandOptions {
 
 /**
  * `switchyard status <runId> [--workflow w] [--json]`: where a run stands, from its checkpoint
- * thread. Exit code 0, or 1 when a task failed (as `run`). A thread with no checkpoint throws
- * the engine's `ThreadNotFoundError`.
+ * thread — once finished its summary, outputs and result; waiting, what it asks and accepts.
+ * Exit code 0, or 1 when a task failed (as `run`). A thread with no checkpoint throws the
+ * engine's `ThreadNotFoundError`.
  *
  * @example
  * await statusCommand({ runId, workflow: getWorkflow("triage"), read, where: "stage dev", json: false, out: console.log });
  */
 export async function statusCommand(o: StatusCommandOptions): Promise<number> {
-  const status = runStatus(o.runId, o.workflow.name, await o.read(o.workflow, o.runId));
+  const status = runStatus(o.runId, o.workflow, await o.read(o.workflow, o.runId));
   o.out(o.json ? JSON.stringify(status, null, 2) : formatRunStatus(status, o.where));
   return status.status === "failed" ? 1 : 0;
 }

@@ -6,7 +6,8 @@ import type { TriageStateValue } from "../state.ts";
 import type { ApprovalDecision } from "../types.ts";
 import { apply, escalateUnproposed, propose } from "./amend.ts";
 
-const Decision = z.object({
+/** The answer `human_approval` waits for (published as the run's allowed answers). */
+export const Decision = z.object({
   decision: z.enum(["approve", "reject"]),
   by: z.string().min(1),
   comment: z.string().optional(),
