@@ -5,16 +5,19 @@
  */
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { stampAnswers } from "#agents";
 import {
+  answersFor,
   compileWorkflow,
   type EngineDeps,
   type RunResult,
   readPosition,
   resumeInProcessWith,
-  resumeWrites,
   runInProcessWith,
   type WorkflowDefinition,
+  waitingInterrupts,
 } from "#engine";
+import { localApprover } from "./identity.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localSaver } from "./saver.ts";
 import {
@@ -50,6 +53,10 @@ export interface RunOptions {
   readonly observer?: EngineDeps["observer"];
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   readonly recursionLimit?: number;
+  /** Who answers on a resume (stamped on the answer, never read from it); the OS user by default. */
+  readonly approver?: string;
+  /** The clock an answer is stamped with and checked against an approval deadline. */
+  readonly now?: () => Date;
 }
 
 export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
@@ -81,8 +88,8 @@ export async function resumeInProcess(
   options: RunOptions,
 ): Promise<RunResult> {
   const saver = options.saver ?? localSaver(options.aws);
-  await recordAnswer(workflow, saver, options, threadId, resumeValue);
-  return resumeInProcessWith(workflow, threadId, resumeValue, {
+  const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
+  return resumeInProcessWith(workflow, threadId, answer, {
     saver,
     ...audited(options),
     ...limit(options),
@@ -104,7 +111,10 @@ function audited(options: RunOptions): { callbacks: Callbacks } {
 
 /**
  * Checks a person's answer against the waiting interrupts (refused here, before any execution
- * starts, as the API and CLI do), then puts it on the run's audit chain before the run goes on.
+ * starts, as the API and CLI do), stamps the approver on answers to four-eyes approvals (refused:
+ * an excluded approver, a second approval, one after the deadline, an answer naming its own
+ * `by`), then puts it on the run's audit chain, with who gave it, before the run goes on.
+ * Returns the answer as the run is to get it.
  */
 async function recordAnswer(
   workflow: WorkflowDefinition,
@@ -112,10 +122,18 @@ async function recordAnswer(
   options: RunOptions,
   threadId: string,
   answer: unknown,
-): Promise<void> {
+): Promise<unknown> {
   const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
-  resumeWrites(threadId, position.tasks, answer);
-  await options.aws.audit.log.append(threadId, { kind: "approval", data: { answer } });
+  const waiting = waitingInterrupts(position.tasks);
+  const by = options.approver ?? localApprover();
+  const stamped = stampAnswers(
+    waiting,
+    answersFor(threadId, waiting, answer),
+    by,
+    options.now?.() ?? new Date(),
+  );
+  await options.aws.audit.log.append(threadId, { kind: "approval", data: { answer: stamped, by } });
+  return stamped;
 }
 
 function limit(options: RunOptions): { recursionLimit?: number } {
@@ -153,10 +171,10 @@ export async function resumeOnStepFunctions(
   options: StepFunctionsRunOptions,
 ): Promise<StepFunctionsResult> {
   const saver = options.saver ?? localSaver(options.aws);
-  await recordAnswer(workflow, saver, options, threadId, resumeValue);
+  const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return runOnStepFunctionsWith(
     workflow,
-    { resume: resumeValue, ...limit(options) },
+    { resume: answer, ...limit(options) },
     { ...options, ...audited(options), threadId, saver },
   );
 }

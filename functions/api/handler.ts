@@ -1,6 +1,7 @@
 import { isAPIGatewayProxyEventV1, Router } from "@aws-lambda-powertools/event-handler/http";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { type AuthMode, callerOf } from "./auth.ts";
+import { approverOf } from "./caller.ts";
 import { listDeadLetters, redriveDeadLetters } from "./dead-letters.ts";
 import { InvalidRequestError, PayloadTooLargeError } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
@@ -60,7 +61,7 @@ interface RouteContext {
  * | POST /workflows/{name}/runs    | 202 { runId } (Idempotency-Key honoured)                 |
  * | GET  /runs/{id}                | 200 status, step, nodes, waiting interrupt, error        |
  * | GET  /runs/{id}/history        | 200 checkpoints, newest first                            |
- * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting              |
+ * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting; four-eyes: 403/409 |
  * | GET  /dead-letters             | 200 { items }: the requests DLQ, filtered, peeked        |
  * | POST /dead-letters/redrive     | 200 report; a dry run unless "dryRun": false             |
  *
@@ -107,7 +108,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     const id = parseOr400(RunId, r.params.id, "path.id");
     const caller = who(r);
     const body = parseOr400(ResumeBody, await jsonBody(r.req, { required: true }), "body");
-    const accepted = await acceptResume(ctx, id, body.decision, caller);
+    const approver = approverOf(r.event as ProxyEvent, auth);
+    const accepted = await acceptResume(ctx, id, body.decision, { ...caller, approver });
     return json(202, accepted, { location: `/runs/${accepted.runId}` });
   });
   router.get("/dead-letters", async (r: RouteContext) => {

@@ -44,7 +44,8 @@ const CHECK_RECOVERY = {
  * A network with conditional routing, for ONE trade exception:
  * ```
  * START → detect ─┬─→ classify → risk_check → compliance_check ─┬─→ auto_fix ──────┬─→ report → END
- *                 │                                              ├─→ human_approval ┤ (approve)
+ *                 │                                              ├─→ human_approval ┤ (approved: policy met)
+ *                 │                                              │    ↺ (more approvers needed)
  *                 │                                              └─→ escalate ←─────┘ (reject / no fix)
  *                 └─→ report (no break)                               escalate → report
  * ```
@@ -62,7 +63,10 @@ export function buildTriageGraph() {
     .addNode("risk_check", triageNodes.risk_check, CHECK_RECOVERY)
     .addNode("compliance_check", triageNodes.compliance_check, CHECK_RECOVERY)
     .addNode("auto_fix", triageNodes.auto_fix, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
-    .addNode("human_approval", triageNodes.human_approval, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
+    .addNode("human_approval", triageNodes.human_approval, {
+      ...EFFECT_RETRY,
+      ends: ["report", "escalate", "human_approval"],
+    })
     .addNode("escalate", triageNodes.escalate)
     .addNode("report", triageNodes.report)
     .addEdge(START, "detect")

@@ -1,4 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { describeAsk, fourEyesAskIn } from "#agents";
 import { workflowOfRunId } from "#api";
 import {
   compileWorkflow,
@@ -106,7 +107,11 @@ export function formatRunStatus(s: RunStatus, where: string): string {
     lines.push(`  nodes       ${s.nodes.map((n) => `${n.node} (${n.progress})`).join(", ")}`);
   }
   if (s.error) lines.push(`  error       ${s.error.code} in ${s.error.node}: ${s.error.message}`);
-  for (const i of s.waiting?.interrupts ?? []) lines.push(`  waiting on  ${JSON.stringify(i)}`);
+  for (const i of s.waiting?.interrupts ?? []) {
+    lines.push(`  waiting on  ${JSON.stringify(i)}`);
+    const ask = fourEyesAskIn((i as { value?: unknown }).value);
+    if (ask) lines.push(`  approvals   ${describeAsk(ask)}`);
+  }
   return lines.join("\n");
 }
 
