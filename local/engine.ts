@@ -57,6 +57,11 @@ export interface RunOptions {
   readonly approver?: string;
   /** The clock an answer is stamped with and checked against an approval deadline. */
   readonly now?: () => Date;
+  /**
+   * The answer comes stamped from a resume path (the API, the CLI) by way of the requests queue:
+   * checked against the waiting interrupts and recorded, not stamped again.
+   */
+  readonly stamped?: boolean;
 }
 
 export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
@@ -125,15 +130,26 @@ async function recordAnswer(
 ): Promise<unknown> {
   const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
   const waiting = waitingInterrupts(position.tasks);
+  const answers = answersFor(threadId, waiting, answer);
+  if (options.stamped) {
+    await options.aws.audit.log.append(threadId, {
+      kind: "approval",
+      data: { answer, by: stampedBy(answers) },
+    });
+    return answer;
+  }
   const by = options.approver ?? localApprover();
-  const stamped = stampAnswers(
-    waiting,
-    answersFor(threadId, waiting, answer),
-    by,
-    options.now?.() ?? new Date(),
-  );
+  const stamped = stampAnswers(waiting, answers, by, options.now?.() ?? new Date());
   await options.aws.audit.log.append(threadId, { kind: "approval", data: { answer: stamped, by } });
   return stamped;
+}
+
+/** Who stamped the answers of a resume that arrived stamped ("" for answers that carry no approver). */
+function stampedBy(answers: readonly { value: unknown }[]): string {
+  const by = answers
+    .map((a) => (a.value as { by?: unknown } | null)?.by)
+    .filter((b) => typeof b === "string");
+  return [...new Set(by)].join(", ");
 }
 
 function limit(options: RunOptions): { recursionLimit?: number } {

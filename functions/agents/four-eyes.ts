@@ -262,15 +262,18 @@ export function fourEyesAskIn(value: unknown): FourEyesAsk | undefined {
 }
 
 /**
- * The answer a resume path passes on for an approval interrupt: the caller's answer, checked
- * (only `decision` and `comment`; `by` or `at` in it are refused, never overwritten silently),
+ * The answer a resume path passes on for an approval interrupt: the caller's answer — `"approve"`,
+ * `"reject"`, or `{ decision, comment? }` — checked (`by` or `at` in it are refused, never
+ * overwritten silently; so is any other field),
  * then stamped with the authenticated identity and the path's clock, after {@link checkVote}.
  *
  * @example
  * stampVote(ask, { decision: "approve" }, "iam:arn:aws:iam::123456789012:user/ops", new Date());
  * // { decision: "approve", by: "iam:arn:…", at: "2026-…" }
  */
-export function stampVote(ask: FourEyesAsk, answer: unknown, by: string, now: Date): Vote {
+export function stampVote(ask: FourEyesAsk, given: unknown, by: string, now: Date): Vote {
+  // A bare "approve" / "reject" is the decision alone (the API's `{"decision": "approve"}`).
+  const answer = given === "approve" || given === "reject" ? { decision: given } : given;
   if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
     throw new InvalidVoteError("not an object");
   }

@@ -71,9 +71,8 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
     const now = o.now?.() ?? new Date();
     const by = o.approver ?? localApprover();
     const answer = stampAnswers(waiting, answersFor(o.runId, waiting, o.answer), by, now);
-    await aws.audit.log.append(o.runId, { kind: "approval", data: { answer, by } });
     const request: RunRequest = {
-      runId: `${o.runId.slice(0, 60)}-a${now.getTime().toString(36)}`,
+      runId: `${o.runId.slice(0, 60)}-a${Date.now().toString(36)}`,
       workflow: o.workflow,
       threadId: o.runId,
       resume: answer,

@@ -140,8 +140,10 @@ describe("stampVote", () => {
       "local:ops.jane",
       new Date(AT),
     );
+    const bare = stampVote(twoOf(), "reject", "local:ops.jane", new Date(AT));
     // Assess
     expect(stamped).toEqual({ decision: "approve", comment: "checked", by: "local:ops.jane", at: AT });
+    expect(bare).toEqual({ decision: "reject", by: "local:ops.jane", at: AT });
   });
 
   it("refuses an answer that names its approver or time, never overwriting it silently", () => {
@@ -158,7 +160,7 @@ describe("stampVote", () => {
 
   it("refuses what is not a decision: a missing or unknown decision, an unknown field, a non-object", () => {
     // Act
-    const errors = [{ decision: "maybe" }, {}, { decision: "approve", extra: 1 }, "approve", null].map(
+    const errors = [{ decision: "maybe" }, {}, { decision: "approve", extra: 1 }, "maybe", null].map(
       (answer) => {
         try {
           stampVote(twoOf(), answer, "local:ops.jane", new Date(AT));
