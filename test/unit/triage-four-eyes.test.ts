@@ -7,6 +7,7 @@ import type { FourEyesAsk } from "#agents";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { writeDay } from "#trading";
 import { PROPOSER, TriageInput, type TriageStateValue, triage } from "#workflows";
+import { businessResult } from "../../local/report/result.ts";
 import { confirmationOf, dayOf, INSTRUMENTS, trade } from "../fixtures/trading.ts";
 
 /**
@@ -87,6 +88,13 @@ describe("four-eyes in triage", () => {
     ]);
     expect(await ledger.entries()).toHaveLength(1);
     expect(done.steps.map((s) => s.node).slice(-3)).toEqual(["human_approval", "human_approval", "report"]);
+    // The run report says who approved, while waiting and at the end
+    const approvalRow = (state: TriageStateValue) =>
+      businessResult({ workflow: "triage", state, attempts: [] })
+        .tables.flatMap((t) => t.rows)
+        .find((r) => r.cells[0] === "Approval")?.cells[1];
+    expect(approvalRow(afterJane)).toBe("approved by local:ops.jane; awaiting another person's decision");
+    expect(approvalRow(done)).toBe("approve by local:ops.jane and iam:arn:aws:iam::123456789012:user/raj");
   });
 
   it("does not count the same approver twice when a second vote raced past the check, and asks again", async () => {
