@@ -10,6 +10,7 @@ import { compileWorkflow, readPosition, waitingInterrupts } from "#engine";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { writeDay } from "#trading";
 import { getWorkflow, PROPOSER, type TriageStateValue, triage } from "#workflows";
+import { checkpointPositions, statusCommand } from "../../local/cli/aws-target/index.ts";
 import { resumeCommand } from "../../local/cli/resume.ts";
 import { localSaver } from "../../local/saver.ts";
 import { confirmationOf, dayOf, INSTRUMENTS, trade } from "../fixtures/trading.ts";
@@ -178,11 +179,23 @@ describe("switchyard resume --answer", () => {
       });
     // Act
     const first = await resume("local:ops.jane");
+    const status: string[] = [];
+    await statusCommand({
+      runId: waiting.threadId,
+      workflow: triage,
+      read: checkpointPositions(localSaver(aws)),
+      where: "the local AWS",
+      json: false,
+      out: (text) => status.push(text),
+    });
     const twice = await codeOf(resume("local:ops.jane"));
     const named = await codeOf(resume("local:ops.raj", { decision: "approve", by: "local:ops.jane" }));
     const second = await resume("local:ops.raj");
     // Assess
     expect(first, lines.join("\n")).toBe(0);
+    expect(status.join("\n")).toContain(
+      "approvals   1 of 2 approvals (local:ops.jane, rule govt-bond-cancel); 1 more from anyone but agent:triage.fixer (proposer), local:ops.jane",
+    );
     expect([twice, named]).toEqual(["FourEyes.AlreadyApproved", "FourEyes.IdentityInAnswer"]);
     expect(second).toBe(0);
     expect(await askOf(waiting.threadId)).toBeUndefined();
