@@ -54,17 +54,18 @@ export async function humanApproval(state: TriageStateValue): Promise<Command> {
   const { comment, ...rest } = parsed.data;
   const vote: Vote = { ...rest, ...(comment !== undefined ? { comment } : {}) };
   const counted = tally(ask, vote);
-  const ok = proposed as Extract<Proposed, { ok: true }>;
   switch (counted.outcome) {
     case "refused":
-      return refused(ok, ask, vote, counted.error);
+      return refused(proposed, ask, vote, counted.error);
     case "waiting":
       return new Command({
         goto: "human_approval",
         update: {
           proposal,
           approvals: [{ ...vote, proposalId: proposal.proposalId }],
-          steps: [step(`${said(vote, proposal.proposalId)}; ${ask.needed - 1} more approval(s) needed`, ok)],
+          steps: [
+            step(`${said(vote, proposal.proposalId)}; ${ask.needed - 1} more approval(s) needed`, proposed),
+          ],
         },
       });
     case "rejected":
@@ -72,14 +73,14 @@ export async function humanApproval(state: TriageStateValue): Promise<Command> {
         goto: "escalate",
         update: {
           proposal,
-          approval: record(vote, [vote.by], ok),
+          approval: record(vote, [vote.by], proposed),
           approvals: [{ ...vote, proposalId: proposal.proposalId }],
           decision: {
             route: "escalate",
             reason: `amendment rejected by ${vote.by}${vote.comment ? `: ${vote.comment}` : ""}`,
           },
           fixerMemory: [proposed.run],
-          steps: [step(said(vote, proposal.proposalId), ok)],
+          steps: [step(said(vote, proposal.proposalId), proposed)],
         },
       });
     case "approved": {
@@ -89,7 +90,7 @@ export async function humanApproval(state: TriageStateValue): Promise<Command> {
         goto: "report",
         update: {
           proposal,
-          approval: record(vote, approvers, ok),
+          approval: record(vote, approvers, proposed),
           approvals: [{ ...vote, proposalId: proposal.proposalId }],
           effects: [applied.effect],
           fixerMemory: [proposed.run, applied.run],
