@@ -44,6 +44,8 @@ export interface ApiServerOptions {
   readonly telemetryLogLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Progress lines: requests, runs started and finished. */
   readonly log?: (line: string) => void;
+  /** The API's clock (answers are stamped and checked against approval deadlines with it); tests fake it. */
+  readonly now?: () => Date;
 }
 
 export interface ApiServer {
@@ -113,6 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }),
       failedRuns: registryFailures(executions),
       checkData: checkDataRef,
+      ...(options.now ? { now: options.now } : {}),
     },
     idempotencyStore: dynamoIdempotencyStore(aws.clients.dynamodb, spec.name, spec),
     idempotencyTtlSeconds: spec.ttlSeconds,

@@ -5,17 +5,20 @@
  */
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import { stampAnswers } from "#agents";
 import { answerEntry } from "#audit";
 import {
+  answersFor,
   compileWorkflow,
   type EngineDeps,
   type RunResult,
   readPosition,
   resumeInProcessWith,
-  resumeWrites,
   runInProcessWith,
   type WorkflowDefinition,
+  waitingInterrupts,
 } from "#engine";
+import { localApprover } from "./identity.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localSaver } from "./saver.ts";
 import {
@@ -51,6 +54,15 @@ export interface RunOptions {
   readonly observer?: EngineDeps["observer"];
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   readonly recursionLimit?: number;
+  /** Who answers on a resume (stamped on the answer, never read from it); the OS user by default. */
+  readonly approver?: string;
+  /** The clock an answer is stamped with and checked against an approval deadline. */
+  readonly now?: () => Date;
+  /**
+   * The answer comes stamped from a resume path (the API, the CLI) by way of the requests queue:
+   * checked against the waiting interrupts and recorded, not stamped again.
+   */
+  readonly stamped?: boolean;
 }
 
 export type StepFunctionsRunOptions = RunOptions & Omit<StepFunctionsOptions, "aws" | "saver" | "threadId">;
@@ -82,8 +94,8 @@ export async function resumeInProcess(
   options: RunOptions,
 ): Promise<RunResult> {
   const saver = options.saver ?? localSaver(options.aws);
-  await recordAnswer(workflow, saver, options, threadId, resumeValue);
-  return resumeInProcessWith(workflow, threadId, resumeValue, {
+  const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
+  return resumeInProcessWith(workflow, threadId, answer, {
     saver,
     ...audited(options),
     ...limit(options),
@@ -105,7 +117,10 @@ function audited(options: RunOptions): { callbacks: Callbacks } {
 
 /**
  * Checks a person's answer against the waiting interrupts (refused here, before any execution
- * starts, as the API and CLI do), then puts it on the run's audit chain before the run goes on.
+ * starts, as the API and CLI do), stamps the approver on answers to four-eyes approvals (refused:
+ * an excluded approver, a second approval, one after the deadline, an answer naming its own
+ * `by`), then puts it on the run's audit chain, with who gave it, before the run goes on.
+ * Returns the answer as the run is to get it.
  */
 async function recordAnswer(
   workflow: WorkflowDefinition,
@@ -113,10 +128,19 @@ async function recordAnswer(
   options: RunOptions,
   threadId: string,
   answer: unknown,
-): Promise<void> {
+): Promise<unknown> {
   const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
-  resumeWrites(threadId, position.tasks, answer);
-  await options.aws.audit.log.append(threadId, answerEntry(answer));
+  const waiting = waitingInterrupts(position.tasks);
+  const answers = answersFor(threadId, waiting, answer);
+  if (options.stamped) {
+    // Stamped by the resume path that queued it (the API): recorded with the identities on it.
+    await options.aws.audit.log.append(threadId, answerEntry(answer));
+    return answer;
+  }
+  const by = options.approver ?? localApprover();
+  const stamped = stampAnswers(waiting, answers, by, options.now?.() ?? new Date());
+  await options.aws.audit.log.append(threadId, answerEntry(stamped, { by }));
+  return stamped;
 }
 
 function limit(options: RunOptions): { recursionLimit?: number } {
@@ -154,10 +178,10 @@ export async function resumeOnStepFunctions(
   options: StepFunctionsRunOptions,
 ): Promise<StepFunctionsResult> {
   const saver = options.saver ?? localSaver(options.aws);
-  await recordAnswer(workflow, saver, options, threadId, resumeValue);
+  const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return runOnStepFunctionsWith(
     workflow,
-    { resume: resumeValue, ...limit(options) },
+    { resume: answer, ...limit(options) },
     { ...options, ...audited(options), threadId, saver },
   );
 }

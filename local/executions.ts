@@ -152,7 +152,12 @@ export class LocalExecutions {
       const result = input.recover
         ? await recoverOnStepFunctions(workflow, record.threadId, options)
         : input.resume !== undefined
-          ? await resumeOnStepFunctions(workflow, record.threadId, input.resume, options)
+          ? // The API or CLI that queued the answer stamped its approver already (a started execution
+            // is past the resume path, as in AWS).
+            await resumeOnStepFunctions(workflow, record.threadId, input.resume, {
+              ...options,
+              stamped: true,
+            })
           : await runOnStepFunctions(workflow, input.input ?? {}, options);
       record.result = result;
       record.status =

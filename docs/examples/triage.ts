@@ -7,18 +7,27 @@
  * cannot rot. Run it yourself with `npx tsx docs/examples/triage.ts`.
  */
 import { Command, MemorySaver } from "@langchain/langgraph";
+import { type FourEyesAsk, stampVote } from "#agents";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
-import { type ApprovalDecision, type TriageStateValue, triage } from "#workflows";
+import { type TriageStateValue, triage } from "#workflows";
+
+/** What a person answers: approve or reject, with a comment. Who they are is not theirs to say. */
+export interface Answer {
+  readonly decision: "approve" | "reject";
+  readonly comment?: string;
+}
 
 /**
- * Runs the triage network on a request; if it waits for approval, resumes it with `decision`
- * (a new invocation on the same thread, as a new Step Functions execution would be).
+ * Runs the triage network on a request; if it waits for approval, resumes it with `answer`
+ * given by `approver` (a new invocation on the same thread, as a new Step Functions execution
+ * would be). The answer is stamped with the approver and checked against the four-eyes policy
+ * first, as the API and CLI do (`stampVote`).
  *
  * @example
- * const { waitedFor, summary } = await triageExample({ tradeId: "T20261124-0001019" }, { decision: "approve", by: "ops.jane" });
+ * const { waitedFor, summary } = await triageExample({ tradeId: "T20261124-0001019" }, { decision: "approve" }, "local:ops.jane");
  * console.log(waitedFor?.question, summary.headline);
  */
-export async function triageExample(request: unknown = {}, decision?: ApprovalDecision) {
+export async function triageExample(request: unknown = {}, answer?: Answer, approver = "local:example") {
   const input = triage.input.parse(request); // throws a ZodError naming each bad field
   const ledger = inMemoryEffectsLedger();
   const unbind = bindEffectsLedger(ledger);
@@ -26,11 +35,12 @@ export async function triageExample(request: unknown = {}, decision?: ApprovalDe
     const app = triage.graph.compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: "triage-example" } };
     let state = (await app.invoke(triage.toState(input), config)) as TriageStateValue & {
-      __interrupt__?: { value: { question: string; approvalKey: string } }[];
+      __interrupt__?: { value: { question: string; approvalKey: string; fourEyes: FourEyesAsk } }[];
     };
     const waitedFor = state.__interrupt__?.[0]?.value;
-    if (waitedFor && decision) {
-      state = (await app.invoke(new Command({ resume: decision }), config)) as typeof state;
+    if (waitedFor && answer) {
+      const vote = stampVote(waitedFor.fourEyes, answer, approver, new Date());
+      state = (await app.invoke(new Command({ resume: vote }), config)) as typeof state;
     }
     const summary = triage.summarize?.(state);
     if (!summary) throw new Error("The triage workflow always defines summarize.");
@@ -43,7 +53,8 @@ export async function triageExample(request: unknown = {}, decision?: ApprovalDe
 if (import.meta.main) {
   const { waitedFor, summary, ledger } = await triageExample(
     { tradeId: "T20261124-0001019" },
-    { decision: "approve", by: "ops.jane", comment: "checked with the desk: a double booking" },
+    { decision: "approve", comment: "checked with the desk: a double booking" },
+    "local:ops.jane",
   );
   if (waitedFor) console.log(`waited for: ${waitedFor.question}`);
   console.log(summary.headline);

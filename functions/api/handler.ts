@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { WorkflowDefinition } from "#engine";
 import { workflows as registry } from "#workflows";
 import { type AuthMode, callerOf } from "./auth.ts";
+import { approverOf } from "./caller.ts";
 import { listDeadLetters, redriveDeadLetters } from "./dead-letters.ts";
 import { InvalidRequestError, PayloadTooLargeError } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
@@ -65,7 +66,7 @@ interface RouteContext {
  * | GET  /runs/{id}                | 200 the run view: status, waiting, summary, outputs      |
  * | GET  /runs/{id}/result         | 200 the workflow's declared result; 409 unless it has one|
  * | GET  /runs/{id}/history        | 200 checkpoints, newest first                            |
- * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting              |
+ * | POST /runs/{id}/resume         | 202 { runId, resumeId }; 409 unless waiting; four-eyes: 403/409 |
  * | GET  /dead-letters             | 200 { items }: the requests DLQ, filtered, peeked        |
  * | POST /dead-letters/redrive     | 200 report; a dry run unless "dryRun": false             |
  * | GET  /openapi.json             | 200 the OpenAPI 3.1 document of these routes             |
@@ -135,12 +136,13 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       });
     },
     resumeRun: async (p, r) => {
-      const caller = who(r);
+      // Who answers comes from the authenticated caller, never the body (docs/controls.md).
+      const approver = approverOf(r.event as ProxyEvent, auth);
       const accepted = await acceptResume(
         ctx,
         p.path.id as string,
         (p.body as { decision: unknown }).decision,
-        caller,
+        { ...who(r), approver },
       );
       return json(202, accepted, { location: `/runs/${accepted.runId}` });
     },

@@ -1,3 +1,4 @@
+import { FourEyesError, stampAnswers } from "#agents";
 import { fieldIssues } from "#core";
 import {
   answersFor,
@@ -14,7 +15,13 @@ import {
 } from "#engine";
 import { RunRequestSchema } from "#ops";
 import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
-import { InvalidRequestError, NoResultError, RunNotFoundError, RunNotWaitingError } from "./errors.ts";
+import {
+  ApiError,
+  InvalidRequestError,
+  NoResultError,
+  RunNotFoundError,
+  RunNotWaitingError,
+} from "./errors.ts";
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
 import { type RunResultView, type RunStatusName, type RunView, runLinks } from "./run-view.ts";
@@ -38,6 +45,8 @@ export interface Caller {
   readonly caller: string;
   readonly idempotencyKey?: string;
   readonly traceparent?: string;
+  /** Who answers a waiting run (`approverOf`): stamped on answers to four-eyes approvals. */
+  readonly approver?: string;
 }
 
 export interface HistoryEntry {
@@ -133,14 +142,13 @@ function badRequestOf(path: string, err: unknown): unknown {
  * start gets a new run id; a resume gets a new execution id on the run's own thread.
  */
 export async function enqueueRun(ctx: RunsContext, call: KeyedCall): Promise<Accepted> {
+  const resume = call.operation === "resume" ? stamped(call) : undefined;
   const id = newRunId(call.workflow, ctx.ports.newId);
   // Parsed, not cast: a request the dispatcher would refuse is a bug here, not a dead letter there.
   const request = RunRequestSchema.parse({
     runId: id,
     workflow: call.workflow,
-    ...(call.operation === "start"
-      ? { input: call.payload }
-      : { threadId: call.target, resume: call.payload }),
+    ...(call.operation === "start" ? { input: call.payload } : { threadId: call.target, resume }),
     source: "api",
     requestedAt: (ctx.ports.now?.() ?? new Date()).toISOString(),
     ...(call.key ? { idempotencyKey: call.key } : {}),
@@ -148,6 +156,22 @@ export async function enqueueRun(ctx: RunsContext, call: KeyedCall): Promise<Acc
   });
   await ctx.ports.queue.enqueue(request);
   return call.operation === "start" ? { runId: id } : { runId: call.target, resumeId: id };
+}
+
+/**
+ * A resume's answer as the run is to get it: answers to four-eyes approvals stamped with the
+ * approver and time; a four-eyes refusal becomes its own status and code (403, 409, 400).
+ */
+function stamped(call: KeyedCall): unknown {
+  const { approval } = call;
+  if (!approval) return call.payload;
+  try {
+    const answers = answersFor(call.target, approval.waiting as WaitingInterrupt[], call.payload);
+    return stampAnswers(approval.waiting, answers, approval.approver, new Date(approval.now));
+  } catch (err) {
+    if (err instanceof FourEyesError) throw new ApiError(err.status, err.code, err.message, { cause: err });
+    throw err;
+  }
 }
 
 /**
@@ -337,9 +361,12 @@ export async function readHistory(ctx: RunsContext, runId: string, limit: number
 }
 
 /**
- * Answers a waiting interrupt: checks the run IS waiting (else 409, nothing enqueued), then
- * enqueues a run request with `resume` on the same thread — a new execution
- * (docs/architecture.md, "The superstep protocol").
+ * Answers a waiting interrupt: checks the run IS waiting (else 409, nothing enqueued) and the
+ * answer fits its interrupts (else 400); an answer to a four-eyes approval gets the caller's
+ * identity and the time stamped on it, and is refused when the caller may not approve (403),
+ * has approved already or the deadline has passed (409), or the answer names an approver (400)
+ * (docs/controls.md, "Four-eyes approval"). Then enqueues a run request with `resume` on the
+ * same thread — a new execution (docs/architecture.md, "The superstep protocol").
  */
 export async function acceptResume(
   ctx: RunsContext,
@@ -351,7 +378,8 @@ export async function acceptResume(
   if (view.status !== "waiting") {
     throw new RunNotWaitingError(runId, view.status);
   }
-  checkAnswers(runId, view, decision);
+  const waiting = view.waiting?.interrupts ?? [];
+  checkAnswers(runId, waiting, decision);
   const call: KeyedCall = {
     operation: "resume",
     caller: who.caller,
@@ -360,14 +388,19 @@ export async function acceptResume(
     payload: decision,
     workflow: view.workflow,
     ...(who.traceparent ? { traceparent: who.traceparent } : {}),
+    approval: {
+      approver: who.approver ?? who.caller,
+      now: (ctx.ports.now?.() ?? new Date()).toISOString(),
+      waiting,
+    },
   };
   return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
 }
 
 /** A decision that does not fit the waiting interrupts (unknown id, one value for several): 400. */
-function checkAnswers(runId: string, view: RunView, decision: unknown): void {
+function checkAnswers(runId: string, waiting: readonly WaitingInterrupt[], decision: unknown): void {
   try {
-    answersFor(runId, view.waiting?.interrupts ?? [], decision);
+    answersFor(runId, waiting, decision);
   } catch (err) {
     if (!(err instanceof InvalidResumeError)) throw err;
     const issues = err.issues.map((i) => ({

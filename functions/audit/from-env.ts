@@ -47,7 +47,7 @@ export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): Lambd
     ...(redact.length > 0 ? { redactFields: redact } : {}),
   });
   const recordAnswer = async (threadId: string, answer: unknown): Promise<void> => {
-    await log.append(threadId, answerEntry(answer, redact));
+    await log.append(threadId, answerEntry(answer, { redactFields: redact }));
   };
   return { log, recorder, recordAnswer };
 }

@@ -266,13 +266,28 @@ export function auditRedaction(extraFields: readonly string[] = []): (value: unk
 
 /**
  * The record of a person's answer to a waiting run (an approval, a rejection, a correction),
- * redacted as everything else the audit stores. Local and Lambda runs record answers with it.
+ * redacted as everything else the audit stores, with who gave it: `by` when the caller knows,
+ * else the approvers the resume path stamped on the answer (one answer, or a map of interrupt
+ * id to answer). Local and Lambda runs record answers with it.
  *
  * @example
- * await log.append(runId, answerEntry({ approved: true }));
+ * await log.append(runId, answerEntry({ decision: "approve", by: "local:jane", at: "2026-11-24T20:00:00Z" }));
  */
-export function answerEntry(answer: unknown, extraFields: readonly string[] = []): AuditEntry {
-  return { kind: "approval", data: { answer: auditRedaction(extraFields)(answer) } };
+export function answerEntry(
+  answer: unknown,
+  options: { readonly by?: string; readonly redactFields?: readonly string[] } = {},
+): AuditEntry {
+  const by = options.by ?? answerersOf(answer);
+  return { kind: "approval", data: { answer: auditRedaction(options.redactFields)(answer), by } };
+}
+
+/** The identities stamped on an answer (its `by`, or its values' for a map of answers), comma-separated. */
+function answerersOf(answer: unknown): string {
+  const byOf = (v: unknown) => (v as { by?: unknown } | null)?.by;
+  const own = byOf(answer);
+  if (typeof own === "string") return own;
+  const values = isPlainObject(answer) ? Object.values(answer) : [];
+  return [...new Set(values.map(byOf).filter((b): b is string => typeof b === "string"))].join(", ");
 }
 
 /** The digest a replay finds a recorded answer by: sha256 of the (redacted) prompt's canonical JSON. */

@@ -1,3 +1,4 @@
+import { describeAsk, fourEyesAskIn } from "#agents";
 import { type RunView, resultOf, withAnswers } from "#api";
 import type { RunResult, RunSummary, SuperstepPlan, WorkflowDefinition } from "#engine";
 
@@ -58,6 +59,8 @@ export function formatRunView(v: RunView, where: string): string {
     );
   for (const i of v.waiting?.interrupts ?? []) {
     lines.push(`  waiting on  ${i.node} (interrupt ${i.id}): ${JSON.stringify(i.value)}`);
+    const ask = fourEyesAskIn(i.value);
+    if (ask) lines.push(`  approvals   ${describeAsk(ask)}`);
     if (i.answer) lines.push(`  answers     ${describeSchema(i.answer)}`);
   }
   if (v.summary) lines.push("", formatSummary(v.summary, {}).trimEnd());

@@ -1,5 +1,12 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { compileWorkflow, readPosition, resumeWrites, type WorkflowDefinition } from "#engine";
+import { stampAnswers } from "#agents";
+import {
+  answersFor,
+  compileWorkflow,
+  readPosition,
+  type WorkflowDefinition,
+  waitingInterrupts,
+} from "#engine";
 import {
   checkpointLookup,
   encodeMessageBody,
@@ -7,6 +14,7 @@ import {
   type RunRequest,
   resumeFailedRuns,
 } from "#ops";
+import { localApprover } from "../identity.ts";
 import type { LocalAws } from "../local-aws.ts";
 import { localSaver } from "../saver.ts";
 import { runDispatcher } from "./redrive.ts";
@@ -24,6 +32,10 @@ export interface ResumeCommandOptions {
   /** LangGraph's `recursionLimit` for the resumed invoke (a resume starts a new count). */
   readonly recursionLimit?: number;
   readonly executionsFile?: string;
+  /** Who answers (stamped on the answer); the OS user, `local:<name>`, by default. */
+  readonly approver?: string;
+  /** The clock an answer is stamped with and checked against an approval deadline. */
+  readonly now?: () => Date;
   readonly out: (text: string) => void;
 }
 
@@ -50,19 +62,23 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
   if (o.answer !== undefined) {
     if (!o.workflow) throw new Error("--answer needs --workflow");
     // Refused here (exit 2) rather than by the execution: an answer by an unknown interrupt id,
-    // or one value for several interrupts.
+    // or one value for several interrupts; for a four-eyes approval, an answer naming its own
+    // approver, an excluded or repeated approver, or one after the deadline.
     const saver = localSaver(aws);
     const workflow = o.workflowNamed(o.workflow);
     const position = await readPosition({ saver }, compileWorkflow(workflow, saver), o.runId);
-    resumeWrites(o.runId, position.tasks, o.answer);
+    const waiting = waitingInterrupts(position.tasks);
+    const now = o.now?.() ?? new Date();
+    const by = o.approver ?? localApprover();
+    const answer = stampAnswers(waiting, answersFor(o.runId, waiting, o.answer), by, now);
     const request: RunRequest = {
       runId: `${o.runId.slice(0, 60)}-a${Date.now().toString(36)}`,
       workflow: o.workflow,
       threadId: o.runId,
-      resume: o.answer,
+      resume: answer,
       ...(o.recursionLimit === undefined ? {} : { recursionLimit: o.recursionLimit }),
       source: "cli",
-      requestedAt: new Date().toISOString(),
+      requestedAt: now.toISOString(),
     };
     await aws.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: requestsUrl, MessageBody: encodeMessageBody(request) }),

@@ -255,8 +255,18 @@ function triageResult(input: ResultInput, state: TriageStateValue): BusinessResu
       at("human_approval"),
       s.approval.decision === "reject",
     );
-  else if (s.proposal && s.decision?.route === "human_approval")
-    add("Approval", "awaiting a person's decision", at("human_approval"), true);
+  else if (s.proposal && s.decision?.route === "human_approval") {
+    // Four eyes: the approvals given so far, while the run waits for the rest.
+    const given = (s.approvals ?? []).filter((v) => v.proposalId === s.proposal?.proposalId);
+    add(
+      "Approval",
+      given.length > 0
+        ? `approved by ${given.map((v) => v.by).join(", ")}; awaiting another person's decision`
+        : "awaiting a person's decision",
+      at("human_approval"),
+      true,
+    );
+  }
   if ((s.effects ?? []).length > 0)
     add("Effects applied", s.effects.map((e) => e.tool).join(", "), at("auto_fix", "human_approval"));
   if (s.escalation)

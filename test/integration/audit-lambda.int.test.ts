@@ -25,7 +25,12 @@ import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
 const KEY_ARN = "arn:aws:kms:us-east-1:000000000000:key/0b9f0c2e-7d7c-4c1e-9d3a-5a1f2b3c4d5e";
 const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
 const kms = mockClient(KMSClient);
-const JANE = { decision: "approve", by: "ops.jane" } as const;
+// As the API stamps it: the authenticated caller and its clock (docs/controls.md, "Four-eyes approval").
+const JANE = {
+  decision: "approve",
+  by: "iam:arn:aws:iam::123456789012:user/ops.jane",
+  at: "2026-11-24T20:00:00.000Z",
+} as const;
 
 let aws: LocalAws;
 let restoreEnv: (() => void) | undefined;

@@ -16,7 +16,7 @@ import { iamRequests } from "../fixtures/iam/calls.ts";
 import { callerName, type IamRequest, type IamVerdict, PolicyEvaluator } from "../fixtures/iam/evaluate.ts";
 import type { SdkCall } from "../fixtures/iam/recorder.ts";
 import { stageFunction, synthesizeIamStage } from "../fixtures/iam/stage.ts";
-import type { StageFunction, StageView } from "../fixtures/iam/stage-policies.ts";
+import { AUDIT_KEY_PLACEHOLDER, type StageFunction, type StageView } from "../fixtures/iam/stage-policies.ts";
 
 const RECORDER = "test/fixtures/iam/record-calls.ts";
 
@@ -40,6 +40,36 @@ function requestsOf(recorded: readonly SdkCall[]): IamRequest[] {
   return [...seen.values()];
 }
 
+/**
+ * The stage's audit signing key: the one `SIGN_VERIFY` key, whose ARN CDK sets as every engine
+ * function's `AUDIT_SIGNING_KEY_ID` (checked here, so the substitution below is what deploys).
+ */
+function auditKeyArn(): string {
+  const keys = stage.resourcesOfType("AWS::KMS::Key").filter((k) => k.properties.KeyUsage === "SIGN_VERIFY");
+  expect(keys).toHaveLength(1);
+  const [key] = keys;
+  if (!key) throw new Error("no audit signing key in the stage");
+  const arn = stage.arnOf(key.stack, key.logicalId);
+  const set = stage
+    .resourcesOfType("AWS::Lambda::Function")
+    .map((f) => (f.properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables)
+    .filter((v) => v?.AUDIT_SIGNING_KEY_ID !== undefined)
+    .map((v) => v?.AUDIT_SIGNING_KEY_ID);
+  expect(set.length).toBeGreaterThan(0);
+  expect(new Set(set)).toEqual(new Set([arn]));
+  return arn;
+}
+
+/** The recorded calls with the recording's placeholder key replaced by the stage's audit key. */
+function withStageAuditKey(recorded: SdkCall[]): SdkCall[] {
+  const arn = auditKeyArn();
+  return recorded.map((c) =>
+    c.client === "KMSClient" && c.input.KeyId === AUDIT_KEY_PLACEHOLDER
+      ? { ...c, input: { ...c.input, KeyId: arn } }
+      : c,
+  );
+}
+
 function denial(v: IamVerdict): string {
   return `${callerName(v.request.caller)}: ${v.request.action} on ${v.request.resource} → ${v.result}${v.errors ? ` ${v.errors}` : ""}`;
 }
@@ -57,7 +87,7 @@ beforeAll(async () => {
     functions = stage.functions();
     evaluator = new PolicyEvaluator(stage);
     await recording;
-    calls = JSON.parse(await readFile(out, "utf8")) as SdkCall[];
+    calls = withStageAuditKey(JSON.parse(await readFile(out, "utf8")) as SdkCall[]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

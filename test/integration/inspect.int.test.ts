@@ -98,7 +98,12 @@ describe("switchyard inspect <threadId>", () => {
   it("forks from before the approval: the branch waits again and resumes like any run", async () => {
     // Prepare: a run approved and finished
     const waiting = await runInProcess(triage, APPROVAL, { aws });
-    await resumeInProcess(triage, waiting.threadId, { decision: "approve", by: "ops.jane" }, { aws });
+    await resumeInProcess(
+      triage,
+      waiting.threadId,
+      { decision: "approve" },
+      { aws, approver: "local:ops.jane" },
+    );
     const forkPoint =
       ran(await threadHistory(localSaver(aws), waiting.threadId), "compliance_check")?.checkpointId ?? "";
     // Act
@@ -106,8 +111,8 @@ describe("switchyard inspect <threadId>", () => {
     const done = await resumeInProcess(
       triage,
       waiting.threadId,
-      { decision: "reject", by: "ops.raj" },
-      { aws },
+      { decision: "reject" },
+      { aws, approver: "local:ops.raj" },
     );
     // Assess
     expect(fork.result.status).toBe("waiting");
@@ -115,7 +120,7 @@ describe("switchyard inspect <threadId>", () => {
     expect(fork.result.interrupts?.map((i) => i.value)).toEqual(waiting.interrupts?.map((i) => i.value));
     expect(done.status).toBe("succeeded");
     expect((done.state as unknown as TriageStateValue).escalation?.reason).toBe(
-      "amendment rejected by ops.raj",
+      "amendment rejected by local:ops.raj",
     );
   });
 

@@ -21,7 +21,9 @@ import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
  * in-process, and the DynamoDB effects ledger keeps an approved amendment to one effect through
  * retries and a redrive of the apply step.
  */
-const JANE = { decision: "approve", by: "ops.jane" } as const;
+/** Jane's answer; who she is comes from the resume path (`approver`), never from the answer. */
+const JANE = { decision: "approve" } as const;
+const AS_JANE = { approver: "local:ops.jane", now: () => new Date("2026-11-24T15:00:00Z") } as const;
 
 let aws: LocalAws;
 let unbind: (() => void) | undefined;
@@ -72,11 +74,14 @@ describe("triage on the embedded AWS", () => {
     // Act
     unbind = bindEffectsLedger(localLedger);
     const local = await runInProcess(triage, input, { aws });
-    const localDone = await resumeInProcess(triage, local.threadId, JANE, { aws });
+    const localDone = await resumeInProcess(triage, local.threadId, JANE, { aws, ...AS_JANE });
     unbind();
     unbind = bindEffectsLedger(sfnLedger);
     const distributed = await runOnStepFunctions(triage, input, { aws });
-    const distributedDone = await resumeOnStepFunctions(triage, distributed.threadId, JANE, { aws });
+    const distributedDone = await resumeOnStepFunctions(triage, distributed.threadId, JANE, {
+      aws,
+      ...AS_JANE,
+    });
 
     // Assess
     expect(distributed.status).toBe("waiting");
@@ -91,11 +96,11 @@ describe("triage on the embedded AWS", () => {
     expect(distributedDone.state).toEqual(localDone.state);
     expect(distributedDone.supersteps).toBe(localDone.supersteps);
     const state = distributedDone.state as unknown as TriageStateValue;
-    expect(state.approval).toMatchObject(JANE);
+    expect(state.approval).toMatchObject({ ...JANE, by: "local:ops.jane" });
     expect(state.triageReport).toMatchObject({
       outcome: "amended",
       effectsApplied: 1,
-      approvedBy: "ops.jane",
+      approvedBy: "local:ops.jane",
     });
     for (const ledger of [localLedger, sfnLedger]) {
       expect((await ledger.entries()).map((e) => e.effect)).toEqual(state.effects);
@@ -109,7 +114,11 @@ describe("triage on the embedded AWS", () => {
     const waiting = await runOnStepFunctions(triage, approval, { aws });
 
     // Act
-    const failed = await resumeOnStepFunctions(triage, waiting.threadId, JANE, { aws, retryIntervalMs: 1 });
+    const failed = await resumeOnStepFunctions(triage, waiting.threadId, JANE, {
+      aws,
+      ...AS_JANE,
+      retryIntervalMs: 1,
+    });
     const redriven = await recoverOnStepFunctions(triage, waiting.threadId, { aws, retryIntervalMs: 1 });
 
     // Assess

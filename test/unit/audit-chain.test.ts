@@ -19,7 +19,13 @@ import { writeDay } from "#trading";
 import { triage } from "#workflows";
 import { confirmationOf, dayOf, INSTRUMENTS, priceOf, trade } from "../fixtures/trading.ts";
 
-const APPROVED = { decision: "approve", by: "ops.jane", comment: "matches the broker's confirmation" };
+/** An answer as a resume path passes it on: stamped with the authenticated approver and the time. */
+const APPROVED = {
+  decision: "approve",
+  by: "local:ops.jane",
+  at: "2026-11-24T15:00:00.000Z",
+  comment: "matches the broker's confirmation",
+};
 
 const signer = localSigner(newLocalSigningKey(), "local:test");
 const RUN = "run-audit-1";

@@ -100,11 +100,16 @@ async function runTriage(request: Record<string, unknown> = {}) {
 
 const path = (state: TriageStateValue) => state.steps.map((s) => s.node);
 const NETWORK = ["detect", "classify", "risk_check", "compliance_check"];
-const JANE: ApprovalDecision = {
+/** When the resume path stamped the answers below (the graph gets answers only stamped). */
+const AT = "2026-11-24T15:00:00.000Z";
+const JANE = {
   decision: "approve",
   by: "ops.jane",
   comment: "matches the broker's confirmation",
-};
+  at: AT,
+} as const;
+/** JANE's answer as she sends it: identity and time come from the resume path, never from her. */
+const JANE_SAYS: ApprovalDecision = { decision: "approve", by: "ops.jane", comment: JANE.comment };
 const EQUITY = INSTRUMENTS.equity.instrumentId;
 /** The extra booking of the generated day's largest duplicate (seed 42, 2,000 trades): a cancellation, approved by a person. */
 const DEFAULT_DAY_DUPLICATE = "T20261124-0001019";
@@ -414,7 +419,7 @@ describe("triage routes", () => {
     });
     expect(entriesWhileWaiting).toEqual([]);
     expect(path(done)).toEqual([...NETWORK, "human_approval", "report"]);
-    expect(done.approval).toMatchObject({ ...JANE, approvalKey: run.waitingFor?.approvalKey });
+    expect(done.approval).toMatchObject({ ...JANE_SAYS, approvalKey: run.waitingFor?.approvalKey });
     expect(done.effects.map((e) => e.idempotencyKey)).toEqual([run.waitingFor?.approvalKey]);
     expect(await ledger.entries()).toHaveLength(1);
     expect(done.triageReport).toMatchObject({ outcome: "amended", approvedBy: "ops.jane" });
@@ -426,7 +431,12 @@ describe("triage routes", () => {
     const { data } = await aDay(["PRICE_MISMATCH"], trades, confirmations);
     // Act
     const run = await runTriage({ data, tradeId: t.tradeId });
-    const done = await run.resume({ decision: "reject", by: "ops.jane", comment: "broker is re-sending" });
+    const done = await run.resume({
+      decision: "reject",
+      by: "ops.jane",
+      comment: "broker is re-sending",
+      at: AT,
+    });
     // Assess
     expect(path(done)).toEqual([...NETWORK, "human_approval", "escalate", "report"]);
     expect(done.approval).toMatchObject({ decision: "reject", by: "ops.jane" });
@@ -446,7 +456,7 @@ describe("triage routes", () => {
     const { data } = await aDay(["DUPLICATE_BOOKING"], [original, repeat], [confirmationOf(original)]);
     // Act
     const run = await runTriage({ data, tradeId: repeat.tradeId });
-    const done = await run.resume({ decision: "approve", by: "ops.raj" });
+    const done = await run.resume({ decision: "approve", by: "ops.raj", at: AT });
     // Assess
     expect(run.state.compliance).toMatchObject({
       status: "approval_required",
@@ -956,7 +966,7 @@ describe("the run summary and the example", () => {
       waitedFor,
       summary,
       ledger: entries,
-    } = await triageExample({ tradeId: DEFAULT_DAY_DUPLICATE }, JANE);
+    } = await triageExample({ tradeId: DEFAULT_DAY_DUPLICATE }, { decision: "approve" }, "local:ops.jane");
     // Assess
     expect(waitedFor?.question).toBe(
       `Apply cancel booking to ${DEFAULT_DAY_DUPLICATE} for DUPLICATE_BOOKING:T20261124-0001018+${DEFAULT_DAY_DUPLICATE}?`,

@@ -8,12 +8,15 @@ export class TriageError extends Error {
   }
 }
 
-/** The resume value of the approval interrupt is not `{ decision: "approve" | "reject", by }`. */
+/**
+ * The resume value of the approval interrupt is not a stamped vote `{ decision, comment?, by, at }`:
+ * it did not come through a resume path (API, CLI, `resumeInProcess`), which adds `by` and `at`.
+ */
 export class InvalidDecisionError extends TriageError {
   constructor(problem: string) {
     super(
       "Triage.InvalidDecision",
-      `Resume the approval with { decision: "approve" | "reject", by }: ${problem}`,
+      `Resume the approval through the API or CLI with { decision: "approve" | "reject", comment? }: ${problem}`,
     );
   }
 }

@@ -58,7 +58,8 @@ const complianceRetry = beforeCutoff("compliance_check", triageNodes.compliance_
  * A network with conditional routing, for ONE trade exception:
  * ```
  * START → detect ─┬─→ classify → risk_check → compliance_check ─┬─→ auto_fix ──────┬─→ report → END
- *                 │                                              ├─→ human_approval ┤ (approve)
+ *                 │                                              ├─→ human_approval ┤ (approved: policy met)
+ *                 │                                              │    ↺ (more approvers needed)
  *                 │                                              └─→ escalate ←─────┘ (reject / no fix)
  *                 └─→ report (no break)                               escalate → report
  * ```
@@ -81,7 +82,10 @@ export function buildTriageGraph() {
       retryPolicy: complianceRetry.retryPolicy,
     })
     .addNode("auto_fix", triageNodes.auto_fix, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
-    .addNode("human_approval", triageNodes.human_approval, { ...EFFECT_RETRY, ends: ["report", "escalate"] })
+    .addNode("human_approval", triageNodes.human_approval, {
+      ...EFFECT_RETRY,
+      ends: ["report", "escalate", "human_approval"],
+    })
     .addNode("escalate", triageNodes.escalate)
     .addNode("report", triageNodes.report)
     .addEdge(START, "detect")

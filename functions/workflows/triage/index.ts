@@ -38,6 +38,7 @@ export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
 });
 
 export { answerOf, TRIAGE_ROLES, triageAgent } from "./agents.ts";
+export { approvalAsk, PROPOSER, TRIAGE_APPROVAL_RULES, TWO_APPROVERS_USD } from "./approval-policy.ts";
 export { breakFromFile } from "./day.ts";
 export {
   BadBreaksFileError,

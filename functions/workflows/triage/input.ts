@@ -22,6 +22,7 @@ const NAMINGS = [
  *     severe taken (severity, then US-dollar notional);
  *   - none: the day's default exception — its first break in break-id order (the first line of
  *     a reconciliation run's `breaks.json`).
+ * - `approveBy`: the deadline of a four-eyes approval, if one is needed (docs/controls.md).
  *
  * @example
  * TriageInput.parse({ data: { uri: "s3://bucket/incoming/2026-11-24/" }, breakId: "PRICE_MISMATCH:T000123:price", breaksUri: "s3://bucket/runs/r-1/breaks.json" });
@@ -34,6 +35,8 @@ export const TriageInput = z
     breakId: z.string().trim().min(1).max(1_000).optional(),
     breaksUri: z.string().trim().min(1).max(MAX_URI_LENGTH).optional(),
     tradeId: z.string().trim().min(1).max(MAX_ID_LENGTH).optional(),
+    /** No approval of the amendment is taken after this instant (ISO 8601, with an offset or Z). */
+    approveBy: z.iso.datetime({ offset: true }).max(64).optional(),
   })
   .superRefine((input, ctx) => {
     if (input.data && input.dataset) {
@@ -72,5 +75,6 @@ export function triageInputToState(input: TriageInputValue): TriageUpdate {
       ...(input.breaksUri !== undefined ? { breaksUri: input.breaksUri } : {}),
       ...(input.tradeId !== undefined ? { tradeId: input.tradeId } : {}),
     },
+    ...(input.approveBy !== undefined ? { approveBy: new Date(input.approveBy).toISOString() } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { Break, DataRef, Deadline } from "#trading";
 import type {
   AgentMemory,
   ApprovalRecord,
+  ApprovalVote,
   ClassifiedBreak,
   ComplianceVerdict,
   Escalation,
@@ -68,6 +69,16 @@ export const TriageState = Annotation.Root({
   decision: latest<RouteDecision>(),
   proposal: latest<AmendmentProposal>(),
   approval: latest<ApprovalRecord>(),
+  /** No approval is taken after this instant (ISO 8601), from the request; null: no deadline. */
+  approveBy: latest<string>(),
+  /**
+   * The four-eyes votes so far, each stamped by a resume path with its authenticated approver:
+   * they accumulate here while the approval interrupt is raised again until the policy is met.
+   */
+  approvals: Annotation<ApprovalVote[]>({
+    reducer: (current, update) => current.concat(update),
+    default: () => [],
+  }),
   effects: effectsByKey,
   escalation: latest<Escalation>(),
   triageReport: latest<TriageReport>(),

@@ -143,17 +143,28 @@ export interface CutoffHold {
   readonly local: string;
 }
 
-/** A person's answer to the approval interrupt (the resume value). */
+/** A person's answer to the approval interrupt, as a resume path stamped it (`Vote` in `#agents`). */
 export interface ApprovalDecision {
   readonly decision: "approve" | "reject";
+  /** The authenticated approver (`iam:…`, `cognito:…`, `local:…`), never the request body's word. */
   readonly by: string;
   readonly comment?: string;
 }
 
-/** An approval as recorded: who approved which call (`policy:auto-fix` for the auto route). */
+/** One four-eyes vote as state keeps it: the stamped answer and the proposal it was given on. */
+export interface ApprovalVote extends ApprovalDecision {
+  readonly at: string;
+  readonly proposalId: string;
+}
+
+/**
+ * An approval as recorded: who approved which call (`policy:auto-fix` for the auto route). With
+ * four eyes, `by` names every approver ("a and b") and `approvers` lists them.
+ */
 export interface ApprovalRecord extends ApprovalDecision {
   readonly approvalKey: string;
   readonly proposalId: string;
+  readonly approvers?: readonly string[];
 }
 
 /** A break handed to people, with why, to whom and what they should do. */
