@@ -109,7 +109,11 @@ describe("run results through the API", () => {
     expect(decided).toMatchObject({
       outcome: "amended",
       category: "PRICE_MISMATCH",
-      approval: { decision: "approve", by: expect.stringMatching(/^(iam|local):/), comment: "matches the broker's confirmation" },
+      approval: {
+        decision: "approve",
+        by: expect.stringMatching(/^(iam|local):/),
+        comment: "matches the broker's confirmation",
+      },
       amendment: { changes: [{ field: "price", from: 103, to: 100.05 }] },
       escalation: null,
     });
@@ -230,7 +234,10 @@ describe("a discoverable API", () => {
       expect(z.fromJSONSchema(w.input as never).safeParse(w.example.body.input).success).toBe(true);
     }
     const triage = await call("GET", "/workflows/triage");
-    expect(triage.body).toMatchObject({ name: "triage", answers: { human_approval: { anyOf: expect.any(Array) } } });
+    expect(triage.body).toMatchObject({
+      name: "triage",
+      answers: { human_approval: { anyOf: expect.any(Array) } },
+    });
   });
 
   it("serves an OpenAPI 3.1 document that validates and names exactly the routes the router answers", async () => {
