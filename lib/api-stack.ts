@@ -50,6 +50,7 @@ export class SwitchyardApiStack extends Stack {
       failedRunsQueue: core.failedRunsQueue,
       messagesKey: core.messagesKey,
       checkpointTable: core.checkpointTable,
+      auditSigningKey: core.auditSigningKey,
       dataBucket: core.dataBucketRef,
       auth,
       accountCloudWatchRole: cloudWatchRole === "create",

@@ -115,6 +115,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }),
       failedRuns: registryFailures(executions),
       checkData: checkDataRef,
+      audit: { log: aws.audit.log, verifier: aws.audit.signer },
       ...(options.now ? { now: options.now } : {}),
     },
     idempotencyStore: dynamoIdempotencyStore(aws.clients.dynamodb, spec.name, spec),

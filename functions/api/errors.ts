@@ -69,6 +69,13 @@ export class NoResultError extends ApiError {
   }
 }
 
+/** A run with no decision audit: none recorded (unknown run, or one that never reached an agent), or none configured. */
+export class NoAuditError extends ApiError {
+  constructor(runId: string, why: string) {
+    super(404, "Switchyard.NoAudit", `Run "${runId}" has no decision audit: ${why}.`);
+  }
+}
+
 export class RouteNotFoundError extends ApiError {
   constructor(method: string, path: string) {
     super(404, "Switchyard.RouteNotFound", `No route ${method} ${path}.`);

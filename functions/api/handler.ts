@@ -3,6 +3,7 @@ import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/pe
 import { z } from "zod";
 import type { WorkflowDefinition } from "#engine";
 import { workflows as registry } from "#workflows";
+import { readAuditTrail } from "./audit-trail.ts";
 import { type AuthMode, callerOf } from "./auth.ts";
 import { approverOf } from "./caller.ts";
 import { listDeadLetters, redriveDeadLetters } from "./dead-letters.ts";
@@ -128,6 +129,11 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       json(200, await readRun(ctx, p.path.id as string, (p.query as RunQueryValue).workflow)),
     getRunResult: async (p) =>
       json(200, await readResult(ctx, p.path.id as string, (p.query as RunQueryValue).workflow)),
+    getRunAudit: async (p) =>
+      json(
+        200,
+        await readAuditTrail(ports.audit, p.path.id as string, p.query as { from: number; limit: number }),
+      ),
     getRunHistory: async (p) => {
       const id = p.path.id as string;
       return json(200, {

@@ -5,6 +5,7 @@
  * @example
  * import { createApiHandler, sqsRunQueue } from "#api";
  */
+export { type AuditPort, type AuditTrail, AuditTrailSchema, readAuditTrail } from "./audit-trail.ts";
 export { type AuthMode, callerOf } from "./auth.ts";
 export { dynamoIdempotencyStore, sqsRunQueue } from "./aws.ts";
 export { approverOf } from "./caller.ts";

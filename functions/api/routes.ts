@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { AuditTrailSchema } from "./audit-trail.ts";
 import { RunResultViewSchema, RunViewSchema } from "./run-view.ts";
 import {
+  AuditQuery,
   DeadLettersQuery,
   HistoryQuery,
   IdempotencyKey,
@@ -91,6 +93,7 @@ export const RESPONSE_SCHEMAS = {
   RunResultView: RunResultViewSchema,
   Accepted: AcceptedSchema,
   History: HistorySchema,
+  AuditTrail: AuditTrailSchema,
   WorkflowList: WorkflowListSchema,
   WorkflowInfo: WorkflowInfoSchema,
   DeadLetters: DeadLettersSchema,
@@ -185,6 +188,18 @@ export const ROUTES = [
     pathParams: run,
     query: HistoryQuery,
     ok: { status: 200, schema: "History", description: "Checkpoints" },
+    errors: [404],
+  },
+  {
+    operationId: "getRunAudit",
+    method: "GET",
+    path: "/runs/{id}/audit",
+    summary: "The run's decision audit, verified now: every model call, tool call and approval, in order",
+    description:
+      "The hash chain is recomputed and its signed seal checked on every call (verified, problem); records are paged with from and limit.",
+    pathParams: run,
+    query: AuditQuery,
+    ok: { status: 200, schema: "AuditTrail", description: "The verdict and a page of records" },
     errors: [404],
   },
   {

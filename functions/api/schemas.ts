@@ -35,6 +35,11 @@ export const HistoryQuery = z.strictObject({
   workflow: WorkflowName.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** A page of a run's audit chain: records from position `from` (1-based), at most `limit`. */
+export const AuditQuery = z.strictObject({
+  from: z.coerce.number().int().min(1).max(10_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
+});
 /** An error substring to select dead letters by: printable, bounded, never a pattern. */
 const ErrorText = z
   .string()

@@ -2,6 +2,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "#engine";
 import type { RunRequest } from "#ops";
 import type { DataRef } from "#trading";
+import type { AuditPort } from "./audit-trail.ts";
 
 /**
  * The API Gateway REST (v1) Lambda proxy event, reduced to what the api handler reads. Typed
@@ -148,6 +149,8 @@ export interface ApiPorts {
   readonly checkData?: (ref: DataRef) => Promise<unknown>;
   /** Throws a `TradingDataError` for a location a run may not name (`out`, `breaksUri`); absent: any. */
   readonly allowUri?: (uri: string) => void;
+  /** The decision audit (`GET /runs/{id}/audit`); absent: that route answers 404 `Switchyard.NoAudit`. */
+  readonly audit?: AuditPort;
   /** Clock and id source, injectable so tests are deterministic. */
   readonly now?: () => Date;
   readonly newId?: () => string;

@@ -3,7 +3,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { ConfigurationError, checkpointTableName, type Env, isProductionStage, redactFields } from "#config";
 import { type AuditLog, dynamoAuditLog } from "./log.ts";
 import { AuditRecorder, answerEntry } from "./recorder.ts";
-import { kmsSigner } from "./signer.ts";
+import { kmsSigner, type SealVerifier, type Signer } from "./signer.ts";
 
 /** A Lambda's decision audit: the recorder its runs carry, and how a person's answer goes on the chain. */
 export interface LambdaAudit {
@@ -17,17 +17,20 @@ export interface AuditFromEnvClients {
   readonly kms?: KMSClient;
 }
 
+/** A stage's audit store from the environment: the chain in the checkpoint table, the KMS key that seals it. */
+export interface AuditStore {
+  readonly log: AuditLog;
+  readonly signer: Signer & SealVerifier;
+}
+
 /**
- * The audit of an engine Lambda, from its environment: the chain in the checkpoint table
- * (`CHECKPOINT_TABLE`), each head sealed by the KMS key `AUDIT_SIGNING_KEY_ID` (CDK sets both).
- * Without the key there is no audit — refused in a production stage, where every decision must
- * be on the record, so a function deployed without its key fails at cold start, not silently.
+ * The stage's audit store (`CHECKPOINT_TABLE`, `AUDIT_SIGNING_KEY_ID`): what the engine writes
+ * and the API reads. Without the key, undefined — refused in a production stage.
  *
  * @example
- * const audit = auditFromEnv(readEnv()); // at module scope
- * createEngineHandlers({ saver, callbacks: [audit.recorder], onAnswer: (t, a) => ... }, getWorkflow);
+ * const store = auditStoreFromEnv(readEnv()); // the API: { log, verifier: store.signer }
  */
-export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): LambdaAudit | undefined {
+export function auditStoreFromEnv(env: Env, clients: AuditFromEnvClients = {}): AuditStore | undefined {
   const keyId = env.AUDIT_SIGNING_KEY_ID;
   if (keyId === undefined) {
     if (isProductionStage(env.SWITCHYARD_STAGE)) {
@@ -39,11 +42,27 @@ export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): Lambd
   }
   const dynamodb = clients.dynamodb ?? new DynamoDBClient({ region: env.AWS_REGION });
   const kms = clients.kms ?? new KMSClient({ region: env.AWS_REGION });
-  const log = dynamoAuditLog(dynamodb, checkpointTableName(env));
+  return { log: dynamoAuditLog(dynamodb, checkpointTableName(env)), signer: kmsSigner(kms, keyId) };
+}
+
+/**
+ * The audit of an engine Lambda, from its environment: the chain in the checkpoint table
+ * (`CHECKPOINT_TABLE`), each head sealed by the KMS key `AUDIT_SIGNING_KEY_ID` (CDK sets both).
+ * Without the key there is no audit — refused in a production stage, where every decision must
+ * be on the record, so a function deployed without its key fails at cold start, not silently.
+ *
+ * @example
+ * const audit = auditFromEnv(readEnv()); // at module scope
+ * createEngineHandlers({ saver, callbacks: [audit.recorder], onAnswer: (t, a) => ... }, getWorkflow);
+ */
+export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): LambdaAudit | undefined {
+  const store = auditStoreFromEnv(env, clients);
+  if (!store) return undefined;
+  const { log, signer } = store;
   const redact = redactFields(env);
   const recorder = new AuditRecorder({
     log,
-    signer: kmsSigner(kms, keyId),
+    signer,
     ...(redact.length > 0 ? { redactFields: redact } : {}),
   });
   const recordAnswer = async (threadId: string, answer: unknown): Promise<void> => {

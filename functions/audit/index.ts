@@ -14,7 +14,13 @@ export {
   link,
 } from "./chain.ts";
 export { AuditWriteError, ReplayDivergedError } from "./errors.ts";
-export { type AuditFromEnvClients, auditFromEnv, type LambdaAudit } from "./from-env.ts";
+export {
+  type AuditFromEnvClients,
+  type AuditStore,
+  auditFromEnv,
+  auditStoreFromEnv,
+  type LambdaAudit,
+} from "./from-env.ts";
 export { type AuditLog, dynamoAuditLog, memoryAuditLog, type StoredRecord } from "./log.ts";
 export {
   AuditRecorder,

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
+import { auditStoreFromEnv } from "#audit";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, resources } from "#config";
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
@@ -29,6 +30,9 @@ const checkData = async (ref: DataRef) => {
   return checkDataRef(ref);
 };
 const allowUri = (uri: string) => requireUnder(allowedData, [uri]);
+// The decision audit the engine writes (GET /runs/{id}/audit): read, and its seals checked with
+// the signing key's public half (kms:GetPublicKey).
+const audit = auditStoreFromEnv(env, { dynamodb });
 
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
 export const handler = createApiHandler({
@@ -43,6 +47,7 @@ export const handler = createApiHandler({
     failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
     checkData,
     allowUri,
+    ...(audit ? { audit: { log: audit.log, verifier: audit.signer } } : {}),
   },
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,

@@ -45,6 +45,11 @@ export interface SwitchyardApiProps {
   /** Run status and history are read from here; the API never writes it. */
   readonly checkpointTable: ITable;
   /**
+   * The key that seals each run's audit chain (`AUDIT_SIGNING_KEY_ID`): the API checks seals with
+   * its public half (`kms:GetPublicKey`, nothing else) for `GET /runs/{id}/audit`.
+   */
+  readonly auditSigningKey?: IKey;
+  /**
    * The data bucket (read-only, `DATA_BUCKET`): the API checks a day's folder before it accepts a
    * run and reads what runs wrote under `runs/`; a run's data must be in this bucket.
    */
@@ -126,6 +131,7 @@ export class SwitchyardApi extends Construct {
         REQUESTS_DLQ_URL: props.requestsDeadLetterQueue.queueUrl,
         FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
+        ...(props.auditSigningKey ? { AUDIT_SIGNING_KEY_ID: props.auditSigningKey.keyArn } : {}),
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
         ...(props.dataBucket ? { DATA_BUCKET: props.dataBucket.name } : {}),
         API_AUTH: auth,
@@ -133,6 +139,7 @@ export class SwitchyardApi extends Construct {
       },
     });
     this.grant(props);
+    props.auditSigningKey?.grant(this.function.function, "kms:GetPublicKey");
 
     this.accessLogs = new LogGroup(this, "AccessLogs", {
       logGroupName: `/aws/apigateway/${props.prefix}-api`,

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ROUTES, RunResultViewSchema, RunViewSchema } from "#api";
+import { AuditTrailSchema, ROUTES, RunResultViewSchema, RunViewSchema } from "#api";
 import { writeDay } from "#trading";
 import { workflows } from "#workflows";
 import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
@@ -119,6 +120,49 @@ describe("run results through the API", () => {
     });
     expect(decided.effects).toHaveLength(1);
   }, 120_000);
+
+  it("serves a run's decision audit, verified on every call, paged — and says when a record was altered", async () => {
+    // Arrange: a triage of the day, through the API (it waits for a person, having decided this much)
+    const runId = await start("triage", { data: { uri: approvalDay } });
+    await settled(runId, (s) => s === "waiting" || s === "failed");
+
+    // Act
+    const whole = await call("GET", `/runs/${runId}/audit`);
+    const page = await call("GET", `/runs/${runId}/audit?from=2&limit=2`);
+
+    // Assess: verified, in order, with the input first and the model and tool calls after it
+    expect(whole.status).toBe(200);
+    const trail = AuditTrailSchema.parse(whole.body);
+    expect(trail).toMatchObject({ runId, verified: true });
+    expect(trail.sealed).toBe(trail.records);
+    expect(trail.entries.map((e) => e.seq)).toEqual(Array.from({ length: trail.records }, (_, i) => i + 1));
+    expect(trail.entries[0]?.kind).toBe("input");
+    expect(new Set(trail.entries.map((e) => e.kind))).toEqual(new Set(["input", "model", "tool"]));
+    expect(AuditTrailSchema.parse(page.body)).toMatchObject({ entries: [{ seq: 2 }, { seq: 3 }], next: 4 });
+
+    // Act: someone edits the third record in the table
+    await aws.clients.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: aws.resources.checkpointTable.name,
+        Key: { pk: { S: `audit#${runId}` }, sk: { S: "rec#0000000003" } },
+        UpdateExpression: "SET body = :b",
+        ExpressionAttributeValues: {
+          ":b": { S: JSON.stringify({ ...trail.entries[2], data: { forged: true } }) },
+        },
+      }),
+    );
+    const after = AuditTrailSchema.parse((await call("GET", `/runs/${runId}/audit`)).body);
+
+    // Assess
+    expect(after).toMatchObject({ verified: false, problem: { at: 3, kind: "altered" } });
+  }, 60_000);
+
+  it("answers 404 for the audit of an unknown run, and 400 for an unknown page parameter", async () => {
+    const unknown = await call("GET", "/runs/triage_00000000-0000-4000-8000-000000000000/audit");
+    const bad = await call("GET", "/runs/triage_00000000-0000-4000-8000-000000000000/audit?page=2");
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: "Switchyard.NoAudit" } } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining("page") } } });
+  });
 
   it("reconciliation then investigation: breaks by category with amounts, then a root cause or escalation for each", async () => {
     // Act: reconcile the example day

@@ -477,7 +477,9 @@ describe("statusCommand", () => {
       proposal: { tradeId: "T20261124-0002122", action: "amend_price" },
       tool: "apply_amendment",
     });
-    expect(printed.waiting.interrupts[0].answer).toMatchObject({ required: ["decision", "by"] });
+    expect(printed.waiting.interrupts[0].answer).toMatchObject({
+      anyOf: [{ enum: ["approve", "reject"] }, { required: ["decision"] }],
+    });
     expect(printed.result).toMatchObject({ outcome: "pending", decision: { route: "human_approval" } });
     expect(RunViewSchema.safeParse(printed).error).toBeUndefined();
   });
@@ -502,7 +504,7 @@ describe("statusCommand", () => {
       out: waiting.out,
     });
     await graph.invoke(
-      new Command({ resume: { decision: "approve", by: "ops.jane" } }),
+      new Command({ resume: { decision: "approve", by: "local:ops.jane", at: "2026-11-24T20:00:00.000Z" } }),
       threadConfig(threadId),
     );
     unbind();
@@ -518,13 +520,13 @@ describe("statusCommand", () => {
     });
     // Assess
     expect(waiting.text()).toMatch(
-      /^ {2}answers {5}\{decision: "approve"\|"reject", by: string, comment\?: string\}$/m,
+      /^ {2}answers {5}"approve"\|"reject"\|\{decision: "approve"\|"reject", comment\?: string\}$/m,
     );
     expect(code).toBe(0);
     expect(done.text()).toMatch(/: succeeded\n/);
     expect(done.text()).toMatch(/^Triage .*human_approval → amended \(1 effect\)$/m);
     expect(done.text()).toMatch(/^Result:\n/m);
-    expect(done.text()).toMatch(/"approval": \{\n\s+"decision": "approve",\n\s+"by": "ops.jane"/);
+    expect(done.text()).toMatch(/"approval": \{\n\s+"decision": "approve",\n\s+"by": "local:ops.jane"/);
   });
 
   it("reads the deployed checkpoint table named by the stack outputs", async () => {
