@@ -18,6 +18,7 @@ import {
 } from "#engine";
 import { encodeMessageBody } from "#ops";
 import type { LocalAws } from "./local-aws.ts";
+import { localLeases } from "./saver.ts";
 
 /** Counts from one execution, read off the local runner's event log and handler calls. */
 export interface ExecutionStats {
@@ -41,6 +42,8 @@ export interface StepFunctionsOptions {
   readonly onPlan?: (plan: SuperstepPlan) => void;
   /** Stops the execution (as `StopExecution` does on AWS); the thread keeps every committed superstep. */
   readonly signal?: AbortSignal;
+  /** The thread leases (one execution per thread); default the embedded AWS's, as on AWS. */
+  readonly leases?: EngineDeps["leases"] | false;
   /** Wraps each Lambda handler: fault injection and counting in tests. */
   readonly wrapHandler?: (
     slot: FunctionSlot,
@@ -84,8 +87,10 @@ export async function runOnStepFunctionsWith(
     });
     machines.set(workflow, machine);
   }
+  const leases = options.leases === false ? undefined : (options.leases ?? localLeases(aws));
   const deps = {
     saver: options.saver,
+    ...(leases ? { leases } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };

@@ -53,4 +53,5 @@ export type {
   TaskFailure,
   TaskOutcome,
   TaskRef,
+  ThreadLeaseStore,
 } from "./types.ts";
