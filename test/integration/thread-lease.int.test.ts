@@ -51,7 +51,9 @@ async function busy(attempt: Promise<unknown>): Promise<string> {
  * refusal), waits until one of the two has ended, so the winner cannot finish and give the
  * lease back before the loser has tried.
  */
-function race(run: (wrap: StepOptions["wrapHandler"]) => Promise<StepFunctionsResult>[]) {
+function race(
+  run: (wrap: StepOptions["wrapHandler"]) => [Promise<StepFunctionsResult>, Promise<StepFunctionsResult>],
+): Promise<[StepFunctionsResult, StepFunctionsResult]> {
   let open: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => {
     open = resolve;
@@ -64,7 +66,7 @@ function race(run: (wrap: StepOptions["wrapHandler"]) => Promise<StepFunctionsRe
   };
   const runs = run(wrap);
   for (const r of runs) r.finally(open).catch(() => undefined);
-  return Promise.all(runs);
+  return Promise.all(runs) as Promise<[StepFunctionsResult, StepFunctionsResult]>;
 }
 type StepOptions = NonNullable<Parameters<typeof runOnStepFunctions>[2]>;
 
