@@ -75,8 +75,12 @@ export function recursionLimitFlag(text: string): number {
  */
 export function interruptible(say: (line: string) => void): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  let first = 0;
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+    // One Ctrl-C can arrive twice (from the terminal, and relayed by a wrapper such as tsx).
+    if (controller.signal.aborted && performance.now() - first > 1000) process.exit(130);
+    if (controller.signal.aborted) return;
+    first = performance.now();
     say("  stopping at a clean point: tasks already running finish first (Ctrl-C again to quit at once)…");
     controller.abort();
   };
