@@ -88,12 +88,12 @@ export function finishRun(
   }
   const runId = run.result.threadId;
   const where = run.stopped
-    ? `step ${run.stopped.step}, ${run.stopped.tasks.done} of ${run.stopped.tasks.total} task(s) done`
+    ? `at step ${run.stopped.step}, ${run.stopped.tasks.done} of ${run.stopped.tasks.total} task(s) done`
     : "before its first checkpoint";
   const command = `switchyard resume ${runId}${options.dataDir && options.dataDir !== ".switchyard/aws" ? ` --data-dir ${options.dataDir}` : ""}`;
   const lines = [
     code === RUN_STALLED ? `■ stalled: ${run.result.error?.message}` : "■ stopped (Ctrl-C)",
-    `  run ${runId} stopped at ${where}`,
+    `  run ${runId} stopped ${where}`,
     options.dataDir
       ? `  continue it with: ${command}`
       : "  the local AWS was in memory (--memory): the run is gone with this process",
