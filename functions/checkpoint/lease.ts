@@ -21,6 +21,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { SwitchyardError } from "#core";
+import { DEFAULT_RETRY, withRetry } from "./retry.ts";
 
 /** The lease's sort key, under the thread's partition key (never a `c#`/`s#` checkpoint key). */
 export const LEASE_SORT_KEY = "lease";
@@ -127,7 +128,7 @@ export class ThreadLeases {
   /** Gives the lease up (the execution ended); a lease already taken by another stays theirs. */
   async release(threadId: string, holder: string): Promise<void> {
     try {
-      await this.options.client.send(this.setExpiry(threadId, holder, 0));
+      await this.send(this.setExpiry(threadId, holder, 0));
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
@@ -150,6 +151,16 @@ export class ThreadLeases {
     return lease !== undefined && lease.expiresAt >= this.now();
   }
 
+  /**
+   * Throttles and dropped connections are retried as the saver retries them; a repeated take or
+   * renewal is harmless (the holder's own lease passes the condition again).
+   */
+  private send(
+    command: GetItemCommand | PutItemCommand | UpdateItemCommand,
+  ): Promise<{ Item?: Record<string, AttributeValue> }> {
+    return withRetry(DEFAULT_RETRY, () => this.options.client.send(command as GetItemCommand));
+  }
+
   private key(threadId: string): Record<string, AttributeValue> {
     return { [this.pk]: { S: threadId }, [this.sk]: { S: LEASE_SORT_KEY } };
   }
@@ -167,7 +178,7 @@ export class ThreadLeases {
 
   private async conditional(threadId: string, command: PutItemCommand | UpdateItemCommand): Promise<void> {
     try {
-      await this.options.client.send(command as PutItemCommand);
+      await this.send(command as PutItemCommand);
     } catch (err) {
       if (
         !(
