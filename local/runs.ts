@@ -1,6 +1,6 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { workflowOfRunId } from "#api";
-import { LEASE_SORT_KEY, type LeaseRecord } from "#checkpoint";
+import { LEASE_SORT_KEY, type LeaseRecord, leaseOf } from "#checkpoint";
 import type { ThreadPosition, WorkflowDefinition } from "#engine";
 import { checkpointPositions, runStatus } from "./cli/aws-target/index.ts";
 import { isAlive } from "./data-dir-lock.ts";
@@ -83,7 +83,12 @@ function describeRun(
 ): LocalRun {
   const s = runStatus(runId, workflow.name, position);
   const held = lease && lease.expiresAt >= Date.now() && !abandoned(lease) ? lease : undefined;
-  const status: LocalRunStatus = s.status === "running" && !held ? "interrupted" : s.status;
+  // The checkpoints show a failure LangGraph recorded; the lease, one the execution ended with.
+  const failure = s.status === "running" && !held ? lease?.failure : undefined;
+  const status: LocalRunStatus =
+    s.status !== "running" || held ? s.status : failure ? "failed" : "interrupted";
+  const error =
+    s.error ?? (failure && { code: failure.code, message: failure.message, node: failure.node ?? "" });
   return {
     runId,
     workflow: workflow.name,
@@ -94,7 +99,7 @@ function describeRun(
       total: position.tasks.length,
     },
     ...(held ? { heldBy: `${held.holder}${held.owner ? ` (${held.owner})` : ""}` } : {}),
-    ...(s.error ? { error: s.error } : {}),
+    ...(error ? { error } : {}),
   };
 }
 
@@ -136,7 +141,7 @@ async function scanThreads(aws: LocalAws): Promise<Thread[]> {
         TableName: table.name,
         // Root-namespace checkpoint items (`c##<id>#~`) and leases; writes and segments are not read.
         FilterExpression: "begins_with(#sk, :root) OR #sk = :lease",
-        ProjectionExpression: "#pk, #sk, holder, #owner, workflow, takenAt, leaseUntil",
+        ProjectionExpression: "#pk, #sk, holder, #owner, workflow, takenAt, leaseUntil, failure",
         ExpressionAttributeNames: { "#pk": table.pk, "#sk": table.sk, "#owner": "owner" },
         ExpressionAttributeValues: { ":root": { S: "c##" }, ":lease": { S: LEASE_SORT_KEY } },
         ...(start ? { ExclusiveStartKey: start } : {}),
@@ -147,14 +152,7 @@ async function scanThreads(aws: LocalAws): Promise<Thread[]> {
       const sk = item[table.sk]?.S ?? "";
       if (pk.startsWith("audit#")) continue;
       if (sk === LEASE_SORT_KEY) {
-        leases.set(pk, {
-          threadId: pk,
-          holder: item.holder?.S ?? "",
-          ...(item.owner?.S ? { owner: item.owner.S } : {}),
-          ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
-          takenAt: Number(item.takenAt?.N ?? 0),
-          expiresAt: Number(item.leaseUntil?.N ?? 0),
-        });
+        leases.set(pk, leaseOf(pk, item));
       } else if (sk.endsWith("#~") && !sk.includes("#w#")) {
         const id = sk.slice(3, -2);
         if ((latest.get(pk) ?? "") < id) latest.set(pk, id);

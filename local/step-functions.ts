@@ -220,8 +220,9 @@ export async function runOnStepFunctionsWith(
   if (!stalled) await counting.catch(() => undefined);
   // The execution is over, however it ended (stopped, stalled, an engine Lambda failing past its
   // retries): its lease goes, so a recovery need not wait for it to expire.
-  await leases?.release(threadId, executionName);
   if (!error && lastPlan?.status === "failed") error = lastPlan.error;
+  const stopped = error?.code === EXECUTION_ABORTED || error?.code === RUN_STALLED;
+  await leases?.release(threadId, executionName, stopped ? undefined : error);
   const hadInput = executionInput.resume === undefined && !executionInput.recover;
   const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
   return {

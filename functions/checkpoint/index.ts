@@ -27,6 +27,7 @@ export { type FromEnvOptions, saverOptionsFromEnv } from "./from-env.ts";
 export {
   LEASE_SORT_KEY,
   type LeaseRecord,
+  leaseOf,
   ThreadBusyError,
   ThreadLeases,
   type ThreadLeasesOptions,

@@ -39,6 +39,8 @@ export interface LeaseRecord {
   readonly workflow?: string;
   readonly takenAt: number;
   readonly expiresAt: number;
+  /** How the run failed, when its holder gave the lease up on a failure. */
+  readonly failure?: { readonly code: string; readonly message: string; readonly node?: string };
 }
 
 export interface ThreadLeasesOptions {
@@ -125,10 +127,14 @@ export class ThreadLeases {
     await this.conditional(threadId, this.setExpiry(threadId, holder, this.now() + this.ms));
   }
 
-  /** Gives the lease up (the execution ended); a lease already taken by another stays theirs. */
-  async release(threadId: string, holder: string): Promise<void> {
+  /**
+   * Gives the lease up (the execution ended), with why the run failed if it did — a failure the
+   * checkpoints cannot show (a task failing before LangGraph ran it, an engine Lambda failing).
+   * A lease already taken by another stays theirs.
+   */
+  async release(threadId: string, holder: string, failure?: LeaseRecord["failure"]): Promise<void> {
     try {
-      await this.send(this.setExpiry(threadId, holder, 0));
+      await this.send(this.setExpiry(threadId, holder, 0, failure));
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
@@ -165,14 +171,28 @@ export class ThreadLeases {
     return { [this.pk]: { S: threadId }, [this.sk]: { S: LEASE_SORT_KEY } };
   }
 
-  private setExpiry(threadId: string, holder: string, expiresAt: number): UpdateItemCommand {
+  private setExpiry(
+    threadId: string,
+    holder: string,
+    expiresAt: number,
+    failure?: LeaseRecord["failure"],
+  ): UpdateItemCommand {
+    const why = failure && {
+      code: failure.code,
+      message: failure.message.slice(0, 2000),
+      node: failure.node,
+    };
     return new UpdateItemCommand({
       TableName: this.options.tableName,
       Key: this.key(threadId),
-      UpdateExpression: "SET #exp = :exp",
+      UpdateExpression: why ? "SET #exp = :exp, failure = :why" : "SET #exp = :exp REMOVE failure",
       ConditionExpression: "#holder = :holder",
       ExpressionAttributeNames: { "#holder": "holder", "#exp": "leaseUntil" },
-      ExpressionAttributeValues: { ":holder": { S: holder }, ":exp": { N: String(expiresAt) } },
+      ExpressionAttributeValues: {
+        ":holder": { S: holder },
+        ":exp": { N: String(expiresAt) },
+        ...(why ? { ":why": { S: JSON.stringify(why) } } : {}),
+      },
     });
   }
 
@@ -192,7 +212,8 @@ export class ThreadLeases {
   }
 }
 
-function leaseOf(threadId: string, item: Record<string, AttributeValue>): LeaseRecord {
+/** A lease item as a {@link LeaseRecord} (also for scans that read lease items among others). */
+export function leaseOf(threadId: string, item: Record<string, AttributeValue>): LeaseRecord {
   return {
     threadId,
     holder: item.holder?.S ?? "",
@@ -200,5 +221,6 @@ function leaseOf(threadId: string, item: Record<string, AttributeValue>): LeaseR
     ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
     takenAt: Number(item.takenAt?.N ?? 0),
     expiresAt: Number(item.leaseUntil?.N ?? 0),
+    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseRecord["failure"] } : {}),
   };
 }

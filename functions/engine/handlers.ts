@@ -77,7 +77,7 @@ export function createEngineHandlers(
   /** The plan as it leaves: carrying the lease on, or giving it up once the run stops. */
   const held = (holder: string | undefined) => async (plan: SuperstepPlan) => {
     if (!leases || holder === undefined) return plan;
-    if (plan.status !== "running") await leases.release(plan.threadId, holder);
+    if (plan.status !== "running") await leases.release(plan.threadId, holder, plan.error);
     return { ...plan, lease: holder };
   };
   return {

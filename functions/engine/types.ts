@@ -24,7 +24,8 @@ export interface EngineDeps {
 export interface ThreadLeaseStore {
   take(threadId: string, holder: string, info?: { workflow?: string }): Promise<void>;
   renew(threadId: string, holder: string): Promise<void>;
-  release(threadId: string, holder: string): Promise<void>;
+  /** Gives the lease up as the run stops; `failure` says why it failed, for those who list runs. */
+  release(threadId: string, holder: string, failure?: RunError): Promise<void>;
 }
 
 /** Superstep-level events, as the handlers produce them; every method optional. */

@@ -10,6 +10,7 @@ import { runNotifier } from "../triggers.ts";
 import {
   dataFlagsInput,
   interruptible,
+  OPTIONS,
   out,
   parseJson,
   positiveInt,
@@ -87,7 +88,14 @@ export async function localCommand(
     }
     case "runs":
       return withLocalAws(env, dataDir, (aws) =>
-        runsCommand({ aws, workflowNamed: getWorkflow, all: values.all, json: values.json, out }),
+        runsCommand({
+          aws,
+          workflowNamed: getWorkflow,
+          all: values.all,
+          json: values.json,
+          out,
+          ...(dataDir && dataDir !== OPTIONS["data-dir"].default ? { dataDir } : {}),
+        }),
       );
     case "inspect": {
       const threadId = required(target, "inspect needs a thread id");

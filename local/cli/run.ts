@@ -13,7 +13,7 @@ import type { LocalAws } from "../local-aws.ts";
 import { writeRunReport } from "../report/index.ts";
 import { type LocalRun, readLocalRun } from "../runs.ts";
 import { EXECUTION_ABORTED, RUN_STALLED } from "../step-functions.ts";
-import { mergeInput } from "./args.ts";
+import { mergeInput, OPTIONS } from "./args.ts";
 import { checkRunData } from "./data-check.ts";
 import { formatDuration, formatPlan, formatSummary } from "./format.ts";
 
@@ -90,7 +90,11 @@ export function finishRun(
   const where = run.stopped
     ? `at step ${run.stopped.step}, ${run.stopped.tasks.done} of ${run.stopped.tasks.total} task(s) done`
     : "before its first checkpoint";
-  const command = `switchyard resume ${runId}${options.dataDir && options.dataDir !== ".switchyard/aws" ? ` --data-dir ${options.dataDir}` : ""}`;
+  const flag =
+    options.dataDir && options.dataDir !== OPTIONS["data-dir"].default
+      ? ` --data-dir ${options.dataDir}`
+      : "";
+  const command = `switchyard resume ${runId}${flag}`;
   const lines = [
     code === RUN_STALLED ? `■ stalled: ${run.result.error?.message}` : "■ stopped (Ctrl-C)",
     `  run ${runId} stopped ${where}`,

@@ -9,6 +9,8 @@ export interface RunsCommandOptions {
   readonly all: boolean;
   readonly json: boolean;
   readonly out: (text: string) => void;
+  /** The data directory when not the default: the resume commands printed name it. */
+  readonly dataDir?: string;
 }
 
 /**
@@ -22,7 +24,8 @@ export async function runsCommand(o: RunsCommandOptions): Promise<number> {
     return 0;
   }
   o.out(`${runs.length} run(s)${o.all ? "" : " not finished (--all lists the succeeded too)"}`);
-  for (const r of runs) o.out(`  ${r.runId}  ${r.status.padEnd(11)}  ${where(r)}${next(r)}`);
+  const flag = o.dataDir ? ` --data-dir ${o.dataDir}` : "";
+  for (const r of runs) o.out(`  ${r.runId}  ${r.status.padEnd(11)}  ${where(r)}${next(r, flag)}`);
   return 0;
 }
 
@@ -32,13 +35,13 @@ function where(r: LocalRun): string {
   return `step ${r.step}${tasks}${error}`;
 }
 
-function next(r: LocalRun): string {
+function next(r: LocalRun, flag: string): string {
   switch (r.status) {
     case "interrupted":
     case "failed":
-      return `  → switchyard resume ${r.runId}`;
+      return `  → switchyard resume ${r.runId}${flag}`;
     case "waiting":
-      return `  → switchyard resume ${r.runId} --answer <json> --workflow ${r.workflow}`;
+      return `  → switchyard resume ${r.runId} --answer <json> --workflow ${r.workflow}${flag}`;
     case "running":
       return `  (held by ${r.heldBy})`;
     default:
