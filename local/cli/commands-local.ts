@@ -181,6 +181,7 @@ async function opsCommand(
   const common = {
     aws,
     workflowNamed: getWorkflow,
+    stallTimeoutMs: stallTimeoutMs(values["stall-timeout"], env.SWITCHYARD_STALL_SECONDS),
     ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
     out,
   };

@@ -24,6 +24,8 @@ export interface ResumeCommandOptions {
   /** LangGraph's `recursionLimit` for the resumed invoke (a resume starts a new count). */
   readonly recursionLimit?: number;
   readonly executionsFile?: string;
+  /** The watchdog for the executions the dispatcher starts. */
+  readonly stallTimeoutMs?: number;
   readonly out: (text: string) => void;
   /**
    * A run that is not in the failed-runs queue (interrupted by Ctrl-C, a killed or crashed
