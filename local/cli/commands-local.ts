@@ -65,7 +65,7 @@ export async function localCommand(
     case "run": {
       const stall = stallTimeoutMs(values["stall-timeout"], env.SWITCHYARD_STALL_SECONDS);
       return withLocalAws(env, dataDir, (aws) =>
-        withInterrupt((signal) =>
+        withInterrupt(!values["in-process"], (signal) =>
           runCommand({
             signal,
             stallTimeoutMs: stall,
@@ -273,13 +273,18 @@ async function continueLocalRun(
     stallTimeoutMs: stall,
     ...(dataDir ? { dataDir } : {}),
   };
-  return withInterrupt(async (signal) =>
+  return withInterrupt(true, async (signal) =>
     finishRun(options, await executeRun({ ...options, signal }, undefined)),
   );
 }
 
-/** Runs `body` with Ctrl-C asking it to stop at a clean point (see {@link interruptible}). */
-async function withInterrupt<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with Ctrl-C asking it to stop at a clean point (see {@link interruptible}) — on the
+ * Step Functions runner; LangGraph's own loop (`--in-process`) keeps Node's Ctrl-C, which ends the
+ * process at once (its run id is printed, and its last superstep is checkpointed).
+ */
+async function withInterrupt<T>(stoppable: boolean, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!stoppable) return body(new AbortController().signal);
   const interrupt = interruptible(progress);
   try {
     return await body(interrupt.signal);
