@@ -15,12 +15,13 @@ import { awsCommand } from "../local/cli/commands-aws.ts";
 import { localCommand } from "../local/cli/commands-local.ts";
 
 const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (npm start: reconciliation → investigation)
-       switchyard run <workflow> [--input file.json] [--json] [--in-process]
+       switchyard run <workflow> [--input file.json] [--json] [--in-process] [--stall-timeout s]
                                  [--data <folder|s3://…> [--mapping m.json] [--business-date d]] [--out <folder|s3://…>]
        switchyard upload <folder> <s3://bucket/prefix/>    (a day's files into the embedded S3)
                                  [--hosting per-node|per-superstep|single]
        switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
-       switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w]
+       switchyard runs [--all] [--json]                    (runs running, interrupted, waiting, failed)
+       switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w] [--stall-timeout s]
        switchyard redrive [--list] [--dry-run] [--bulk] [--workflow w] [--error text] [--min-age s] [--id runId]...
        switchyard status <runId> [--workflow w] [--json]   (a finished run's summary and result; a waiting run's answers)
        switchyard describe <workflow> [--json]             (its input schema, result, answers, an example request)

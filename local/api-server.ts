@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   readonly faults?: Faults;
   /** Replaces every state-machine Retry wait (tests); real intervals otherwise. */
   readonly retryIntervalMs?: number;
+  /** The watchdog for the executions the server starts (SWITCHYARD_STALL_SECONDS in `serve`). */
+  readonly stallTimeoutMs?: number;
   /** Level of the runs' telemetry log lines (default SILENT: the server logs its own lines). */
   readonly telemetryLogLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Progress lines: requests, runs started and finished. */
@@ -103,6 +105,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.executionsFile ? { file: options.executionsFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
   });
   const handler = createApiHandler({
     ports: {

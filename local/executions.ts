@@ -17,6 +17,7 @@ import {
   type StepFunctionsRunOptions,
 } from "./engine.ts";
 import type { LocalAws } from "./local-aws.ts";
+import { EXECUTION_ABORTED, RUN_STALLED } from "./step-functions.ts";
 
 /**
  * Step Functions' execution registry, for the embedded AWS (there is no Step Functions service
@@ -61,6 +62,8 @@ export interface LocalExecutionsOptions {
   readonly file?: string;
   readonly saver?: BaseCheckpointSaver;
   readonly retryIntervalMs?: number;
+  /** The watchdog for every execution: nothing moving for this long ends it TIMED_OUT. */
+  readonly stallTimeoutMs?: number;
   readonly wrapHandler?: StepFunctionsRunOptions["wrapHandler"];
   /** Telemetry for every execution (`telemetry.callbacks(...)`, `telemetry.observer`), as in Lambda. */
   readonly callbacks?: StepFunctionsRunOptions["callbacks"];
@@ -144,6 +147,7 @@ export class LocalExecutions {
       threadId: record.threadId,
       ...(this.#o.saver ? { saver: this.#o.saver } : {}),
       ...(this.#o.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.#o.retryIntervalMs }),
+      ...(this.#o.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: this.#o.stallTimeoutMs }),
       ...(this.#o.wrapHandler ? { wrapHandler: this.#o.wrapHandler } : {}),
       ...(this.#o.callbacks ? { callbacks: this.#o.callbacks } : {}),
       ...(this.#o.observer ? { observer: this.#o.observer } : {}),
@@ -163,9 +167,11 @@ export class LocalExecutions {
       record.status =
         result.status !== "failed"
           ? "SUCCEEDED"
-          : result.error?.code === "Switchyard.ExecutionAborted"
+          : result.error?.code === EXECUTION_ABORTED
             ? "ABORTED"
-            : "FAILED";
+            : result.error?.code === RUN_STALLED
+              ? "TIMED_OUT"
+              : "FAILED";
       if (result.error) record.error = { ...result.error };
     } catch (err) {
       record.status = "FAILED";

@@ -4,6 +4,7 @@ import { DEFAULT_STAGE, type Resources, resources as resourcesFor } from "#confi
 import { routeBucket } from "#trading";
 import { type LocalAudit, localAudit } from "./audit.ts";
 import { createLocalClients, type LocalClients, type LocalEndpoints } from "./clients.ts";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 import { type Emulator, startDynamoDb, startSqsSns } from "./emulators.ts";
 import { type Provisioned, provision } from "./provision.ts";
 
@@ -28,6 +29,8 @@ export interface LocalAws extends Provisioned {
   readonly env: Readonly<Record<string, string>>;
   /** The decision audit every run on this instance records to (local/audit.ts). */
   readonly audit: LocalAudit;
+  /** With `dataDir`: the pid of a dead process whose lock on it this instance took over. */
+  readonly tookOverFrom?: number;
   stop(): Promise<void>;
 }
 
@@ -49,8 +52,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const region = options.region ?? "us-east-1";
   const resources = resourcesFor(options.stage ?? DEFAULT_STAGE);
   const started: Emulator[] = [];
+  let lock: DataDirLock | undefined;
   try {
     if (options.dataDir) {
+      await mkdir(options.dataDir, { recursive: true });
+      // One process per data directory: the emulators' files are not shared safely.
+      lock = await lockDataDir(options.dataDir);
       await mkdir(join(options.dataDir, "dynamodb"), { recursive: true });
       await mkdir(join(options.dataDir, "sqs"), { recursive: true });
       await mkdir(join(options.dataDir, "s3"), { recursive: true });
@@ -96,15 +103,18 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       clients,
       env,
       audit,
+      ...(lock?.takenFrom === undefined ? {} : { tookOverFrom: lock.takenFrom }),
       ...provisioned,
       stop: async () => {
         unroute();
         for (const client of Object.values(clients)) client.destroy();
         await stopAll(started);
+        await lock?.release();
       },
     };
   } catch (err) {
     await stopAll(started);
+    await lock?.release();
     throw err;
   }
 }

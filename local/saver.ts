@@ -1,4 +1,5 @@
-import { DynamoDBSaver } from "#checkpoint";
+import { hostname } from "node:os";
+import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import type { LocalAws } from "./local-aws.ts";
 
 const savers = new WeakMap<LocalAws, DynamoDBSaver>();
@@ -17,4 +18,32 @@ export function localSaver(aws: LocalAws): DynamoDBSaver {
     savers.set(aws, saver);
   }
   return saver;
+}
+
+const leaseStores = new WeakMap<LocalAws, ThreadLeases>();
+
+/**
+ * The thread leases over the embedded AWS's checkpoint table, as the Lambdas take them on AWS;
+ * each lease names this process, so a later CLI can tell a crashed holder from a live one.
+ */
+export function localLeases(aws: LocalAws): ThreadLeases {
+  let leases = leaseStores.get(aws);
+  if (!leases) {
+    const { table } = localSaver(aws);
+    leases = new ThreadLeases({
+      client: table.client,
+      tableName: table.name,
+      partitionKey: table.pk,
+      sortKey: table.sk,
+      ttlAttribute: aws.resources.checkpointTable.ttlAttribute,
+      owner: localOwner(),
+    });
+    leaseStores.set(aws, leases);
+  }
+  return leases;
+}
+
+/** How a local lease names its holder's process: `pid <pid> on <host>`. */
+export function localOwner(pid = process.pid): string {
+  return `pid ${pid} on ${hostname()}`;
 }

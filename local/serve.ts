@@ -33,6 +33,7 @@ const api = await startApiServer({
   // The CLI keeps the same file: a run id started by either is refused by the other.
   ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
   telemetryLogLevel: env.LOG_LEVEL === "INFO" ? "WARN" : env.LOG_LEVEL,
+  stallTimeoutMs: env.SWITCHYARD_STALL_SECONDS * 1000,
   log: (line) => console.error(line),
 });
 console.error(`Switchyard API on ${api.url} (loopback only; local AWS data: ${dataDir ?? "in memory"})`);

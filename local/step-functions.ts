@@ -18,6 +18,7 @@ import {
 } from "#engine";
 import { encodeMessageBody } from "#ops";
 import type { LocalAws } from "./local-aws.ts";
+import { localLeases } from "./saver.ts";
 
 /** Counts from one execution, read off the local runner's event log and handler calls. */
 export interface ExecutionStats {
@@ -39,8 +40,20 @@ export interface StepFunctionsOptions {
   readonly retryIntervalMs?: number;
   /** Called with each plan the engine returns: supersteps, tasks, status (progress display). */
   readonly onPlan?: (plan: SuperstepPlan) => void;
-  /** Stops the execution (as `StopExecution` does on AWS); the thread keeps every committed superstep. */
+  /**
+   * Stops the execution (as `StopExecution` does on AWS) at a clean point: no task starts after
+   * it, the tasks already running finish and keep their output, the thread keeps every committed
+   * superstep — a recovery continues from there without redoing them.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * The watchdog: an execution in which no state starts or ends and no task starts or ends for
+   * this long is ended with `Switchyard.RunStalled`, naming the state and tasks it was in.
+   * Default: none.
+   */
+  readonly stallTimeoutMs?: number;
+  /** The thread leases (one execution per thread); default the embedded AWS's, as on AWS. */
+  readonly leases?: EngineDeps["leases"] | false;
   /** Wraps each Lambda handler: fault injection and counting in tests. */
   readonly wrapHandler?: (
     slot: FunctionSlot,
@@ -84,8 +97,10 @@ export async function runOnStepFunctionsWith(
     });
     machines.set(workflow, machine);
   }
+  const leases = options.leases === false ? undefined : (options.leases ?? localLeases(aws));
   const deps = {
     saver: options.saver,
+    ...(leases ? { leases } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
@@ -101,25 +116,33 @@ export async function runOnStepFunctionsWith(
   };
   let lastPlan: SuperstepPlan | undefined;
   let engineError: RunError | undefined;
+  // Stopped by the caller's signal or by the watchdog; handlers refuse new work once it is.
+  const stop = new AbortController();
+  const watch = new Watch();
   const handlers: Record<string, (input: LocalInput) => Promise<LocalOutput>> = {};
   for (const slot of spec.functions) {
     const base = bindRole(engine, slot);
     const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
     handlers[slot.stateName] = (async (input: unknown) => {
       // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
-      if (options.signal?.aborted)
+      if (stop.signal.aborted)
         throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
       stats.lambdaInvocations++;
       stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
       // lambda:invoke sends the Parameters' `Payload` to the function as its event.
+      const event = (input as { Payload?: unknown }).Payload;
       let payload: unknown;
+      const call = wrapped(event);
+      const done = watch.running(slot, event, call);
       try {
-        payload = await wrapped((input as { Payload?: unknown }).Payload);
+        payload = await call;
       } catch (err) {
         // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
         if (slot.role !== "node")
           engineError = { code: (err as Error).name, message: (err as Error).message };
         throw err;
+      } finally {
+        done();
       }
       if (slot.role !== "node") {
         lastPlan = payload as SuperstepPlan;
@@ -130,7 +153,7 @@ export async function runOnStepFunctionsWith(
     }) as (input: LocalInput) => Promise<LocalOutput>;
   }
   handlers[spec.notifyStateName] = (async (input: unknown) => {
-    if (options.signal?.aborted) return { MessageId: "" };
+    if (stop.signal.aborted) return { MessageId: "" };
     const sent = await aws.clients.sns.send(
       new PublishCommand({
         TopicArn: aws.topicArns[aws.resources.alertsTopic.name],
@@ -155,9 +178,28 @@ export async function runOnStepFunctionsWith(
       context: { Execution: { Id: executionName, Name: executionName } } as never,
     },
   );
-  const onAbort = () => execution.abort();
+  const onAbort = () => {
+    stop.abort();
+    execution.abort();
+  };
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const counting = countEvents(execution.eventLogs, stats);
+  if (options.signal?.aborted) onAbort();
+  let stalled: string | undefined;
+  const watchdog =
+    options.stallTimeoutMs === undefined
+      ? undefined
+      : setInterval(
+          () => {
+            stalled = watch.stalled(options.stallTimeoutMs ?? 0, lastPlan);
+            if (stalled) {
+              clearInterval(watchdog);
+              onAbort();
+            }
+          },
+          Math.max(10, Math.min(1000, options.stallTimeoutMs / 4)),
+        );
+  watchdog?.unref();
+  const counting = countEvents(execution.eventLogs, stats, watch);
   let error: RunError | undefined;
   let executionFailure: StepFunctionsResult["executionError"];
   try {
@@ -165,14 +207,22 @@ export async function runOnStepFunctionsWith(
   } catch (err) {
     const cause = (err as { cause?: { name?: string; message?: string } }).cause;
     if (cause?.name) executionFailure = { Error: cause.name, Cause: cause.message ?? "" };
-    error = options.signal?.aborted
-      ? { code: "Switchyard.ExecutionAborted", message: "The execution was stopped." }
-      : (engineError ?? executionError(err, lastPlan));
+    if (stalled) error = { code: RUN_STALLED, message: stalled };
+    else if (stop.signal.aborted) {
+      // The clean point: the tasks already running finish and keep their output.
+      await watch.settled();
+      error = { code: EXECUTION_ABORTED, message: "The execution was stopped." };
+    } else error = engineError ?? executionError(err, lastPlan);
   } finally {
+    clearInterval(watchdog);
     options.signal?.removeEventListener("abort", onAbort);
   }
-  await counting.catch(() => undefined);
+  if (!stalled) await counting.catch(() => undefined);
+  // The execution is over, however it ended (stopped, stalled, an engine Lambda failing past its
+  // retries): its lease goes, so a recovery need not wait for it to expire.
   if (!error && lastPlan?.status === "failed") error = lastPlan.error;
+  const stopped = error?.code === EXECUTION_ABORTED || error?.code === RUN_STALLED;
+  await leases?.release(threadId, executionName, stopped ? undefined : error);
   const hadInput = executionInput.resume === undefined && !executionInput.recover;
   const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
   return {
@@ -211,10 +261,78 @@ function retryOverrides(slots: readonly FunctionSlot[], ms: number): Record<stri
   return Object.fromEntries(slots.map((s) => [s.stateName, ms]));
 }
 
-async function countEvents(events: AsyncGenerator<{ type: string }>, stats: ExecutionStats): Promise<void> {
+async function countEvents(
+  events: AsyncGenerator<{ type: string; state?: { name: string } }>,
+  stats: ExecutionStats,
+  watch: Watch,
+): Promise<void> {
   for await (const event of events) {
     if (event.type === "StateEntered") stats.stateTransitions++;
     if (event.type === "StateRetried") stats.retries++;
+    watch.moved(event.type === "StateEntered" ? event.state?.name : undefined);
+  }
+}
+
+/** How a run stopped by its signal ends (`StopExecution` on AWS). */
+export const EXECUTION_ABORTED = "Switchyard.ExecutionAborted";
+/** How a run the watchdog ended ends: nothing moved for `stallTimeoutMs`. */
+export const RUN_STALLED = "Switchyard.RunStalled";
+
+/**
+ * What the watchdog watches: when anything last moved (a state entered, a handler called or
+ * returned), the state last entered, and the handler calls still running.
+ */
+class Watch {
+  private last = performance.now();
+  private state: string | undefined;
+  private readonly calls = new Map<
+    Promise<unknown>,
+    { state: string; node?: string; taskId?: string; since: number }
+  >();
+
+  moved(state?: string): void {
+    this.last = performance.now();
+    if (state) this.state = state;
+  }
+
+  /** Records a handler call until it ends; returns what ends it. */
+  running(slot: FunctionSlot, event: unknown, call: Promise<unknown>): () => void {
+    const taskId = (event as { taskId?: unknown } | undefined)?.taskId;
+    this.calls.set(call, {
+      state: slot.stateName,
+      ...(slot.node ? { node: slot.node } : {}),
+      ...(typeof taskId === "string" ? { taskId } : {}),
+      since: performance.now(),
+    });
+    this.moved();
+    return () => {
+      this.calls.delete(call);
+      this.moved();
+    };
+  }
+
+  /** Every handler call still running, ended (whichever way). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.calls.keys()]);
+  }
+
+  /** Why the run counts as stalled after `ms` without movement, or undefined while it moves. */
+  stalled(ms: number, plan: SuperstepPlan | undefined): string | undefined {
+    const idle = performance.now() - this.last;
+    if (idle < ms) return undefined;
+    const where = plan ? `step ${plan.step} (checkpoint ${plan.checkpointId})` : "before its first step";
+    const calls = [...this.calls.values()];
+    const doing =
+      calls.length === 0
+        ? `no task running; last state entered: "${this.state ?? "none"}"`
+        : calls
+            .slice(0, 5)
+            .map(
+              (c) =>
+                `"${c.state}"${c.taskId ? ` task ${c.taskId}` : ""} running for ${Math.round((performance.now() - c.since) / 1000)} s`,
+            )
+            .join(", ") + (calls.length > 5 ? ` and ${calls.length - 5} more` : "");
+    return `No progress for ${(idle / 1000).toFixed(1)} s at ${where}: ${doing}.`;
   }
 }
 

@@ -46,6 +46,12 @@ export const ExecutionSchema = z.strictObject({
   lambdaInvocations: z.number().int().optional(),
   retries: z.number().int().optional(),
   report: z.string().describe("The HTML report's path.").optional(),
+  nodeExecutions: z
+    .record(z.string(), z.number().int())
+    .describe(
+      "Node tasks this process ran, per node (a resume does not count the finished tasks it skipped).",
+    )
+    .optional(),
 });
 
 export const RunViewSchema = z.strictObject({

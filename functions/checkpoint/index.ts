@@ -24,6 +24,14 @@ export {
   CheckpointStorageError,
 } from "./errors.ts";
 export { type FromEnvOptions, saverOptionsFromEnv } from "./from-env.ts";
+export {
+  LEASE_SORT_KEY,
+  type LeaseRecord,
+  leaseOf,
+  ThreadBusyError,
+  ThreadLeases,
+  type ThreadLeasesOptions,
+} from "./lease.ts";
 export { backoffMs, DEFAULT_RETRY, isRetryable, untilProcessed, withRetry } from "./retry.ts";
 export { DynamoDBSaver } from "./saver.ts";
 export { itemSize } from "./size.ts";

@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   /** Same alert key within this many seconds → one notification with a count. */
   ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SLACK_WEBHOOK_URL: Url.optional(),
+  /** Local runs (CLI): seconds without progress before the watchdog ends the run (exit 3). */
+  SWITCHYARD_STALL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** In AWS: where SLACK_WEBHOOK_URL is kept (read when the variable itself is unset). */
   SLACK_WEBHOOK_SECRET_ARN: SecretArn.optional(),
   /** `arn:aws:states:<region>:<account>:stateMachine:` — the dispatcher appends the machine's name. */

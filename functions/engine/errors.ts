@@ -80,6 +80,8 @@ export const NON_RETRYABLE_CODES = [
   "Switchyard.NotWaiting",
   "Switchyard.InvalidResume",
   "Switchyard.InvalidPayload",
+  // Another execution holds the thread: this one must not touch it, now or on a retry.
+  "Switchyard.ThreadBusy",
   // LangGraph's GraphRecursionError (a subgraph out of steps): the same run would loop again.
   "GRAPH_RECURSION_LIMIT",
   // A retry would end past the work's deadline (functions/engine/deadline.ts): hold and escalate instead.

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidPayloadError } from "./errors.ts";
@@ -37,6 +38,7 @@ const PlanEvent = z.object({
   workflow: Id,
   threadId: Id,
   checkpointId: Id,
+  lease: Id.optional(),
   recursion: Budget.optional(),
   results: z
     .array(
@@ -70,17 +72,37 @@ export function createEngineHandlers(
     deps.observer?.onPlan?.(plan, from);
     return plan;
   };
+  const { leases } = deps;
+  const renew = (e: PlanEvent) => renewOf(leases, e);
+  /** The plan as it leaves: carrying the lease on, or giving it up once the run stops. */
+  const held = (holder: string | undefined) => async (plan: SuperstepPlan) => {
+    if (!leases || holder === undefined) return plan;
+    if (plan.status !== "running") await leases.release(plan.threadId, holder, plan.error);
+    return { ...plan, lease: holder };
+  };
   return {
     async start(event) {
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
-      if (e.resume !== undefined) {
-        const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
-        return resumeRun(deps, workflow, request).then(planned("resume"));
+      // The run id names the execution, so a retried start is the same holder taking it again.
+      const holder = leases ? (e.runId ?? randomUUID()) : undefined;
+      if (leases && holder) await leases.take(e.threadId, holder, { workflow: workflow.name });
+      try {
+        if (e.resume !== undefined) {
+          const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
+          return await resumeRun(deps, workflow, request).then(held(holder)).then(planned("resume"));
+        }
+        if (e.recover)
+          return await recoverRun(deps, workflow, { threadId: e.threadId })
+            .then(held(holder))
+            .then(planned("recover"));
+        const request = { threadId: e.threadId, input: e.input, recursionLimit: e.recursionLimit };
+        return await startRun(deps, workflow, request).then(held(holder)).then(planned("start"));
+      } catch (error) {
+        // A refused start (bad input, not waiting) leaves the thread to whoever comes next.
+        if (leases && holder) await leases.release(e.threadId, holder).catch(() => undefined);
+        throw error;
       }
-      if (e.recover) return recoverRun(deps, workflow, { threadId: e.threadId }).then(planned("recover"));
-      const request = { threadId: e.threadId, input: e.input, recursionLimit: e.recursionLimit };
-      return startRun(deps, workflow, request).then(planned("start"));
     },
     async runNode(event) {
       const e = parse(TaskEvent, event, "run-node");
@@ -106,15 +128,20 @@ export function createEngineHandlers(
       const failures: TaskFailure[] = (e.results ?? [])
         .filter((r) => r.outcome === "failed")
         .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} }));
-      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures }).then(planned("commit"));
+      await renew(e);
+      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures })
+        .then(held(e.lease))
+        .then(planned("commit"));
     },
     async superstep(event) {
       const e = parse(PlanEvent, event, "superstep");
-      return runSuperstep(deps, workflowNamed(e.workflow), e).then(planned("superstep"));
+      await renew(e);
+      return runSuperstep(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("superstep"));
     },
     async graph(event) {
       const e = parse(PlanEvent, event, "graph");
-      return runToEnd(deps, workflowNamed(e.workflow), e).then(planned("graph"));
+      await renew(e);
+      return runToEnd(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("graph"));
     },
   };
 }
@@ -132,6 +159,14 @@ function withCodeAsName(error: unknown): unknown {
     error.name = e.code;
   }
   return error;
+}
+
+/**
+ * Checked before a commit writes: an execution whose lease another has taken (it was presumed
+ * dead) stops with `Switchyard.ThreadBusy` instead of writing over the newcomer's supersteps.
+ */
+async function renewOf(leases: EngineDeps["leases"], e: PlanEvent): Promise<void> {
+  if (leases && e.lease) await leases.renew(e.threadId, e.lease);
 }
 
 function parse<T>(schema: z.ZodType<T>, event: unknown, what: string): T {

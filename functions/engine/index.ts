@@ -64,4 +64,5 @@ export type {
   TaskFailure,
   TaskOutcome,
   TaskRef,
+  ThreadLeaseStore,
 } from "./types.ts";

@@ -18,6 +18,20 @@ export interface EngineDeps {
    * fails the resume: an answer that cannot be recorded is not acted on.
    */
   readonly onAnswer?: (threadId: string, answer: unknown) => Promise<void>;
+  /**
+   * One execution per thread (the checkpoint table's lease, `#checkpoint` ThreadLeases): taken by
+   * start, resume and recover, renewed by every commit, released when the run stops. Without
+   * it, nothing keeps two executions off one thread but their names.
+   */
+  readonly leases?: ThreadLeaseStore;
+}
+
+/** What the engine needs of a lease store; `ThreadBusyError` (`Switchyard.ThreadBusy`) when held. */
+export interface ThreadLeaseStore {
+  take(threadId: string, holder: string, info?: { workflow?: string }): Promise<void>;
+  renew(threadId: string, holder: string): Promise<void>;
+  /** Gives the lease up as the run stops; `failure` says why it failed, for those who list runs. */
+  release(threadId: string, holder: string, failure?: RunError): Promise<void>;
 }
 
 /** Superstep-level events, as the handlers produce them; every method optional. */
@@ -72,6 +86,8 @@ export interface SuperstepPlan {
   readonly cause?: string;
   /** The run's recursion budget, carried from call to call (see recursion.ts). */
   readonly recursion?: RecursionBudget;
+  /** The execution holding the thread's lease (EngineDeps.leases): commit renews it, or stops. */
+  readonly lease?: string;
 }
 
 /** A failed Map item, as the state machine's Catch records it. */

@@ -1,7 +1,7 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { auditFromEnv } from "#audit";
-import { DynamoDBSaver } from "#checkpoint";
-import { readEnv } from "#config";
+import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
+import { readEnv, resources } from "#config";
 import { createEngineHandlers, type EngineHandlers, type WorkflowDefinition } from "#engine";
 import { faultCallbacksFromEnv } from "#ops";
 import { instrumentHandler, telemetryFromEnv } from "#telemetry";
@@ -28,9 +28,19 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
     ...faultCallbacksFromEnv(),
   ];
 
+  const saver = DynamoDBSaver.fromEnv();
+  const { table } = saver;
   const core = createEngineHandlers(
     {
-      saver: DynamoDBSaver.fromEnv(),
+      saver,
+      // One execution per thread, in the checkpoint table the function already reads and writes.
+      leases: new ThreadLeases({
+        client: table.client,
+        tableName: table.name,
+        partitionKey: table.pk,
+        sortKey: table.sk,
+        ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
+      }),
       ...(callbacks.length > 0 ? { callbacks } : {}),
       ...(telemetry ? { observer: telemetry.observer } : {}),
       ...(audit ? { onAnswer: audit.recordAnswer } : {}),

@@ -27,6 +27,8 @@ export const OPTIONS = {
   id: { type: "string", multiple: true },
   answer: { type: "string" },
   "recursion-limit": { type: "string" },
+  "stall-timeout": { type: "string" },
+  all: { type: "boolean", default: false },
   target: { type: "string", default: "local" },
   stage: { type: "string" },
   context: { type: "string", short: "c", multiple: true },
@@ -65,6 +67,33 @@ export function recursionLimitFlag(text: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--recursion-limit ${text}: a whole number of at least 1`);
   return n;
+}
+
+/**
+ * Ctrl-C while a command runs: the first asks the run to stop at a clean point (its signal), the
+ * second ends the process at once (exit 130, as shells count SIGINT).
+ */
+export function interruptible(say: (line: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let first = 0;
+  const onSigint = () => {
+    // One Ctrl-C can arrive twice (from the terminal, and relayed by a wrapper such as tsx).
+    if (controller.signal.aborted && performance.now() - first > 1000) process.exit(130);
+    if (controller.signal.aborted) return;
+    first = performance.now();
+    say("  stopping at a clean point: tasks already running finish first (Ctrl-C again to quit at once)…");
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  return { signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
+}
+
+/** `--stall-timeout s` (else SWITCHYARD_STALL_SECONDS): the watchdog's limit, in ms. */
+export function stallTimeoutMs(flag: string | undefined, fromEnv: number): number {
+  if (flag === undefined) return fromEnv * 1000;
+  const n = Number(flag);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--stall-timeout ${flag}: seconds, more than 0`);
+  return n * 1000;
 }
 
 export function required(value: string | undefined, message: string): string {

@@ -1,18 +1,23 @@
 import { join } from "node:path";
+import { workflowOfRunId } from "#api";
 import type { Env } from "#config";
 import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
 import { getWorkflow, workflows } from "#workflows";
 import { type LocalAws, startLocalAws } from "../index.ts";
+import { readLocalRun, releaseAbandonedLease } from "../runs.ts";
 import { localSaver } from "../saver.ts";
 import { runNotifier } from "../triggers.ts";
 import {
   dataFlagsInput,
+  interruptible,
+  OPTIONS,
   out,
   parseJson,
   positiveInt,
   progress,
   recursionLimitFlag,
   required,
+  stallTimeoutMs,
   UsageError,
   type Values,
   withHosting,
@@ -27,7 +32,8 @@ import { inspectTraceCommand } from "./inspect-trace.ts";
 import { newWorkflowCommand } from "./new-workflow.ts";
 import { redriveCommand } from "./redrive.ts";
 import { resumeCommand } from "./resume.ts";
-import { runCommand } from "./run.ts";
+import { executeRun, finishRun, runCommand } from "./run.ts";
+import { runsCommand } from "./runs.ts";
 import { uploadCommand } from "./upload.ts";
 
 /** Every command on the embedded AWS: maps the parsed options onto the command modules. */
@@ -57,22 +63,39 @@ export async function localCommand(
           },
         }),
       );
-    case "run":
+    case "run": {
+      const stall = stallTimeoutMs(values["stall-timeout"], env.SWITCHYARD_STALL_SECONDS);
       return withLocalAws(env, dataDir, (aws) =>
-        runCommand({
-          workflow: withRecursionLimit(
-            withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
-            values["recursion-limit"],
-          ),
-          json: values.json,
-          inProcess: values["in-process"],
-          telemetry,
+        withInterrupt(!values["in-process"], (signal) =>
+          runCommand({
+            signal,
+            stallTimeoutMs: stall,
+            workflow: withRecursionLimit(
+              withHosting(getWorkflow(required(target, "run needs a workflow")), values.hosting),
+              values["recursion-limit"],
+            ),
+            json: values.json,
+            inProcess: values["in-process"],
+            telemetry,
+            aws,
+            progress,
+            out,
+            ...(values.input ? { inputPath: values.input } : {}),
+            inputFlags: dataFlagsInput(values),
+            ...(dataDir ? { dataDir } : {}),
+          }),
+        ),
+      );
+    }
+    case "runs":
+      return withLocalAws(env, dataDir, (aws) =>
+        runsCommand({
           aws,
-          progress,
+          workflowNamed: getWorkflow,
+          all: values.all,
+          json: values.json,
           out,
-          ...(values.input ? { inputPath: values.input } : {}),
-          inputFlags: dataFlagsInput(values),
-          ...(dataDir ? { dataDir } : {}),
+          ...(dataDir && dataDir !== OPTIONS["data-dir"].default ? { dataDir } : {}),
         }),
       );
     case "inspect": {
@@ -165,6 +188,7 @@ async function opsCommand(
   const common = {
     aws,
     workflowNamed: getWorkflow,
+    stallTimeoutMs: stallTimeoutMs(values["stall-timeout"], env.SWITCHYARD_STALL_SECONDS),
     ...(dataDir ? { executionsFile: join(dataDir, "executions.json") } : {}),
     out,
   };
@@ -187,6 +211,7 @@ async function opsCommand(
       ...(answer !== undefined ? { answer } : {}),
       ...(values["recursion-limit"] ? { recursionLimit: recursionLimitFlag(values["recursion-limit"]) } : {}),
       ...(values.workflow ? { workflow: values.workflow } : {}),
+      continueRun: (id) => continueLocalRun(id, values, env, aws, dataDir),
     });
   }
   return redriveCommand({
@@ -201,6 +226,78 @@ async function opsCommand(
       ...(values.id ? { ids: values.id } : {}),
     },
   });
+}
+
+/**
+ * `switchyard resume <runId>` for a run the failed-runs queue does not hold: an interrupted one
+ * (Ctrl-C, a killed or crashed CLI, the watchdog) or a failed one, continued from its last
+ * checkpoint in this process — finished tasks are not run again.
+ */
+async function continueLocalRun(
+  runId: string,
+  values: Values,
+  env: Env,
+  aws: LocalAws,
+  dataDir: string | undefined,
+): Promise<number> {
+  const lease = await releaseAbandonedLease(aws, runId);
+  const name = values.workflow ?? lease?.workflow ?? workflowOfRunId(runId);
+  if (!name) throw new UsageError(`resume ${runId}: give --workflow (the run id does not name it)`);
+  const workflow = getWorkflow(name);
+  const run = await readLocalRun(aws, workflow, runId);
+  if (!run) {
+    out(`no run "${runId}" in ${dataDir ?? "the local AWS"} (switchyard runs lists them)`);
+    return 2;
+  }
+  if (lease)
+    progress(`  ${runId} was held by ${lease.holder} (${lease.owner}), no longer running: taken over`);
+  if (run.status === "succeeded") {
+    out(`run ${runId} already succeeded: nothing to continue`);
+    return 0;
+  }
+  if (run.status === "waiting") {
+    out(`run ${runId} waits for a decision: switchyard resume ${runId} --answer <json> --workflow ${name}`);
+    return 2;
+  }
+  if (run.status === "running") {
+    out(`run ${runId} is running (held by ${run.heldBy}); one execution per thread`);
+    return 2;
+  }
+  if (values["dry-run"]) {
+    out(`  would continue ${runId} at step ${run.step}: ${run.tasks.total - run.tasks.done} task(s) to run`);
+    return 0;
+  }
+  const stall = stallTimeoutMs(values["stall-timeout"], env.SWITCHYARD_STALL_SECONDS);
+  const options = {
+    workflow,
+    aws,
+    json: values.json,
+    inProcess: false,
+    telemetry: env.TELEMETRY !== "off",
+    progress,
+    out,
+    continueRun: runId,
+    stallTimeoutMs: stall,
+    ...(dataDir ? { dataDir } : {}),
+  };
+  return withInterrupt(true, async (signal) =>
+    finishRun(options, await executeRun({ ...options, signal }, undefined)),
+  );
+}
+
+/**
+ * Runs `body` with Ctrl-C asking it to stop at a clean point (see {@link interruptible}) — on the
+ * Step Functions runner; LangGraph's own loop (`--in-process`) keeps Node's Ctrl-C, which ends the
+ * process at once (its run id is printed, and its last superstep is checkpointed).
+ */
+async function withInterrupt<T>(stoppable: boolean, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!stoppable) return body(new AbortController().signal);
+  const interrupt = interruptible(progress);
+  try {
+    return await body(interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 /**

@@ -122,7 +122,8 @@ export type Execution = NonNullable<RunView["execution"]>;
 export function executedRunView(run: {
   readonly workflow: WorkflowDefinition;
   readonly result: RunResult;
-  readonly execution: Execution;
+  /** Absent for a run stopped before its end (Ctrl-C, the watchdog). */
+  readonly execution?: Execution;
 }): RunView {
   const { workflow, result, execution } = run;
   const finished = result.status !== "waiting";
@@ -153,6 +154,6 @@ export function executedRunView(run: {
           },
         }
       : {}),
-    execution,
+    ...(execution ? { execution } : {}),
   };
 }

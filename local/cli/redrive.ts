@@ -15,6 +15,8 @@ export interface RedriveCommandOptions {
   readonly filter: DeadLetterFilter;
   /** Keeps execution names between CLI runs (duplicates refused across invocations). */
   readonly executionsFile?: string;
+  /** The watchdog for the executions the dispatcher starts. */
+  readonly stallTimeoutMs?: number;
   readonly out: (text: string) => void;
 }
 
@@ -58,11 +60,13 @@ export async function runDispatcher(o: {
   aws: LocalAws;
   workflowNamed: (name: string) => WorkflowDefinition;
   executionsFile?: string;
+  stallTimeoutMs?: number;
   out: (text: string) => void;
 }): Promise<number> {
   const executions = new LocalExecutions({
     aws: o.aws,
     workflowNamed: o.workflowNamed,
+    ...(o.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: o.stallTimeoutMs }),
     onFailed: failedRunTarget(o.aws, o.workflowNamed),
     ...(o.executionsFile ? { file: o.executionsFile } : {}),
   });

@@ -36,13 +36,21 @@ export interface ResumeCommandOptions {
   readonly approver?: string;
   /** The clock an answer is stamped with and checked against an approval deadline. */
   readonly now?: () => Date;
+  /** The watchdog for the executions the dispatcher starts. */
+  readonly stallTimeoutMs?: number;
   readonly out: (text: string) => void;
+  /**
+   * A run that is not in the failed-runs queue (interrupted by Ctrl-C, a killed or crashed
+   * process, the watchdog): continued from its checkpoints in this process. Returns the exit code.
+   */
+  readonly continueRun?: (runId: string) => Promise<number>;
 }
 
 /**
  * `switchyard resume <runId>`: resumes a failed run from its last checkpoint (finished tasks
- * are not redone) through the requests queue and the dispatcher, or with `--answer` answers a
- * waiting interrupt. `--list` shows the failed runs; `--dry-run` what would re-execute.
+ * are not redone) through the requests queue and the dispatcher — or, for a run that never
+ * reached the failed-runs queue (stopped, killed, stalled), in this process — or with `--answer`
+ * answers a waiting interrupt. `--list` shows the failed runs; `--dry-run` what would re-execute.
  */
 export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
   const { aws } = o;
@@ -94,6 +102,7 @@ export async function resumeCommand(o: ResumeCommandOptions): Promise<number> {
     lookupThread: checkpointLookup(localSaver(aws), o.workflowNamed),
   });
   if (entries.length === 0) {
+    if (o.continueRun) return o.continueRun(o.runId);
     o.out(`no failed run "${o.runId}" in ${aws.resources.failedRunsQueue.name}`);
     return 2;
   }

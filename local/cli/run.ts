@@ -1,12 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { readEnv } from "#config";
 import type { RunResult, RunSummary, WorkflowDefinition } from "#engine";
 import { createTelemetry } from "#telemetry";
 import { auditStatusOf, type LocalAuditStatus } from "../audit.ts";
-import { runInProcess, runOnStepFunctions, type StepFunctionsResult } from "../engine.ts";
+import {
+  recoverOnStepFunctions,
+  runInProcess,
+  runOnStepFunctions,
+  type StepFunctionsResult,
+} from "../engine.ts";
 import type { LocalAws } from "../local-aws.ts";
 import { writeRunReport } from "../report/index.ts";
-import { mergeInput } from "./args.ts";
+import { type LocalRun, readLocalRun } from "../runs.ts";
+import { EXECUTION_ABORTED, RUN_STALLED } from "../step-functions.ts";
+import { mergeInput, OPTIONS } from "./args.ts";
 import { checkRunData } from "./data-check.ts";
 import { type Execution, executedRunView, formatDuration, formatPlan, formatSummary } from "./format.ts";
 
@@ -26,7 +34,17 @@ export interface RunCommandOptions {
   readonly reportDir?: string;
   /** False with `TELEMETRY=off`: no callbacks, no observer, no report. Default true. */
   readonly telemetry?: boolean;
+  /** Ctrl-C: the run stops at a clean point (exit 130) and says how to continue it. */
+  readonly signal?: AbortSignal;
+  /** The watchdog: a run nothing moved in for this long ends with exit 3. */
+  readonly stallTimeoutMs?: number;
+  /** Continue this run (its thread) from its last checkpoint instead of starting one. */
+  readonly continueRun?: string;
 }
+
+/** Exit codes of a run that did not end by itself: stopped by Ctrl-C (as shells count SIGINT), stalled. */
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_STALLED = 3;
 
 /** One run, executed and described: what the `run` and `demo` commands print. */
 export interface ExecutedRun {
@@ -36,7 +54,12 @@ export interface ExecutedRun {
   /** The "Run:" block: status, duration, mode, where checkpoints and the report are. */
   readonly facts: Record<string, string>;
   /** The same facts as numbers, for `--json` (the run view's `execution`). */
-  readonly execution: Execution;
+  /** How it executed, as numbers (`--json`'s `execution`); absent when it stopped before its end. */
+  readonly execution?: Execution;
+  /** Node tasks this process ran (per node): a skipped finished task is not counted. */
+  readonly nodeExecutions: Record<string, number>;
+  /** Where the run stands now, when it stopped before its end (Ctrl-C, the watchdog). */
+  readonly stopped?: LocalRun;
 }
 
 /**
@@ -51,8 +74,57 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // orchestrator then reads the same day from the process's memo instead of again.
   await checkRunData(options.workflow, input);
   const run = await executeRun(options, input);
-  printRun(options, run);
-  return run.result.status === "failed" ? 1 : 0;
+  return finishRun(options, run);
+}
+
+/**
+ * Prints the run and returns its exit code: 0 succeeded or waiting, 1 failed, 3 stalled (the
+ * watchdog ended it), 130 stopped by Ctrl-C — the last two say where it stopped and how to go on.
+ */
+export function finishRun(
+  options: Pick<RunCommandOptions, "json" | "out" | "progress" | "dataDir">,
+  run: ExecutedRun,
+): number {
+  const code = run.result.error?.code;
+  if (code !== EXECUTION_ABORTED && code !== RUN_STALLED) {
+    printRun(options, run);
+    return run.result.status === "failed" ? 1 : 0;
+  }
+  const runId = run.result.threadId;
+  const where = run.stopped
+    ? `at step ${run.stopped.step}, ${run.stopped.tasks.done} of ${run.stopped.tasks.total} task(s) done`
+    : "before its first checkpoint";
+  const flag =
+    options.dataDir && options.dataDir !== OPTIONS["data-dir"].default
+      ? ` --data-dir ${options.dataDir}`
+      : "";
+  const command = `switchyard resume ${runId}${flag}`;
+  const lines = [
+    code === RUN_STALLED ? `■ stalled: ${run.result.error?.message}` : "■ stopped (Ctrl-C)",
+    `  run ${runId} stopped ${where}`,
+    options.dataDir
+      ? `  continue it with: ${command}`
+      : "  the local AWS was in memory (--memory): the run is gone with this process",
+  ];
+  for (const line of lines) options.progress(line);
+  if (options.json) {
+    options.out(
+      JSON.stringify(
+        {
+          workflow: run.workflow.name,
+          runId,
+          status: code === RUN_STALLED ? "stalled" : "interrupted",
+          error: run.result.error,
+          ...(run.stopped ? { step: run.stopped.step, tasks: run.stopped.tasks } : {}),
+          nodeExecutions: run.nodeExecutions,
+          ...(options.dataDir ? { continueWith: command } : {}),
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  return code === RUN_STALLED ? EXIT_STALLED : EXIT_INTERRUPTED;
 }
 
 /** Prints a run's summary and facts, as text or (with `--json`) one JSON document. */
@@ -76,27 +148,56 @@ export async function executeRun(
   input: unknown,
 ): Promise<ExecutedRun> {
   const { workflow, aws } = options;
-  const mode = options.inProcess ? "in-process" : `Step Functions (local), ${workflow.hosting} hosting`;
-  options.progress(`▶ ${workflow.name}: ${workflow.description}\n  mode: ${mode}`);
+  const inProcess = options.inProcess && !options.continueRun;
+  const mode = inProcess ? "in-process" : `Step Functions (local), ${workflow.hosting} hosting`;
+  // The run id first, before any work: a run stopped or killed later can still be found by it.
+  const threadId = options.continueRun ?? `${workflow.name}_${randomUUID()}`;
+  const verb = options.continueRun ? "continuing" : "starting";
+  options.progress(`▶ ${workflow.name}: ${workflow.description}\n  ${verb} run ${threadId}\n  mode: ${mode}`);
   // Captured in memory for the report; log lines stay off the terminal (progress owns stderr).
   const telemetry =
     options.telemetry === false ? undefined : createTelemetry({ capture: true, logLevel: "SILENT" });
   const started = performance.now();
-  const result = options.inProcess
+  const nodeExecutions: Record<string, number> = {};
+  const tasks = new TaskProgress(options.progress);
+  const stepFunctions = {
+    aws,
+    threadId,
+    onPlan: (plan: Parameters<typeof formatPlan>[0]) => {
+      tasks.planned(plan);
+      options.progress(formatPlan(plan));
+    },
+    wrapHandler: countingNodes(nodeExecutions, tasks),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+    ...(telemetry
+      ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
+      : {}),
+  };
+  const result = inProcess
     ? await runInProcess(workflow, input, {
         aws,
+        threadId,
         ...(telemetry
           ? { callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: workflow.name })] }
           : {}),
       })
-    : await runOnStepFunctions(workflow, input, {
-        aws,
-        onPlan: (plan) => options.progress(formatPlan(plan)),
-        ...(telemetry
-          ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
-          : {}),
-      });
+    : options.continueRun
+      ? await recoverOnStepFunctions(workflow, threadId, stepFunctions)
+      : await runOnStepFunctions(workflow, input, stepFunctions);
   const elapsed = performance.now() - started;
+  const code = result.error?.code;
+  if (code === EXECUTION_ABORTED || code === RUN_STALLED) {
+    const stopped = await readLocalRun(aws, workflow, threadId);
+    return {
+      workflow,
+      result,
+      summary: undefined,
+      facts: {},
+      nodeExecutions,
+      ...(stopped ? { stopped } : {}),
+    };
+  }
   let report: string | undefined;
   if (telemetry?.capture) {
     await telemetry.flush();
@@ -105,7 +206,7 @@ export async function executeRun(
       result,
       capture: telemetry.capture,
       mode,
-      engine: options.inProcess ? "in-process" : "step-functions",
+      engine: inProcess ? "in-process" : "step-functions",
       durationMs: elapsed,
       ...(await auditOf(aws, result.threadId)),
     });
@@ -121,6 +222,7 @@ export async function executeRun(
     mode,
     model: modelDescription(),
     thread: result.threadId,
+    "node executions": String(Object.values(nodeExecutions).reduce((a, b) => a + b, 0)),
     checkpoints: `DynamoDB table ${aws.resources.checkpointTable.name} at ${aws.endpoints.dynamodb} (pk starts with thread ${result.threadId})`,
     ...(options.dataDir
       ? { "local AWS data": options.dataDir }
@@ -150,8 +252,51 @@ export async function executeRun(
         }
       : {}),
     ...(report ? { report } : {}),
+    nodeExecutions,
   };
-  return { workflow, result, summary, facts, execution };
+  return { workflow, result, summary, facts, execution, nodeExecutions };
+}
+
+type Wrap = NonNullable<Parameters<typeof runOnStepFunctions>[2]["wrapHandler"]>;
+
+/** Counts node tasks that ran (not those skipped as finished or stale), per node. */
+function countingNodes(into: Record<string, number>, progress: TaskProgress): Wrap {
+  return (slot, handler) => async (event) => {
+    const outcome = await handler(event);
+    const ran = (outcome as { outcome?: string } | undefined)?.outcome;
+    if (slot.node && (ran === "done" || ran === "interrupted")) {
+      into[slot.node] = (into[slot.node] ?? 0) + 1;
+      progress.taskDone();
+    }
+    return outcome;
+  };
+}
+
+/**
+ * `step 3: 120/253 tasks done` while a wide superstep runs: the first task, then at most one line
+ * a second, so a long superstep shows it moves (and a stopped one, how far it got).
+ */
+class TaskProgress {
+  private step = 0;
+  private total = 0;
+  private done = 0;
+  private shownAt = 0;
+  constructor(private readonly progress: (line: string) => void) {}
+
+  planned(plan: { step: number; tasks: readonly unknown[] }): void {
+    this.step = plan.step;
+    this.total = plan.tasks.length;
+    this.done = 0;
+    this.shownAt = 0;
+  }
+
+  taskDone(): void {
+    this.done++;
+    const now = performance.now();
+    if (this.total < 2 || (this.shownAt !== 0 && now - this.shownAt < 1000)) return;
+    this.shownAt = now;
+    this.progress(`  step ${this.step}: ${this.done}/${this.total} tasks done`);
+  }
 }
 
 /** Which model the agents used — the offline policy model says so plainly. */

@@ -1,0 +1,226 @@
+/**
+ * One execution per thread: a lease item beside the thread's checkpoints (same partition key,
+ * sort key `lease`), taken with a conditional write by whatever starts an execution on the
+ * thread (start, resume, recover) and renewed by every commit. A second execution on a thread
+ * whose lease is held fails at once with `Switchyard.ThreadBusy`; a holder that died stops
+ * renewing, and its lease expires.
+ *
+ *   execution A ─take────────renew (commit)────renew (commit)──release (ended)
+ *   execution B          ─take ✗ ThreadBusy
+ *   A crashed   ─take──renew ╳ ·····expires···· B ─take ✓   (A's late commit: renew ✗ ThreadBusy)
+ *
+ * A renewal succeeds while nobody else has taken the lease, even past its expiry: expiry only
+ * lets a newcomer in, it never stops a slow holder that nobody has replaced.
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { SwitchyardError } from "#core";
+import { DEFAULT_RETRY, withRetry } from "./retry.ts";
+
+/** The lease's sort key, under the thread's partition key (never a `c#`/`s#` checkpoint key). */
+export const LEASE_SORT_KEY = "lease";
+
+/**
+ * A thread's lease as read back. `expiresAt` (epoch ms, 0 once released) is stored as `leaseUntil`:
+ * the table's TTL attribute holds epoch seconds under a name of its own.
+ */
+export interface LeaseRecord {
+  readonly threadId: string;
+  /** The execution holding it: the run id of the execution that took it. */
+  readonly holder: string;
+  /** Where the holder runs (`pid 123 on host` for a local CLI); absent on AWS. */
+  readonly owner?: string;
+  readonly workflow?: string;
+  readonly takenAt: number;
+  readonly expiresAt: number;
+  /** How the run failed, when its holder gave the lease up on a failure. */
+  readonly failure?: { readonly code: string; readonly message: string; readonly node?: string };
+}
+
+export interface ThreadLeasesOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly partitionKey?: string;
+  readonly sortKey?: string;
+  readonly ttlAttribute?: string;
+  /**
+   * How long a lease lives without a renewal. Default 900 s: the longest a Lambda runs, so a
+   * live holder is never passed over between two of its commits on account of one slow call.
+   */
+  readonly seconds?: number;
+  /** Written on every lease this store takes (a local CLI's pid and host). */
+  readonly owner?: string;
+  readonly now?: () => number;
+}
+
+/** Another execution holds the thread: this one stops before touching it. Never retried. */
+export class ThreadBusyError extends SwitchyardError {
+  constructor(
+    readonly threadId: string,
+    readonly held?: LeaseRecord,
+  ) {
+    const by = held
+      ? ` by execution ${held.holder}${held.owner ? ` (${held.owner})` : ""} until ${new Date(held.expiresAt).toISOString()}`
+      : "";
+    super("Switchyard.ThreadBusy", `Thread "${threadId}" is held${by}: one execution per thread.`);
+  }
+}
+
+/**
+ * The lease store over the checkpoint table.
+ *
+ * @example
+ * const leases = new ThreadLeases({ client, tableName: "switchyard-dev-checkpoints" });
+ * await leases.take("triage_1", "exec-1", { workflow: "triage" }); // or ThreadBusyError
+ * await leases.renew("triage_1", "exec-1");
+ * await leases.release("triage_1", "exec-1");
+ */
+export class ThreadLeases {
+  private readonly pk: string;
+  private readonly sk: string;
+  private readonly ttl: string;
+  private readonly ms: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ThreadLeasesOptions) {
+    this.pk = options.partitionKey ?? "pk";
+    this.sk = options.sortKey ?? "sk";
+    this.ttl = options.ttlAttribute ?? "ttl";
+    this.ms = (options.seconds ?? 900) * 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes the thread's lease for `holder` (again, if it already holds it); throws {@link ThreadBusyError}. */
+  async take(threadId: string, holder: string, info: { workflow?: string } = {}): Promise<void> {
+    const now = this.now();
+    const expiresAt = now + this.ms;
+    const item: Record<string, AttributeValue> = {
+      ...this.key(threadId),
+      holder: { S: holder },
+      takenAt: { N: String(now) },
+      leaseUntil: { N: String(expiresAt) },
+      // DynamoDB's TTL removes leases of threads nobody touches again.
+      [this.ttl]: { N: String(Math.ceil(expiresAt / 1000) + 86_400) },
+      ...(this.options.owner ? { owner: { S: this.options.owner } } : {}),
+      ...(info.workflow ? { workflow: { S: info.workflow } } : {}),
+    };
+    await this.conditional(
+      threadId,
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: item,
+        ConditionExpression: "attribute_not_exists(#pk) OR #holder = :holder OR #exp < :now",
+        ExpressionAttributeNames: { "#pk": this.pk, "#holder": "holder", "#exp": "leaseUntil" },
+        ExpressionAttributeValues: { ":holder": { S: holder }, ":now": { N: String(now) } },
+      }),
+    );
+  }
+
+  /** Extends `holder`'s lease; throws {@link ThreadBusyError} when another execution took it. */
+  async renew(threadId: string, holder: string): Promise<void> {
+    await this.conditional(threadId, this.setExpiry(threadId, holder, this.now() + this.ms));
+  }
+
+  /**
+   * Gives the lease up (the execution ended), with why the run failed if it did — a failure the
+   * checkpoints cannot show (a task failing before LangGraph ran it, an engine Lambda failing).
+   * A lease already taken by another stays theirs.
+   */
+  async release(threadId: string, holder: string, failure?: LeaseRecord["failure"]): Promise<void> {
+    try {
+      await this.send(this.setExpiry(threadId, holder, 0, failure));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /** The thread's lease, if one was ever taken and is not yet removed. */
+  async read(threadId: string): Promise<LeaseRecord | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: this.key(threadId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? leaseOf(threadId, Item) : undefined;
+  }
+
+  /** Whether `lease` still keeps newcomers out. */
+  isLive(lease: LeaseRecord | undefined): boolean {
+    return lease !== undefined && lease.expiresAt >= this.now();
+  }
+
+  /**
+   * Throttles and dropped connections are retried as the saver retries them; a repeated take or
+   * renewal is harmless (the holder's own lease passes the condition again).
+   */
+  private send(
+    command: GetItemCommand | PutItemCommand | UpdateItemCommand,
+  ): Promise<{ Item?: Record<string, AttributeValue> }> {
+    return withRetry(DEFAULT_RETRY, () => this.options.client.send(command as GetItemCommand));
+  }
+
+  private key(threadId: string): Record<string, AttributeValue> {
+    return { [this.pk]: { S: threadId }, [this.sk]: { S: LEASE_SORT_KEY } };
+  }
+
+  private setExpiry(
+    threadId: string,
+    holder: string,
+    expiresAt: number,
+    failure?: LeaseRecord["failure"],
+  ): UpdateItemCommand {
+    const why = failure && {
+      code: failure.code,
+      message: failure.message.slice(0, 2000),
+      node: failure.node,
+    };
+    return new UpdateItemCommand({
+      TableName: this.options.tableName,
+      Key: this.key(threadId),
+      UpdateExpression: why ? "SET #exp = :exp, failure = :why" : "SET #exp = :exp REMOVE failure",
+      ConditionExpression: "#holder = :holder",
+      ExpressionAttributeNames: { "#holder": "holder", "#exp": "leaseUntil" },
+      ExpressionAttributeValues: {
+        ":holder": { S: holder },
+        ":exp": { N: String(expiresAt) },
+        ...(why ? { ":why": { S: JSON.stringify(why) } } : {}),
+      },
+    });
+  }
+
+  private async conditional(threadId: string, command: PutItemCommand | UpdateItemCommand): Promise<void> {
+    try {
+      await this.send(command as PutItemCommand);
+    } catch (err) {
+      if (
+        !(
+          err instanceof ConditionalCheckFailedException ||
+          (err as Error).name === "ConditionalCheckFailedException"
+        )
+      )
+        throw err;
+      throw new ThreadBusyError(threadId, await this.read(threadId));
+    }
+  }
+}
+
+/** A lease item as a {@link LeaseRecord} (also for scans that read lease items among others). */
+export function leaseOf(threadId: string, item: Record<string, AttributeValue>): LeaseRecord {
+  return {
+    threadId,
+    holder: item.holder?.S ?? "",
+    ...(item.owner?.S ? { owner: item.owner.S } : {}),
+    ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
+    takenAt: Number(item.takenAt?.N ?? 0),
+    expiresAt: Number(item.leaseUntil?.N ?? 0),
+    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseRecord["failure"] } : {}),
+  };
+}
