@@ -6,6 +6,7 @@ import {
   createApiHandler,
   dynamoIdempotencyStore,
   type FailedRunsPort,
+  LOCAL_LOOPBACK,
   type ProxyEvent,
   sqsDeadLetters,
   sqsRunQueue,
@@ -212,7 +213,7 @@ export function toProxyEvent(req: IncomingMessage, body: string): ProxyEvent {
     requestContext: {
       requestId: randomUUID(),
       domainName: LOOPBACK,
-      identity: loopback ? { caller: "local", userArn: "local:loopback", sourceIp } : { sourceIp },
+      identity: loopback ? { caller: "local", userArn: LOCAL_LOOPBACK, sourceIp } : { sourceIp },
     },
     body: body === "" ? null : body,
     isBase64Encoded: false,

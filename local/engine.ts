@@ -56,6 +56,12 @@ export interface RunOptions {
   readonly recursionLimit?: number;
   /** Who answers on a resume (stamped on the answer, never read from it); the OS user by default. */
   readonly approver?: string;
+  /**
+   * Who asks for a new run (the workflow's `requesterField`): the API's caller, by way of the
+   * requests queue. A run started in this process records none: on one machine the maker and
+   * the checker are the same OS account (docs/controls.md, "Four-eyes approval").
+   */
+  readonly requestedBy?: string;
   /** The clock an answer is stamped with and checked against an approval deadline. */
   readonly now?: () => Date;
   /**
@@ -82,6 +88,7 @@ export function runInProcess(
   return runInProcessWith(workflow, input, {
     saver: options.saver ?? localSaver(options.aws),
     threadId: options.threadId,
+    ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
     ...audited(options),
     ...limit(options),
   });
@@ -161,7 +168,11 @@ export function runOnStepFunctions(
 ): Promise<StepFunctionsResult> {
   return runOnStepFunctionsWith(
     workflow,
-    { input: input ?? {}, ...limit(options) },
+    {
+      input: input ?? {},
+      ...limit(options),
+      ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
+    },
     { ...options, ...audited(options), saver: options.saver ?? localSaver(options.aws) },
   );
 }

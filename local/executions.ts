@@ -162,7 +162,11 @@ export class LocalExecutions {
               ...options,
               stamped: true,
             })
-          : await runOnStepFunctions(workflow, input.input ?? {}, options);
+          : await runOnStepFunctions(workflow, input.input ?? {}, {
+              ...options,
+              // The entry point's requester (the API's caller); none: a schedule or other service.
+              ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+            });
       record.result = result;
       record.status =
         result.status !== "failed"

@@ -82,7 +82,13 @@ const machines = new WeakMap<WorkflowDefinition, StateMachine>();
  */
 export async function runOnStepFunctionsWith(
   workflow: WorkflowDefinition,
-  executionInput: { input?: unknown; resume?: unknown; recover?: true; recursionLimit?: number },
+  executionInput: {
+    input?: unknown;
+    resume?: unknown;
+    recover?: true;
+    recursionLimit?: number;
+    requestedBy?: string;
+  },
   options: StepFunctionsOptions,
 ): Promise<StepFunctionsResult> {
   const threadId = options.threadId ?? randomUUID();

@@ -23,3 +23,18 @@ export function approverOf(event: ProxyEvent, mode: AuthMode): string {
   if (typeof principal !== "string" || principal.trim() === "") throw new UnauthenticatedError(mode);
   return principal.startsWith("local:") ? principal : `iam:${principal}`;
 }
+
+/**
+ * The local API server's caller (`npm run serve`): every loopback request is this one identity,
+ * so it names no person — it approves as itself, but is never recorded as a run's requester.
+ */
+export const LOCAL_LOOPBACK = "local:loopback";
+
+/**
+ * Who asks for a run, for the four-eyes rules that exclude the requester: the authenticated
+ * caller (`approverOf`), or none for the local server's loopback caller.
+ */
+export function requesterOf(event: ProxyEvent, mode: AuthMode): string | undefined {
+  const who = approverOf(event, mode);
+  return who === LOCAL_LOOPBACK ? undefined : who;
+}

@@ -5,7 +5,7 @@ import type { WorkflowDefinition } from "#engine";
 import { workflows as registry } from "#workflows";
 import { readAuditTrail } from "./audit-trail.ts";
 import { type AuthMode, callerOf } from "./auth.ts";
-import { approverOf } from "./caller.ts";
+import { approverOf, requesterOf } from "./caller.ts";
 import { listDeadLetters, redriveDeadLetters } from "./dead-letters.ts";
 import { InvalidRequestError, PayloadTooLargeError } from "./errors.ts";
 import { idempotent } from "./idempotency.ts";
@@ -116,7 +116,9 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     listWorkflows: async () => json(200, { workflows: listed.map(workflowInfo) }),
     getWorkflow: async (p) => json(200, workflowInfo(ports.workflowNamed(p.path.name as string))),
     startRun: async (p, r) => {
-      const caller = who(r);
+      // Who asks for the run, so a four-eyes rule can keep them from approving it.
+      const requester = requesterOf(r.event as ProxyEvent, auth);
+      const caller = { ...who(r), ...(requester ? { approver: requester } : {}) };
       const accepted = await acceptStart(
         ctx,
         p.path.name as string,

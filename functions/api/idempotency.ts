@@ -16,6 +16,8 @@ export interface KeyedCall {
   /** Not part of the key or the payload hash: context the first call's request carries. */
   readonly workflow: string;
   readonly traceparent?: string;
+  /** A start's requester, as the API authenticated them (the run request's `requestedBy`). */
+  readonly requestedBy?: string;
   /**
    * A resume's approver and clock, stamped on answers to four-eyes approvals inside the keyed
    * step (`stampAnswers`): a retry with the same key replays the first answer, not a new vote.

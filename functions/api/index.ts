@@ -8,7 +8,7 @@
 export { type AuditPort, type AuditTrail, AuditTrailSchema, readAuditTrail } from "./audit-trail.ts";
 export { type AuthMode, callerOf } from "./auth.ts";
 export { dynamoIdempotencyStore, sqsRunQueue } from "./aws.ts";
-export { approverOf } from "./caller.ts";
+export { approverOf, LOCAL_LOOPBACK, requesterOf } from "./caller.ts";
 export * from "./errors.ts";
 export { type ApiHandler, type ApiOptions, createApiHandler, MAX_BODY_BYTES } from "./handler.ts";
 export { type Idempotent, idempotent, type KeyedCall } from "./idempotency.ts";

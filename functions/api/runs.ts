@@ -88,6 +88,7 @@ export async function acceptStart(
     payload: input ?? {},
     workflow: workflow.name,
     ...(who.traceparent ? { traceparent: who.traceparent } : {}),
+    ...(who.approver ? { requestedBy: who.approver } : {}),
   };
   return who.idempotencyKey ? ctx.enqueueOnce(call) : enqueueRun(ctx, call);
 }
@@ -150,6 +151,7 @@ export async function enqueueRun(ctx: RunsContext, call: KeyedCall): Promise<Acc
     workflow: call.workflow,
     ...(call.operation === "start" ? { input: call.payload } : { threadId: call.target, resume }),
     source: "api",
+    ...(call.operation === "start" && call.requestedBy ? { requestedBy: call.requestedBy } : {}),
     requestedAt: (ctx.ports.now?.() ?? new Date()).toISOString(),
     ...(call.key ? { idempotencyKey: call.key } : {}),
     ...(call.traceparent ? { traceparent: call.traceparent } : {}),

@@ -79,6 +79,12 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   readonly nodes: Readonly<Record<string, NodeSettings>>;
   readonly hosting: Hosting;
   /**
+   * The state key a run's requester is written to when it starts — who asked for it as the entry
+   * point authenticated them (the API's caller, `local:<OS user>` at the CLI), never from the
+   * input, so four-eyes rules can exclude them. Absent: the graph is not told.
+   */
+  readonly requesterField?: string;
+  /**
    * LangGraph's `recursionLimit` for each run of this workflow (25, LangGraph's own, when
    * absent); a run may set its own. Counted as LangGraph counts it: see recursion.ts.
    */
@@ -100,6 +106,8 @@ export interface DefineWorkflowOptions<Input, State> {
   toState?: (input: Input) => Record<string, unknown>;
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
+  /** See {@link WorkflowDefinition.requesterField}. */
+  requesterField?: string;
   recursionLimit?: number;
   summarize?: (state: State) => RunSummary;
   outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
@@ -148,6 +156,7 @@ export function defineWorkflow<Input, State = unknown>(
     toState: options.toState ?? ((input) => input as Record<string, unknown>),
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",
+    ...(options.requesterField === undefined ? {} : { requesterField: options.requesterField }),
     ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),

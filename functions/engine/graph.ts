@@ -38,13 +38,23 @@ export function errorHandlerOf(graph: CompiledWorkflow, node: string): string | 
   return (graph.nodes as Record<string, { errorHandlerNode?: string }>)[node]?.errorHandlerNode;
 }
 
-/** Validates raw input and maps it to the graph's first state update; throws {@link InvalidInputError}. */
-export function inputToState(workflow: WorkflowDefinition, raw: unknown): Record<string, unknown> {
+/**
+ * Validates raw input and maps it to the graph's first state update; throws {@link InvalidInputError}.
+ * The requester, when the entry point knows one and the workflow asks for it (`requesterField`),
+ * is added after validation: the input itself can never name it.
+ */
+export function inputToState(
+  workflow: WorkflowDefinition,
+  raw: unknown,
+  requestedBy?: string,
+): Record<string, unknown> {
   const parsed = workflow.input.safeParse(raw ?? {});
   if (!parsed.success) {
     throw new InvalidInputError(workflow.name, fieldIssues(parsed.error, { at: ["input"] }));
   }
-  return workflow.toState(parsed.data);
+  const update = workflow.toState(parsed.data);
+  const field = workflow.requesterField;
+  return field && requestedBy ? { ...update, [field]: requestedBy } : update;
 }
 
 export function threadConfig(threadId: string) {

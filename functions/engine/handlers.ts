@@ -31,6 +31,8 @@ const StartEvent = z.object({
   recover: z.boolean().optional(),
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   recursionLimit: z.number().int().min(1).optional(),
+  /** Who asked for the run, as its entry point authenticated them (`requesterField`). */
+  requestedBy: z.string().min(1).max(2048).optional(),
 });
 const Budget = z.object({ limit: z.number().int().min(1), stop: z.number().int() });
 const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
@@ -96,7 +98,12 @@ export function createEngineHandlers(
           return await recoverRun(deps, workflow, { threadId: e.threadId })
             .then(held(holder))
             .then(planned("recover"));
-        const request = { threadId: e.threadId, input: e.input, recursionLimit: e.recursionLimit };
+        const request = {
+          threadId: e.threadId,
+          input: e.input,
+          recursionLimit: e.recursionLimit,
+          ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
+        };
         return await startRun(deps, workflow, request).then(held(holder)).then(planned("start"));
       } catch (error) {
         // A refused start (bad input, not waiting) leaves the thread to whoever comes next.

@@ -18,6 +18,8 @@ export interface InProcessOptions {
   readonly callbacks?: Callbacks;
   /** LangGraph's `recursionLimit` for this invoke; the workflow's, else LangGraph's 25, otherwise. */
   readonly recursionLimit?: number;
+  /** Who asked for the run (`requesterField` of the workflow), as the entry point authenticated them. */
+  readonly requestedBy?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function runInProcessWith(
   options: InProcessOptions,
 ): Promise<RunResult> {
   const threadId = options.threadId ?? randomUUID();
-  const update = inputToState(workflow, input);
+  const update = inputToState(workflow, input, options.requestedBy);
   return drive(workflow, update, threadId, options, true);
 }
 

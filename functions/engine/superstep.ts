@@ -116,10 +116,10 @@ async function exhausted(
 export async function startRun(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  request: { threadId: string; input: unknown; recursionLimit?: number },
+  request: { threadId: string; input: unknown; recursionLimit?: number; requestedBy?: string },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
-  const update = inputToState(workflow, request.input);
+  const update = inputToState(workflow, request.input, request.requestedBy);
   const before = await deps.saver.getTuple(threadConfig(request.threadId));
   const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");

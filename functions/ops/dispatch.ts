@@ -31,6 +31,8 @@ export interface ExecutionInput {
   readonly resume?: unknown;
   readonly recover?: true;
   readonly recursionLimit?: number;
+  /** Who asked for a new run (the request's `requestedBy`). */
+  readonly requestedBy?: string;
 }
 
 export interface StartExecutionRequest {
@@ -102,7 +104,11 @@ export function executionInputFor(request: RunRequest): ExecutionInput {
   };
   if (request.recover) return { ...base, recover: true };
   if (request.resume !== undefined) return { ...base, resume: request.resume };
-  return { ...base, input: datedInput(request) ?? {} };
+  return {
+    ...base,
+    input: datedInput(request) ?? {},
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+  };
 }
 
 /**

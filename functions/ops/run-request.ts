@@ -25,6 +25,11 @@ export const RunRequestSchema = z.strictObject({
   /** Continue a failed run from its last checkpoint, instead of new input. */
   recover: z.boolean().optional(),
   source: z.enum(["api", "schedule", "msk", "s3", "redrive", "cli"]),
+  /**
+   * Who asked for the run, as the entry point authenticated them (the API's caller:
+   * `iam:<principal ARN>` or `cognito:<sub>`); a workflow's four-eyes rules may exclude them.
+   */
+  requestedBy: z.string().min(1).max(2_048).optional(),
   /** Caller's idempotency key (API `Idempotency-Key`), kept for audit. */
   idempotencyKey: z.string().max(128).optional(),
   requestedAt: z.iso.datetime().max(64),

@@ -98,7 +98,9 @@ describe("switchyard CLI", () => {
     const json = await switchyard(["describe", "triage", "--json"]);
 
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^answers {2}human_approval: \{decision: "approve"\|"reject", by: string/m);
+    expect(text.stdout).toMatch(
+      /^answers {2}human_approval: "approve"\|"reject"\|\{decision: "approve"\|"reject", comment\?: string\}$/m,
+    );
     expect(text.stdout).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:3000\/workflows\/triage\/runs/);
     expect(JSON.parse(json.stdout)).toMatchObject({ name: "triage", input: { type: "object" } });
   }, 60_000);

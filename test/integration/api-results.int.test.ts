@@ -117,6 +117,8 @@ describe("run results through the API", () => {
       },
       amendment: { changes: [{ field: "price", from: 103, to: 100.05 }] },
       escalation: null,
+      // The fixture's US equity trade of 24 November: DTC's same-day affirmation cut-off.
+      deadline: { local: "2026-11-24 21:00 America/New_York", at: "2026-11-25T02:00:00.000Z", held: false },
     });
     expect(decided.effects).toHaveLength(1);
   }, 120_000);
@@ -205,7 +207,14 @@ describe("run results through the API", () => {
       resolved: number;
       escalated: number;
       rootCauses: { rootCause: string; breaks: number }[];
-      findings: { status: string; rootCause: string | null; nextAction: string }[];
+      findings: {
+        status: string;
+        rootCause: string | null;
+        nextAction: string;
+        category: string;
+        deadline: { local: string } | null;
+      }[];
+      escalatedByTimeToCutoff: Record<string, number>;
     };
 
     // Assess: every break has a finding; root causes count the resolved ones
@@ -217,6 +226,14 @@ describe("run results through the API", () => {
     for (const f of invResult.findings.filter((x) => x.status === "resolved"))
       expect(f.rootCause).not.toBeNull();
     expect(invResult.findings.every((f) => f.nextAction.length > 0)).toBe(true);
+    // Each break with a trade of ours carries its settlement cut-off, in the market's own time;
+    // the escalated ones are counted by time left to it (the example day's cut-offs have passed).
+    const withDeadline = invResult.findings.filter((f) => f.deadline !== null);
+    expect(withDeadline.length).toBeGreaterThan(10);
+    for (const f of withDeadline) expect(f.deadline?.local).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+$/);
+    expect(Object.values(invResult.escalatedByTimeToCutoff).reduce((n, c) => n + c, 0)).toBe(
+      invResult.escalated,
+    );
   }, 180_000);
 
   it.each([

@@ -86,7 +86,14 @@ async function drive(first: SuperstepPlan, threadId: string): Promise<SuperstepP
         }),
       ),
     );
-    plan = await engine.commit({ workflow: "triage", threadId, checkpointId: plan.checkpointId, results });
+    // The plan carries the execution's lease on (as the state machine passes it), so the commit renews it.
+    plan = await engine.commit({
+      workflow: "triage",
+      threadId,
+      checkpointId: plan.checkpointId,
+      results,
+      ...(plan.lease ? { lease: plan.lease } : {}),
+    });
   }
   return plan;
 }

@@ -300,7 +300,10 @@ describe("POST /runs/{id}/resume", () => {
                     comment: "a double booking",
                   },
                 ],
-                excluded: [{ role: "proposer", id: PROPOSER }],
+                excluded: [
+                  { role: "requester", id: "iam:arn:aws:iam::123456789012:user/requester" },
+                  { role: "proposer", id: PROPOSER },
+                ],
                 needed: 1,
               },
             },
@@ -311,6 +314,30 @@ describe("POST /runs/{id}/resume", () => {
     expect(twice).toMatchObject({ status: 409, body: { error: { code: "FourEyes.AlreadyApproved" } } });
     expect(second.status).toBe(202);
     expect(done.status).toBe("succeeded");
+  });
+
+  it("refuses the approval of whoever asked for the run (403), taking another person's", async () => {
+    // Prepare: the principal that starts the run is its requester (the API records it, never the body)
+    const started = await call("POST", "/workflows/triage/runs", "requester", { input: bondCancel });
+    const runId = String(started.body.runId);
+    await view(runId, waitingWith(0));
+    // Act
+    const self = await resume(runId, "requester", "approve");
+    const other = await resume(runId, "jane", "approve");
+    const afterOne = await view(runId, waitingWith(1));
+    // Assess
+    expect(self).toMatchObject({ status: 403, body: { error: { code: "FourEyes.Excluded" } } });
+    expect(self.body.error).toMatchObject({ message: expect.stringContaining("requester") });
+    expect(other.status).toBe(202);
+    expect(afterOne.status).toBe("waiting");
+  });
+
+  it("takes no requester from the request body: an input naming one is refused", async () => {
+    const named = await call("POST", "/workflows/triage/runs", "requester", {
+      input: { ...bondCancel, requestedBy: "iam:arn:aws:iam::123456789012:user/someone-else" },
+    });
+    expect(named).toMatchObject({ status: 400, body: { error: { code: "Switchyard.InvalidRequest" } } });
+    expect(JSON.stringify(named.body)).toContain("requestedBy");
   });
 
   it("refuses an approval after the run's deadline with 409, by the API's clock", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WorkflowResult } from "#engine";
-import { BREAK_CATEGORIES } from "#trading";
+import { BREAK_CATEGORIES, type Deadline } from "#trading";
 import { ROOT_CAUSE_NAMES } from "./root-causes.ts";
 import type { InvestigationStateValue } from "./state.ts";
 
@@ -20,6 +20,8 @@ const Finding = z.object({
   evidence: z.array(z.string()),
   nextAction: z.string(),
   escalation: z.object({ code: z.string(), reason: z.string() }).nullable(),
+  /** The settlement cut-off the break must be fixed by (null: the day names none of its trades). */
+  deadline: z.object({ cutoff: z.string(), at: z.string(), local: z.string() }).nullable(),
 });
 
 /**
@@ -38,6 +40,8 @@ export const InvestigationResultSchema = z.object({
   findings: z.array(Finding),
   /** Findings beyond {@link FINDINGS_LISTED}, counted but not listed. */
   findingsOmitted: z.number().int(),
+  /** Escalated breaks by time left to their settlement cut-off when the report was written. */
+  escalatedByTimeToCutoff: z.record(z.string(), z.number().int()),
 });
 export type InvestigationResult = z.infer<typeof InvestigationResultSchema>;
 
@@ -73,8 +77,14 @@ export const investigationResult: WorkflowResult<InvestigationStateValue> = {
         evidence: [...f.evidence],
         nextAction: f.nextAction,
         escalation: f.escalation ? { code: f.escalation.code, reason: f.escalation.reason } : null,
+        deadline: deadlineOf(state.deadlines?.[f.breakId]),
       })),
       findingsOmitted: Math.max(0, findings.length - FINDINGS_LISTED),
+      escalatedByTimeToCutoff: Object.fromEntries(
+        Object.entries(report?.escalatedByTimeToCutoff ?? {}).filter(([, n]) => n > 0),
+      ),
     };
   },
 };
+
+const deadlineOf = (d: Deadline | undefined) => (d ? { cutoff: d.cutoff, at: d.at, local: d.local } : null);

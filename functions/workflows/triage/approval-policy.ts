@@ -37,7 +37,7 @@ export const TRIAGE_APPROVAL_RULES: readonly ApprovalRule[] = [
  * instrument type and desk, the approvals already in state, and the request's deadline.
  */
 export function approvalAsk(
-  state: Pick<TriageStateValue, "classification" | "approvals" | "approveBy">,
+  state: Pick<TriageStateValue, "classification" | "approvals" | "approveBy" | "requestedBy">,
   proposal: AmendmentProposal,
   instrumentType: string,
 ): FourEyesAsk {
@@ -53,5 +53,6 @@ export function approvalAsk(
   const votes: Vote[] = state.approvals
     .filter((v) => v.proposalId === proposal.proposalId)
     .map((v) => ({ decision: v.decision, by: v.by, at: v.at, ...(v.comment ? { comment: v.comment } : {}) }));
-  return askOf(policy, { proposer: PROPOSER }, votes, state.approveBy ?? undefined);
+  const parties = { proposer: PROPOSER, ...(state.requestedBy ? { requester: state.requestedBy } : {}) };
+  return askOf(policy, parties, votes, state.approveBy ?? undefined);
 }

@@ -22,6 +22,8 @@ export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
   description:
     "Trade-exception triage: classify one break (twelve categories), risk and compliance checks, then auto-fix, human approval or escalation.",
   graph: buildTriageGraph(),
+  // Who asked is excluded from approving (docs/controls.md, "Four-eyes approval").
+  requesterField: "requestedBy",
   input: TriageInput,
   toState: triageInputToState,
   nodes: {

@@ -27,8 +27,16 @@ export const TriageResultSchema = z.object({
     .object({ route: z.enum(["auto_fix", "human_approval", "escalate"]), reason: z.string() })
     .nullable(),
   compliance: z.object({ status: z.string(), reasons: z.array(z.string()) }).nullable(),
+  /** The settlement cut-off of the break, and whether it was held back for people before it. */
+  deadline: z.object({ cutoff: z.string(), at: z.string(), local: z.string(), held: z.boolean() }).nullable(),
   approval: z
-    .object({ decision: z.enum(["approve", "reject"]), by: z.string(), comment: z.string().optional() })
+    .object({
+      decision: z.enum(["approve", "reject"]),
+      by: z.string(),
+      /** Every approver, when the action needed more than one (four eyes). */
+      approvers: z.array(z.string()).optional(),
+      comment: z.string().optional(),
+    })
     .nullable(),
   amendment: z
     .object({
@@ -70,8 +78,21 @@ export const triageResult: WorkflowResult<TriageStateValue> = {
       compliance: state.compliance
         ? { status: state.compliance.status, reasons: [...state.compliance.reasons] }
         : null,
+      deadline: state.deadline
+        ? {
+            cutoff: state.deadline.cutoff,
+            at: state.deadline.at,
+            local: state.deadline.local,
+            held: state.decision?.hold !== undefined,
+          }
+        : null,
       approval: a
-        ? { decision: a.decision, by: a.by, ...(a.comment !== undefined ? { comment: a.comment } : {}) }
+        ? {
+            decision: a.decision,
+            by: a.by,
+            ...(a.approvers ? { approvers: [...a.approvers] } : {}),
+            ...(a.comment !== undefined ? { comment: a.comment } : {}),
+          }
         : null,
       amendment: p
         ? {

@@ -72,6 +72,11 @@ export const TriageState = Annotation.Root({
   /** No approval is taken after this instant (ISO 8601), from the request; null: no deadline. */
   approveBy: latest<string>(),
   /**
+   * Who asked for this triage, as its entry point authenticated them (the engine writes it:
+   * `requesterField`, never the input); excluded from approving the fix it leads to.
+   */
+  requestedBy: latest<string>(),
+  /**
    * The four-eyes votes so far, each stamped by a resume path with its authenticated approver:
    * they accumulate here while the approval interrupt is raised again until the policy is met.
    */
