@@ -76,12 +76,6 @@ export class NoAuditError extends ApiError {
   }
 }
 
-export class RouteNotFoundError extends ApiError {
-  constructor(method: string, path: string) {
-    super(404, "Switchyard.RouteNotFound", `No route ${method} ${path}.`);
-  }
-}
-
 export class PayloadTooLargeError extends ApiError {
   constructor(limitBytes: number) {
     super(413, "Switchyard.PayloadTooLarge", `The request body exceeds ${limitBytes} bytes.`);

@@ -173,20 +173,6 @@ async function redriveOne(
   return { letter, action: "redriven", sent: body, reexecutes };
 }
 
-/** Removes dead letters for good (after a fix made them pointless), by the same selection. */
-export async function purgeDeadLetters(
-  sqs: SQSClient,
-  queueUrl: string,
-  options: SweepOptions & { filter: DeadLetterFilter },
-): Promise<DeadLetter[]> {
-  const { selected, held } = await sweep(sqs, queueUrl, options);
-  for (const letter of selected) {
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: letter.receiptHandle }));
-  }
-  await release(sqs, queueUrl, held);
-  return selected;
-}
-
 /**
  * AWS only: moves every message of a DLQ back to its source queue (or `destinationArn`) with
  * SQS's own message move task — fast for large queues, but without filters or previews.

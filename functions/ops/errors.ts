@@ -27,13 +27,6 @@ export class InvalidFaultsError extends SwitchyardError {
   }
 }
 
-/** No failed run with this run id is waiting in the failed-runs queue. */
-export class FailedRunNotFoundError extends SwitchyardError {
-  constructor(runId: string) {
-    super("Switchyard.FailedRunNotFound", `No failed run "${runId}" in the failed-runs queue.`);
-  }
-}
-
 /** The queue service cannot do what was asked (e.g. `StartMessageMoveTask` on the emulator). */
 export class UnsupportedOperationError extends SwitchyardError {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -141,24 +141,6 @@ export class Faults {
   }
 }
 
-let processFaults: Faults | undefined;
-
-/**
- * The process-wide faults from the environment, parsed once: what handlers and tools consult.
- *
- * @example
- * faultFor("tool", "get_position"); // throws the armed fault, if any
- */
-export function faultFor(kind: FaultKind, name: string, service?: string): Error | undefined {
-  processFaults ??= Faults.fromEnv();
-  return processFaults.armed ? processFaults.take(kind, name, service) : undefined;
-}
-
-/** Re-reads `FAULTS` (tests and drills that change the environment). */
-export function resetFaults(faults?: Faults): void {
-  processFaults = faults;
-}
-
 /** The slice of an SDK v3 client this module needs: its middleware stack. */
 export interface MiddlewareClient {
   readonly middlewareStack: object;

@@ -28,7 +28,6 @@ export {
   describeLetter,
   matches,
   peekDeadLetters,
-  purgeDeadLetters,
   type RedriveEntry,
   type RedriveOptions,
   readDeadLetter,
@@ -79,10 +78,8 @@ export {
   type FaultSpec,
   Faults,
   faultError,
-  faultFor,
   type InjectedFault,
   parseFaults,
-  resetFaults,
   withFaults,
 } from "./faults.ts";
 export {

@@ -130,6 +130,8 @@ describe("POST /workflows/{name}/runs", () => {
       source: "api",
       idempotencyKey: "k-1",
       requestedAt: NOW.toISOString(),
+      // The authenticated caller, for four-eyes rules that exclude the requester.
+      requestedBy: "iam:arn:aws:iam::123456789012:role/ops",
       traceparent,
     });
   });
