@@ -1,9 +1,11 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
 import { auditStoreFromEnv } from "#audit";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, resources } from "#config";
+import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
 import { getWorkflow } from "#workflows";
 
@@ -34,8 +36,13 @@ const allowUri = (uri: string) => requireUnder(allowedData, [uri]);
 // the signing key's public half (kms:GetPublicKey).
 const audit = auditStoreFromEnv(env, { dynamodb });
 
+// Like every other handler: a Powertools logger with correlation ids, an X-Ray subsegment and an
+// OpenTelemetry span per request, EMF flushed before the function returns.
+const telemetry = telemetryFromEnv(env);
+const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
-export const handler = createApiHandler({
+const api = createApiHandler({
   ports: {
     queue: sqsRunQueue(sqs, REQUESTS_QUEUE_URL),
     saver: DynamoDBSaver.fromEnv({ client: dynamodb }),
@@ -52,4 +59,10 @@ export const handler = createApiHandler({
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,
   auth: env.API_AUTH,
+  // A 500's cause goes to the log, never to the caller.
+  ...(telemetry
+    ? { log: (message: string, error: unknown) => telemetry.logger.error(message, { error }) }
+    : {}),
 });
+
+export const handler = instrumentHandler(telemetry, xray, "api", api);

@@ -23,14 +23,14 @@ interface EventIds {
  * @example
  * export const handler = instrumentHandler(telemetry, xray, "commit", (event) => engine.commit(event));
  */
-export function instrumentHandler<R>(
+export function instrumentHandler<R, A extends unknown[] = []>(
   telemetry: Telemetry | undefined,
   xray: XRayTracer | undefined,
   role: string,
-  fn: (event: unknown) => Promise<R>,
-): (event: unknown) => Promise<R> {
+  fn: (event: unknown, ...rest: A) => Promise<R>,
+): (event: unknown, ...rest: A) => Promise<R> {
   if (!telemetry) return fn;
-  return async (event: unknown) => {
+  return async (event: unknown, ...rest: A) => {
     const ids = (typeof event === "object" && event !== null ? event : {}) as EventIds;
     const segment = xray?.getSegment();
     const subsegment = segment?.addNewSubsegment(`## ${role}`);
@@ -67,7 +67,7 @@ export function instrumentHandler<R>(
     };
     try {
       return await telemetry.logger.withCorrelation(correlation, () =>
-        context.with(trace.setSpan(parent, span), () => fn(event)),
+        context.with(trace.setSpan(parent, span), () => fn(event, ...rest)),
       );
     } catch (error) {
       span.setAttribute("error.type", errorType(error));

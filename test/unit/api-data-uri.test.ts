@@ -129,6 +129,36 @@ describe("the api Lambda (functions/handlers/api.ts): a run's data must be in th
     isBase64Encoded: false,
   });
 
+  it("logs a 500's cause through the Lambda's Powertools logger, never to the caller", async () => {
+    // Arrange: the queue fails with something that is no AWS error (a bug, not a throttle)
+    sqs.on(SendMessageCommand).rejects(new Error("socket hang up in a way nobody planned"));
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    // Act
+    let res: { statusCode: number; body: string };
+    try {
+      res = await handler(start({}));
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    // Assess
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain("socket hang up");
+    const logged = lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(
+      logged.find((l) => l.level === "ERROR" && JSON.stringify(l).includes("socket hang up")),
+    ).toBeDefined();
+  });
+
   it("checks and accepts a day in the data bucket, with its mapping there", async () => {
     const data = { uri: `${ALLOWED}incoming/2026-11-24/`, mapping: `${ALLOWED}mappings/desk-a.json` };
 
