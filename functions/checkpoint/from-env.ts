@@ -23,7 +23,9 @@ export function saverOptionsFromEnv(options: FromEnvOptions = {}): DynamoDBSaver
     ttlAttribute: spec.ttlAttribute,
     ttlDays: env.CHECKPOINT_TTL_DAYS,
     ...overrides,
-    client: overrides.client ?? new DynamoDBClient({ region: env.AWS_REGION }),
+    // One attempt per send: the saver's own loop (retry.ts) retries throttles with backoff; the
+    // SDK's three attempts inside it would make up to 24 calls of one.
+    client: overrides.client ?? new DynamoDBClient({ region: env.AWS_REGION, maxAttempts: 1 }),
     tableName: overrides.tableName ?? checkpointTableName(env),
   };
 }

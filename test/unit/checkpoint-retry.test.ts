@@ -22,6 +22,7 @@ import {
   DEFAULT_RETRY,
   DynamoDBSaver,
   isRetryable,
+  saverOptionsFromEnv,
   withRetry,
 } from "switchyard/checkpoint";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -225,5 +226,12 @@ describe("retry policy", () => {
 
     expect(out).toBe("ok");
     expect(calls).toBe(3);
+  });
+});
+
+describe("the saver's client from the environment", () => {
+  it("makes one attempt per send, so the saver's loop is the only retry", async () => {
+    const { client } = saverOptionsFromEnv({ env: { AWS_REGION: "eu-west-1" } });
+    expect(await client.config.maxAttempts()).toBe(1);
   });
 });
