@@ -1,6 +1,7 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
@@ -46,6 +47,29 @@ import { localSaver } from "./saver.ts";
  * @example
  * await pollQueue(aws, aws.env.REQUESTS_QUEUE_URL, (event) => dispatchBatch(event, deps));
  */
+/**
+ * The event Lambda's SQS event source mapping delivers for received messages: what the local
+ * pollers hand to the handlers, as AWS would.
+ *
+ * @example
+ * await dispatcher.handler(sqsEventOf(received.Messages ?? [], queueArn, "us-east-1"));
+ */
+export function sqsEventOf(messages: readonly Message[], queueArn: string, region: string): SqsEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId ?? "",
+      receiptHandle: m.ReceiptHandle ?? "",
+      body: m.Body ?? "",
+      attributes: m.Attributes ?? {},
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody ?? "",
+      eventSource: "aws:sqs",
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
 export async function pollQueue(
   aws: LocalAws,
   queueUrl: string,
@@ -69,19 +93,7 @@ export async function pollQueue(
     const messages = out.Messages ?? [];
     if (messages.length === 0) break;
     totals.batches++;
-    const event: SqsEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId ?? "",
-        receiptHandle: m.ReceiptHandle ?? "",
-        body: m.Body ?? "",
-        attributes: m.Attributes ?? {},
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? "",
-        eventSource: "aws:sqs",
-        eventSourceARN: arn ?? "",
-        awsRegion: aws.region,
-      })),
-    };
+    const event = sqsEventOf(messages, arn ?? "", aws.region);
     const { batchItemFailures } = await handle(event);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     for (const m of messages) {
