@@ -13,7 +13,7 @@ import { getWorkflow, PROPOSER, type TriageStateValue, triage } from "#workflows
 import { checkpointPositions, statusCommand } from "../../local/cli/aws-target/index.ts";
 import { resumeCommand } from "../../local/cli/resume.ts";
 import { localSaver } from "../../local/saver.ts";
-import { confirmationOf, dayOf, INSTRUMENTS, trade } from "../fixtures/trading.ts";
+import { treasuryDuplicate } from "../fixtures/trading.ts";
 
 /**
  * Four-eyes approval through each resume path on the embedded AWS — `resumeInProcess`, the
@@ -40,15 +40,8 @@ beforeAll(async () => {
   ledger = inMemoryEffectsLedger();
   unbind = bindEffectsLedger(ledger);
   dir = await mkdtemp(join(tmpdir(), "switchyard-four-eyes-int-"));
-  const bond = {
-    instrumentId: INSTRUMENTS.treasury.instrumentId,
-    quantity: 1_000_000,
-    price: 100,
-    desk: "RATES",
-  };
-  const original = trade(bond);
-  const repeat = trade({ ...bond, bookedAt: "2026-11-24T14:31:00Z" });
-  await writeDay(dir, dayOf([original, repeat], [confirmationOf(original)]));
+  const { day, repeat } = treasuryDuplicate();
+  await writeDay(dir, day);
   bondCancel = { data: { uri: dir }, tradeId: repeat.tradeId };
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#t
 import { writeDay } from "#trading";
 import { PROPOSER, TriageInput, type TriageStateValue, triage } from "#workflows";
 import { businessResult } from "../../local/report/result.ts";
-import { confirmationOf, dayOf, INSTRUMENTS, trade } from "../fixtures/trading.ts";
+import { treasuryDuplicate as treasuryDuplicateDay } from "../fixtures/trading.ts";
 
 /**
  * Four-eyes approval inside the triage graph: the `human_approval` node counting stamped votes
@@ -39,17 +39,10 @@ let threads = 0;
 
 /** A duplicate booking of a US Treasury: cancelling it is a government-bond cancel, two approvers. */
 async function treasuryDuplicate(extra: Record<string, unknown> = {}) {
-  const bond = {
-    instrumentId: INSTRUMENTS.treasury.instrumentId,
-    quantity: 1_000_000,
-    price: 100,
-    desk: "RATES",
-  };
-  const original = trade(bond);
-  const repeat = trade({ ...bond, bookedAt: "2026-11-24T14:31:00Z" });
+  const { day, repeat } = treasuryDuplicateDay();
   const dir = await mkdtemp(join(tmpdir(), "switchyard-four-eyes-"));
   folders.push(dir);
-  await writeDay(dir, dayOf([original, repeat], [confirmationOf(original)]));
+  await writeDay(dir, day);
   const app = triage.graph.compile({ checkpointer: new MemorySaver() });
   const config = { configurable: { thread_id: `four-eyes-${++threads}` } };
   const input = TriageInput.parse({ data: { uri: dir }, tradeId: repeat.tradeId, ...extra });
