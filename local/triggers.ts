@@ -61,7 +61,19 @@ export function sqsEventOf(messages: readonly Message[], queueArn: string, regio
       receiptHandle: m.ReceiptHandle ?? "",
       body: m.Body ?? "",
       attributes: m.Attributes ?? {},
-      messageAttributes: {},
+      // As Lambda's event source mapping delivers them: the trace context a producer (or a
+      // redrive) put there continues in the execution.
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [
+          name,
+          {
+            dataType: a.DataType ?? "String",
+            ...(a.StringValue === undefined ? {} : { stringValue: a.StringValue }),
+            stringListValues: [],
+            binaryListValues: [],
+          },
+        ]),
+      ),
       md5OfBody: m.MD5OfBody ?? "",
       eventSource: "aws:sqs",
       eventSourceARN: queueArn,
@@ -88,6 +100,7 @@ export async function pollQueue(
         WaitTimeSeconds: 0,
         VisibilityTimeout: 60,
         MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
       }),
     );
     const messages = out.Messages ?? [];

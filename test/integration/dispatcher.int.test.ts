@@ -81,6 +81,31 @@ describe("dispatcher", () => {
     expect(await peekDeadLetters(aws.clients.sqs, dlqUrl)).toEqual([]);
   });
 
+  it("continues the trace context a message carries only as an attribute (a redriven request)", async () => {
+    // Prepare: the request's body names no trace; its message attributes do, as a redrive copies them
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const started: { name: string; traceparent?: string }[] = [];
+    await aws.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: requestsUrl,
+        MessageBody: JSON.stringify(request("traced-run-0001")),
+        MessageAttributes: { traceparent: { DataType: "String", StringValue: traceparent } },
+      }),
+    );
+    const executions = {
+      startExecution: async (r: { name: string; traceparent?: string }) => {
+        started.push({ name: r.name, ...(r.traceparent ? { traceparent: r.traceparent } : {}) });
+        return { executionArn: `arn:aws:states:us-east-1:000000000000:execution:x:${r.name}` };
+      },
+    } as unknown as LocalExecutions;
+
+    // Act
+    await dispatchRequests(aws, executions);
+
+    // Assess
+    expect(started).toEqual([{ name: "traced-run-0001", traceparent }]);
+  });
+
   it("poison request → requests DLQ after maxReceiveCount → redrive → processed exactly once", async () => {
     // Prepare: Step Functions refuses every start for longer than SQS keeps redelivering.
     const maxReceiveCount = aws.resources.requestsQueue.deadLetter?.maxReceiveCount ?? 0;
