@@ -12,8 +12,8 @@ import {
   sqsRunQueue,
 } from "#api";
 import type { WorkflowDefinition } from "#engine";
-import { dispatchBatch, type Faults } from "#ops";
-import { createTelemetry, PrometheusRegistry } from "#telemetry";
+import { dispatchBatch, dispatcherDeps, type Faults } from "#ops";
+import { createTelemetry, type Metrics, PrometheusRegistry } from "#telemetry";
 import { checkDataRef } from "#trading";
 import { getWorkflow } from "#workflows";
 import { LocalExecutions } from "./executions.ts";
@@ -142,7 +142,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
 
-  const consumer = options.consume === false ? undefined : startDispatcher(aws, queueUrl, executions, log);
+  const consumer =
+    options.consume === false
+      ? undefined
+      : startDispatcher(aws, queueUrl, executions, log, telemetry.metrics);
   return {
     url: `http://${LOOPBACK}:${port}`,
     handler,
@@ -243,11 +246,13 @@ function startDispatcher(
   queueUrl: string,
   executions: LocalExecutions,
   log: (line: string) => void,
+  metrics: Metrics,
 ): { stop(): Promise<void> } {
   let stopped = false;
   let wake: (() => void) | undefined;
+  // Wired as the dispatcher Lambda is (maxReceiveCount, metrics: DeadLetters counts here too).
   const deps = {
-    startExecution: executions.startExecution,
+    ...dispatcherDeps(aws.resources, executions.startExecution, metrics),
     onOutcome: (o: { runId: string; workflow: string; outcome: string }) =>
       log(
         `run ${o.runId}: ${o.workflow} ${o.outcome === "duplicate" ? "already started (duplicate)" : "started"}`,

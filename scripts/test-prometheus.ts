@@ -27,7 +27,7 @@ const NOT_EXERCISED: Readonly<Record<string, string>> = {
   NodeRetries: "no node attempt fails transiently in the end of day",
   DeadlineHolds: "no check fails near a settlement cut-off in the end of day",
   DeadLetters:
-    "the local API's dispatcher and failed-run target are not given the registry (local/api-server.ts)",
+    "no request is dead-lettered in the end of day (the local dispatcher counts them: api.int test)",
   Redrives: "no redrive in the end of day, and the API's dead-letter port is not given the registry",
   RecoveryTime: "no failed run is resumed to success in the end of day",
   AlertsSent: "the local failed-run alert publisher is not given the registry (local/triggers.ts)",

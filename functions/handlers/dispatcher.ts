@@ -1,7 +1,7 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
-import { dispatchBatch, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
+import { dispatchBatch, dispatcherDeps, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
 import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 
 /**
@@ -21,11 +21,7 @@ const startExecution = sfnStartExecution(sfn, (workflow) => `${arnPrefix}${state
 
 const telemetry = telemetryFromEnv(env);
 const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
-const deps = {
-  startExecution,
-  ...(telemetry ? { metrics: telemetry.metrics } : {}),
-  ...(r.requestsQueue.deadLetter ? { maxReceiveCount: r.requestsQueue.deadLetter.maxReceiveCount } : {}),
-};
+const deps = dispatcherDeps(r, startExecution, telemetry?.metrics);
 
 export const handler = instrumentHandler(telemetry, xray, "dispatcher", (event) =>
   dispatchBatch(event as SqsEvent, deps),

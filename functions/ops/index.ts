@@ -39,6 +39,7 @@ export {
   type DispatchDeps,
   type DispatchOutcome,
   dispatchBatch,
+  dispatcherDeps,
   dispatchRunRequest,
   type ExecutionInput,
   executionInputFor,

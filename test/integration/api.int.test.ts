@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowDefinition } from "#engine";
@@ -231,4 +231,36 @@ describe("REST API over the embedded AWS", () => {
       /switchyard_node_duration_milliseconds_count\{workflow="approval",node="propose"\} [1-9]/,
     );
   });
+
+  it("counts a request its dispatcher dead-letters, as the dispatcher Lambda does (DeadLetters on /metrics)", async () => {
+    // Prepare: a message no producer would write, straight onto the requests queue
+    const queueUrl = aws.queueUrls[aws.resources.requestsQueue.name] ?? "";
+    const dlqUrl = aws.queueUrls[aws.resources.requestsQueue.deadLetter?.name ?? ""] ?? "";
+    const deadLetters = async () => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      const line = text
+        .split("\n")
+        .find((l) => l.startsWith('switchyard_dead_letters_total{queue="requests-dlq"} '));
+      return Number(line?.split(" ").pop() ?? 0);
+    };
+    const inDlq = async () => {
+      const out = await aws.clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+      );
+      return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
+    };
+    const before = await deadLetters();
+    const dlqBefore = await inDlq();
+
+    // Act: every delivery fails; after maxReceiveCount the queue moves it to the DLQ
+    await aws.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "not a run request" }),
+    );
+    for (let i = 0; i < 400 && (await inDlq()) === dlqBefore; i++)
+      await new Promise((r) => setTimeout(r, 50));
+
+    // Assess: one dead letter, counted once
+    expect(await inDlq()).toBe(dlqBefore + 1);
+    expect(await deadLetters()).toBe(before + 1);
+  }, 60_000);
 });
