@@ -1,13 +1,12 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
 import { auditStoreFromEnv } from "#audit";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, resources } from "#config";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
 import { getWorkflow } from "#workflows";
+import { lambdaTelemetry } from "./instrument.ts";
 
 // Built once per cold start (docs/architecture.md, "House style" §1); a missing variable fails the cold
 // start, not a request.
@@ -38,8 +37,7 @@ const audit = auditStoreFromEnv(env, { dynamodb });
 
 // Like every other handler: a Powertools logger with correlation ids, an X-Ray subsegment and an
 // OpenTelemetry span per request, EMF flushed before the function returns.
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 
 /** The REST API: API Gateway proxy event → route → domain (`#api`) → proxy result. */
 const api = createApiHandler({
@@ -65,4 +63,4 @@ const api = createApiHandler({
     : {}),
 });
 
-export const handler = instrumentHandler(telemetry, xray, "api", api);
+export const handler = instrument("api", api);

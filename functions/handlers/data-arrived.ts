@@ -1,8 +1,7 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, dataBucketName, readEnv, resources } from "#config";
 import { Faults, startRunOnArrival, withFaults } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * Data arrival (EventBridge rule: S3 "Object Created" for `incoming/*manifest.json` in the data
@@ -15,8 +14,7 @@ const env = readEnv();
 if (!env.REQUESTS_QUEUE_URL)
   throw new ConfigurationError("The data-arrived handler needs REQUESTS_QUEUE_URL.");
 const spec = resources(env.SWITCHYARD_STAGE).dataBucket;
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 const deps = {
   sqs: withFaults(new SQSClient({}), Faults.fromEnv()),
   requestsQueueUrl: env.REQUESTS_QUEUE_URL,
@@ -25,7 +23,7 @@ const deps = {
   workflow: spec.arrivalWorkflow,
 };
 
-export const handler = instrumentHandler(telemetry, xray, "data-arrived", async (event) => {
+export const handler = instrument("data-arrived", async (event) => {
   const outcome = await startRunOnArrival(event, deps);
   if (outcome.outcome === "skipped") telemetry?.logger.info("arrival starts no run", { ...outcome });
   return outcome;

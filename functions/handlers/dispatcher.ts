@@ -1,8 +1,7 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
 import { dispatchBatch, dispatcherDeps, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * The requests queue's consumer: starts one execution per run request, named by run id
@@ -19,10 +18,7 @@ const r = resources(env.SWITCHYARD_STAGE);
 const sfn = withFaults(new SFNClient({}), Faults.fromEnv());
 const startExecution = sfnStartExecution(sfn, (workflow) => `${arnPrefix}${stateMachineName(r, workflow)}`);
 
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 const deps = dispatcherDeps(r, startExecution, telemetry?.metrics);
 
-export const handler = instrumentHandler(telemetry, xray, "dispatcher", (event) =>
-  dispatchBatch(event as SqsEvent, deps),
-);
+export const handler = instrument("dispatcher", (event) => dispatchBatch(event as SqsEvent, deps));

@@ -1,4 +1,3 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver } from "#checkpoint";
@@ -14,8 +13,8 @@ import {
   snsAlertPublisher,
   withFaults,
 } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 import { getWorkflow } from "#workflows";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * Target of the EventBridge rule on executions that end FAILED, TIMED_OUT or ABORTED: records
@@ -26,8 +25,7 @@ if (!env.FAILED_RUNS_QUEUE_URL || !env.ALERTS_TOPIC_ARN) {
   throw new ConfigurationError("The failed-run handler needs FAILED_RUNS_QUEUE_URL and ALERTS_TOPIC_ARN.");
 }
 const queueUrl = env.FAILED_RUNS_QUEUE_URL;
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 const faults = Faults.fromEnv();
 const sqs = withFaults(new SQSClient({}), faults);
 const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALERTS_TOPIC_ARN, {
@@ -42,6 +40,6 @@ const deps = {
   ...(telemetry ? { metrics: telemetry.metrics } : {}),
 };
 
-export const handler = instrumentHandler(telemetry, xray, "failed-run", (event) =>
+export const handler = instrument("failed-run", (event) =>
   recordFailedRun(event as ExecutionStatusChangeEvent, deps),
 );

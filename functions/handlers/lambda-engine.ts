@@ -1,10 +1,9 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { auditFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
 import { createEngineHandlers, type EngineHandlers, type WorkflowDefinition } from "#engine";
 import { faultCallbacksFromEnv } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * The engine bound to this Lambda's environment (docs/architecture.md, "House style" §1): the
@@ -17,8 +16,7 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
  */
 export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition): EngineHandlers {
   const env = readEnv();
-  const telemetry = telemetryFromEnv(env);
-  const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+  const { telemetry, instrument } = lambdaTelemetry(env);
 
   // FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
   const audit = auditFromEnv(env);
@@ -49,10 +47,10 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   );
 
   return {
-    start: instrumentHandler(telemetry, xray, "start", core.start),
-    runNode: instrumentHandler(telemetry, xray, "run-node", core.runNode),
-    commit: instrumentHandler(telemetry, xray, "commit", core.commit),
-    superstep: instrumentHandler(telemetry, xray, "superstep", core.superstep),
-    graph: instrumentHandler(telemetry, xray, "graph", core.graph),
+    start: instrument("start", core.start),
+    runNode: instrument("run-node", core.runNode),
+    commit: instrument("commit", core.commit),
+    superstep: instrument("superstep", core.superstep),
+    graph: instrument("graph", core.graph),
   };
 }

@@ -1,5 +1,4 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigurationError, readEnv, resources } from "#config";
@@ -14,7 +13,7 @@ import {
   slackChannel,
   withFaults,
 } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * Subscribed to the alerts topic (alarms, failed runs, the state machines' catch-all) and run
@@ -24,8 +23,7 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 const env = readEnv();
 if (!env.NOTIFICATIONS_TOPIC_ARN) throw new ConfigurationError("The notifier needs NOTIFICATIONS_TOPIC_ARN.");
 const r = resources(env.SWITCHYARD_STAGE);
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 const faults = Faults.fromEnv();
 const windows = new AlertWindows({
   client: withFaults(new DynamoDBClient({}), faults),
@@ -59,6 +57,4 @@ async function run(event: SnsEvent | { source?: string }): Promise<{ sent: numbe
   return { sent: sent.length };
 }
 
-export const handler = instrumentHandler(telemetry, xray, "notifier", (event) =>
-  run(event as SnsEvent | { source?: string }),
-);
+export const handler = instrument("notifier", (event) => run(event as SnsEvent | { source?: string }));

@@ -1,8 +1,7 @@
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, readEnv } from "#config";
 import { consumeTradeEvents, Faults, type KafkaEvent, type TradeEventOutcome, withFaults } from "#ops";
-import { instrumentHandler, telemetryFromEnv } from "#telemetry";
+import { lambdaTelemetry } from "./instrument.ts";
 
 /**
  * The MSK consumer (optional, `-c msk=true`): trade events from the trade-events topic become
@@ -14,8 +13,7 @@ import { instrumentHandler, telemetryFromEnv } from "#telemetry";
 const env = readEnv();
 if (!env.REQUESTS_QUEUE_URL)
   throw new ConfigurationError("The trade-events consumer needs REQUESTS_QUEUE_URL.");
-const telemetry = telemetryFromEnv(env);
-const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+const { telemetry, instrument } = lambdaTelemetry(env);
 const deps = {
   sqs: withFaults(new SQSClient({}), Faults.fromEnv()),
   requestsQueueUrl: env.REQUESTS_QUEUE_URL,
@@ -28,6 +26,4 @@ const deps = {
     : {}),
 };
 
-export const handler = instrumentHandler(telemetry, xray, "trade-events", (event) =>
-  consumeTradeEvents(event as KafkaEvent, deps),
-);
+export const handler = instrument("trade-events", (event) => consumeTradeEvents(event as KafkaEvent, deps));

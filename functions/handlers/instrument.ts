@@ -1,0 +1,28 @@
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Env } from "#config";
+import { instrumentHandler, type Telemetry, telemetryFromEnv } from "#telemetry";
+
+/** A handler's telemetry, and the wrapper each of its entry points goes through. */
+export interface LambdaTelemetry {
+  /** Undefined with `TELEMETRY=off`: entry points then run bare. */
+  readonly telemetry: Telemetry | undefined;
+  /** X-Ray subsegment, OTel span, log correlation and the flush around one entry point (`instrumentHandler`). */
+  instrument<R, A extends unknown[] = []>(
+    role: string,
+    fn: (event: unknown, ...rest: A) => Promise<R>,
+  ): (event: unknown, ...rest: A) => Promise<R>;
+}
+
+/**
+ * Every handler's telemetry preamble, in one place: the telemetry its environment configures and
+ * a Powertools X-Ray tracer beside it, built once per cold start at module scope.
+ *
+ * @example
+ * const { telemetry, instrument } = lambdaTelemetry(readEnv());
+ * export const handler = instrument("dispatcher", (event) => dispatchBatch(event as SqsEvent, deps));
+ */
+export function lambdaTelemetry(env: Env): LambdaTelemetry {
+  const telemetry = telemetryFromEnv(env);
+  const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
+  return { telemetry, instrument: (role, fn) => instrumentHandler(telemetry, xray, role, fn) };
+}
