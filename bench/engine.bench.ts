@@ -17,7 +17,7 @@ import { externalsFor } from "../lib/constructs/model-provider.ts";
 import { runInProcess, runOnStepFunctions } from "../local/engine.ts";
 import { type LocalAws, startLocalAws } from "../local/index.ts";
 import { localSaver } from "../local/saver.ts";
-import { emptyImportMs, measureBundle } from "./lib/bundles.ts";
+import { emptyImportMs, type ModuleWeight, measureBundle } from "./lib/bundles.ts";
 import { type Goal, reportGoals } from "./lib/goals.ts";
 import { costPerRun } from "./lib/prices.ts";
 import { median, printTable, verdict } from "./lib/table.ts";
@@ -160,9 +160,11 @@ async function benchBundles(aws: LocalAws) {
   const env = { ...aws.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" };
   const floor = await emptyImportMs();
   const rows = [];
+  const heaviest: { role: string; top: ModuleWeight[] }[] = [];
   for (const role of ["start", "run-node", "commit", "superstep", "graph"]) {
     // As deployed with the default (offline) model: the provider packages stay out.
     const b = await measureBundle(`functions/handlers/${role}.ts`, env, 5, externalsFor("offline"));
+    heaviest.push({ role, top: b.top });
     rows.push({
       handler: role,
       "size MiB": b.bytes / MIB,
@@ -176,5 +178,12 @@ async function benchBundles(aws: LocalAws) {
     `Lambda bundles (esbuild as SwitchyardFunction; cold import, median of 5 fresh processes; empty module ${floor.toFixed(0)} ms)`,
     rows,
   );
+  // Where the bytes are: the next regression names its package here (esbuild metafile).
+  for (const { role, top } of heaviest) {
+    printTable(
+      `${role}: top ${top.length} modules by bytes in the bundle`,
+      top.map((m) => ({ module: m.module, KiB: m.bytes / 1024 })),
+    );
+  }
   return rows;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { CREATE_REQUIRE_BANNER } from "../../lib/constructs/switchyard-function.ts";
 import { median } from "./table.ts";
 
@@ -10,6 +10,37 @@ export interface BundleFigures {
   entry: string;
   bytes: number;
   importMs: number;
+  /** The bundle's heaviest packages (ours by folder), so the next regression shows where it came from. */
+  top: ModuleWeight[];
+}
+
+export interface ModuleWeight {
+  /** An npm package (`@langchain/core`, `zod`), or one of ours by its top folders (`functions/trading`). */
+  readonly module: string;
+  readonly bytes: number;
+}
+
+/**
+ * The output bytes of a bundle by package, heaviest first: each input file counted under its
+ * npm package (scope included), or under its first two folders when it is ours.
+ *
+ * @example
+ * topModules(result.metafile, 10); // [{ module: "zod", bytes: 516096 }, { module: "@langchain/core", … }, …]
+ */
+export function topModules(metafile: Pick<Metafile, "outputs">, n: number): ModuleWeight[] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [file, input] of Object.entries(output.inputs)) {
+      // The last node_modules segment: a nested copy counts under the package it is.
+      const pkg = [...file.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].at(-1)?.[1];
+      const module = pkg ?? file.split("/").slice(0, 2).join("/");
+      bytes.set(module, (bytes.get(module) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .map(([module, b]) => ({ module, bytes: b }))
+    .sort((a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module))
+    .slice(0, n);
 }
 
 /**
@@ -24,7 +55,8 @@ export async function measureBundle(
 ): Promise<BundleFigures> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-bundle-"));
   const outfile = join(dir, "index.mjs");
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -38,7 +70,12 @@ export async function measureBundle(
     logLevel: "error",
   });
   const bytes = (await stat(outfile)).size;
-  return { entry, bytes, importMs: await coldImportMs(outfile, env, runs) };
+  return {
+    entry,
+    bytes,
+    importMs: await coldImportMs(outfile, env, runs),
+    top: topModules(result.metafile, 10),
+  };
 }
 
 /** Cold import time of an empty module: the floor every bundle's figure is compared with. */
