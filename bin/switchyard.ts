@@ -57,13 +57,11 @@ async function main(argv: string[]): Promise<number> {
 /** Local commands that run workflows, and so agents, in this process (unless only listing: `--list`, `--dry-run`). */
 const RUNS_AGENTS = new Set(["demo", "run", "resume", "redrive"]);
 
-const KNOWN_ERRORS = ["ConfigurationError", "InputFileError", "InspectTargetError", "RunNotCapturedError"];
-
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const name = (err as Error)?.name ?? "";
-    const known = err instanceof SwitchyardError || err instanceof UsageError || KNOWN_ERRORS.includes(name);
+    // Every error of ours extends SwitchyardError: a typed refusal is exit 2, anything else a crash (1).
+    const known = err instanceof SwitchyardError;
     console.error(known ? `switchyard: ${(err as Error).message}` : err);
     if (err instanceof UsageError) console.error(USAGE);
     process.exit(known ? 2 : 1);

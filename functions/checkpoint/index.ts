@@ -32,7 +32,7 @@ export {
   ThreadLeases,
   type ThreadLeasesOptions,
 } from "./lease.ts";
-export { backoffMs, DEFAULT_RETRY, isRetryable, untilProcessed, withRetry } from "./retry.ts";
+export { DEFAULT_RETRY, untilProcessed, withStorageRetry } from "./retry.ts";
 export { DynamoDBSaver } from "./saver.ts";
 export { itemSize } from "./size.ts";
 export type {
@@ -40,6 +40,5 @@ export type {
   ChannelVersion,
   CheckpointStats,
   DynamoDBSaverOptions,
-  RetryPolicy,
   Segment,
 } from "./types.ts";

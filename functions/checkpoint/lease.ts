@@ -21,7 +21,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { SwitchyardError } from "#core";
-import { DEFAULT_RETRY, withRetry } from "./retry.ts";
+import { DEFAULT_RETRY, withStorageRetry } from "./retry.ts";
 
 /** The lease's sort key, under the thread's partition key (never a `c#`/`s#` checkpoint key). */
 export const LEASE_SORT_KEY = "lease";
@@ -164,7 +164,7 @@ export class ThreadLeases {
   private send(
     command: GetItemCommand | PutItemCommand | UpdateItemCommand,
   ): Promise<{ Item?: Record<string, AttributeValue> }> {
-    return withRetry(DEFAULT_RETRY, () => this.options.client.send(command as GetItemCommand));
+    return withStorageRetry(DEFAULT_RETRY, () => this.options.client.send(command as GetItemCommand));
   }
 
   private key(threadId: string): Record<string, AttributeValue> {

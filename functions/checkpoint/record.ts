@@ -30,7 +30,10 @@ async function checkpointItem(
   const c = encodeBytes(cBytes, whole);
   const m = encodeBytes(mBytes, whole);
   if (c.storedBytes + m.storedBytes > codec.chunkBytes) {
-    throw new CheckpointError(`Checkpoint ${checkpoint.id} is too large for one item even compressed.`);
+    throw new CheckpointError(
+      "Switchyard.CheckpointTooLarge",
+      `Checkpoint ${checkpoint.id} is too large for one item even compressed.`,
+    );
   }
   const hash = createHash("sha256")
     .update(cBytes)

@@ -1,62 +1,40 @@
 /**
- * Retries of the saver's DynamoDB calls: throttles, 5xx and dropped connections retry with
- * exponential backoff and full jitter; validation and conditional-check failures never do. Which
- * failures are retryable is decided in ONE place for the whole project:
- * `classifyError` in `functions/ops/retry.ts` (`#retry`). Batch calls also retry what DynamoDB
+ * Retries of the saver's DynamoDB calls, on the project's one retry loop (`withRetry` in
+ * `functions/core/retry.ts`): throttles, 5xx and dropped connections retry with exponential
+ * backoff and full jitter; validation and conditional-check failures never do. What is left after
+ * the last attempt becomes a {@link CheckpointStorageError}. Batch calls also retry what DynamoDB
  * left unprocessed, so no write is lost.
  */
-import { isRetryable as isRetryableError } from "#retry";
+import { backoffDelay, isRetryable, type RetryPolicy, withRetry } from "#core";
 import { CheckpointStorageError } from "./errors.ts";
-import type { RetryPolicy } from "./types.ts";
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 25, maxDelayMs: 2_000 };
-
-/**
- * True for failures worth another attempt (throttling, server errors, dropped connections).
- *
- * @example
- * isRetryable(Object.assign(new Error("slow down"), { name: "ProvisionedThroughputExceededException" })); // true
- * isRetryable(new ConditionalCheckFailedException({ message: "exists", $metadata: {} })); // false
- */
-export function isRetryable(err: unknown): boolean {
-  return isRetryableError(err);
-}
-
-/** Full-jitter backoff before attempt `attempt + 1` (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
-export function backoffMs(policy: RetryPolicy, attempt: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.floor((policy.random ?? Math.random)() * ceiling);
-}
+/** The saver's own defaults: many short waits, since a checkpoint write holds up a whole superstep. */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, initialDelayMs: 25, maxDelayMs: 2_000 };
 
 function sleep(policy: RetryPolicy, ms: number): Promise<void> {
   return policy.sleep ? policy.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
- * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts run out
- * (then a {@link CheckpointStorageError} with the last error as `cause`).
+ * Runs `attempt` until it succeeds, fails with a non-retryable error (thrown unchanged), or the
+ * attempts run out (then a {@link CheckpointStorageError} with the last error as `cause`).
  *
  * @example
- * const out = await withRetry(DEFAULT_RETRY, () => client.send(cmd), () => stats.retries++);
+ * const out = await withStorageRetry(DEFAULT_RETRY, () => client.send(cmd), () => stats.retries++);
  */
-export async function withRetry<T>(
+export async function withStorageRetry<T>(
   policy: RetryPolicy,
   attempt: () => Promise<T>,
   onRetry: () => void = () => {},
 ): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!isRetryable(err)) throw err;
-      if (i + 1 >= policy.maxAttempts) {
-        throw new CheckpointStorageError(`DynamoDB still throttling after ${policy.maxAttempts} attempts.`, {
-          cause: err,
-        });
-      }
-      onRetry();
-      await sleep(policy, backoffMs(policy, i));
-    }
+  try {
+    return await withRetry(attempt, { ...policy, retryOn: isRetryable, onRetry });
+  } catch (err) {
+    if (!isRetryable(err) || err instanceof CheckpointStorageError) throw err;
+    throw new CheckpointStorageError(
+      `DynamoDB still throttling after ${policy.maxAttempts ?? "every"} attempts.`,
+      { cause: err },
+    );
   }
 }
 
@@ -73,17 +51,18 @@ export async function untilProcessed<T>(
   send: (batch: T[]) => Promise<T[]>,
   onRetry: () => void = () => {},
 ): Promise<void> {
+  const rounds = policy.maxAttempts ?? DEFAULT_RETRY.maxAttempts ?? 1;
   let left = pending;
   for (let round = 0; left.length > 0; round++) {
     if (round > 0) {
-      if (round >= policy.maxAttempts) {
+      if (round >= rounds) {
         throw new CheckpointStorageError(
-          `DynamoDB left ${left.length} item(s) unprocessed after ${policy.maxAttempts} rounds.`,
+          `DynamoDB left ${left.length} item(s) unprocessed after ${rounds} rounds.`,
         );
       }
       onRetry();
-      await sleep(policy, backoffMs(policy, round - 1));
+      await sleep(policy, backoffDelay(policy, round));
     }
-    left = await withRetry(policy, () => send(left), onRetry);
+    left = await withStorageRetry(policy, () => send(left), onRetry);
   }
 }

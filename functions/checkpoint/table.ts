@@ -16,9 +16,10 @@ import {
   UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { untilProcessed, withRetry } from "./retry.ts";
+import type { RetryPolicy } from "#core";
+import { untilProcessed, withStorageRetry } from "./retry.ts";
 import { itemSize, readUnits, writeUnits } from "./size.ts";
-import type { CheckpointStats, RetryPolicy } from "./types.ts";
+import type { CheckpointStats } from "./types.ts";
 
 export type Item = Record<string, AttributeValue>;
 
@@ -55,7 +56,7 @@ export class Table {
   }
 
   private send<T>(run: () => Promise<T>): Promise<T> {
-    return withRetry(this.retry, run, () => this.stats.retries++);
+    return withStorageRetry(this.retry, run, () => this.stats.retries++);
   }
 
   /** `sign` -1 takes back items DynamoDB returned unprocessed: they were not written (or billed). */

@@ -1,22 +1,9 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import type { RetryPolicy } from "#core";
 
 /** A channel version as LangGraph hands it over (integers by default). */
 export type ChannelVersion = number | string;
-
-/** Retry policy for throttles and unprocessed batch items: exponential backoff with full jitter. */
-export interface RetryPolicy {
-  /** All attempts, the first included (default 8). */
-  readonly maxAttempts: number;
-  /** First backoff ceiling in ms (default 25); doubles per attempt. */
-  readonly baseDelayMs: number;
-  /** Backoff ceiling in ms (default 2,000). */
-  readonly maxDelayMs: number;
-  /** Injected in tests so backoff does not really wait. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Injected in tests for deterministic jitter; `Math.random` otherwise. */
-  readonly random?: () => number;
-}
 
 export interface DynamoDBSaverOptions {
   readonly client: DynamoDBClient;
@@ -48,7 +35,7 @@ export interface DynamoDBSaverOptions {
   readonly chunkBytes?: number;
   /** Threads whose latest channel bytes are kept in memory to compute append deltas (default 64). */
   readonly cacheThreads?: number;
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: RetryPolicy;
   /** Clock for TTL, injectable in tests (ms since epoch). */
   readonly now?: () => number;
 }

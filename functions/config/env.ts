@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SwitchyardError } from "#core";
 import { DEFAULT_STAGE, resources } from "./resources.ts";
 
 /**
@@ -93,11 +94,10 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export class ConfigurationError extends Error {
-  readonly code = "Switchyard.Configuration";
+/** The environment (or a setting derived from it) cannot work: named variable by variable, never retried. */
+export class ConfigurationError extends SwitchyardError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ConfigurationError";
+    super("Switchyard.Configuration", message, options);
   }
 }
 

@@ -4,3 +4,12 @@ export { now, setClock } from "./clock.ts";
 export { SwitchyardError } from "./errors.ts";
 export { type FieldIssue, fieldIssues, type IssueScope, issueSummary, MAX_ISSUES, nameOf } from "./issues.ts";
 export { mergeById } from "./reducers.ts";
+export {
+  backoffDelay,
+  classifyError,
+  DEFAULT_RETRY_POLICY,
+  type ErrorClass,
+  isRetryable,
+  type RetryPolicy,
+  withRetry,
+} from "./retry.ts";

@@ -30,8 +30,9 @@ export interface NodeSettings {
     readonly maxIntervalMs?: number;
     readonly jitter?: boolean;
     /**
-     * Error codes never retried on Step Functions. LangGraph's `retryOn` is a function the state
-     * machine cannot run, so a node that refuses to retry some errors names their codes here.
+     * Error codes never retried on Step Functions. The graph's own `retryPolicy.retryOn` needs no
+     * list (the node Lambda applies it: `nodeFailure` in retry.ts); this is for codes a retry set
+     * only here should refuse.
      */
     readonly nonRetryable?: readonly string[];
   };

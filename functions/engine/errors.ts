@@ -72,8 +72,62 @@ export class InvalidPayloadError extends SwitchyardError {
 /** The code of {@link DeadlineAtRiskError}: never retried, in-process or on Step Functions. */
 export const DEADLINE_AT_RISK = "Switchyard.DeadlineAtRisk";
 
+/**
+ * The one code a node Lambda fails under when its node's own `retryOn` refuses the error (see
+ * `nodeFailure` in retry.ts): the node's ASL `Retry` never retries it, whatever the inner code.
+ */
+export const NON_RETRYABLE = "Switchyard.NonRetryable";
+
+/**
+ * A node's failure its retry policy will not repeat, wrapped so Step Functions does not repeat it
+ * either. The message starts with the inner code, which {@link reportedTaskError} reads back, so
+ * the run fails (or the node's error handler runs) under the node's own code.
+ */
+export class NonRetryableError extends SwitchyardError {
+  readonly innerCode: string;
+  constructor(innerCode: string, cause: unknown) {
+    super(NON_RETRYABLE, `${innerCode}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.innerCode = innerCode;
+  }
+}
+
+/**
+ * The `{code, message}` of a task failure as Step Functions reports it (`{Error, Cause}`; on Lambda
+ * the cause is the function's JSON `{errorType, errorMessage}`), with a {@link NonRetryableError}
+ * unwrapped to the node's own code.
+ *
+ * @example
+ * reportedTaskError({ Error: "Switchyard.NonRetryable", Cause: '{"errorMessage":"Triage.InvalidDecision: no vote"}' });
+ * // { code: "Triage.InvalidDecision", message: "no vote" }
+ */
+export function reportedTaskError(
+  reported: { readonly Error?: string; readonly Cause?: string } | undefined,
+): {
+  code: string;
+  message: string;
+} {
+  const code = reported?.Error ?? "Switchyard.TaskFailed";
+  const message = lambdaErrorMessage(reported?.Cause) ?? reported?.Cause ?? "task failed";
+  if (code !== NON_RETRYABLE) return { code, message };
+  const inner = /^([^\s:]+): ([\s\S]*)$/.exec(message);
+  return inner ? { code: inner[1] as string, message: inner[2] as string } : { code, message };
+}
+
+/** Lambda's `errorMessage` when the cause is its JSON error document. */
+function lambdaErrorMessage(cause: string | undefined): string | undefined {
+  if (!cause?.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === "string" ? parsed.errorMessage : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Codes the state machine never retries: retrying the same input cannot succeed. */
 export const NON_RETRYABLE_CODES = [
+  // A node's own retryOn refused it: Step Functions must refuse too.
+  NON_RETRYABLE,
   "Switchyard.InvalidInput",
   "Switchyard.UnknownWorkflow",
   "Switchyard.ThreadNotFound",

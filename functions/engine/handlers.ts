@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidPayloadError } from "./errors.ts";
-import { isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
+import { nodeFailure } from "./retry.ts";
 import {
   commitSuperstep,
   recoverRun,
@@ -127,7 +127,7 @@ export function createEngineHandlers(
         return result;
       } catch (error) {
         report(undefined, error);
-        throw withCodeAsName(error);
+        throw nodeFailure(workflowNamed(e.workflow), e.node, error);
       }
     },
     async commit(event) {
@@ -151,21 +151,6 @@ export function createEngineHandlers(
       return runToEnd(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("graph"));
     },
   };
-}
-
-/**
- * Step Functions matches a Lambda error by its `errorType`, which is the error's `name`; errors
- * that carry a stable `code` (docs/architecture.md, "House style" §3) cross under that code, so
- * `ErrorEquals` can name it whatever the class (minified bundles rename classes).
- */
-function withCodeAsName(error: unknown): unknown {
-  // A subgraph that ran out of its recursion limit fails its node as LangGraph's code names it.
-  if (error instanceof Error && isRecursionError(error)) error.name = RECURSION_LIMIT_CODE;
-  const e = error as { code?: unknown; name?: unknown };
-  if (error instanceof Error && typeof e.code === "string" && /^[A-Za-z]\w*\.[\w.]+$/.test(e.code)) {
-    error.name = e.code;
-  }
-  return error;
 }
 
 /**

@@ -45,7 +45,7 @@ export {
   type WaitingInterrupt,
   waitingInterrupts,
 } from "./resume.ts";
-export { aslRetryFor, LAMBDA_SERVICE_RETRY, nodeRetry } from "./retry.ts";
+export { aslRetryFor, LAMBDA_SERVICE_RETRY, langGraphRetryOn, nodeFailure, nodeRetry } from "./retry.ts";
 export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";
 export {
   commitSuperstep,

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from "./define.ts";
 import { readTupleForTasks } from "./delegating-saver.ts";
-import { NotWaitingError } from "./errors.ts";
+import { NotWaitingError, reportedTaskError } from "./errors.ts";
 import {
   type CompiledWorkflow,
   compileWorkflow,
@@ -253,8 +253,7 @@ async function commitPlanned(
   const error = firstTaskError(
     position.tasks,
     failure && {
-      code: failure.error.Error ?? "Switchyard.TaskFailed",
-      message: failure.error.Cause ?? "task failed",
+      ...reportedTaskError(failure.error),
       node: failure.node,
       taskId: failure.taskId,
     },
@@ -283,11 +282,8 @@ async function handOverToErrorHandlers(
   for (const task of position.tasks) {
     const failed = task.progress === "errored" || (task.progress === "not-run" && failedIds.has(task.id));
     if (!failed || !errorHandlerOf(graph, task.node) || !tuple) continue;
-    const reported = failures.find((f) => f.taskId === task.id)?.error;
-    const error = task.error ?? {
-      name: reported?.Error ?? "Switchyard.TaskFailed",
-      message: reported?.Cause ?? "task failed",
-    };
+    const reported = reportedTaskError(failures.find((f) => f.taskId === task.id)?.error);
+    const error = task.error ?? { name: reported.code, message: reported.message };
     const writes: [string, unknown][] = [
       ...(task.error ? [] : [[ERROR, error] as [string, unknown]]),
       [ERROR_SOURCE_NODE, task.node],

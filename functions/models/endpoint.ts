@@ -1,4 +1,4 @@
-import { classifyError } from "#retry";
+import { classifyError } from "#core";
 import { causeText } from "./cause-text.ts";
 import { ModelError } from "./errors.ts";
 

@@ -1,20 +1,11 @@
+import { SwitchyardError } from "#core";
 import { causeText } from "./cause-text.ts";
 
 /**
  * Errors of the model layer. Each carries a stable `code` (docs/architecture.md, "House style" §3):
  * class names do not survive minification, and Step Functions matches `ErrorEquals` on the code.
  */
-export class ModelError extends Error {
-  readonly code: string;
-  /** Whether the same call may succeed later (throttles, timeouts, 5xx) — never for bad input. */
-  readonly retryable: boolean;
-  constructor(code: string, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = code;
-    this.code = code;
-    this.retryable = options.retryable ?? false;
-  }
-}
+export class ModelError extends SwitchyardError {}
 
 /**
  * A model call that failed for good: either fatal at once (bad request, auth, unknown tool) or

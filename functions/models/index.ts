@@ -4,7 +4,6 @@
  */
 
 export { causeText } from "./cause-text.ts";
-export { classifyModelError, type ModelErrorClass } from "./classify.ts";
 export { type ConversationView, readConversation, type SeenToolCall } from "./conversation.ts";
 export {
   answerModelsWith,
@@ -33,5 +32,5 @@ export {
   PolicyRegistry,
   type PolicyToolCall,
 } from "./policy.ts";
-export { backoffDelay, type RetryOptions, withModelRetry } from "./retry.ts";
+export { MODEL_RETRY_POLICY, type RetryOptions, withModelRetry } from "./retry.ts";
 export { countMessageTokens, estimateTokens, messageText } from "./tokens.ts";

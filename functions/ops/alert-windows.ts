@@ -8,9 +8,9 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from "@aws-sdk/client-dynamodb";
+import { type RetryPolicy, withRetry } from "#core";
 import type { Alert } from "./alerts.ts";
 import { encodeMessageBody } from "./messages.ts";
-import { type RetryPolicy, withRetry } from "./retry.ts";
 
 /**
  * Grouping and rate limiting of alerts, in DynamoDB: one item per alert key and window, counted

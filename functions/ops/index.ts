@@ -104,15 +104,6 @@ export {
 } from "./notify.ts";
 export { DEAD_LETTER_QUEUES, queueLabel } from "./queue-labels.ts";
 export { type ResumeFailedRunsOptions, resumeFailedRuns } from "./resume.ts";
-export {
-  backoffDelay,
-  classifyError,
-  DEFAULT_RETRY_POLICY,
-  type ErrorClass,
-  isRetryable,
-  type RetryPolicy,
-  withRetry,
-} from "./retry.ts";
 export { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
 export { sfnStartExecution, traceHeaderFrom } from "./sfn-start.ts";
 export { checkpointLookup } from "./thread-lookup.ts";

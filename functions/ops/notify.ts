@@ -1,9 +1,9 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { withRetry } from "#core";
 import { type Metrics, recordAlert } from "#telemetry";
 import type { AlertGroup, AlertWindows } from "./alert-windows.ts";
 import { type Alert, alertFromSns } from "./alerts.ts";
 import type { SnsMessage } from "./events.ts";
-import { withRetry } from "./retry.ts";
 
 /**
  * The notifier: alerts arrive from the alerts topic, are counted per key and window, and each

@@ -1,16 +1,11 @@
+import { SwitchyardError } from "#core";
+
 /**
  * Errors the trading tools throw. Each carries a stable `code`
  * (docs/architecture.md, "House style" §3): class names do not survive minification, and Step
  * Functions matches `ErrorEquals` on the code.
  */
-export class ToolError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ToolError";
-    this.code = code;
-  }
-}
+export class ToolError extends SwitchyardError {}
 
 /** The thing a tool was asked about does not exist in the data (never retryable). */
 export class NotFoundError extends ToolError {
@@ -18,7 +13,6 @@ export class NotFoundError extends ToolError {
   readonly key: string;
   constructor(entity: string, key: string) {
     super("Tools.NotFound", `No ${entity} "${key}" in the trade data.`);
-    this.name = "NotFoundError";
     this.entity = entity;
     this.key = key;
   }
@@ -28,7 +22,6 @@ export class NotFoundError extends ToolError {
 export class UnknownAgentError extends ToolError {
   constructor(agent: string, known: readonly string[]) {
     super("Tools.UnknownAgent", `No tool allowlist for agent "${agent}"; known agents: ${known.join(", ")}.`);
-    this.name = "UnknownAgentError";
   }
 }
 
@@ -39,7 +32,6 @@ export class IdempotencyKeyRequiredError extends ToolError {
       "Tools.IdempotencyKeyRequired",
       `${toolName} changes the books and needs config.configurable.idempotencyKey (its approval key).`,
     );
-    this.name = "IdempotencyKeyRequiredError";
   }
 }
 
@@ -47,7 +39,6 @@ export class IdempotencyKeyRequiredError extends ToolError {
 export class ProposalMismatchError extends ToolError {
   constructor(proposalId: string, problem: string) {
     super("Tools.ProposalMismatch", `Proposal ${proposalId}: ${problem}.`);
-    this.name = "ProposalMismatchError";
   }
 }
 
@@ -55,6 +46,5 @@ export class ProposalMismatchError extends ToolError {
 export class IdempotencyConflictError extends ToolError {
   constructor(key: string) {
     super("Tools.IdempotencyConflict", `Idempotency key ${key} already applied a different effect.`);
-    this.name = "IdempotencyConflictError";
   }
 }

@@ -1,4 +1,5 @@
 import type { parseArgs } from "node:util";
+import { SwitchyardError } from "#core";
 import type { WorkflowDefinition } from "#engine";
 
 /** The CLI's options, shared by the dispatcher and the command mappings. */
@@ -39,8 +40,10 @@ export type Values = ReturnType<
 >["values"];
 
 /** Wrong words on the command line: exit 2 with the usage. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+export class UsageError extends SwitchyardError {
+  constructor(message: string) {
+    super("Cli.Usage", message);
+  }
 }
 
 export const out = (text: string) => console.log(text);

@@ -1,4 +1,5 @@
 import type { BaseCheckpointSaver, CheckpointTuple } from "@langchain/langgraph-checkpoint";
+import { SwitchyardError } from "#core";
 import {
   compileWorkflow,
   type RunResult,
@@ -23,9 +24,10 @@ export interface CheckpointRow {
 }
 
 /** A thread or checkpoint that `inspect` was asked about and the saver does not hold. */
-export class InspectTargetError extends Error {
-  readonly code = "Switchyard.InspectTarget";
-  override readonly name = "InspectTargetError";
+export class InspectTargetError extends SwitchyardError {
+  constructor(message: string) {
+    super("Switchyard.InspectTarget", message);
+  }
 }
 
 // LangGraph's bookkeeping channels and pseudo-nodes (`branch:to:x`, `__start__`, `__interrupt__`).

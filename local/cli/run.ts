@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { readEnv } from "#config";
+import { SwitchyardError } from "#core";
 import type { RunResult, RunSummary, WorkflowDefinition } from "#engine";
 import { createTelemetry } from "#telemetry";
 import { auditStatusOf, type LocalAuditStatus } from "../audit.ts";
@@ -323,8 +324,11 @@ async function readJsonInput(path: string): Promise<unknown> {
   }
 }
 
-export class InputFileError extends Error {
-  override readonly name = "InputFileError";
+/** `--input` names a file that cannot be read as JSON: exit 2, naming the file. */
+export class InputFileError extends SwitchyardError {
+  constructor(message: string) {
+    super("Cli.InputFile", message);
+  }
 }
 
 /** The run's audit, verified for its report; nothing when it recorded none. */

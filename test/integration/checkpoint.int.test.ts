@@ -437,7 +437,7 @@ describe("cost of an append-only channel", () => {
     );
 
     await expect(saver().getTuple(config)).rejects.toMatchObject({
-      name: "CheckpointCorruptError",
+      name: "Switchyard.CheckpointCorrupt",
       code: "Switchyard.CheckpointCorrupt",
     });
     await expect(saver().getTuple(config)).rejects.toBeInstanceOf(CheckpointCorruptError);

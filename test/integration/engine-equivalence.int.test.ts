@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workflows } from "#workflows";
 import {
   approvalWorkflow,
+  bookingAttempts,
   deferredWorkflow,
   fanOutWorkflow,
   flakyFailures,
@@ -19,6 +20,7 @@ import {
   nodeRuns,
   parentCommandWorkflow,
   pricingDownWorkflow,
+  refusedRetryWorkflow,
   retryWorkflow,
   signOffWorkflow,
   subgraphInterruptWorkflow,
@@ -73,6 +75,18 @@ describe.each(HOSTINGS)("runOnStepFunctions ≡ runInProcess (%s hosting)", (hos
     expect(distributed.state).toEqual(local.state);
     expect(distributed.supersteps).toBe(local.supersteps);
     expect(distributed.supersteps).toBeGreaterThan(0);
+  });
+
+  it("a node whose retryOn refuses the error runs once, and its handler sees the node's own code", async () => {
+    const workflow = refusedRetryWorkflow(hosting);
+
+    const local = await runInProcess(workflow, {}, { aws });
+    const distributed = await runOnStepFunctions(workflow, {}, { aws, retryIntervalMs: 1 });
+
+    expect(local.state.failures).toEqual(["Demo.Rejected: counterparty rejected the booking"]);
+    expect(distributed.state).toEqual(local.state);
+    expect(bookingAttempts.get(local.threadId)).toBe(1);
+    expect(bookingAttempts.get(distributed.threadId)).toBe(1);
   });
 
   it("interrupt(): both wait with the same question, and resume to the same end", async () => {

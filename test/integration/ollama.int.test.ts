@@ -5,7 +5,8 @@ import { HumanMessage } from "@langchain/core/messages";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
-import { classifyModelError, createChatModel } from "#models";
+import { classifyError } from "#core";
+import { createChatModel } from "#models";
 import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
 import { generateDay } from "#trading";
 
@@ -155,7 +156,7 @@ describe("ChatOllama against a fake Ollama on loopback", () => {
     const run = await classifier(sleeps).invoke("anything to report?");
     // Assess
     expect(failure).toMatchObject({ name: "ResponseError", status_code: 500 });
-    expect(classifyModelError(failure)).toBe("retryable");
+    expect(classifyError(failure)).toBe("retryable");
     expect(run.final).toBe("recovered");
     expect(requests).toHaveLength(2);
     expect(sleeps).toEqual([250]);
@@ -177,7 +178,7 @@ describe("ChatOllama against a fake Ollama on loopback", () => {
       attempts: 1,
       cause: expect.objectContaining({ status_code: 400 }),
     });
-    expect(classifyModelError((failure as Error).cause)).toBe("fatal");
+    expect(classifyError((failure as Error).cause)).toBe("fatal");
     expect(requests).toHaveLength(1);
   });
 });

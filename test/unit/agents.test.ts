@@ -10,9 +10,9 @@ import {
   isSideEffectTool,
 } from "#agents";
 import { readEnv } from "#config";
+import { classifyError } from "#core";
 import {
   type AgentPolicy,
-  classifyModelError,
   countMessageTokens,
   createChatModel,
   definePolicy,
@@ -411,7 +411,7 @@ describe("bounds and retries", () => {
   });
 });
 
-describe("classifyModelError", () => {
+describe("classifyError on model failures", () => {
   const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
 
   it.each([
@@ -446,6 +446,6 @@ describe("classifyModelError", () => {
     ["an unrecognised bug", new RangeError("index out of range"), "fatal"],
     ["not an error at all", "boom", "fatal"],
   ] as [string, unknown, string][])("%s → %s", (_label, error, expected) => {
-    expect(classifyModelError(error)).toBe(expected);
+    expect(classifyError(error)).toBe(expected);
   });
 });

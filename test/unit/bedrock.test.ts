@@ -10,7 +10,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
-import { classifyModelError, createChatModel } from "#models";
+import { classifyError } from "#core";
+import { createChatModel } from "#models";
 import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
 import { generateDay } from "#trading";
 
@@ -97,7 +98,7 @@ describe("ChatBedrockConverse through the agent loop (mocked Converse)", () => {
     // Act
     const run = await riskAgent(sleeps).invoke("anything?");
     // Assess
-    expect(classifyModelError(throttled)).toBe("retryable");
+    expect(classifyError(throttled)).toBe("retryable");
     expect(run.final).toBe("done");
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(2);
     expect(sleeps).toHaveLength(1);
@@ -115,7 +116,7 @@ describe("ChatBedrockConverse through the agent loop (mocked Converse)", () => {
       .invoke("anything?")
       .catch((e: unknown) => e);
     // Assess
-    expect(classifyModelError(invalid)).toBe("fatal");
+    expect(classifyError(invalid)).toBe("fatal");
     expect(failure).toMatchObject({ code: "Models.Rejected", attempts: 1, cause: invalid });
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
   });

@@ -17,15 +17,14 @@ import {
 import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
 import { mockClient } from "aws-sdk-client-mock";
 import {
-  backoffMs,
   CheckpointStorageError,
   DEFAULT_RETRY,
   DynamoDBSaver,
-  isRetryable,
   saverOptionsFromEnv,
-  withRetry,
+  withStorageRetry,
 } from "switchyard/checkpoint";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { backoffDelay } from "#core";
 
 type Item = Record<string, AttributeValue>;
 const TABLE = "unit-checkpoints";
@@ -132,7 +131,7 @@ describe("DynamoDBSaver retries", () => {
     expect(tuple?.checkpoint.channel_values).toEqual(checkpoint.channel_values);
     expect(saver.stats.retries).toBe(5);
     expect(sleeps).toHaveLength(5);
-    expect(sleeps.every((ms) => ms >= 0 && ms <= DEFAULT_RETRY.maxDelayMs)).toBe(true);
+    expect(sleeps.every((ms) => ms >= 0 && ms <= (DEFAULT_RETRY.maxDelayMs ?? 0))).toBe(true);
   });
 
   it("resends unprocessed keys of BatchGetItem until every segment is read", async () => {
@@ -195,30 +194,20 @@ describe("DynamoDBSaver retries", () => {
 });
 
 describe("retry policy", () => {
-  it("classifies throttles, 5xx and dropped connections as retryable, the rest as fatal", () => {
-    expect(isRetryable(fault("ProvisionedThroughputExceededException"))).toBe(true);
-    expect(isRetryable(fault("ThrottlingException"))).toBe(true);
-    expect(isRetryable(Object.assign(new Error("x"), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
-    expect(isRetryable(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toBe(true);
-    expect(isRetryable(fault("ValidationException"))).toBe(false);
-    expect(isRetryable(new ConditionalCheckFailedException({ message: "x", $metadata: {} }))).toBe(false);
-    expect(isRetryable("not an error")).toBe(false);
-  });
-
   it("backs off exponentially with full jitter, capped", () => {
     const policy = { ...DEFAULT_RETRY, random: () => 0.999 };
 
-    const delays = [0, 1, 2, 3, 10].map((attempt) => backoffMs(policy, attempt));
+    const delays = [1, 2, 3, 4, 11].map((attempt) => backoffDelay(policy, attempt));
 
     expect(delays).toEqual([24, 49, 99, 199, 1998]);
-    expect(backoffMs({ ...DEFAULT_RETRY, random: () => 0 }, 5)).toBe(0);
+    expect(backoffDelay({ ...DEFAULT_RETRY, random: () => 0 }, 6)).toBe(0);
   });
 
   it("returns the first success after retryable failures", async () => {
     let calls = 0;
     const policy = { ...DEFAULT_RETRY, sleep: async () => {} };
 
-    const out = await withRetry(policy, async () => {
+    const out = await withStorageRetry(policy, async () => {
       calls++;
       if (calls < 3) throw fault("ThrottlingException");
       return "ok";
@@ -226,6 +215,22 @@ describe("retry policy", () => {
 
     expect(out).toBe("ok");
     expect(calls).toBe(3);
+  });
+
+  it("turns a throttle that outlasts every attempt into CheckpointStorageError, and passes a fatal one through", async () => {
+    const policy = { ...DEFAULT_RETRY, maxAttempts: 2, sleep: async () => {} };
+    const throttled = withStorageRetry(policy, async () => {
+      throw fault("ThrottlingException");
+    });
+    await expect(throttled).rejects.toMatchObject({
+      code: "Switchyard.CheckpointStorage",
+      retryable: true,
+      cause: { name: "ThrottlingException" },
+    });
+    const invalid = withStorageRetry(policy, async () => {
+      throw fault("ValidationException");
+    });
+    await expect(invalid).rejects.toMatchObject({ name: "ValidationException" });
   });
 });
 

@@ -307,7 +307,7 @@ describe("remoteRunCommand", () => {
     // Assess
     expect(good).toEqual({ tradeId: "T1" });
     expect(await readInputFile(undefined)).toEqual({});
-    expect(bad).toMatchObject({ name: "InputFileError" });
+    expect(bad).toMatchObject({ code: "Cli.InputFile" });
   });
 });
 

@@ -4,6 +4,7 @@ import {
   createEngineHandlers,
   type Hosting,
   LAMBDA_SERVICE_RETRY,
+  NON_RETRYABLE,
   NON_RETRYABLE_CODES,
   resolveDefinition,
   runStateName,
@@ -35,7 +36,7 @@ describe("buildStateMachine", () => {
     });
   });
 
-  it("never retries the codes a node declares non-retryable, ahead of its retry", () => {
+  it("never retries what a node's retryOn refused (one code), ahead of its retry", () => {
     const triage = getWorkflow("triage");
 
     const retries = itemStates(triage)[runStateName("human_approval")]?.Retry as {
@@ -43,7 +44,7 @@ describe("buildStateMachine", () => {
       MaxAttempts: number;
     }[];
 
-    const fatal = retries.findIndex((r) => r.ErrorEquals.includes("Triage.InvalidDecision"));
+    const fatal = retries.findIndex((r) => r.ErrorEquals.includes(NON_RETRYABLE));
     const any = retries.findIndex((r) => r.ErrorEquals.includes("States.ALL"));
     expect(retries[fatal]?.MaxAttempts).toBe(0);
     expect(fatal).toBeLessThan(any);

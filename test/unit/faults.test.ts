@@ -1,6 +1,7 @@
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { classifyError, Faults, InvalidFaultsError, parseFaults, withFaults } from "#ops";
+import { classifyError } from "#core";
+import { Faults, InvalidFaultsError, parseFaults, withFaults } from "#ops";
 import { type Observation, verdictOf } from "../../bench/lib/faults-verdict.ts";
 
 describe("parseFaults", () => {

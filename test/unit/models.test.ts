@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigurationError, readEnv } from "#config";
 import {
-  backoffDelay,
   createChatModel,
   definePolicy,
   estimateTokens,
@@ -304,9 +303,14 @@ describe("withModelRetry", () => {
     expect(calls).toBe(1);
   });
 
-  it("caps every backoff at maxDelayMs and the exponential bound", () => {
-    const timing = { initialDelayMs: 500, maxDelayMs: 2_000, random: () => 0.999 };
-    expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, timing))).toEqual([499, 999, 1998, 1998, 1998]);
-    expect(backoffDelay(5, { ...timing, random: () => 0 })).toBe(0);
+  it("waits as the one loop does with the model defaults: 500 ms doubling, capped at 10 s", async () => {
+    const delays: number[] = [];
+    await withModelRetry(
+      async () => {
+        throw Object.assign(new Error("slow down"), { name: "ThrottlingException" });
+      },
+      { maxAttempts: 7, random: () => 0.999, sleep: async () => {}, onRetry: (r) => delays.push(r.delayMs) },
+    ).catch(() => undefined);
+    expect(delays).toEqual([499, 999, 1998, 3996, 7992, 9990]);
   });
 });

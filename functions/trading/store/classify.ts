@@ -1,4 +1,4 @@
-import { classifyError } from "#retry";
+import { classifyError } from "#core";
 import { TradingDataError } from "../errors.ts";
 import { DataNotFoundError, StoreAccessDeniedError, StoreUnavailableError } from "./errors.ts";
 
@@ -20,7 +20,7 @@ const LOCAL_TRANSIENT = new Set(["EMFILE", "ENFILE", "EAGAIN", "EBUSY"]);
 /**
  * The typed error for a failure of `action` on `uri`, from an S3 (SDK v3) or `node:fs` error:
  * missing → `Trading.DataNotFound`, refused → `Trading.AccessDenied`, what the project's one
- * retry classifier (`#retry`) calls retryable (throttles, 5xx, timeouts, dropped connections)
+ * retry classifier (`classifyError` in `#core`) calls retryable (throttles, 5xx, timeouts, dropped connections)
  * → `Trading.StoreUnavailable` retryable, anything else → the same, not retryable. A caller's
  * abort is passed through unchanged, and so is an error that is already a trading error.
  */

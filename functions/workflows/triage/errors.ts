@@ -1,12 +1,7 @@
+import { SwitchyardError } from "#core";
+
 /** Errors of the triage workflow, each with a stable `code` (docs/architecture.md, "House style" §3). */
-export class TriageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = code;
-    this.code = code;
-  }
-}
+export class TriageError extends SwitchyardError {}
 
 /**
  * The resume value of the approval interrupt is not a stamped vote `{ decision, comment?, by, at }`:
@@ -27,7 +22,9 @@ export class InvalidDecisionError extends TriageError {
  */
 export class EffectNotAppliedError extends TriageError {
   constructor(proposalId: string, why: string) {
-    super("Triage.EffectNotApplied", `Proposal ${proposalId} was approved but not applied: ${why}`);
+    super("Triage.EffectNotApplied", `Proposal ${proposalId} was approved but not applied: ${why}`, {
+      retryable: true,
+    });
   }
 }
 

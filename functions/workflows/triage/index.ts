@@ -9,8 +9,6 @@ import { summarizeTriage } from "./summary.ts";
 // and finds its breaks with the matcher): one full vCPU (1,769 MB) and time to spare, as the
 // investigation's nodes have.
 const OPENS_THE_DAY = { memoryMb: 1769, timeoutSeconds: 120 } as const;
-// The effect nodes' retryOn refuses to retry a malformed approval; the state machine must refuse too.
-const NO_RETRY_ON_BAD_DECISION = { retry: { nonRetryable: ["Triage.InvalidDecision"] } } as const;
 
 /**
  * Trade-exception triage as a network with conditional routing, on the canonical trading day:
@@ -31,8 +29,9 @@ export const triage = defineWorkflow<TriageInputValue, TriageStateValue>({
     classify: OPENS_THE_DAY,
     risk_check: OPENS_THE_DAY,
     compliance_check: OPENS_THE_DAY,
-    auto_fix: { ...OPENS_THE_DAY, ...NO_RETRY_ON_BAD_DECISION },
-    human_approval: { ...OPENS_THE_DAY, ...NO_RETRY_ON_BAD_DECISION },
+    // Their retryOn (graph.ts) refuses a malformed approval; the node Lambda applies it on AWS too.
+    auto_fix: OPENS_THE_DAY,
+    human_approval: OPENS_THE_DAY,
     escalate: OPENS_THE_DAY,
   },
   summarize: summarizeTriage,

@@ -76,7 +76,6 @@ const FATAL_NAMES = new Set([
   "UnprocessableEntityError",
   "ZodError",
   "ToolInputParsingException",
-  "ConfigurationError",
   // A caller cancelled on purpose; repeating would override that decision.
   "AbortError",
 ]);

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isRetryable as isCheckpointRetryable } from "#checkpoint";
+import { withStorageRetry } from "#checkpoint";
+import { backoffDelay, classifyError, withRetry } from "#core";
 import { InvalidInputError, SwitchyardError } from "#engine";
-import { classifyModelError } from "#models";
-import { backoffDelay, classifyError, withRetry } from "#ops";
+import { withModelRetry } from "#models";
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });
 
@@ -104,19 +104,38 @@ describe("one classifier", () => {
     ["a bug", new Error("undefined is not a function")],
   ];
 
-  it.each(cases)("models and checkpoint agree with classifyError on %s", (_, err) => {
-    // Prepare
-    const verdict = classifyError(err);
-    // Act
-    const model = classifyModelError(err);
-    const checkpoint = isCheckpointRetryable(err);
-    // Assess
-    expect(model).toBe(verdict);
-    expect(checkpoint).toBe(verdict === "retryable");
-  });
+  // The model and storage loops are the one loop with their own defaults: each repeats exactly
+  // what classifyError calls retryable (a failure once, then success) and gives up on the rest.
+  it.each(cases)(
+    "model calls and checkpoint writes retry %s exactly when classifyError says so",
+    async (_, err) => {
+      // Prepare
+      const retryable = classifyError(err) === "retryable";
+      const instant = { sleep: async () => {}, random: () => 0 };
+      const failOnce = () => {
+        let calls = 0;
+        return async () => {
+          if (calls++ === 0) throw err;
+          return "ok";
+        };
+      };
+      // Act
+      const model = await withModelRetry(failOnce(), instant).then(
+        () => "retried",
+        () => "gave up",
+      );
+      const storage = await withStorageRetry({ maxAttempts: 3, ...instant }, failOnce()).then(
+        () => "retried",
+        () => "gave up",
+      );
+      // Assess
+      expect(model).toBe(retryable ? "retried" : "gave up");
+      expect(storage).toBe(retryable ? "retried" : "gave up");
+    },
+  );
 
-  it("imports nothing from the project, so every layer may use it through #retry", () => {
-    const source = readFileSync(new URL("../../functions/ops/retry.ts", import.meta.url), "utf8");
+  it("imports nothing from the project, so the bottom module may hold it", () => {
+    const source = readFileSync(new URL("../../functions/core/retry.ts", import.meta.url), "utf8");
     expect(source).not.toMatch(/^\s*import\s/m);
     expect(source).not.toMatch(/\bfrom\s+["'](#|\.)/);
   });
