@@ -3,6 +3,7 @@ import { fieldIssues } from "#core";
 import {
   answersFor,
   compileWorkflow,
+  firstTaskError,
   InvalidResumeError,
   readPosition,
   type SwitchyardError,
@@ -224,14 +225,10 @@ export interface RunReading {
 export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: RunReading): RunView {
   const { position, failure, values } = reading;
   const interrupts = waitingInterrupts(position.tasks);
-  const errored = position.tasks.find((t) => t.progress === "errored");
+  const errored = firstTaskError(position.tasks);
   const status: RunStatusName = failure ? "failed" : statusOf(position.tasks);
   const error = errored
-    ? {
-        code: errored.error?.name ?? "Switchyard.TaskFailed",
-        message: errored.error?.message ?? "task failed",
-        node: errored.node,
-      }
+    ? { code: errored.code, message: errored.message, ...(errored.node ? { node: errored.node } : {}) }
     : failure
       ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
       : undefined;

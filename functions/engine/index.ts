@@ -31,7 +31,7 @@ export {
 export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
-export { readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
+export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {
   DEFAULT_RECURSION_LIMIT,
   isRecursionError,

@@ -25,12 +25,15 @@ if (!env.NOTIFICATIONS_TOPIC_ARN) throw new ConfigurationError("The notifier nee
 const r = resources(env.SWITCHYARD_STAGE);
 const { telemetry, instrument } = lambdaTelemetry(env);
 const faults = Faults.fromEnv();
+// One attempt per send: the alert windows and the email channel retry through the one loop
+// (withRetry in #core), so the SDK's own attempts would multiply theirs.
+const ONE_ATTEMPT = { maxAttempts: 1 } as const;
 const windows = new AlertWindows({
-  client: withFaults(new DynamoDBClient({}), faults),
+  client: withFaults(new DynamoDBClient(ONE_ATTEMPT), faults),
   tableName: env.ALERTS_TABLE ?? r.alertsTable.name,
   windowSeconds: env.ALERT_WINDOW_SECONDS,
 });
-const email = emailChannel(withFaults(new SNSClient({}), faults), env.NOTIFICATIONS_TOPIC_ARN);
+const email = emailChannel(withFaults(new SNSClient(ONE_ATTEMPT), faults), env.NOTIFICATIONS_TOPIC_ARN);
 
 /** Slack's webhook URL: the variable if set, else the stage's secret (cached by Powertools for 5 minutes). */
 async function channels(): Promise<Channel[]> {

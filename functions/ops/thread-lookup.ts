@@ -1,5 +1,11 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { compileWorkflow, readPosition, ThreadNotFoundError, type WorkflowDefinition } from "#engine";
+import {
+  compileWorkflow,
+  firstTaskError,
+  readPosition,
+  ThreadNotFoundError,
+  type WorkflowDefinition,
+} from "#engine";
 import type { LookupThread } from "./failed-runs.ts";
 
 /**
@@ -19,7 +25,7 @@ export function checkpointLookup(
     const graph = compileWorkflow(workflow, saver, "step-functions");
     try {
       const position = await readPosition({ saver }, graph, threadId);
-      const failed = position.tasks.find((t) => t.progress === "errored");
+      const failed = firstTaskError(position.tasks);
       return {
         checkpointId: position.checkpointId,
         step: position.step,
@@ -27,12 +33,9 @@ export function checkpointLookup(
         finishedTasks: position.tasks.filter((t) => t.progress === "finished").length,
         ...(failed
           ? {
-              node: failed.node,
-              taskId: failed.id,
-              error: {
-                code: failed.error?.name ?? "Switchyard.TaskFailed",
-                message: failed.error?.message ?? "task failed",
-              },
+              ...(failed.node ? { node: failed.node } : {}),
+              ...(failed.taskId ? { taskId: failed.taskId } : {}),
+              error: { code: failed.code, message: failed.message },
             }
           : {}),
       };
