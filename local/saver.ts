@@ -29,12 +29,7 @@ const leaseStores = new WeakMap<LocalAws, ThreadLeases>();
 export function localLeases(aws: LocalAws): ThreadLeases {
   let leases = leaseStores.get(aws);
   if (!leases) {
-    const { table } = localSaver(aws);
-    leases = new ThreadLeases({
-      client: table.client,
-      tableName: table.name,
-      partitionKey: table.pk,
-      sortKey: table.sk,
+    leases = ThreadLeases.beside(localSaver(aws), {
       ttlAttribute: aws.resources.checkpointTable.ttlAttribute,
       owner: localOwner(),
     });

@@ -26,6 +26,7 @@ export {
 export { type FromEnvOptions, saverOptionsFromEnv } from "./from-env.ts";
 export {
   LEASE_SORT_KEY,
+  type LeaseFailure,
   type LeaseRecord,
   leaseOf,
   ThreadBusyError,

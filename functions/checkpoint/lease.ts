@@ -39,8 +39,20 @@ export interface LeaseRecord {
   readonly workflow?: string;
   readonly takenAt: number;
   readonly expiresAt: number;
-  /** How the run failed, when its holder gave the lease up on a failure. */
-  readonly failure?: { readonly code: string; readonly message: string; readonly node?: string };
+  /**
+   * How the run failed, when its holder gave the lease up on a failure — by the engine (a failed
+   * plan) or by the failed-run handler (an execution that stopped: timeout, abort, a Lambda
+   * failing). The next execution's `take` clears it.
+   */
+  readonly failure?: LeaseFailure;
+}
+
+/** A run's failure as its lease records it; `status` is the execution's (FAILED when absent). */
+export interface LeaseFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly node?: string;
+  readonly status?: "FAILED" | "TIMED_OUT" | "ABORTED";
 }
 
 export interface ThreadLeasesOptions {
@@ -82,6 +94,34 @@ export class ThreadBusyError extends SwitchyardError {
  * await leases.release("triage_1", "exec-1");
  */
 export class ThreadLeases {
+  /**
+   * The leases in a saver's own table, under its key names: every holder of a saver (engine
+   * Lambdas, the failed-run handler, the API, the local runner) builds them the same way.
+   *
+   * @example
+   * const leases = ThreadLeases.beside(DynamoDBSaver.fromEnv(), { ttlAttribute: "ttl" });
+   */
+  static beside(
+    saver: {
+      readonly table: {
+        readonly client: DynamoDBClient;
+        readonly name: string;
+        readonly pk: string;
+        readonly sk: string;
+      };
+    },
+    options: Omit<ThreadLeasesOptions, "client" | "tableName" | "partitionKey" | "sortKey"> = {},
+  ): ThreadLeases {
+    const { table } = saver;
+    return new ThreadLeases({
+      client: table.client,
+      tableName: table.name,
+      partitionKey: table.pk,
+      sortKey: table.sk,
+      ...options,
+    });
+  }
+
   private readonly pk: string;
   private readonly sk: string;
   private readonly ttl: string;
@@ -132,7 +172,7 @@ export class ThreadLeases {
    * checkpoints cannot show (a task failing before LangGraph ran it, an engine Lambda failing).
    * A lease already taken by another stays theirs.
    */
-  async release(threadId: string, holder: string, failure?: LeaseRecord["failure"]): Promise<void> {
+  async release(threadId: string, holder: string, failure?: LeaseFailure): Promise<void> {
     try {
       await this.send(this.setExpiry(threadId, holder, 0, failure));
     } catch (err) {
@@ -175,12 +215,13 @@ export class ThreadLeases {
     threadId: string,
     holder: string,
     expiresAt: number,
-    failure?: LeaseRecord["failure"],
+    failure?: LeaseFailure,
   ): UpdateItemCommand {
     const why = failure && {
       code: failure.code,
       message: failure.message.slice(0, 2000),
       node: failure.node,
+      status: failure.status,
     };
     return new UpdateItemCommand({
       TableName: this.options.tableName,
@@ -221,6 +262,6 @@ export function leaseOf(threadId: string, item: Record<string, AttributeValue>):
     ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
     takenAt: Number(item.takenAt?.N ?? 0),
     expiresAt: Number(item.leaseUntil?.N ?? 0),
-    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseRecord["failure"] } : {}),
+    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseFailure } : {}),
   };
 }

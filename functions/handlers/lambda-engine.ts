@@ -27,16 +27,11 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   ];
 
   const saver = DynamoDBSaver.fromEnv();
-  const { table } = saver;
   const core = createEngineHandlers(
     {
       saver,
       // One execution per thread, in the checkpoint table the function already reads and writes.
-      leases: new ThreadLeases({
-        client: table.client,
-        tableName: table.name,
-        partitionKey: table.pk,
-        sortKey: table.sk,
+      leases: ThreadLeases.beside(saver, {
         ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
       }),
       ...(callbacks.length > 0 ? { callbacks } : {}),
