@@ -1,0 +1,169 @@
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
+import {
+  defineWorkflow,
+  type Hosting,
+  runInProcess,
+  runOnStepFunctions,
+  type WorkflowDefinition,
+} from "switchyard/engine";
+import { type LocalAws, startLocalAws } from "switchyard/local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { localLeases, localSaver } from "../../local/saver.ts";
+import { runOnStepFunctionsWith } from "../../local/step-functions.ts";
+
+/**
+ * Continue-as-new (functions/engine/continuation.ts): a long loop runs through several
+ * executions of the same state machine on one thread — each started by its predecessor's
+ * `Continue` state, taking the thread's lease over from it — with the result `invoke` gives.
+ */
+const ROUNDS = 500;
+const AFTER = 120;
+
+const LoopState = Annotation.Root({
+  rounds: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  // Order-sensitive: a superstep applied twice or out of order changes it.
+  digest: Annotation<number>({ reducer: (a, b) => (a * 31 + b) % 1_000_003, default: () => 7 }),
+});
+
+function loopGraph(rounds: number) {
+  return new StateGraph(LoopState)
+    .addNode("work", (s) => ({ rounds: 1, digest: s.rounds + 1 }))
+    .addEdge(START, "work")
+    .addConditionalEdges("work", (s) => (s.rounds >= rounds ? END : "work"), ["work", END]);
+}
+
+function loopWorkflow(
+  hosting: Hosting,
+  options: { rounds?: number; afterSupersteps?: number; recursionLimit?: number } = {},
+): WorkflowDefinition {
+  return defineWorkflow({
+    name: "long-loop",
+    graph: loopGraph(options.rounds ?? ROUNDS),
+    hosting,
+    input: z.object({}),
+    recursionLimit: options.recursionLimit ?? 1_000,
+    continueAsNew: { afterSupersteps: options.afterSupersteps ?? AFTER },
+  });
+}
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws({ stage: "continue" });
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+/** The thread's lease as stored (holder), read from the table itself. */
+async function leaseHolder(threadId: string): Promise<string | undefined> {
+  const out = await aws.clients.dynamodb.send(
+    new QueryCommand({
+      TableName: aws.resources.checkpointTable.name,
+      KeyConditionExpression: "pk = :pk AND sk = :sk",
+      ExpressionAttributeValues: { ":pk": { S: threadId }, ":sk": { S: "lease" } },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items?.[0]?.holder?.S;
+}
+
+describe("continue-as-new", () => {
+  it(`a ${ROUNDS}-superstep loop runs through several executions with invoke's result (per-node)`, async () => {
+    const plain = await loopGraph(ROUNDS)
+      .compile({ checkpointer: new MemorySaver() })
+      .invoke({}, { configurable: { thread_id: "plain" }, recursionLimit: 1_000 });
+    const seen: { step: number; status: string }[] = [];
+    const run = await runOnStepFunctions(
+      loopWorkflow("per-node"),
+      {},
+      { aws, threadId: "long-per-node", onPlan: (p) => seen.push({ step: p.step, status: p.status }) },
+    );
+
+    expect(run.status).toBe("succeeded");
+    expect(run.state).toEqual(plain);
+    expect(run.supersteps).toBe(ROUNDS);
+    // 500 supersteps, 120 per execution: five executions, each started by the one before.
+    expect(run.executions).toHaveLength(Math.ceil(ROUNDS / AFTER));
+    expect(new Set(run.executions).size).toBe(run.executions.length);
+    const continued = seen.filter((p) => p.status === "continued");
+    expect(continued).toHaveLength(run.executions.length - 1);
+    // Each execution committed exactly `AFTER` supersteps before handing over.
+    expect(continued.map((p) => p.step)).toEqual(continued.map((_, i) => (i + 1) * AFTER));
+    // Observed transitions: every execution's states, the Continue states among them.
+    expect(run.stats.invocationsByState.Start).toBe(run.executions.length);
+    // The lease ended with the last execution, released (nobody holds the thread).
+    expect(await leaseHolder("long-per-node")).toBe(run.executions.at(-1));
+  }, 120_000);
+
+  it("per-superstep hosting continues too, with the same result", async () => {
+    const rounds = 60;
+    const plain = await loopGraph(rounds)
+      .compile({ checkpointer: new MemorySaver() })
+      .invoke({}, { configurable: { thread_id: "plain" }, recursionLimit: 1_000 });
+    const run = await runOnStepFunctions(
+      loopWorkflow("per-superstep", { rounds, afterSupersteps: 25 }),
+      {},
+      { aws, threadId: "long-per-superstep" },
+    );
+
+    expect(run.status).toBe("succeeded");
+    expect(run.state).toEqual(plain);
+    expect(run.executions).toHaveLength(3);
+  });
+
+  it("the recursion limit keeps counting across executions: the same invoke", async () => {
+    const inProcess = await runInProcess(
+      loopWorkflow("per-node", { rounds: 40, recursionLimit: 30 }),
+      {},
+      { aws, threadId: "limit-in-process" },
+    );
+    const run = await runOnStepFunctions(
+      loopWorkflow("per-node", { rounds: 40, recursionLimit: 30, afterSupersteps: 8 }),
+      {},
+      { aws, threadId: "limit-continued" },
+    );
+
+    expect(inProcess.error?.code).toBe("GRAPH_RECURSION_LIMIT");
+    expect(run.status).toBe("failed");
+    expect(run.error?.code).toBe("GRAPH_RECURSION_LIMIT");
+    expect(run.state).toEqual(inProcess.state);
+    expect(run.supersteps).toBe(inProcess.supersteps);
+    // 30 supersteps, 8 per execution: the fourth execution meets the limit.
+    expect(run.executions).toHaveLength(4);
+  });
+
+  it("a successor takes the lease over only from the execution it continues", async () => {
+    const workflow = loopWorkflow("per-node", { rounds: 6 });
+    const stop = new AbortController();
+    const stopped = await runOnStepFunctions(
+      workflow,
+      {},
+      { aws, threadId: "lease-pass", signal: stop.signal, onPlan: (p) => p.step >= 2 && stop.abort() },
+    );
+    expect(stopped.error?.code).toBe("Switchyard.ExecutionAborted");
+    // As a continued execution leaves it: its holder still has the thread.
+    const leases = localLeases(aws);
+    await leases.take("lease-pass", "predecessor");
+    const options = { aws, saver: localSaver(aws), threadId: "lease-pass" };
+
+    const stranger = await runOnStepFunctionsWith(
+      workflow,
+      { recover: true, continues: "someone-else" },
+      options,
+    );
+    expect(stranger.status).toBe("failed");
+    expect(stranger.error?.code).toBe("Switchyard.ThreadBusy");
+    expect(await leaseHolder("lease-pass")).toBe("predecessor");
+
+    const successor = await runOnStepFunctionsWith(
+      workflow,
+      { recover: true, continues: "predecessor" },
+      options,
+    );
+    expect(successor.status).toBe("succeeded");
+    expect(successor.state).toMatchObject({ rounds: 6 });
+    expect(await leaseHolder("lease-pass")).toBe(successor.executionName);
+  });
+});
