@@ -134,7 +134,7 @@ describe("when an execution continues as new", () => {
 describe("the Continue states", () => {
   it("Route sends `continued` to a StartExecution of this machine, then Continued (Succeed)", () => {
     const s = states(loop("per-node"));
-    const route = s.Route as { Choices: { StringEquals: string; Next: string }[] };
+    const route = s.Route as unknown as { Choices: { StringEquals: string; Next: string }[] };
 
     expect(route.Choices).toContainEqual({
       Variable: "$.status",
@@ -156,7 +156,7 @@ describe("the Continue states", () => {
   });
 
   it("a retried Continue that meets its own successor counts it as started, any other error alerts", () => {
-    const cont = states(loop("per-superstep")).Continue as {
+    const cont = states(loop("per-superstep")).Continue as unknown as {
       Retry: { ErrorEquals: string[]; MaxAttempts: number }[];
       Catch: { ErrorEquals: string[]; Next: string }[];
     };
