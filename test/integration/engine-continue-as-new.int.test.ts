@@ -10,6 +10,10 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { runViewOf } from "#api";
+import { compileWorkflow, readPosition } from "#engine";
+import { CATALOG, createTelemetry } from "#telemetry";
+import { readLocalRun } from "../../local/runs.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
 import { runOnStepFunctionsWith } from "../../local/step-functions.ts";
 
@@ -56,6 +60,18 @@ afterAll(async () => {
   await aws?.stop();
 });
 
+/** The run's status as `switchyard runs` / `status` read it (checkpoints and lease). */
+async function localStatus(workflow: WorkflowDefinition, threadId: string): Promise<string | undefined> {
+  return (await readLocalRun(aws, workflow, threadId))?.status;
+}
+
+/** The run's status as `GET /runs/{id}` builds it from the checkpoint. */
+async function apiStatus(workflow: WorkflowDefinition, threadId: string): Promise<string> {
+  const saver = localSaver(aws);
+  const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
+  return runViewOf(workflow, threadId, { position }).status;
+}
+
 /** The thread's lease as stored (holder), read from the table itself. */
 async function leaseHolder(threadId: string): Promise<string | undefined> {
   const out = await aws.clients.dynamodb.send(
@@ -97,20 +113,49 @@ describe("continue-as-new", () => {
     expect(await leaseHolder("long-per-node")).toBe(run.executions.at(-1));
   }, 120_000);
 
-  it("per-superstep hosting continues too, with the same result", async () => {
+  it("per-superstep hosting continues too: one run to the CLI, the API view and telemetry", async () => {
     const rounds = 60;
     const plain = await loopGraph(rounds)
       .compile({ checkpointer: new MemorySaver() })
       .invoke({}, { configurable: { thread_id: "plain" }, recursionLimit: 1_000 });
+    const workflow = loopWorkflow("per-superstep", { rounds, afterSupersteps: 25 });
+    const threadId = "long-per-superstep";
+    const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
+    // What `switchyard runs` and `GET /runs/{id}` say at each hand-over.
+    const between: Promise<[string | undefined, string]>[] = [];
     const run = await runOnStepFunctions(
-      loopWorkflow("per-superstep", { rounds, afterSupersteps: 25 }),
+      workflow,
       {},
-      { aws, threadId: "long-per-superstep" },
+      {
+        aws,
+        threadId,
+        observer: telemetry.observer,
+        onPlan: (p) => {
+          if (p.status === "continued")
+            between.push(Promise.all([localStatus(workflow, threadId), apiStatus(workflow, threadId)]));
+        },
+      },
     );
+    await telemetry.flush();
 
     expect(run.status).toBe("succeeded");
     expect(run.state).toEqual(plain);
     expect(run.executions).toHaveLength(3);
+    expect(await Promise.all(between)).toEqual([
+      ["running", "running"],
+      ["running", "running"],
+    ]);
+    expect([await localStatus(workflow, threadId), await apiStatus(workflow, threadId)]).toEqual([
+      "succeeded",
+      "succeeded",
+    ]);
+    // One run began and one succeeded: a hand-over is neither an end nor a failure.
+    const points = telemetry.capture?.metrics;
+    expect(points?.sum(CATALOG.runsStarted, { Workflow: "long-loop" })).toBe(1);
+    expect(points?.sum(CATALOG.runsSucceeded, { Workflow: "long-loop" })).toBe(1);
+    expect(points?.sum(CATALOG.runsFailed, { Workflow: "long-loop" })).toBe(0);
+    const spans = telemetry.capture?.spans().filter((s) => s.name === "invoke_workflow long-loop") ?? [];
+    expect(spans).toHaveLength(1);
   });
 
   it("the recursion limit keeps counting across executions: the same invoke", async () => {
