@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { buildStateMachine } from "./asl.ts";
 import type { WorkflowDefinition } from "./define.ts";
-import { type HistoryCost, historyCostOf, nearHistoryLimit, superstepEvents } from "./history.ts";
+import {
+  HISTORY_EVENT_LIMIT,
+  type HistoryCost,
+  historyCostOf,
+  nearHistoryLimit,
+  superstepEvents,
+} from "./history.ts";
 import type { ExecutionHistory, Successor, SuperstepPlan } from "./types.ts";
 
 /**
@@ -89,4 +95,36 @@ export function successorOf(
       ...(plan.lease ? { continues: plan.lease } : {}),
     },
   };
+}
+
+/**
+ * How a workflow's executions spend their history, in a line (`switchyard describe`): the events
+ * a superstep costs and when an execution hands over.
+ *
+ * @example
+ * historyLine(workflow); // "11 + 9 per task events a superstep; continues as new after 1,124 1-task supersteps…"
+ */
+export function historyLine(workflow: WorkflowDefinition): string {
+  if (workflow.hosting === "single") return "one Lambda runs the graph: one execution, no continue-as-new";
+  const cost = historyCost(workflow);
+  const perSuperstep =
+    cost.perTask > 0 ? `${cost.perSuperstep} + ${cost.perTask} per task` : `${cost.perSuperstep}`;
+  const near = supersteps1TaskFit(cost);
+  const after = workflow.continueAsNew?.afterSupersteps;
+  const when =
+    after !== undefined && after < near
+      ? `after ${after.toLocaleString("en-US")} supersteps`
+      : `near the ${HISTORY_EVENT_LIMIT.toLocaleString("en-US")}-event history (after ${near.toLocaleString("en-US")} 1-task supersteps)`;
+  return `${perSuperstep} events a superstep; an execution continues as new ${when}`;
+}
+
+/** Supersteps of one task an execution commits before it hands over near the history limit. */
+function supersteps1TaskFit(cost: HistoryCost): number {
+  let events = cost.opening;
+  let supersteps = 0;
+  do {
+    events += superstepEvents(cost, 1);
+    supersteps++;
+  } while (!nearHistoryLimit(cost, events, 1));
+  return supersteps;
 }

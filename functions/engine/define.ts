@@ -156,6 +156,11 @@ export function defineWorkflow<Input, State = unknown>(
       `Workflow "${options.name}": continueAsNew.afterSupersteps must be an integer of at least 1.`,
     );
   }
+  if (options.continueAsNew !== undefined && options.hosting === "single") {
+    throw new TypeError(
+      `Workflow "${options.name}": continueAsNew needs per-node or per-superstep hosting (single hosting runs the graph in one Lambda, one execution).`,
+    );
+  }
   refuseUnsupportedFeatures(options.name, options.graph);
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {

@@ -12,6 +12,7 @@ export {
   afterSuperstep,
   continueIfDue,
   historyCost,
+  historyLine,
   openingHistory,
   successorOf,
 } from "./continuation.ts";

@@ -8,6 +8,7 @@ import {
   HISTORY_MARGIN_EVENTS,
   type Hosting,
   historyCostOf,
+  historyLine,
   LAMBDA_SERVICE_RETRY,
   openingHistory,
   type SuperstepPlan,
@@ -100,7 +101,10 @@ describe("when an execution continues as new", () => {
     for (const status of ["waiting", "succeeded", "failed"] as const) {
       expect(continueIfDue(loop("per-node", 1), { ...running(1), status, history }).status).toBe(status);
     }
-    expect(continueIfDue(loop("single", 1), { ...running(1), history }).status).toBe("running");
+    expect(
+      continueIfDue({ ...loop("single"), continueAsNew: { afterSupersteps: 1 } }, { ...running(1), history })
+        .status,
+    ).toBe("running");
     // A plan without a count (from before it travelled) is left alone.
     expect(continueIfDue(loop("per-node", 1), running(1)).status).toBe("running");
   });
@@ -186,5 +190,21 @@ describe("defineWorkflow({ continueAsNew })", () => {
     for (const afterSupersteps of [0, -3, 1.5, Number.NaN]) {
       expect(() => loop("per-node", afterSupersteps)).toThrow(/"loop": continueAsNew\.afterSupersteps/);
     }
+  });
+
+  it("refuses it for single hosting, where it could not happen", () => {
+    expect(() => loop("single", 10)).toThrow(/"loop": continueAsNew needs per-node or per-superstep hosting/);
+  });
+});
+
+describe("historyLine (switchyard describe)", () => {
+  it("says what a superstep costs and when an execution hands over", () => {
+    expect(historyLine(loop("per-node"))).toBe(
+      "11 + 9 per task events a superstep; an execution continues as new near the 25,000-event history (after 1,124 1-task supersteps)",
+    );
+    expect(historyLine(loop("per-superstep", 100))).toBe(
+      "7 events a superstep; an execution continues as new after 100 supersteps",
+    );
+    expect(historyLine(loop("single"))).toMatch(/^one Lambda runs the graph/);
   });
 });
