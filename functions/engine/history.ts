@@ -12,6 +12,8 @@
  *   Map     MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited            4
  *           + per item MapIterationStarted, MapIterationSucceeded                          2
  *           + per item the states its item path runs (ByNode Choice + the node's Task)
+ *   Distributed Map: the four, MapRunStarted and MapRunSucceeded (items run as child
+ *           executions, each with its own history)                                      6
  *   a retry adds TaskFailed, TaskScheduled, TaskStarted                                    3
  *
  * so a per-node superstep of n tasks costs Route 2 + RunTasks (4 + n × (2 + 2 + 5)) + Commit 5
@@ -36,6 +38,8 @@ const STATE_EVENTS: Readonly<Record<string, number>> = {
   Fail: 1,
 };
 const MAP_EVENTS = 4;
+/** MapStateEntered, MapStateStarted, MapRunStarted, MapRunSucceeded, MapStateSucceeded, MapStateExited. */
+const DISTRIBUTED_MAP_EVENTS = 6;
 const ITERATION_EVENTS = 2;
 const RETRY_EVENTS = 3;
 /** ExecutionStarted; ExecutionSucceeded (or Failed, TimedOut). */
@@ -58,19 +62,26 @@ export interface HistoryCost {
 interface State {
   readonly Type: string;
   readonly Next?: string;
+  readonly Default?: string;
   readonly Choices?: readonly {
     readonly Variable?: string;
     readonly StringEquals?: string;
     readonly Next: string;
   }[];
   readonly Retry?: readonly { readonly MaxAttempts?: number }[];
-  readonly ItemProcessor?: { readonly StartAt: string; readonly States: Readonly<Record<string, State>> };
+  readonly ItemProcessor?: {
+    readonly ProcessorConfig?: { readonly Mode?: string };
+    readonly StartAt: string;
+    readonly States: Readonly<Record<string, State>>;
+  };
 }
 type States = Readonly<Record<string, State>>;
 
 /**
  * The per-superstep cost of the definition's loop: from `Route` along its `running` branch back
- * to `Route`, a Map's item path taken at its longest branch.
+ * to `Route`. An inline Map costs per item (its item path at its longest branch); a distributed
+ * one records its child executions in their own histories, so only its map run here. Where the
+ * loop branches (a Choice), each term is the larger of the branches': an upper bound.
  *
  * @example
  * historyCostOf(buildStateMachine(workflow).definition); // per-node: { perSuperstep: 11, perTask: 9, … }
@@ -79,30 +90,61 @@ export function historyCostOf(definition: Readonly<Record<string, unknown>>): Hi
   const states = definition.States as States;
   const route = stateNamed(states, "Route");
   const branch = (status: string) => route.Choices?.find((c) => c.StringEquals === status)?.Next;
-  let perSuperstep = STATE_EVENTS.Choice ?? 0;
-  let perTask = 0;
-  let perFailedTask = 0;
-  const seen = new Set<string>();
-  for (let name = branch("running"); name && name !== "Route"; name = stateNamed(states, name).Next) {
-    if (seen.has(name)) throw new Error(`The loop from Route never returns to it (at "${name}").`);
-    seen.add(name);
-    const state = stateNamed(states, name);
-    if (state.Type === "Map" && state.ItemProcessor) {
-      perSuperstep += MAP_EVENTS;
-      perTask += ITERATION_EVENTS + pathEvents(state.ItemProcessor.States, state.ItemProcessor.StartAt);
-      perFailedTask = Math.max(perFailedTask, failedTaskExtra(state.ItemProcessor.States));
-    } else perSuperstep += eventsOf(state);
-  }
+  const running = branch("running");
+  if (!running) throw new Error("Route has no `running` branch.");
+  const loop = loopCost(states, running, new Set());
   const continued = branch("continued");
   const closing =
     (STATE_EVENTS.Choice ?? 0) + (continued ? pathEvents(states, continued) : 0) + EXECUTION_EVENTS;
   const start = definition.StartAt as string;
   return {
     opening: EXECUTION_EVENTS + eventsOf(stateNamed(states, start)),
-    perSuperstep,
-    perTask,
-    perFailedTask,
+    perSuperstep: (STATE_EVENTS.Choice ?? 0) + loop.fixed,
+    perTask: loop.perTask,
+    perFailedTask: loop.perFailedTask,
     closing,
+  };
+}
+
+interface LoopCost {
+  readonly fixed: number;
+  readonly perTask: number;
+  readonly perFailedTask: number;
+}
+const NOTHING: LoopCost = { fixed: 0, perTask: 0, perFailedTask: 0 };
+const plus = (a: LoopCost, b: LoopCost): LoopCost => ({
+  fixed: a.fixed + b.fixed,
+  perTask: a.perTask + b.perTask,
+  perFailedTask: a.perFailedTask + b.perFailedTask,
+});
+const larger = (a: LoopCost, b: LoopCost): LoopCost => ({
+  fixed: Math.max(a.fixed, b.fixed),
+  perTask: Math.max(a.perTask, b.perTask),
+  perFailedTask: Math.max(a.perFailedTask, b.perFailedTask),
+});
+
+/** Events from `name` until the loop is back at Route (or the path ends). */
+function loopCost(states: States, name: string, onPath: ReadonlySet<string>): LoopCost {
+  if (name === "Route") return NOTHING;
+  if (onPath.has(name)) throw new Error(`The loop from Route never returns to it (at "${name}").`);
+  const path = new Set([...onPath, name]);
+  const state = stateNamed(states, name);
+  if (state.Type === "Choice") {
+    const branches = choiceTargets(state).map((next) => loopCost(states, next, path));
+    return plus({ ...NOTHING, fixed: eventsOf(state) }, branches.reduce(larger, NOTHING));
+  }
+  const own = state.Type === "Map" ? mapCost(state) : { ...NOTHING, fixed: eventsOf(state) };
+  return plus(own, state.Next ? loopCost(states, state.Next, path) : NOTHING);
+}
+
+function mapCost(state: State): LoopCost {
+  const items = state.ItemProcessor;
+  if (!items) throw new Error("A Map state without an ItemProcessor.");
+  if (items.ProcessorConfig?.Mode === "DISTRIBUTED") return { ...NOTHING, fixed: DISTRIBUTED_MAP_EVENTS };
+  return {
+    fixed: MAP_EVENTS,
+    perTask: ITERATION_EVENTS + pathEvents(items.States, items.StartAt),
+    perFailedTask: failedTaskExtra(items.States),
   };
 }
 
@@ -123,7 +165,7 @@ export function nearHistoryLimit(cost: HistoryCost, events: number, tasks: numbe
 function pathEvents(states: States, start: string): number {
   const state = stateNamed(states, start);
   if (state.Type === "Choice") {
-    const branches = (state.Choices ?? []).map((c) => pathEvents(states, c.Next));
+    const branches = choiceTargets(state).map((next) => pathEvents(states, next));
     return eventsOf(state) + Math.max(0, ...branches);
   }
   return eventsOf(state) + (state.Next ? pathEvents(states, state.Next) : 0);
@@ -139,6 +181,11 @@ function failedTaskExtra(states: States): number {
   }
   const pass = Object.values(states).some((s) => s.Type === "Pass") ? (STATE_EVENTS.Pass ?? 0) : 0;
   return extra + pass;
+}
+
+/** Every state a Choice may go to, its Default included. */
+function choiceTargets(state: State): string[] {
+  return [...(state.Choices ?? []).map((c) => c.Next), ...(state.Default ? [state.Default] : [])];
 }
 
 function eventsOf(state: State): number {

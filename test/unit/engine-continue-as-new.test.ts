@@ -66,6 +66,45 @@ describe("the history estimate, from the builder's definition", () => {
   });
 });
 
+describe("the history estimate of a loop that chooses its Map per superstep", () => {
+  it("a distributed Map costs its map run only; a Choice between the two is bounded by each", () => {
+    const built = buildStateMachine(loop("per-node")).definition as Record<string, unknown>;
+    const base = built.States as Record<string, State>;
+    const inline = base.RunTasks as State & { ItemProcessor: Record<string, unknown> };
+    const distributed = {
+      ...inline,
+      ItemProcessor: {
+        ...inline.ItemProcessor,
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+      },
+    };
+    const route = base.Route as unknown as { Choices: { StringEquals: string; Next: string }[] };
+    const choosing = {
+      ...built,
+      States: {
+        ...base,
+        Route: {
+          ...route,
+          Choices: route.Choices.map((c) => (c.StringEquals === "running" ? { ...c, Next: "ChooseMap" } : c)),
+        },
+        ChooseMap: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.distributed", BooleanEquals: true, Next: "RunTasksDistributed" }],
+          Default: "RunTasks",
+        },
+        RunTasksDistributed: distributed,
+      },
+    };
+    const onlyDistributed = { ...built, States: { ...base, RunTasks: distributed } };
+
+    // Route 2 + MapStateEntered/Started, MapRunStarted/Succeeded, MapStateSucceeded/Exited 6 + Commit 5.
+    expect(historyCostOf(onlyDistributed)).toMatchObject({ perSuperstep: 13, perTask: 0 });
+    // Either Map: Route 2 + ChooseMap 2 + the larger Map's own events (6) + Commit 5, and the
+    // inline Map's 9 per task — an upper bound of both.
+    expect(historyCostOf(choosing)).toMatchObject({ perSuperstep: 15, perTask: 9 });
+  });
+});
+
 describe("when an execution continues as new", () => {
   /** Runs supersteps of `tasks` tasks through the decision until it continues; the count before. */
   function superstepsUntilContinued(workflow: WorkflowDefinition, tasks: number, cap = 10_000): number {
