@@ -11,7 +11,7 @@ import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runViewOf } from "#api";
-import { compileWorkflow, readPosition } from "#engine";
+import { compileWorkflow, createEngineHandlers, readPosition } from "#engine";
 import { CATALOG, createTelemetry } from "#telemetry";
 import { readLocalRun } from "../../local/runs.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
@@ -177,6 +177,46 @@ describe("continue-as-new", () => {
     expect(run.supersteps).toBe(inProcess.supersteps);
     // 30 supersteps, 8 per execution: the fourth execution meets the limit.
     expect(run.executions).toHaveLength(4);
+  });
+
+  it("a retried commit names the same successor; once the successor holds the thread, the old commit is refused", async () => {
+    const workflow = loopWorkflow("per-node", { rounds: 10, afterSupersteps: 3 });
+    const engine = createEngineHandlers({ saver: localSaver(aws), leases: localLeases(aws) }, () => workflow);
+    const threadId = "retried-commit";
+    let plan = await engine.start({ workflow: workflow.name, threadId, runId: "first-exec", input: {} });
+    let event: object = {};
+    while (plan.status === "running") {
+      const results = [];
+      for (const task of plan.tasks) {
+        const ref = {
+          workflow: workflow.name,
+          threadId,
+          checkpointId: plan.checkpointId,
+          taskId: task.id,
+          node: task.node,
+        };
+        results.push(await engine.runNode(ref));
+      }
+      event = { ...plan, results };
+      plan = await engine.commit(event);
+    }
+
+    expect(plan.status).toBe("continued");
+    expect(plan.history?.supersteps).toBe(3);
+    // Step Functions retries the commit (its response was lost): the same plan, the same successor.
+    const again = await engine.commit(event);
+    expect(again.status).toBe("continued");
+    expect(again.successor).toEqual(plan.successor);
+    expect(await leaseHolder(threadId)).toBe("first-exec");
+
+    const successor = plan.successor;
+    if (!successor) throw new Error("no successor");
+    const next = await engine.start(successor.input);
+    expect(next.status).toBe("running");
+    expect(next.step).toBe(plan.step);
+    expect(await leaseHolder(threadId)).toBe(successor.name);
+    // A late retry of the old execution's commit no longer owns the thread.
+    await expect(engine.commit(event)).rejects.toMatchObject({ name: "Switchyard.ThreadBusy" });
   });
 
   it("a successor takes the lease over only from the execution it continues", async () => {
