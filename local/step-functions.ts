@@ -90,6 +90,8 @@ interface ExecutionInput {
   requestedBy?: string;
   /** A continued execution's successor: the lease holder it takes the thread over from. */
   continues?: string;
+  /** The run's own continue-as-new setting (over the workflow's). */
+  continueAsNew?: { afterSupersteps: number };
   runId?: string;
 }
 

@@ -33,9 +33,16 @@ export function historyCost(workflow: WorkflowDefinition): HistoryCost {
   return cost;
 }
 
-/** A new execution's history, once its Start task has returned. */
-export function openingHistory(workflow: WorkflowDefinition): ExecutionHistory {
-  return { supersteps: 0, events: historyCost(workflow).opening };
+/**
+ * A new execution's history, once its Start task has returned; `afterSupersteps`: the run's own
+ * setting (a run option), which overrides the workflow's for every execution of the run.
+ */
+export function openingHistory(workflow: WorkflowDefinition, afterSupersteps?: number): ExecutionHistory {
+  return {
+    supersteps: 0,
+    events: historyCost(workflow).opening,
+    ...(afterSupersteps === undefined ? {} : { afterSupersteps }),
+  };
 }
 
 /**
@@ -50,6 +57,7 @@ export function afterSuperstep(
 ): ExecutionHistory {
   const before = carried ?? openingHistory(workflow);
   return {
+    ...before,
     supersteps: before.supersteps + 1,
     events: before.events + superstepEvents(historyCost(workflow), tasks, failed),
   };
@@ -63,7 +71,7 @@ export function afterSuperstep(
 export function continueIfDue(workflow: WorkflowDefinition, plan: SuperstepPlan): SuperstepPlan {
   const history = plan.history;
   if (plan.status !== "running" || !history || workflow.hosting === "single") return plan;
-  const after = workflow.continueAsNew?.afterSupersteps;
+  const after = history.afterSupersteps ?? workflow.continueAsNew?.afterSupersteps;
   const due =
     (after !== undefined && history.supersteps >= after) ||
     nearHistoryLimit(historyCost(workflow), history.events, plan.tasks.length);
@@ -77,8 +85,9 @@ export function continueIfDue(workflow: WorkflowDefinition, plan: SuperstepPlan)
  * starts it once: `<thread, name-safe, ≤ 70>-c<8 hex>`, at most 80 characters.
  */
 export function successorOf(
-  plan: Pick<SuperstepPlan, "workflow" | "threadId" | "checkpointId" | "lease">,
+  plan: Pick<SuperstepPlan, "workflow" | "threadId" | "checkpointId" | "lease" | "history">,
 ): Successor {
+  const own = plan.history?.afterSupersteps;
   const base = plan.threadId.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 70);
   const hash = createHash("sha256")
     .update(`${plan.threadId}\n${plan.checkpointId}`)
@@ -93,6 +102,7 @@ export function successorOf(
       runId: name,
       recover: true,
       ...(plan.lease ? { continues: plan.lease } : {}),
+      ...(own === undefined ? {} : { continueAsNew: { afterSupersteps: own } }),
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { afterSuperstep, continueIfDue, openingHistory } from "./continuation.ts";
 import type { WorkflowDefinition } from "./define.ts";
-import { InvalidPayloadError } from "./errors.ts";
+import { InvalidInputError, InvalidPayloadError } from "./errors.ts";
 import { nodeFailure } from "./retry.ts";
 import {
   commitSuperstep,
@@ -35,13 +35,19 @@ const StartEvent = z.object({
    * thread's lease passes from it to this execution instead of refusing it as busy.
    */
   continues: Id.optional(),
+  /** The run's own continue-as-new setting, over the workflow's (see continuation.ts). */
+  continueAsNew: z.object({ afterSupersteps: z.number().int().min(1) }).optional(),
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   recursionLimit: z.number().int().min(1).optional(),
   /** Who asked for the run, as its entry point authenticated them (`requesterField`). */
   requestedBy: z.string().min(1).max(2048).optional(),
 });
 const Budget = z.object({ limit: z.number().int().min(1), stop: z.number().int() });
-const History = z.object({ supersteps: z.number().int().min(0), events: z.number().int().min(0) });
+const History = z.object({
+  supersteps: z.number().int().min(0),
+  events: z.number().int().min(0),
+  afterSupersteps: z.number().int().min(1).optional(),
+});
 const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
 const PlanEvent = z.object({
   workflow: Id,
@@ -95,9 +101,9 @@ export function createEngineHandlers(
     return { ...plan, lease: holder };
   };
   /** A new execution's first plan starts its history count (continuation.ts). */
-  const opened = (workflow: WorkflowDefinition) => (plan: SuperstepPlan) => ({
+  const opened = (workflow: WorkflowDefinition, e: StartEvent) => (plan: SuperstepPlan) => ({
     ...plan,
-    history: openingHistory(workflow),
+    history: openingHistory(workflow, e.continueAsNew?.afterSupersteps),
   });
   /** After a superstep: counted against this execution's history, continued when due. */
   const counted =
@@ -110,6 +116,10 @@ export function createEngineHandlers(
     async start(event) {
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
+      if (e.continueAsNew && workflow.hosting === "single") {
+        const message = "single hosting runs the graph in one Lambda: it never continues as new";
+        throw new InvalidInputError(workflow.name, [{ path: "continueAsNew", message }]);
+      }
       // The run id names the execution, so a retried start is the same holder taking it again.
       const holder = leases ? (e.runId ?? randomUUID()) : undefined;
       if (leases && holder)
@@ -121,13 +131,13 @@ export function createEngineHandlers(
         if (e.resume !== undefined) {
           const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
           return await resumeRun(deps, workflow, request)
-            .then(opened(workflow))
+            .then(opened(workflow, e))
             .then(held(holder))
             .then(planned("resume"));
         }
         if (e.recover)
           return await recoverRun(deps, workflow, { threadId: e.threadId })
-            .then(opened(workflow))
+            .then(opened(workflow, e))
             .then(held(holder))
             .then(planned(e.continues ? "continue" : "recover"));
         const request = {
@@ -137,7 +147,7 @@ export function createEngineHandlers(
           ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
         };
         return await startRun(deps, workflow, request)
-          .then(opened(workflow))
+          .then(opened(workflow, e))
           .then(held(holder))
           .then(planned("start"));
       } catch (error) {

@@ -111,6 +111,8 @@ export interface ExecutionHistory {
   readonly supersteps: number;
   /** Its history events so far, estimated from the definition. */
   readonly events: number;
+  /** The run's own `continueAsNew.afterSupersteps` (a run option), carried to every execution. */
+  readonly afterSupersteps?: number;
 }
 
 /** The execution a `continued` plan starts: its name, and its input (a recovery of the thread). */
@@ -124,6 +126,8 @@ export interface Successor {
     readonly recover: true;
     /** The lease holder it takes the thread over from (absent without leases). */
     readonly continues?: string;
+    /** The run's own continue-as-new setting, kept by every execution of the run. */
+    readonly continueAsNew?: { readonly afterSupersteps: number };
   };
 }
 

@@ -158,6 +158,27 @@ describe("continue-as-new", () => {
     expect(spans).toHaveLength(1);
   });
 
+  it("per run: continueAsNew as a run option, over the workflow's; refused, naming it, in single hosting", async () => {
+    const run = await runOnStepFunctions(
+      loopWorkflow("per-node", { rounds: 12, afterSupersteps: 100 }),
+      {},
+      { aws, threadId: "per-run", continueAsNew: { afterSupersteps: 5 } },
+    );
+    const single = await runOnStepFunctions(
+      defineWorkflow({ name: "long-loop", graph: loopGraph(3), hosting: "single", input: z.object({}) }),
+      {},
+      { aws, threadId: "per-run-single", continueAsNew: { afterSupersteps: 5 } },
+    );
+
+    expect(run.status).toBe("succeeded");
+    expect(run.state).toMatchObject({ rounds: 12 });
+    // 12 supersteps, 5 per execution — every successor kept the run's own setting.
+    expect(run.executions).toHaveLength(3);
+    expect(single.status).toBe("failed");
+    expect(single.error?.code).toBe("Switchyard.InvalidInput");
+    expect(single.error?.message).toMatch(/continueAsNew: single hosting/);
+  });
+
   it("the recursion limit keeps counting across executions: the same invoke", async () => {
     const inProcess = await runInProcess(
       loopWorkflow("per-node", { rounds: 40, recursionLimit: 30 }),

@@ -135,6 +135,19 @@ describe("when an execution continues as new", () => {
     expect(superstepsUntilContinued(loop("per-node", 5_000), 1)).toBe(1_124);
   });
 
+  it("after the run's own afterSupersteps (a run option), over the workflow's, kept by its successor", () => {
+    const history = { ...openingHistory(loop("per-node", 50), 4), supersteps: 4 };
+    const continued = continueIfDue(loop("per-node", 50), { ...running(1), history });
+
+    expect(openingHistory(loop("per-node"), 4).afterSupersteps).toBe(4);
+    expect(afterSuperstep(loop("per-node"), history, 1, 0).afterSupersteps).toBe(4);
+    expect(continued.status).toBe("continued");
+    expect(continued.successor?.input.continueAsNew).toEqual({ afterSupersteps: 4 });
+    expect(
+      continueIfDue(loop("per-node", 2), { ...running(1), history: { ...history, supersteps: 3 } }).status,
+    ).toBe("running");
+  });
+
   it("never for a plan that is not running, nor in single hosting", () => {
     const history = { supersteps: 99, events: 24_000 };
     for (const status of ["waiting", "succeeded", "failed"] as const) {
