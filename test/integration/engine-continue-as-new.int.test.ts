@@ -1,5 +1,5 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
-import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
+import { MemorySaver } from "@langchain/langgraph";
 import {
   defineWorkflow,
   type Hosting,
@@ -16,6 +16,7 @@ import { CATALOG, createTelemetry } from "#telemetry";
 import { readLocalRun } from "../../local/runs.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
 import { runOnStepFunctionsWith } from "../../local/step-functions.ts";
+import { longLoopGraph, longLoopWorkflow } from "../fixtures/long-loop.ts";
 
 /**
  * Continue-as-new (functions/engine/continuation.ts): a long loop runs through several
@@ -25,30 +26,14 @@ import { runOnStepFunctionsWith } from "../../local/step-functions.ts";
 const ROUNDS = 500;
 const AFTER = 120;
 
-const LoopState = Annotation.Root({
-  rounds: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
-  // Order-sensitive: a superstep applied twice or out of order changes it.
-  digest: Annotation<number>({ reducer: (a, b) => (a * 31 + b) % 1_000_003, default: () => 7 }),
-});
-
-function loopGraph(rounds: number) {
-  return new StateGraph(LoopState)
-    .addNode("work", (s) => ({ rounds: 1, digest: s.rounds + 1 }))
-    .addEdge(START, "work")
-    .addConditionalEdges("work", (s) => (s.rounds >= rounds ? END : "work"), ["work", END]);
-}
-
 function loopWorkflow(
   hosting: Hosting,
   options: { rounds?: number; afterSupersteps?: number; recursionLimit?: number } = {},
 ): WorkflowDefinition {
-  return defineWorkflow({
-    name: "long-loop",
-    graph: loopGraph(options.rounds ?? ROUNDS),
-    hosting,
-    input: z.object({}),
-    recursionLimit: options.recursionLimit ?? 1_000,
-    continueAsNew: { afterSupersteps: options.afterSupersteps ?? AFTER },
+  return longLoopWorkflow(hosting, {
+    rounds: options.rounds ?? ROUNDS,
+    afterSupersteps: options.afterSupersteps ?? AFTER,
+    ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
   });
 }
 
@@ -87,7 +72,7 @@ async function leaseHolder(threadId: string): Promise<string | undefined> {
 
 describe("continue-as-new", () => {
   it(`a ${ROUNDS}-superstep loop runs through several executions with invoke's result (per-node)`, async () => {
-    const plain = await loopGraph(ROUNDS)
+    const plain = await longLoopGraph(ROUNDS)
       .compile({ checkpointer: new MemorySaver() })
       .invoke({}, { configurable: { thread_id: "plain" }, recursionLimit: 1_000 });
     const seen: { step: number; status: string }[] = [];
@@ -115,7 +100,7 @@ describe("continue-as-new", () => {
 
   it("per-superstep hosting continues too: one run to the CLI, the API view and telemetry", async () => {
     const rounds = 60;
-    const plain = await loopGraph(rounds)
+    const plain = await longLoopGraph(rounds)
       .compile({ checkpointer: new MemorySaver() })
       .invoke({}, { configurable: { thread_id: "plain" }, recursionLimit: 1_000 });
     const workflow = loopWorkflow("per-superstep", { rounds, afterSupersteps: 25 });
@@ -165,7 +150,7 @@ describe("continue-as-new", () => {
       { aws, threadId: "per-run", continueAsNew: { afterSupersteps: 5 } },
     );
     const single = await runOnStepFunctions(
-      defineWorkflow({ name: "long-loop", graph: loopGraph(3), hosting: "single", input: z.object({}) }),
+      defineWorkflow({ name: "long-loop", graph: longLoopGraph(3), hosting: "single", input: z.object({}) }),
       {},
       { aws, threadId: "per-run-single", continueAsNew: { afterSupersteps: 5 } },
     );
