@@ -54,6 +54,11 @@ export interface RunOptions {
   readonly observer?: EngineDeps["observer"];
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   readonly recursionLimit?: number;
+  /**
+   * Step Functions runners: this run's `continueAsNew` (docs/engine.md, "Long runs"), over the
+   * workflow's, for every execution of the run. In-process runs have no execution history.
+   */
+  readonly continueAsNew?: { readonly afterSupersteps: number };
   /** Who answers on a resume (stamped on the answer, never read from it); the OS user by default. */
   readonly approver?: string;
   /**
@@ -150,6 +155,12 @@ async function recordAnswer(
   return stamped;
 }
 
+function continuing(options: RunOptions): { continueAsNew?: { afterSupersteps: number } } {
+  return options.continueAsNew
+    ? { continueAsNew: { afterSupersteps: options.continueAsNew.afterSupersteps } }
+    : {};
+}
+
 function limit(options: RunOptions): { recursionLimit?: number } {
   return options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit };
 }
@@ -171,6 +182,7 @@ export function runOnStepFunctions(
     {
       input: input ?? {},
       ...limit(options),
+      ...continuing(options),
       ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
     },
     { ...options, ...audited(options), saver: options.saver ?? localSaver(options.aws) },
@@ -192,7 +204,7 @@ export async function resumeOnStepFunctions(
   const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return runOnStepFunctionsWith(
     workflow,
-    { resume: answer, ...limit(options) },
+    { resume: answer, ...limit(options), ...continuing(options) },
     { ...options, ...audited(options), threadId, saver },
   );
 }
@@ -208,7 +220,7 @@ export function recoverOnStepFunctions(
 ): Promise<StepFunctionsResult> {
   return runOnStepFunctionsWith(
     workflow,
-    { recover: true },
+    { recover: true, ...continuing(options) },
     { ...options, ...audited(options), threadId, saver: options.saver ?? localSaver(options.aws) },
   );
 }

@@ -3,6 +3,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import type { Callbacks } from "@langchain/core/callbacks/manager";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { StateMachine } from "aws-local-stepfunctions";
+import { stateMachineName } from "#config";
 import {
   buildStateMachine,
   createEngineHandlers,
@@ -62,7 +63,13 @@ export interface StepFunctionsOptions {
 }
 
 export interface StepFunctionsResult extends RunResult {
+  /** The first execution's name (the run's, when its entry point named it). */
   readonly executionName: string;
+  /**
+   * Every execution the run went through, in order: more than one when it continued as new
+   * (each successor started by the `Continue` state, as on AWS). Stats count them all.
+   */
+  readonly executions: readonly string[];
   readonly stats: ExecutionStats;
   /** How the execution itself failed — the `error` and `cause` EventBridge and DescribeExecution report. */
   readonly executionError?: { readonly Error: string; readonly Cause: string };
@@ -75,23 +82,78 @@ type LocalOutput = Awaited<ReturnType<LocalHandlers[string]>>;
 
 const machines = new WeakMap<WorkflowDefinition, StateMachine>();
 
+interface ExecutionInput {
+  input?: unknown;
+  resume?: unknown;
+  recover?: true;
+  recursionLimit?: number;
+  requestedBy?: string;
+  /** A continued execution's successor: the lease holder it takes the thread over from. */
+  continues?: string;
+  /** The run's own continue-as-new setting (over the workflow's). */
+  continueAsNew?: { afterSupersteps: number };
+  runId?: string;
+}
+
 /**
  * Runs the workflow on the embedded AWS through the SAME state-machine definition CDK deploys,
  * interpreted by aws-local-stepfunctions, with each Lambda Task bound in-process to its real
- * handler and the failure alert published to the local SNS topic.
+ * handler and the failure alert published to the local SNS topic. An execution that continues
+ * as new starts its successor through its `Continue` state; the run goes on there, on the same
+ * thread, until an execution ends it.
  */
 export async function runOnStepFunctionsWith(
   workflow: WorkflowDefinition,
-  executionInput: {
-    input?: unknown;
-    resume?: unknown;
-    recover?: true;
-    recursionLimit?: number;
-    requestedBy?: string;
-  },
+  executionInput: ExecutionInput,
   options: StepFunctionsOptions,
 ): Promise<StepFunctionsResult> {
   const threadId = options.threadId ?? randomUUID();
+  const stepBefore = await latestStep(options.saver, threadId);
+  const stats: ExecutionStats = {
+    stateTransitions: 0,
+    lambdaInvocations: 0,
+    retries: 0,
+    invocationsByState: {},
+  };
+  const executions: string[] = [];
+  let next: { name: string; input: ExecutionInput } | undefined = {
+    name: randomUUID(),
+    input: executionInput,
+  };
+  let ended: Awaited<ReturnType<typeof runExecution>> | undefined;
+  while (next) {
+    executions.push(next.name);
+    ended = await runExecution(workflow, next.input, next.name, threadId, stats, options);
+    next = ended.successor;
+  }
+  const { error, executionFailure } = ended ?? {};
+  const hadInput = executionInput.resume === undefined && !executionInput.recover;
+  const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
+  return {
+    ...result,
+    executionName: executions[0] ?? "",
+    executions,
+    stats,
+    ...(executionFailure ? { executionError: executionFailure } : {}),
+  };
+}
+
+/**
+ * One execution of the state machine; `successor` when it ended by starting another (its
+ * `Continue` state), which the caller runs next, as Step Functions would.
+ */
+async function runExecution(
+  workflow: WorkflowDefinition,
+  executionInput: ExecutionInput,
+  executionName: string,
+  threadId: string,
+  stats: ExecutionStats,
+  options: StepFunctionsOptions,
+): Promise<{
+  error?: RunError;
+  executionFailure?: StepFunctionsResult["executionError"];
+  successor?: { name: string; input: ExecutionInput };
+}> {
   const { aws } = options;
   const spec = buildStateMachine(workflow);
   let machine = machines.get(workflow);
@@ -114,12 +176,6 @@ export async function runOnStepFunctionsWith(
     if (name !== workflow.name) throw new Error(`This machine runs "${workflow.name}", not "${name}".`);
     return workflow;
   });
-  const stats: ExecutionStats = {
-    stateTransitions: 0,
-    lambdaInvocations: 0,
-    retries: 0,
-    invocationsByState: {},
-  };
   let lastPlan: SuperstepPlan | undefined;
   let engineError: RunError | undefined;
   // Stopped by the caller's signal or by the watchdog; handlers refuse new work once it is.
@@ -169,9 +225,28 @@ export async function runOnStepFunctionsWith(
     );
     return { MessageId: sent.MessageId ?? "" };
   }) as (input: LocalInput) => Promise<LocalOutput>;
+  const machineArn = `arn:aws:states:${aws.region}:${ACCOUNT}:stateMachine:${stateMachineName(aws.resources, workflow.name)}`;
+  let successor: { name: string; input: ExecutionInput } | undefined;
+  if (spec.continueStateName) {
+    handlers[spec.continueStateName] = (async (input: unknown) => {
+      if (stop.signal.aborted)
+        throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
+      const { StateMachineArn, Name, Input } = input as {
+        StateMachineArn: string;
+        Name: string;
+        Input: ExecutionInput;
+      };
+      if (StateMachineArn !== machineArn)
+        throw new Error(`Continue names another machine: ${StateMachineArn}.`);
+      // Started once per name, as Step Functions does; the caller runs it once this one ends.
+      successor ??= { name: Name, input: Input };
+      return {
+        ExecutionArn: `${machineArn.replace(":stateMachine:", ":execution:")}:${Name}`,
+        StartDate: new Date().toISOString(),
+      };
+    }) as (input: LocalInput) => Promise<LocalOutput>;
+  }
 
-  const stepBefore = await latestStep(options.saver, threadId);
-  const executionName = randomUUID();
   const execution = machine.run(
     { workflow: workflow.name, threadId, runId: executionName, ...executionInput } as never,
     {
@@ -181,7 +256,10 @@ export async function runOnStepFunctionsWith(
           ? {}
           : { retryIntervalOverrides: retryOverrides(spec.functions, options.retryIntervalMs) }),
       },
-      context: { Execution: { Id: executionName, Name: executionName } } as never,
+      context: {
+        Execution: { Id: executionName, Name: executionName },
+        StateMachine: { Id: machineArn, Name: stateMachineName(aws.resources, workflow.name) },
+      } as never,
     },
   );
   const onAbort = () => {
@@ -227,17 +305,18 @@ export async function runOnStepFunctionsWith(
   // The execution is over, however it ended (stopped, stalled, an engine Lambda failing past its
   // retries): its lease goes, so a recovery need not wait for it to expire.
   if (!error && lastPlan?.status === "failed") error = lastPlan.error;
+  // Continued: the lease passes to the successor, which takes it over from this holder.
+  const continued = !error && lastPlan?.status === "continued" ? successor : undefined;
   const stopped = error?.code === EXECUTION_ABORTED || error?.code === RUN_STALLED;
-  await leases?.release(threadId, executionName, stopped ? undefined : error);
-  const hadInput = executionInput.resume === undefined && !executionInput.recover;
-  const result = await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }, error);
+  if (!continued) await leases?.release(threadId, executionName, stopped ? undefined : error);
   return {
-    ...result,
-    executionName,
-    stats,
-    ...(executionFailure ? { executionError: executionFailure } : {}),
+    ...(error ? { error } : {}),
+    ...(executionFailure ? { executionFailure } : {}),
+    ...(continued ? { successor: continued } : {}),
   };
 }
+
+const ACCOUNT = "000000000000";
 
 function bindRole(engine: ReturnType<typeof createEngineHandlers>, slot: FunctionSlot) {
   const byRole = {
@@ -251,7 +330,7 @@ function bindRole(engine: ReturnType<typeof createEngineHandlers>, slot: Functio
 }
 
 function placeholderArns(workflow: WorkflowDefinition, slots: readonly FunctionSlot[], aws: LocalAws) {
-  const account = "000000000000";
+  const account = ACCOUNT;
   const values: Record<string, string> = {
     AlertsTopicArn:
       aws.topicArns[aws.resources.alertsTopic.name] ?? `arn:aws:sns:${aws.region}:${account}:alerts`,

@@ -136,8 +136,17 @@ export class ThreadLeases {
     this.now = options.now ?? Date.now;
   }
 
-  /** Takes the thread's lease for `holder` (again, if it already holds it); throws {@link ThreadBusyError}. */
-  async take(threadId: string, holder: string, info: { workflow?: string } = {}): Promise<void> {
+  /**
+   * Takes the thread's lease for `holder` (again, if it already holds it); throws
+   * {@link ThreadBusyError}. `info.from`: the holder it passes from — a continued execution's
+   * successor takes it over while its predecessor still holds it (continue-as-new), and only
+   * from that holder.
+   */
+  async take(
+    threadId: string,
+    holder: string,
+    info: { workflow?: string; from?: string } = {},
+  ): Promise<void> {
     const now = this.now();
     const expiresAt = now + this.ms;
     const item: Record<string, AttributeValue> = {
@@ -155,9 +164,13 @@ export class ThreadLeases {
       new PutItemCommand({
         TableName: this.options.tableName,
         Item: item,
-        ConditionExpression: "attribute_not_exists(#pk) OR #holder = :holder OR #exp < :now",
+        ConditionExpression: `attribute_not_exists(#pk) OR #holder = :holder OR #exp < :now${info.from ? " OR #holder = :from" : ""}`,
         ExpressionAttributeNames: { "#pk": this.pk, "#holder": "holder", "#exp": "leaseUntil" },
-        ExpressionAttributeValues: { ":holder": { S: holder }, ":now": { N: String(now) } },
+        ExpressionAttributeValues: {
+          ":holder": { S: holder },
+          ":now": { N: String(now) },
+          ...(info.from ? { ":from": { S: info.from } } : {}),
+        },
       }),
     );
   }

@@ -10,6 +10,7 @@ import { aslRetryFor, LAMBDA_SERVICE_RETRY } from "./retry.ts";
  * ```
  * Start ─▶ Route ─running─▶ RunTasks (Map: ByNode ─▶ Run <node> | TaskFailed) ─▶ Commit ─▶ Route
  *            │ waiting ─▶ Waiting (Succeed)    succeeded ─▶ Done    failed ─▶ RunFailed (Fail)
+ *            │ continued ─▶ Continue (StartExecution of this machine) ─▶ Continued (Succeed)
  * any error ─▶ NotifyFailure (SNS) ─▶ ExecutionFailed (Fail)
  * ```
  * per-superstep hosting replaces RunTasks+Commit with RunSuperstep; single with RunGraph.
@@ -33,12 +34,19 @@ export interface StateMachineSpec {
   /** `${AlertsTopicArn}`: where the catch-all publishes. */
   readonly alertsTopicKey: string;
   readonly notifyStateName: string;
+  /**
+   * The `states:startExecution` Task that starts a continued run's successor (continuation.ts);
+   * absent for single hosting, whose one Lambda runs to the end. The local runner binds it by name.
+   */
+  readonly continueStateName?: string;
 }
 
 export const DEFAULT_NODE_TIMEOUT_SECONDS = 60;
 const ENGINE_TIMEOUT_SECONDS = 60;
 const DEFAULT_MAX_CONCURRENCY = 40;
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+const START_EXECUTION = "arn:aws:states:::states:startExecution";
+const CONTINUE_STATE = "Continue";
 
 /** Options of the loop itself. */
 export interface BuildOptions {
@@ -67,6 +75,7 @@ export function buildStateMachine(
     });
 
   const states: Record<string, unknown> = { Start: engineTask("start", "Start") };
+  const continues = workflow.hosting !== "single";
   const runningNext =
     workflow.hosting === "per-node"
       ? "RunTasks"
@@ -79,6 +88,7 @@ export function buildStateMachine(
       { Variable: "$.status", StringEquals: "running", Next: runningNext },
       { Variable: "$.status", StringEquals: "waiting", Next: "Waiting" },
       { Variable: "$.status", StringEquals: "succeeded", Next: "Done" },
+      ...(continues ? [{ Variable: "$.status", StringEquals: "continued", Next: CONTINUE_STATE }] : []),
     ],
     Default: "RunFailed",
   };
@@ -92,6 +102,13 @@ export function buildStateMachine(
   }
   states.Waiting = { Type: "Succeed", Comment: "Interrupted: resume starts a new execution on the thread." };
   states.Done = { Type: "Succeed" };
+  if (continues) {
+    states[CONTINUE_STATE] = continueState(catchAll);
+    states.Continued = {
+      Type: "Succeed",
+      Comment: "Continued as new: the successor execution carries the run on, on the same thread.",
+    };
+  }
   // The execution fails with the task's own error code; the cause (JSON) names node and task.
   states.RunFailed = { Type: "Fail", ErrorPath: "$.error.code", CausePath: "$.cause" };
   states.NotifyFailure = {
@@ -124,6 +141,40 @@ export function buildStateMachine(
     functions,
     alertsTopicKey: "AlertsTopicArn",
     notifyStateName: "NotifyFailure",
+    ...(continues ? { continueStateName: CONTINUE_STATE } : {}),
+  };
+}
+
+/**
+ * Starts the successor of a continued plan: THIS state machine (`$$.StateMachine.Id`), under the
+ * name the plan carries (deterministic, see continuation.ts). A retry whose first attempt did
+ * start it meets `ExecutionAlreadyExists` once that execution has moved on: that is the
+ * successor, so it counts as started.
+ */
+function continueState(catchAll: object[]) {
+  const exists = "StepFunctions.ExecutionAlreadyExistsException";
+  return {
+    Type: "Task",
+    Resource: START_EXECUTION,
+    Parameters: {
+      "StateMachineArn.$": "$$.StateMachine.Id",
+      "Name.$": "$.successor.name",
+      "Input.$": "$.successor.input",
+    },
+    ResultPath: "$.started",
+    TimeoutSeconds: 60,
+    Retry: [
+      { ErrorEquals: [exists], MaxAttempts: 0 },
+      {
+        ErrorEquals: ["StepFunctions.ExecutionLimitExceededException", "States.TaskFailed"],
+        IntervalSeconds: 2,
+        MaxAttempts: 5,
+        BackoffRate: 2,
+        JitterStrategy: "FULL",
+      },
+    ],
+    Catch: [{ ErrorEquals: [exists], ResultPath: "$.started", Next: "Continued" }, ...catchAll],
+    Next: "Continued",
   };
 }
 

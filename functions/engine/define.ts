@@ -90,6 +90,12 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
    * absent); a run may set its own. Counted as LangGraph counts it: see recursion.ts.
    */
   readonly recursionLimit?: number;
+  /**
+   * Continue-as-new: an execution hands the run over to a new one on the same thread after
+   * this many supersteps (it does anyway near Standard workflows' 25,000-event history; see
+   * continuation.ts). Absent: only near the history limit.
+   */
+  readonly continueAsNew?: { readonly afterSupersteps: number };
   /** Summarises a final state for people (CLI, reports). */
   summarize?(state: State): RunSummary;
   /** Where a finished run wrote its results, by name (`GET /runs/{id}` and `--json` point to them). */
@@ -110,6 +116,8 @@ export interface DefineWorkflowOptions<Input, State> {
   /** See {@link WorkflowDefinition.requesterField}. */
   requesterField?: string;
   recursionLimit?: number;
+  /** See {@link WorkflowDefinition.continueAsNew}. */
+  continueAsNew?: { readonly afterSupersteps: number };
   summarize?: (state: State) => RunSummary;
   outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
   result?: WorkflowResult<State>;
@@ -142,6 +150,17 @@ export function defineWorkflow<Input, State = unknown>(
   ) {
     throw new TypeError(`Workflow "${options.name}": recursionLimit must be an integer of at least 1.`);
   }
+  const after = options.continueAsNew?.afterSupersteps;
+  if (options.continueAsNew !== undefined && (!Number.isInteger(after) || (after as number) < 1)) {
+    throw new TypeError(
+      `Workflow "${options.name}": continueAsNew.afterSupersteps must be an integer of at least 1.`,
+    );
+  }
+  if (options.continueAsNew !== undefined && options.hosting === "single") {
+    throw new TypeError(
+      `Workflow "${options.name}": continueAsNew needs per-node or per-superstep hosting (single hosting runs the graph in one Lambda, one execution).`,
+    );
+  }
   refuseUnsupportedFeatures(options.name, options.graph);
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {
@@ -159,6 +178,9 @@ export function defineWorkflow<Input, State = unknown>(
     hosting: options.hosting ?? "per-node",
     ...(options.requesterField === undefined ? {} : { requesterField: options.requesterField }),
     ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
+    ...(options.continueAsNew === undefined
+      ? {}
+      : { continueAsNew: { afterSupersteps: options.continueAsNew.afterSupersteps } }),
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.result ? { result: options.result } : {}),

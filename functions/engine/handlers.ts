@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { afterSuperstep, continueIfDue, openingHistory } from "./continuation.ts";
 import type { WorkflowDefinition } from "./define.ts";
-import { InvalidPayloadError } from "./errors.ts";
+import { InvalidInputError, InvalidPayloadError } from "./errors.ts";
 import { nodeFailure } from "./retry.ts";
 import {
   commitSuperstep,
@@ -29,12 +30,24 @@ const StartEvent = z.object({
   resume: z.unknown().optional(),
   /** Continue a thread that failed or crashed, from its last checkpoint. */
   recover: z.boolean().optional(),
+  /**
+   * The lease holder of the execution this one continues (continue-as-new, a recovery): the
+   * thread's lease passes from it to this execution instead of refusing it as busy.
+   */
+  continues: Id.optional(),
+  /** The run's own continue-as-new setting, over the workflow's (see continuation.ts). */
+  continueAsNew: z.object({ afterSupersteps: z.number().int().min(1) }).optional(),
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   recursionLimit: z.number().int().min(1).optional(),
   /** Who asked for the run, as its entry point authenticated them (`requesterField`). */
   requestedBy: z.string().min(1).max(2048).optional(),
 });
 const Budget = z.object({ limit: z.number().int().min(1), stop: z.number().int() });
+const History = z.object({
+  supersteps: z.number().int().min(0),
+  events: z.number().int().min(0),
+  afterSupersteps: z.number().int().min(1).optional(),
+});
 const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
 const PlanEvent = z.object({
   workflow: Id,
@@ -42,6 +55,7 @@ const PlanEvent = z.object({
   checkpointId: Id,
   lease: Id.optional(),
   recursion: Budget.optional(),
+  history: History.optional(),
   results: z
     .array(
       z.object({
@@ -76,35 +90,66 @@ export function createEngineHandlers(
   };
   const { leases } = deps;
   const renew = (e: PlanEvent) => renewOf(leases, e);
-  /** The plan as it leaves: carrying the lease on, or giving it up once the run stops. */
+  /**
+   * The plan as it leaves: carrying the lease on, or giving it up once the run stops — except
+   * to a successor (continued), which takes it over from this holder.
+   */
   const held = (holder: string | undefined) => async (plan: SuperstepPlan) => {
     if (!leases || holder === undefined) return plan;
-    if (plan.status !== "running") await leases.release(plan.threadId, holder, plan.error);
+    if (plan.status !== "running" && plan.status !== "continued")
+      await leases.release(plan.threadId, holder, plan.error);
     return { ...plan, lease: holder };
   };
+  /** A new execution's first plan starts its history count (continuation.ts). */
+  const opened = (workflow: WorkflowDefinition, e: StartEvent) => (plan: SuperstepPlan) => ({
+    ...plan,
+    history: openingHistory(workflow, e.continueAsNew?.afterSupersteps),
+  });
+  /** After a superstep: counted against this execution's history, continued when due. */
+  const counted =
+    (workflow: WorkflowDefinition, e: PlanEvent, tasks: number, failed: number) => (plan: SuperstepPlan) => {
+      const history = afterSuperstep(workflow, e.history, tasks, failed);
+      // The successor takes the lease over from the holder the plan names.
+      return continueIfDue(workflow, { ...plan, history, ...(e.lease ? { lease: e.lease } : {}) });
+    };
   return {
     async start(event) {
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
+      if (e.continueAsNew && workflow.hosting === "single") {
+        const message = "single hosting runs the graph in one Lambda: it never continues as new";
+        throw new InvalidInputError(workflow.name, [{ path: "continueAsNew", message }]);
+      }
       // The run id names the execution, so a retried start is the same holder taking it again.
       const holder = leases ? (e.runId ?? randomUUID()) : undefined;
-      if (leases && holder) await leases.take(e.threadId, holder, { workflow: workflow.name });
+      if (leases && holder)
+        await leases.take(e.threadId, holder, {
+          workflow: workflow.name,
+          ...(e.continues ? { from: e.continues } : {}),
+        });
       try {
         if (e.resume !== undefined) {
           const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
-          return await resumeRun(deps, workflow, request).then(held(holder)).then(planned("resume"));
+          return await resumeRun(deps, workflow, request)
+            .then(opened(workflow, e))
+            .then(held(holder))
+            .then(planned("resume"));
         }
         if (e.recover)
           return await recoverRun(deps, workflow, { threadId: e.threadId })
+            .then(opened(workflow, e))
             .then(held(holder))
-            .then(planned("recover"));
+            .then(planned(e.continues ? "continue" : "recover"));
         const request = {
           threadId: e.threadId,
           input: e.input,
           recursionLimit: e.recursionLimit,
           ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
         };
-        return await startRun(deps, workflow, request).then(held(holder)).then(planned("start"));
+        return await startRun(deps, workflow, request)
+          .then(opened(workflow, e))
+          .then(held(holder))
+          .then(planned("start"));
       } catch (error) {
         // A refused start (bad input, not waiting) leaves the thread to whoever comes next.
         if (leases && holder) await leases.release(e.threadId, holder).catch(() => undefined);
@@ -136,14 +181,20 @@ export function createEngineHandlers(
         .filter((r) => r.outcome === "failed")
         .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} }));
       await renew(e);
-      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures })
+      const workflow = workflowNamed(e.workflow);
+      return commitSuperstep(deps, workflow, { ...e, failures })
+        .then(counted(workflow, e, e.results?.length ?? 0, failures.length))
         .then(held(e.lease))
         .then(planned("commit"));
     },
     async superstep(event) {
       const e = parse(PlanEvent, event, "superstep");
       await renew(e);
-      return runSuperstep(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("superstep"));
+      const workflow = workflowNamed(e.workflow);
+      return runSuperstep(deps, workflow, e)
+        .then(counted(workflow, e, 0, 0))
+        .then(held(e.lease))
+        .then(planned("superstep"));
     },
     async graph(event) {
       const e = parse(PlanEvent, event, "graph");

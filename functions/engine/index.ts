@@ -9,6 +9,14 @@ export {
   type StateMachineSpec,
 } from "./asl.ts";
 export {
+  afterSuperstep,
+  continueIfDue,
+  historyCost,
+  historyLine,
+  openingHistory,
+  successorOf,
+} from "./continuation.ts";
+export {
   announceDeadlineHold,
   announceTimeToDeadline,
   DEADLINE_HOLD_EVENT,
@@ -31,6 +39,14 @@ export {
 export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
+export {
+  HISTORY_EVENT_LIMIT,
+  HISTORY_MARGIN_EVENTS,
+  type HistoryCost,
+  historyCostOf,
+  nearHistoryLimit,
+  superstepEvents,
+} from "./history.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {
   DEFAULT_RECURSION_LIMIT,
@@ -58,8 +74,11 @@ export {
 } from "./superstep.ts";
 export type {
   EngineDeps,
+  ExecutionHistory,
+  PlanStatus,
   RunError,
   RunStatus,
+  Successor,
   SuperstepPlan,
   TaskFailure,
   TaskOutcome,

@@ -28,7 +28,8 @@ export interface EngineDeps {
 
 /** What the engine needs of a lease store; `ThreadBusyError` (`Switchyard.ThreadBusy`) when held. */
 export interface ThreadLeaseStore {
-  take(threadId: string, holder: string, info?: { workflow?: string }): Promise<void>;
+  /** `info.from`: the holder it passes from (a continued execution's successor takes it over). */
+  take(threadId: string, holder: string, info?: { workflow?: string; from?: string }): Promise<void>;
   renew(threadId: string, holder: string): Promise<void>;
   /** Gives the lease up as the run stops; `failure` says why it failed, for those who list runs. */
   release(threadId: string, holder: string, failure?: RunError): Promise<void>;
@@ -37,7 +38,10 @@ export interface ThreadLeaseStore {
 /** Superstep-level events, as the handlers produce them; every method optional. */
 export interface EngineObserver {
   /** A plan left start, resume, recover, commit, superstep or graph. */
-  onPlan?(plan: SuperstepPlan, from: "start" | "resume" | "recover" | "commit" | "superstep" | "graph"): void;
+  onPlan?(
+    plan: SuperstepPlan,
+    from: "start" | "resume" | "recover" | "continue" | "commit" | "superstep" | "graph",
+  ): void;
   /** A node task ended (run or skipped), or threw. */
   onTask?(event: {
     workflow: string;
@@ -51,6 +55,13 @@ export interface EngineObserver {
 }
 
 export type RunStatus = "running" | "waiting" | "succeeded" | "failed";
+
+/**
+ * A plan's status: a run's, or `continued` — the execution ends here and its successor carries
+ * the same run on (continue-as-new, see continuation.ts). Never a run's status: the thread is
+ * still running.
+ */
+export type PlanStatus = RunStatus | "continued";
 
 /** One task of a superstep, as it travels through Step Functions: a reference, never data. */
 export interface TaskRef {
@@ -75,7 +86,7 @@ export interface SuperstepPlan {
   /** The checkpoint the listed tasks belong to; commit refuses to apply another one's outputs. */
   readonly checkpointId: string;
   readonly step: number;
-  readonly status: RunStatus;
+  readonly status: PlanStatus;
   /** Tasks still to run in this superstep (finished ones are never listed again). */
   readonly tasks: readonly TaskRef[];
   readonly error?: RunError;
@@ -88,6 +99,36 @@ export interface SuperstepPlan {
   readonly recursion?: RecursionBudget;
   /** The execution holding the thread's lease (EngineDeps.leases): commit renews it, or stops. */
   readonly lease?: string;
+  /** What this execution has spent of its history so far (see history.ts); absent before the first plan. */
+  readonly history?: ExecutionHistory;
+  /** When `continued`: the execution that carries the run on (the state machine's `Continue` state starts it). */
+  readonly successor?: Successor;
+}
+
+/** One execution's use of its history, carried from plan to plan (see history.ts). */
+export interface ExecutionHistory {
+  /** Supersteps this execution has committed. */
+  readonly supersteps: number;
+  /** Its history events so far, estimated from the definition. */
+  readonly events: number;
+  /** The run's own `continueAsNew.afterSupersteps` (a run option), carried to every execution. */
+  readonly afterSupersteps?: number;
+}
+
+/** The execution a `continued` plan starts: its name, and its input (a recovery of the thread). */
+export interface Successor {
+  /** Deterministic (thread and checkpoint), so a retried `Continue` never starts two. */
+  readonly name: string;
+  readonly input: {
+    readonly workflow: string;
+    readonly threadId: string;
+    readonly runId: string;
+    readonly recover: true;
+    /** The lease holder it takes the thread over from (absent without leases). */
+    readonly continues?: string;
+    /** The run's own continue-as-new setting, kept by every execution of the run. */
+    readonly continueAsNew?: { readonly afterSupersteps: number };
+  };
 }
 
 /** A failed Map item, as the state machine's Catch records it. */

@@ -9,8 +9,8 @@ type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
 
 /**
  * The engine's observer: runs, supersteps and their AWS cost from the plans the handlers
- * return. A plan from start, resume or recover begins a run; a plan whose status is not
- * `running` ends it, wherever that happens (the commit Lambda, on AWS). Superstep duration is
+ * return. A plan from start, resume or recover begins a run (not one from a continued
+ * execution's successor: the same run); a plan whose status is not `running` or `continued` ends it, wherever that happens (the commit Lambda, on AWS). Superstep duration is
  * the time between a plan that scheduled tasks and the next plan of the same thread.
  *
  * @example
@@ -42,7 +42,8 @@ export function createTelemetryObserver(core: TelemetryCore): EngineObserver {
           tasks: plan.tasks.map((t) => t.node),
         });
       }
-      if (plan.status !== "running") {
+      // A continued execution hands the run on (continue-as-new): the run neither ends nor fails.
+      if (plan.status !== "running" && plan.status !== "continued") {
         endRun(core, { workflow, threadId, end: plan.status, ...(plan.error ? { error: plan.error } : {}) });
       }
     },

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
@@ -192,6 +192,7 @@ export class AgentWorkflow extends Construct {
     // The definition is a string, so CDK cannot see which resources it uses: grant them here.
     for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine);
     this.grantPublishAlerts(props.alertsTopic);
+    if (this.spec.continueStateName) this.grantContinueAsNew(stateMachineName(props, workflow.name));
 
     this.acknowledgeStateMachineWildcards(Object.values(functions));
   }
@@ -208,6 +209,23 @@ export class AgentWorkflow extends Construct {
     if (topic.masterKey) {
       grantKeyUse(this.stateMachine, topic.masterKey);
     }
+  }
+
+  /**
+   * `states:StartExecution` on this state machine only: its `Continue` state starts the
+   * successor of a continued run (continue-as-new). The ARN is built from the stack and the
+   * machine's fixed name, not read from the machine, which would make its role depend on itself.
+   */
+  private grantContinueAsNew(name: string): void {
+    const self = Stack.of(this).formatArn({
+      service: "states",
+      resource: "stateMachine",
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ["states:StartExecution"], resources: [self] }),
+    );
   }
 
   /**

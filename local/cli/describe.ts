@@ -1,5 +1,5 @@
 import { workflowInfo } from "#api";
-import type { WorkflowDefinition } from "#engine";
+import { historyLine, type WorkflowDefinition } from "#engine";
 import { describeSchema } from "./format.ts";
 
 export interface DescribeCommandOptions {
@@ -29,6 +29,7 @@ export async function describeCommand(o: DescribeCommandOptions): Promise<number
     "",
     `nodes    ${info.nodes.join(", ")}`,
     `hosting  ${info.hosting}`,
+    `history  ${historyLine(o.workflow)}`,
     `input    ${describeSchema(info.input)}`,
     ...(info.result ? [`result   ${describeSchema(info.result, 1)}`] : []),
     ...Object.entries(info.answers ?? {}).map(

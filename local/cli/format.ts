@@ -4,6 +4,9 @@ import type { RunResult, RunSummary, SuperstepPlan, WorkflowDefinition } from "#
 
 /** Terminal formatting for the CLI: plain text, readable without colour, aligned figures. */
 export function formatPlan(plan: SuperstepPlan): string {
+  // Continue-as-new: the same run goes on in the next execution, on the same thread.
+  if (plan.status === "continued")
+    return `  step ${plan.step}: continued in execution ${plan.successor?.name ?? "(next)"}`;
   if (plan.status !== "running") return `  step ${plan.step}: ${plan.status}`;
   const byNode = new Map<string, number>();
   for (const t of plan.tasks) byNode.set(t.node, (byNode.get(t.node) ?? 0) + 1);

@@ -102,6 +102,10 @@ describe("switchyard CLI", () => {
       /^answers {2}human_approval: "approve"\|"reject"\|\{decision: "approve"\|"reject", comment\?: string\}$/m,
     );
     expect(text.stdout).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:3000\/workflows\/triage\/runs/);
+    // The history each superstep spends and when an execution continues as new (docs/engine.md).
+    expect(text.stdout).toMatch(
+      /^history {2}11 \+ 9 per task events a superstep; an execution continues as new near/m,
+    );
     expect(JSON.parse(json.stdout)).toMatchObject({ name: "triage", input: { type: "object" } });
   }, 60_000);
 

@@ -177,6 +177,36 @@ describe("IAM, proven offline", () => {
     );
   });
 
+  it("lets a state machine start executions of itself only (continue-as-new's Continue state)", async () => {
+    const machineArn = (name: string) =>
+      `arn:aws:states:us-east-1:123456789012:stateMachine:switchyard-dev-${name}`;
+    const machine = stage
+      .resourcesOfType("AWS::StepFunctions::StateMachine")
+      .find((m) => m.properties.StateMachineName === "switchyard-dev-triage");
+    if (!machine) throw new Error("no triage state machine in the stage");
+    const roleArn = String(machine.properties.RoleArn);
+    const roleName = roleArn.split("/").pop() ?? "";
+    const identityPolicies = stage
+      .resourcesOfType("AWS::IAM::Policy")
+      .filter((p) => ((p.properties.Roles as string[]) ?? []).includes(roleName))
+      .map((p) => ({ name: p.logicalId, policy: p.properties.PolicyDocument as never }));
+    expect(identityPolicies.length).toBeGreaterThan(0);
+    const caller = {
+      stack: machine.stack,
+      logicalId: machine.logicalId,
+      description: "triage state machine",
+      arn: machineArn("triage"),
+      roleArn,
+      identityPolicies,
+    };
+    const verdicts = await Promise.all(
+      [machineArn("triage"), machineArn("reconciliation")].map((resource) =>
+        evaluator.evaluate({ caller, action: "states:StartExecution", resource }),
+      ),
+    );
+    expect(verdicts.map((v) => v.result)).toEqual(["Allowed", "ImplicitlyDenied"]);
+  });
+
   it("refuses to judge a call it cannot map, rather than passing it", () => {
     expect(() =>
       iamRequests({ function: "api", client: "EC2Client", operation: "RunInstances", input: {} }),
