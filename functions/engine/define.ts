@@ -1,5 +1,6 @@
 import type { StateGraph } from "@langchain/langgraph";
 import type { z } from "zod";
+import { refuseExpressOverLimits } from "./express.ts";
 import { refuseUnsupportedFeatures } from "./features.ts";
 import { graphInputSchema } from "./state-input.ts";
 
@@ -15,6 +16,13 @@ export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, a
  * superstep protocol").
  */
 export type Hosting = "per-node" | "per-superstep" | "single";
+
+/**
+ * The state machine type on AWS (docs/engine.md, "Express execution"): `standard` (exactly-once,
+ * up to a year, history kept by Step Functions) or `express` (at-least-once, at most 5 minutes,
+ * history in CloudWatch Logs, priced by request and duration). Both run the same definition.
+ */
+export type Execution = "standard" | "express";
 
 /** Per-node settings for the node's own Lambda. */
 export interface NodeSettings {
@@ -79,6 +87,13 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   toState(input: Input): Record<string, unknown>;
   readonly nodes: Readonly<Record<string, NodeSettings>>;
   readonly hosting: Hosting;
+  /** Standard or Express state machine (default standard); express is refused past its limits. */
+  readonly execution: Execution;
+  /**
+   * Ends an execution after this many supersteps and continues the run in a new one, so no
+   * execution outgrows its type's limits (the Express rule counts it: express.ts).
+   */
+  readonly continueAsNew?: { readonly afterSupersteps: number };
   /**
    * The state key a run's requester is written to when it starts — who asked for it as the entry
    * point authenticated them (the API's caller, `local:<OS user>` at the CLI), never from the
@@ -107,6 +122,10 @@ export interface DefineWorkflowOptions<Input, State> {
   toState?: (input: Input) => Record<string, unknown>;
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
+  /** See {@link WorkflowDefinition.execution}; default `standard`. */
+  execution?: Execution;
+  /** See {@link WorkflowDefinition.continueAsNew}. */
+  continueAsNew?: { readonly afterSupersteps: number };
   /** See {@link WorkflowDefinition.requesterField}. */
   requesterField?: string;
   recursionLimit?: number;
@@ -149,7 +168,18 @@ export function defineWorkflow<Input, State = unknown>(
       throw new TypeError(`Workflow "${options.name}" has settings for unknown node "${node}".`);
     }
   }
-  return {
+  if (options.execution !== undefined && !EXECUTIONS.includes(options.execution)) {
+    throw new TypeError(
+      `Workflow "${options.name}": execution must be "standard" or "express", not ${JSON.stringify(options.execution)}.`,
+    );
+  }
+  const after = options.continueAsNew?.afterSupersteps;
+  if (after !== undefined && (!Number.isInteger(after) || after < 1)) {
+    throw new TypeError(
+      `Workflow "${options.name}": continueAsNew.afterSupersteps must be an integer of at least 1.`,
+    );
+  }
+  const definition: WorkflowDefinition<Input, State> = {
     name: options.name,
     description: options.description ?? options.name,
     graph: options.graph,
@@ -157,10 +187,16 @@ export function defineWorkflow<Input, State = unknown>(
     toState: options.toState ?? ((input) => input as Record<string, unknown>),
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",
+    execution: options.execution ?? "standard",
+    ...(options.continueAsNew === undefined ? {} : { continueAsNew: options.continueAsNew }),
     ...(options.requesterField === undefined ? {} : { requesterField: options.requesterField }),
     ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.result ? { result: options.result } : {}),
   };
+  refuseExpressOverLimits(definition as WorkflowDefinition);
+  return definition;
 }
+
+const EXECUTIONS: readonly Execution[] = ["standard", "express"];

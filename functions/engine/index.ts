@@ -22,6 +22,7 @@ export {
   type AnyStateGraph,
   type DefineWorkflowOptions,
   defineWorkflow,
+  type Execution,
   type Hosting,
   type NodeSettings,
   type RunSummary,
@@ -29,6 +30,7 @@ export {
   type WorkflowResult,
 } from "./define.ts";
 export * from "./errors.ts";
+export { EXPRESS_MAX_SECONDS, type ExpressBudget, expressBudget } from "./express.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
