@@ -9,7 +9,9 @@ import {
   threadConfig,
   type WorkflowDefinition,
 } from "#engine";
+import { type ExecutionStatusChangeEvent, failedRunFromEvent } from "#ops";
 import { investigation, reconciliation, triage } from "#workflows";
+import { LocalExecutions } from "../../local/executions.ts";
 import { localSaver } from "../../local/saver.ts";
 import { fanOutWorkflow, supervisorWorkflow } from "../fixtures/graphs.ts";
 
@@ -159,3 +161,45 @@ function withoutRunIds(value: unknown): unknown {
     ),
   );
 }
+
+describe("a failed Express execution on the local runner", () => {
+  it("is reported from its execution log, not as an EventBridge event: the same failed-run record", async () => {
+    // Prepare: the summary keeps failing
+    const workflow = asExpress(fanOutWorkflow("per-node", 2));
+    const announced: ExecutionStatusChangeEvent[] = [];
+    const executions = new LocalExecutions({
+      aws,
+      workflowNamed: () => workflow,
+      retryIntervalMs: 1,
+      onFailed: async (event) => void announced.push(event),
+      wrapHandler: (slot, handler) => async (event) => {
+        if (slot.node === "summarize")
+          throw Object.assign(new Error("report store down"), { name: "StoreDownError" });
+        return handler(event);
+      },
+    });
+
+    // Act
+    await executions.startExecution({
+      name: "xp-run-0001",
+      workflow: workflow.name,
+      input: { workflow: workflow.name, threadId: "xp-thread-1", runId: "xp-run-0001", input: {} },
+    });
+    const record = await executions.wait("xp-run-0001");
+
+    // Assess
+    expect(record.status).toBe("FAILED");
+    expect(record.executionArn).toMatch(/:express:switchyard-express-fan-out:xp-run-0001:[0-9a-f-]{36}$/);
+    expect(announced).toHaveLength(1);
+    const run = await failedRunFromEvent(announced[0] as ExecutionStatusChangeEvent);
+    expect(run).toMatchObject({
+      runId: "xp-run-0001",
+      threadId: "xp-thread-1",
+      workflow: workflow.name,
+      status: "FAILED",
+      executionArn: record.executionArn,
+      node: "summarize",
+      error: { code: record.error?.code },
+    });
+  });
+});
