@@ -65,7 +65,7 @@ describe("at-least-once delivery, as Express gives it", () => {
     ["Send fan-out with reducers", () => fanOutWorkflow("per-node", 4)],
     ["supervisor loop with conditional edges", () => supervisorWorkflow("per-node")],
   ] as const) {
-    it(`${name}: every task and every commit delivered twice writes the checkpoints of one delivery`, async () => {
+    it(`${name}: the start, every task and every commit delivered twice write the checkpoints of one delivery`, async () => {
       // Prepare
       const workflow = asExpress(make());
       const deliveries: { role: string; first: unknown; again: unknown }[] = [];
@@ -91,7 +91,7 @@ describe("at-least-once delivery, as Express gives it", () => {
           aws,
           retryIntervalMs: 1,
           wrapHandler: (slot, handler) =>
-            slot.role === "node" || slot.role === "commit"
+            slot.role === "start" || slot.role === "node" || slot.role === "commit"
               ? async (event) => {
                   const first = await handler(event);
                   const again = await handler(event);
@@ -117,10 +117,43 @@ describe("at-least-once delivery, as Express gives it", () => {
         expect((task.first as { outcome: string }).outcome).toBe("done");
         expect((task.again as { outcome: string }).outcome).toBe("skipped-finished");
       }
-      // The repeated commit finds the thread moved on and answers the same plan.
+      // The repeated commit finds the thread moved on and answers the same plan; the repeated
+      // start finds its run's input applied and continues the run (run-stamp.ts).
       for (const commit of commits) expect(commit.again).toEqual(commit.first);
+      const starts = deliveries.filter((d) => d.role === "start");
+      expect(starts).toHaveLength(1);
+      expect(starts[0]?.again).toEqual(starts[0]?.first);
     });
   }
+});
+
+describe("a start delivered twice", () => {
+  it("applies the input twice on Standard, which never repeats one (the guard is Express's)", async () => {
+    // Standard refuses a second execution of a name, so its start has no run stamp: delivered
+    // twice, the input is applied twice — what an Express run would do without the stamp.
+    const twiceStarted = async (workflow: WorkflowDefinition) =>
+      runOnStepFunctions(
+        workflow,
+        {},
+        {
+          aws,
+          retryIntervalMs: 1,
+          wrapHandler: (slot, handler) =>
+            slot.role === "start"
+              ? async (event) => {
+                  await handler(event);
+                  return handler(event);
+                }
+              : handler,
+        },
+      );
+    const standard = await twiceStarted(fanOutWorkflow("per-node", 2));
+    const express = await twiceStarted(asExpress(fanOutWorkflow("per-node", 2)));
+    const inputs = async (threadId: string) =>
+      (await checkpointsOf(threadId)).filter((c) => c.source === "input").length;
+    expect(await inputs(standard.threadId)).toBe(2);
+    expect(await inputs(express.threadId)).toBe(1);
+  });
 });
 
 describe("the sample workflows as Express", () => {
