@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- engine [--trades N]`: each sample workflow in every hosting mode, on the
  * embedded AWS — the local Step Functions run against the in-process run measured in the same
- * process (the baseline), with the AWS usage that decides cost — then every Lambda bundle's size
- * and cold import time against an empty module's.
+ * process (the baseline), with the AWS usage that decides cost, and that cost on a Standard and
+ * an Express state machine (per 1,000 runs and the orchestration's share per superstep) — then
+ * every Lambda bundle's size and cold import time against an empty module's.
  *
  * Goals (issue #4; exit 1 when one fails):
  * - distributed ≤ 3× in-process per superstep: the local Step Functions run's ms per superstep
@@ -19,7 +20,7 @@ import { type LocalAws, startLocalAws } from "../local/index.ts";
 import { localSaver } from "../local/saver.ts";
 import { emptyImportMs, type ModuleWeight, measureBundle } from "./lib/bundles.ts";
 import { type Goal, reportGoals } from "./lib/goals.ts";
-import { costPerRun } from "./lib/prices.ts";
+import { costPerRun, orchestrationCost } from "./lib/prices.ts";
 import { median, printTable, verdict } from "./lib/table.ts";
 
 const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
@@ -40,7 +41,11 @@ export default async function engineBench(args: string[]): Promise<void> {
     }
     printTable(
       `Engine: distributed (local Step Functions) vs in-process, ${values.trades} trades, median of ${REPEATS}`,
-      rows,
+      rows.map(({ usage: _usage, ...row }) => row),
+    );
+    printTable(
+      "Cost by hosting mode × execution type (USD; Express duration = the local run's median, one execution per run)",
+      rows.flatMap(costRows),
     );
     const bundles = await benchBundles(aws);
     if (!reportGoals(goals(rows, bundles))) process.exitCode = 1;
@@ -50,6 +55,24 @@ export default async function engineBench(args: string[]): Promise<void> {
 }
 
 type WorkflowRow = Awaited<ReturnType<typeof measureWorkflow>>;
+
+/**
+ * One run's price on each execution type: per 1,000 runs, and the orchestration's share per
+ * superstep (Standard's transitions, or Express's request and duration) — the overhead the
+ * execution type adds to each superstep beside the Lambdas and DynamoDB both pay.
+ */
+function costRows(row: WorkflowRow) {
+  return (["standard", "express"] as const).map((execution) => ({
+    workflow: row.workflow,
+    hosting: row.hosting,
+    execution,
+    supersteps: row.supersteps,
+    "$ per 1k runs": costPerRun(row.usage, execution) * 1000,
+    "orchestration $ per 1k runs": orchestrationCost(row.usage, execution) * 1000,
+    "orchestration µ$ per superstep": (orchestrationCost(row.usage, execution) / row.supersteps) * 1e6,
+    "ms/step SFN": row["ms/step SFN"],
+  }));
+}
 type BundleRow = Awaited<ReturnType<typeof benchBundles>>[number];
 
 /** The goals, judged on the figures the tables show (the same figures their ✓/✗ columns judge). */
@@ -126,13 +149,15 @@ async function measureWorkflow(aws: LocalAws, workflow: WorkflowDefinition, inpu
   const run = last as NonNullable<typeof last>;
   const perStepIn = median(inProcess) / run.supersteps;
   const perStepOut = median(distributed) / run.supersteps;
-  const cost = costPerRun({
+  const forCost = {
     transitions: run.stats.stateTransitions,
     lambdaInvocations: run.stats.lambdaInvocations,
     lambdaGbSeconds: usage.gbSeconds,
     writeUnits: usage.writeUnits,
     readUnits: usage.readUnits,
-  });
+    durationMs: median(distributed),
+  };
+  const cost = costPerRun(forCost);
   return {
     workflow: workflow.name,
     hosting: workflow.hosting,
@@ -147,6 +172,7 @@ async function measureWorkflow(aws: LocalAws, workflow: WorkflowDefinition, inpu
     "SFN/in-proc": perStepOut / perStepIn,
     "≤3×": verdict(perStepOut / perStepIn <= MAX_RATIO),
     "$ per 1k runs": cost * 1000,
+    usage: forCost,
   };
 }
 

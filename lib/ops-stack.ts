@@ -15,6 +15,8 @@ export interface SwitchyardOpsStackProps extends StackProps {
   readonly core: SwitchyardCoreStack;
   /** Names of the deployed workflows: the dispatcher may start them, their failures are recorded. */
   readonly workflows: readonly string[];
+  /** Those of `workflows` that run as Express: their failures come from their execution logs. */
+  readonly expressWorkflows?: readonly string[];
   readonly entryFor?: (fn: OpsFunction) => string;
   /** People who get alert emails. */
   readonly alertEmails?: readonly string[];
@@ -93,6 +95,7 @@ export class SwitchyardOpsStack extends Stack {
       checkpointTable: core.checkpointTable,
       messagesKey: core.messagesKey,
       workflows: props.workflows,
+      ...(props.expressWorkflows ? { expressWorkflows: props.expressWorkflows } : {}),
       ...(props.notifierReservedConcurrency
         ? { notifierReservedConcurrency: props.notifierReservedConcurrency }
         : {}),

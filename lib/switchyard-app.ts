@@ -67,6 +67,9 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   const ops = new SwitchyardOpsStack(app, `${r.prefix}-ops`, {
     core,
     workflows: Object.keys(registry),
+    expressWorkflows: Object.values(registry)
+      .filter((w) => w.execution === "express")
+      .map((w) => w.name),
     // Tests that stand in the engine's handlers stand in these too (bundling real ones is slow).
     ...(options.entryFor ? { entryFor: () => options.entryFor?.("start") ?? "" } : {}),
     ...(alertEmails(app) ? { alertEmails: alertEmails(app) } : {}),
@@ -88,6 +91,8 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
     workflows[key] = new SwitchyardWorkflowStack(app, workflowStackName(r.prefix, key), {
       core,
       workflow,
+      // Express executions report failures only in their log: the failed-run Lambda reads it.
+      ...(workflow.execution === "express" ? { failedRunFunction: ops.alerting.failedRun.function } : {}),
       ...(options.entryFor ? { entryFor: options.entryFor } : {}),
       description: `Switchyard ${stage}: state machine, Lambdas and alarms of workflow ${key}`,
       env,

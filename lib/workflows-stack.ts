@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from "aws-cdk-lib";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { FunctionRole, WorkflowDefinition } from "#engine";
@@ -14,13 +15,15 @@ export interface SwitchyardWorkflowStackProps extends StackProps {
   readonly workflow: WorkflowDefinition;
   /** Handler file per role (default: `functions/handlers/*`); tests bundle a stand-in. */
   readonly entryFor?: (role: FunctionRole) => string;
+  /** The ops stack's failed-run Lambda: an Express workflow's execution log feeds it. */
+  readonly failedRunFunction?: IFunction;
   /** Retention of execution and function log groups (default one month). */
   readonly logRetention?: RetentionDays;
 }
 
 /**
  * One workflow of a stage, in a stack of its own (`switchyard-<stage>-workflow-<name>`): its
- * Standard state machine driving the LangGraph graph superstep by superstep, the Lambdas it
+ * state machine (Standard or Express) driving the LangGraph graph superstep by superstep, the Lambdas it
  * invokes, and what watches them (dashboard, alarms, saved queries), all on the core stack's
  * checkpoint table and alerts topic. A stack per workflow keeps every template far under
  * CloudFormation's 500 resources and 1 MB however many workflows a stage runs
@@ -48,6 +51,7 @@ export class SwitchyardWorkflowStack extends Stack {
       model: modelProviderFromContext(this),
       ...(props.entryFor ? { entryFor: props.entryFor } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.failedRunFunction ? { failedRunFunction: props.failedRunFunction } : {}),
     });
     this.observability = new Observability(this, "Observability", {
       prefix: `${core.resources.prefix}-${workflow.name}`,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { stateMachineName } from "#config";
@@ -9,6 +10,7 @@ import type {
   StartExecution,
   StartExecutionRequest,
 } from "#ops";
+import { type ExpressLogEvent, statusChangeFromExpressLog } from "#ops";
 import {
   recoverOnStepFunctions,
   resumeOnStepFunctions,
@@ -97,10 +99,12 @@ export class LocalExecutions {
   readonly startExecution: StartExecution = async (request: StartExecutionRequest) => {
     this.#o.faults?.inject("aws", "StartExecution", "SFN");
     const workflow = this.#o.workflowNamed(request.workflow);
-    const executionArn = `arn:aws:states:${this.#o.aws.region}:${ACCOUNT}:execution:${stateMachineName(
-      this.#o.aws.resources,
-      workflow.name,
-    )}:${request.name}`;
+    const machine = stateMachineName(this.#o.aws.resources, workflow.name);
+    // An Express execution's ARN names its type and carries an id: its name need not be unique.
+    const executionArn =
+      workflow.execution === "express"
+        ? `arn:aws:states:${this.#o.aws.region}:${ACCOUNT}:express:${machine}:${request.name}:${randomUUID()}`
+        : `arn:aws:states:${this.#o.aws.region}:${ACCOUNT}:execution:${machine}:${request.name}`;
     if (this.#records.has(request.name)) throw new ExecutionAlreadyExistsError(executionArn);
     const record: ExecutionRecord = {
       name: request.name,
@@ -184,7 +188,14 @@ export class LocalExecutions {
     record.stopDate = Date.now();
     this.#save();
     try {
-      if (record.status !== "SUCCEEDED") await this.#o.onFailed?.(statusChangeEvent(record, this.#o.aws));
+      if (record.status !== "SUCCEEDED") {
+        // Express: no EventBridge event; the failure is read off the execution log, as on AWS.
+        const event =
+          workflow.execution === "express"
+            ? statusChangeFromExpressLog(expressFailureLog(record))
+            : statusChangeEvent(record, this.#o.aws);
+        if (event) await this.#o.onFailed?.(event);
+      }
     } finally {
       this.#running.delete(record.name);
     }
@@ -230,4 +241,29 @@ export function statusChangeEvent(record: ExecutionRecord, aws: LocalAws): Execu
       cause: record.error ? JSON.stringify(record.error) : null,
     },
   };
+}
+
+/**
+ * The execution log event an Express execution ending this way writes (the failed-run Lambda's
+ * subscription reads it on AWS): a failure enters the RunFailed state with the plan as input.
+ *
+ * @example
+ * expressFailureLog(record).type; // "FailStateEntered"
+ */
+export function expressFailureLog(record: ExecutionRecord): ExpressLogEvent {
+  const base = { execution_arn: record.executionArn, event_timestamp: String(record.stopDate ?? Date.now()) };
+  if (record.status === "TIMED_OUT")
+    return {
+      ...base,
+      type: "ExecutionTimedOut",
+      details: { error: "States.Timeout", cause: record.error?.message ?? "" },
+    };
+  if (record.status === "ABORTED") return { ...base, type: "ExecutionAborted", details: {} };
+  const plan = {
+    workflow: record.workflow,
+    threadId: record.threadId,
+    status: "failed",
+    ...(record.error ? { error: record.error, cause: JSON.stringify(record.error) } : {}),
+  };
+  return { ...base, type: "FailStateEntered", details: { name: "RunFailed", input: JSON.stringify(plan) } };
 }

@@ -1,4 +1,5 @@
-import { AWS_PRICES } from "#telemetry";
+import type { Execution } from "#engine";
+import { AWS_PRICES, expressExecutionCost } from "#telemetry";
 
 /**
  * AWS cost of one run from its usage, with the one price table the telemetry's `EstimatedCost`
@@ -11,12 +12,24 @@ export interface UsageForCost {
   lambdaGbSeconds: number;
   writeUnits: number;
   readUnits: number;
+  /** How long the execution ran (Express bills it); Standard ignores it. */
+  durationMs?: number;
 }
 
-/** Estimated USD for one run with this usage. */
-export function costPerRun(u: UsageForCost): number {
+/**
+ * What orchestrating one run costs: Standard's transitions, or Express's request plus billed
+ * duration (one execution; each continue-as-new adds one).
+ */
+export function orchestrationCost(u: UsageForCost, execution: Execution = "standard"): number {
+  return execution === "express"
+    ? expressExecutionCost(u.durationMs ?? 0)
+    : u.transitions * AWS_PRICES.stepFunctionsTransition;
+}
+
+/** Estimated USD for one run with this usage, on a Standard or an Express state machine. */
+export function costPerRun(u: UsageForCost, execution: Execution = "standard"): number {
   return (
-    u.transitions * AWS_PRICES.stepFunctionsTransition +
+    orchestrationCost(u, execution) +
     u.lambdaInvocations * AWS_PRICES.lambdaRequest +
     u.lambdaGbSeconds * AWS_PRICES.lambdaGbSecondArm +
     u.writeUnits * AWS_PRICES.dynamoWriteUnit +

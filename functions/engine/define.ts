@@ -1,5 +1,6 @@
 import type { StateGraph } from "@langchain/langgraph";
 import type { z } from "zod";
+import { refuseExpressOverLimits } from "./express.ts";
 import { refuseUnsupportedFeatures } from "./features.ts";
 import { graphInputSchema } from "./state-input.ts";
 
@@ -15,6 +16,13 @@ export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, a
  * superstep protocol").
  */
 export type Hosting = "per-node" | "per-superstep" | "single";
+
+/**
+ * The state machine type on AWS (docs/engine.md, "Express execution"): `standard` (exactly-once,
+ * up to a year, history kept by Step Functions) or `express` (at-least-once, at most 5 minutes,
+ * history in CloudWatch Logs, priced by request and duration). Both run the same definition.
+ */
+export type Execution = "standard" | "express";
 
 /** Per-node settings for the node's own Lambda. */
 export interface NodeSettings {
@@ -79,6 +87,8 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   toState(input: Input): Record<string, unknown>;
   readonly nodes: Readonly<Record<string, NodeSettings>>;
   readonly hosting: Hosting;
+  /** Standard or Express state machine (default standard); express is refused past its limits. */
+  readonly execution: Execution;
   /**
    * The state key a run's requester is written to when it starts — who asked for it as the entry
    * point authenticated them (the API's caller, `local:<OS user>` at the CLI), never from the
@@ -93,7 +103,7 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   /**
    * Continue-as-new: an execution hands the run over to a new one on the same thread after
    * this many supersteps (it does anyway near Standard workflows' 25,000-event history; see
-   * continuation.ts). Absent: only near the history limit.
+   * continuation.ts). Absent: only near the history limit. The Express rule counts it (express.ts).
    */
   readonly continueAsNew?: { readonly afterSupersteps: number };
   /** Summarises a final state for people (CLI, reports). */
@@ -113,6 +123,8 @@ export interface DefineWorkflowOptions<Input, State> {
   toState?: (input: Input) => Record<string, unknown>;
   nodes?: Record<string, NodeSettings>;
   hosting?: Hosting;
+  /** See {@link WorkflowDefinition.execution}; default `standard`. */
+  execution?: Execution;
   /** See {@link WorkflowDefinition.requesterField}. */
   requesterField?: string;
   recursionLimit?: number;
@@ -168,7 +180,12 @@ export function defineWorkflow<Input, State = unknown>(
       throw new TypeError(`Workflow "${options.name}" has settings for unknown node "${node}".`);
     }
   }
-  return {
+  if (options.execution !== undefined && !EXECUTIONS.includes(options.execution)) {
+    throw new TypeError(
+      `Workflow "${options.name}": execution must be "standard" or "express", not ${JSON.stringify(options.execution)}.`,
+    );
+  }
+  const definition: WorkflowDefinition<Input, State> = {
     name: options.name,
     description: options.description ?? options.name,
     graph: options.graph,
@@ -176,6 +193,7 @@ export function defineWorkflow<Input, State = unknown>(
     toState: options.toState ?? ((input) => input as Record<string, unknown>),
     nodes: options.nodes ?? {},
     hosting: options.hosting ?? "per-node",
+    execution: options.execution ?? "standard",
     ...(options.requesterField === undefined ? {} : { requesterField: options.requesterField }),
     ...(options.recursionLimit === undefined ? {} : { recursionLimit: options.recursionLimit }),
     ...(options.continueAsNew === undefined
@@ -185,4 +203,8 @@ export function defineWorkflow<Input, State = unknown>(
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.result ? { result: options.result } : {}),
   };
+  refuseExpressOverLimits(definition as WorkflowDefinition);
+  return definition;
 }
+
+const EXECUTIONS: readonly Execution[] = ["standard", "express"];

@@ -171,3 +171,19 @@ export class DeadlineAtRiskError extends SwitchyardError {
     );
   }
 }
+
+/**
+ * A workflow asked for Express execution but can outlast it: Express executions end after
+ * 5 minutes (functions/engine/express.ts states the rule). Raised by `defineWorkflow`.
+ */
+export class ExpressLimitError extends SwitchyardError {
+  constructor(
+    readonly workflow: string,
+    readonly reason: string,
+  ) {
+    super(
+      "Switchyard.ExpressLimit",
+      `Workflow "${workflow}" cannot run as Express (execution: "express"): ${reason}.`,
+    );
+  }
+}

@@ -4,6 +4,7 @@ import { afterSuperstep, continueIfDue, openingHistory } from "./continuation.ts
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidInputError, InvalidPayloadError } from "./errors.ts";
 import { nodeFailure } from "./retry.ts";
+import { startedBy } from "./run-stamp.ts";
 import {
   commitSuperstep,
   recoverRun,
@@ -140,11 +141,19 @@ export function createEngineHandlers(
             .then(opened(workflow, e))
             .then(held(holder))
             .then(planned(e.continues ? "continue" : "recover"));
+        // Express is at-least-once and does not refuse a second execution of a name: a start
+        // whose run already applied its input continues that run instead (run-stamp.ts).
+        if (e.runId && workflow.execution === "express" && (await startedBy(deps.saver, e.threadId, e.runId)))
+          return await recoverRun(deps, workflow, { threadId: e.threadId })
+            .then(opened(workflow, e))
+            .then(held(holder))
+            .then(planned("start"));
         const request = {
           threadId: e.threadId,
           input: e.input,
           recursionLimit: e.recursionLimit,
           ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
+          ...(e.runId ? { runId: e.runId } : {}),
         };
         return await startRun(deps, workflow, request)
           .then(opened(workflow, e))

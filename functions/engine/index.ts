@@ -30,6 +30,7 @@ export {
   type AnyStateGraph,
   type DefineWorkflowOptions,
   defineWorkflow,
+  type Execution,
   type Hosting,
   type NodeSettings,
   type RunSummary,
@@ -37,6 +38,7 @@ export {
   type WorkflowResult,
 } from "./define.ts";
 export * from "./errors.ts";
+export { EXPRESS_MAX_SECONDS, type ExpressBudget, expressBudget } from "./express.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export {

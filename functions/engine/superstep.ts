@@ -22,6 +22,7 @@ import {
   recursionError,
 } from "./recursion.ts";
 import { interruptIdsOf, resumeMapOf, resumeWrites } from "./resume.ts";
+import { RunStampSaver } from "./run-stamp.ts";
 import { TaskScopedSaver } from "./task-scoped-saver.ts";
 import type { EngineDeps, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
 
@@ -116,9 +117,18 @@ async function exhausted(
 export async function startRun(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
-  request: { threadId: string; input: unknown; recursionLimit?: number; requestedBy?: string },
+  request: {
+    threadId: string;
+    input: unknown;
+    recursionLimit?: number;
+    requestedBy?: string;
+    runId?: string;
+  },
 ): Promise<SuperstepPlan> {
   deps = readOnce(deps);
+  // Express may deliver a start twice: its input checkpoint names the run (run-stamp.ts).
+  if (request.runId && workflow.execution === "express")
+    deps = { ...deps, saver: new RunStampSaver(deps.saver, request.runId) };
   const update = inputToState(workflow, request.input, request.requestedBy);
   const before = await deps.saver.getTuple(threadConfig(request.threadId));
   const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));

@@ -9,6 +9,8 @@ import {
   encodeMessageBody,
   type FailedRun,
   Faults,
+  isCloudWatchLogsEvent,
+  recordExpressFailures,
   recordFailedRun,
   snsAlertPublisher,
   withFaults,
@@ -17,8 +19,10 @@ import { getWorkflow } from "#workflows";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**
- * Target of the EventBridge rule on executions that end FAILED, TIMED_OUT or ABORTED: records
- * the run (failing node, error, last checkpoint) on the failed-runs queue, then alerts.
+ * Target of the EventBridge rule on Standard executions that end FAILED, TIMED_OUT or ABORTED,
+ * and of the subscription filter on Express workflows' execution logs (which have no such
+ * events): records the run (failing node, error, last checkpoint) on the failed-runs queue,
+ * then alerts.
  */
 const env = readEnv();
 if (!env.FAILED_RUNS_QUEUE_URL || !env.ALERTS_TOPIC_ARN) {
@@ -40,6 +44,10 @@ const deps = {
   ...(telemetry ? { metrics: telemetry.metrics } : {}),
 };
 
-export const handler = instrument("failed-run", (event) =>
-  recordFailedRun(event as ExecutionStatusChangeEvent, deps),
+export const handler = instrument(
+  "failed-run",
+  (event): Promise<FailedRun | FailedRun[]> =>
+    isCloudWatchLogsEvent(event)
+      ? recordExpressFailures(event, deps)
+      : recordFailedRun(event as ExecutionStatusChangeEvent, deps),
 );

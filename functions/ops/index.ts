@@ -60,6 +60,16 @@ export type {
   SqsRecord,
 } from "./events.ts";
 export {
+  type CloudWatchLogsEvent,
+  EXPRESS_FAILURE_FILTER,
+  EXPRESS_FAILURE_TYPES,
+  type ExpressLogEvent,
+  expressLogEvents,
+  isCloudWatchLogsEvent,
+  recordExpressFailures,
+  statusChangeFromExpressLog,
+} from "./express-logs.ts";
+export {
   FAILED_STATUSES,
   type FailedRun,
   FailedRunSchema,

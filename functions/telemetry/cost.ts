@@ -28,10 +28,20 @@ const FREE_PROVIDERS = new Set(["offline", "ollama"]);
 /** What an unknown model's tokens are priced at: a mid-range hosted model. */
 export const UNKNOWN_MODEL_PRICE: TokenPrice = { inputPerMillion: 3, outputPerMillion: 15 };
 
-/** AWS request prices (list prices; the engine bench prices runs with these too). */
+/**
+ * AWS request prices: AWS's public price list (us-east-1, on-demand, first tier); the engine
+ * bench prices runs with these too.
+ */
 export const AWS_PRICES = {
   /** Step Functions Standard, per state transition. */
   stepFunctionsTransition: 0.025 / 1000,
+  /** Step Functions Express, per execution (request); Express has no per-transition price. */
+  expressRequest: 1 / 1_000_000,
+  /**
+   * Step Functions Express, per GB-second of execution duration (first tier: the first 1,000 GB-hours
+   * of a month), billed as {@link EXPRESS_BILLING} rounds it.
+   */
+  expressGbSecond: 0.00001667,
   /** Lambda, per request. */
   lambdaRequest: 0.2 / 1_000_000,
   /** Lambda on ARM64, per GB-second. */
@@ -41,6 +51,24 @@ export const AWS_PRICES = {
   /** DynamoDB on-demand, per read request unit. */
   dynamoReadUnit: 0.125 / 1_000_000,
 } as const;
+
+/**
+ * How Express bills duration (AWS's public price list): in 100 ms increments, at the memory the
+ * execution's state uses in 64 MB steps — references only here, so the 64 MB minimum.
+ */
+export const EXPRESS_BILLING = { incrementMs: 100, memoryGb: 64 / 1024 } as const;
+
+/**
+ * Estimated USD of one Express execution lasting `durationMs` (request plus billed duration).
+ *
+ * @example
+ * expressExecutionCost(1250); // 1e-6 + 1.3 s × 0.0625 GB × 0.00001667
+ */
+export function expressExecutionCost(durationMs: number): number {
+  const billedSeconds =
+    (Math.ceil(durationMs / EXPRESS_BILLING.incrementMs) * EXPRESS_BILLING.incrementMs) / 1000;
+  return AWS_PRICES.expressRequest + billedSeconds * EXPRESS_BILLING.memoryGb * AWS_PRICES.expressGbSecond;
+}
 
 /**
  * Estimated USD of one model call.

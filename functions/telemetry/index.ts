@@ -24,6 +24,8 @@ export {
   AWS_PRICES,
   type AwsUsage,
   awsCost,
+  EXPRESS_BILLING,
+  expressExecutionCost,
   MODEL_PRICES,
   SUPERSTEP_AWS_USAGE,
   superstepAwsCost,

@@ -2,8 +2,8 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { CfnFunction, IFunction } from "aws-cdk-lib/aws-lambda";
+import { CfnSubscriptionFilter, LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
@@ -11,11 +11,13 @@ import { stateMachineName } from "#config";
 import {
   type BuildOptions,
   buildStateMachine,
+  EXPRESS_MAX_SECONDS,
   type FunctionRole,
   type FunctionSlot,
   type StateMachineSpec,
   type WorkflowDefinition,
 } from "#engine";
+import { EXPRESS_FAILURE_FILTER } from "#ops";
 import { type DataBucketRef, dataAccess } from "./data-access.ts";
 import { grantKeyUse } from "./grants.ts";
 import { grantModelAccess, type ModelProviderConfig, OFFLINE_MODEL } from "./model-provider.ts";
@@ -68,13 +70,27 @@ export interface AgentWorkflowProps {
    * start and commit get no access.
    */
   readonly dataBucket?: DataBucketRef;
+  /**
+   * The failed-run Lambda (ops stack). An Express workflow subscribes it to its execution log,
+   * since Express executions send EventBridge no status change events; Standard ones need not.
+   */
+  readonly failedRunFunction?: IFunction;
+}
+
+/**
+ * The execution log group of a state machine: Step Functions writes through CloudWatch vended
+ * logs, and under this prefix needs no per-log-group entry in the account's 5,120-character
+ * CloudWatch Logs resource policy.
+ */
+export function executionLogGroupName(machine: string): string {
+  return `/aws/vendedlogs/states/${machine}`;
 }
 
 /** Roles whose functions run the graph's nodes, and so read a day's data and write outputs. */
 const NODE_RUNNING_ROLES: ReadonlySet<FunctionRole> = new Set(["node", "superstep", "graph"]);
 
 /**
- * One Switchyard workflow on AWS: a Standard state machine running the superstep loop that
+ * One Switchyard workflow on AWS: a Standard or Express state machine (`workflow.execution`) running the superstep loop that
  * `buildStateMachine(workflow)` describes — the same definition the local runner interprets —
  * and one Lambda per function slot of that definition (start, commit and one per agent node
  * for `per-node` hosting; one superstep or graph function for the other modes).
@@ -112,6 +128,8 @@ export class AgentWorkflow extends Construct {
   readonly logGroup: LogGroup;
   /** Every function, by its slot key in the definition (`StartFunctionArn`, `NodeFunctionArn0`, ...). */
   readonly functions: Readonly<Record<string, SwitchyardFunction>>;
+  /** Express only: the execution log's subscription that records and alerts failed runs. */
+  readonly failedRunsSubscription?: CfnSubscriptionFilter;
   /** The agent nodes' own functions, by node name (empty unless hosting is `per-node`). */
   readonly nodeFunctions: Readonly<Record<string, SwitchyardFunction>>;
 
@@ -119,7 +137,12 @@ export class AgentWorkflow extends Construct {
     super(scope, id);
     const { workflow } = props;
     const entryFor = props.entryFor ?? ((role: FunctionRole) => DEFAULT_ENTRIES[role]);
-    this.spec = buildStateMachine(workflow, props.build);
+    const express = workflow.execution === "express";
+    // Express executions end at 5 minutes whatever the definition says; say so in it too.
+    this.spec = buildStateMachine(workflow, {
+      ...(express ? { executionTimeoutSeconds: EXPRESS_MAX_SECONDS } : {}),
+      ...props.build,
+    });
     const model = props.model ?? OFFLINE_MODEL;
 
     const functions: Record<string, SwitchyardFunction> = {};
@@ -168,9 +191,7 @@ export class AgentWorkflow extends Construct {
     this.nodeFunctions = nodeFunctions;
 
     this.logGroup = new LogGroup(this, "ExecutionLogs", {
-      // Step Functions writes through CloudWatch vended logs; under this prefix it needs no
-      // per-log-group entry in the account's 5,120-character CloudWatch Logs resource policy.
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName(props, workflow.name)}`,
+      logGroupName: executionLogGroupName(stateMachineName(props, workflow.name)),
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       // The execution history of trading operations is an audit record: kept on stack deletion,
       // but not after its own failed first create, so a retried deploy of this fixed name succeeds.
@@ -180,7 +201,9 @@ export class AgentWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, "StateMachine", {
       // A fixed name lets the dispatcher and the CLI start executions from the stage and workflow name.
       stateMachineName: stateMachineName(props, workflow.name),
-      stateMachineType: StateMachineType.STANDARD,
+      // Express: at-least-once, history in the log group below only (level ALL with execution
+      // data, which failed-run records read); the engine's repeat-safe handlers make it safe.
+      stateMachineType: express ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(JSON.stringify(this.spec.definition)),
       definitionSubstitutions: {
         ...Object.fromEntries(Object.entries(functions).map(([key, fn]) => [key, fn.function.functionArn])),
@@ -193,6 +216,14 @@ export class AgentWorkflow extends Construct {
     for (const fn of Object.values(functions)) fn.function.grantInvoke(this.stateMachine);
     this.grantPublishAlerts(props.alertsTopic);
     if (this.spec.continueStateName) this.grantContinueAsNew(stateMachineName(props, workflow.name));
+    if (express && props.failedRunFunction) {
+      // What the EventBridge rule does for Standard executions (docs/error-handling.md).
+      this.failedRunsSubscription = new CfnSubscriptionFilter(this, "FailedExecutions", {
+        logGroupName: this.logGroup.logGroupName,
+        filterPattern: EXPRESS_FAILURE_FILTER,
+        destinationArn: props.failedRunFunction.functionArn,
+      });
+    }
 
     this.acknowledgeStateMachineWildcards(Object.values(functions));
   }

@@ -4,7 +4,7 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { ITable, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { CfnEventInvokeConfig } from "aws-cdk-lib/aws-lambda";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -13,6 +13,7 @@ import { EmailSubscription, LambdaSubscription } from "aws-cdk-lib/aws-sns-subsc
 import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { type Resources, stateMachineName } from "#config";
+import { executionLogGroupName } from "./agent-workflow.ts";
 import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantKeyUse } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
@@ -34,6 +35,11 @@ export interface AlertingProps {
   readonly alertWindowSeconds?: number;
   /** The stage's workflows: the failed-executions rules match exactly their state machines. */
   readonly workflows: readonly string[];
+  /**
+   * Those of `workflows` that run as Express. Express executions send no status change events:
+   * each workflow stack subscribes the failed-run Lambda to its execution log, which this allows.
+   */
+  readonly expressWorkflows?: readonly string[];
   /**
    * Reserved concurrency of the notifier (default none). Opt-in: an account whose concurrency
    * quota is still the new-account 10 refuses any reservation (`-c notifierReservedConcurrency=2`).
@@ -138,6 +144,15 @@ export class Alerting extends Construct {
       maximumEventAgeInSeconds: 6 * 3600,
       destinationConfig: { onFailure: { destination: props.failedRunsQueue.queueArn } },
     });
+    // Express workflows: CloudWatch Logs may invoke the handler for exactly their execution log
+    // groups (named here, not referenced, so this stack needs nothing from the workflow stacks).
+    for (const w of props.expressWorkflows ?? []) {
+      fr.addPermission(`ExpressLogs-${w}`, {
+        principal: new ServicePrincipal("logs.amazonaws.com"),
+        sourceAccount: Aws.ACCOUNT_ID,
+        sourceArn: `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${executionLogGroupName(stateMachineName(r, w))}:*`,
+      });
+    }
     // Exactly the stage's state machines: a prefix would also match another stage whose name
     // starts with this one (`dev` and `dev-2`).
     const arnPrefix = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:`;
