@@ -5,6 +5,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { StateMachine } from "aws-local-stepfunctions";
 import {
   buildStateMachine,
+  CHILD_STATE_PREFIX,
   createEngineHandlers,
   type EngineDeps,
   type FunctionSlot,
@@ -13,11 +14,14 @@ import {
   type RunResult,
   readRunResult,
   resolveDefinition,
+  S3TaskLists,
   type SuperstepPlan,
+  type TaskListStore,
   type WorkflowDefinition,
 } from "#engine";
 import { encodeMessageBody } from "#ops";
 import type { LocalAws } from "./local-aws.ts";
+import { writeMapResults } from "./map-results.ts";
 import { localLeases } from "./saver.ts";
 
 /** Counts from one execution, read off the local runner's event log and handler calls. */
@@ -52,6 +56,11 @@ export interface StepFunctionsOptions {
    * Default: none.
    */
   readonly stallTimeoutMs?: number;
+  /**
+   * Where wide supersteps keep their task lists and Map results; default the embedded S3's data
+   * bucket, as on AWS. `false`: every superstep runs inline.
+   */
+  readonly taskLists?: TaskListStore | false;
   /** The thread leases (one execution per thread); default the embedded AWS's, as on AWS. */
   readonly leases?: EngineDeps["leases"] | false;
   /** Wraps each Lambda handler: fault injection and counting in tests. */
@@ -93,7 +102,8 @@ export async function runOnStepFunctionsWith(
 ): Promise<StepFunctionsResult> {
   const threadId = options.threadId ?? randomUUID();
   const { aws } = options;
-  const spec = buildStateMachine(workflow);
+  // The interpreter has no Distributed Map: wide supersteps run its emulation, on the same S3 code.
+  const spec = buildStateMachine(workflow, { distributedMap: "emulated" });
   let machine = machines.get(workflow);
   if (!machine) {
     // Building validates the definition (~0.4 s): once per workflow.
@@ -104,9 +114,15 @@ export async function runOnStepFunctionsWith(
     machines.set(workflow, machine);
   }
   const leases = options.leases === false ? undefined : (options.leases ?? localLeases(aws));
+  const taskLists =
+    options.taskLists === false
+      ? undefined
+      : (options.taskLists ??
+        new S3TaskLists({ client: aws.clients.s3, bucket: aws.resources.dataBucket.name }));
   const deps = {
     saver: options.saver,
     ...(leases ? { leases } : {}),
+    ...(taskLists ? { taskLists } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
@@ -129,34 +145,49 @@ export async function runOnStepFunctionsWith(
   for (const slot of spec.functions) {
     const base = bindRole(engine, slot);
     const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
-    handlers[slot.stateName] = (async (input: unknown) => {
-      // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
-      if (stop.signal.aborted)
-        throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
-      stats.lambdaInvocations++;
-      stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
-      // lambda:invoke sends the Parameters' `Payload` to the function as its event.
-      const event = (input as { Payload?: unknown }).Payload;
-      let payload: unknown;
-      const call = wrapped(event);
-      const done = watch.running(slot, event, call);
-      try {
-        payload = await call;
-      } catch (err) {
-        // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
-        if (slot.role !== "node")
-          engineError = { code: (err as Error).name, message: (err as Error).message };
-        throw err;
-      } finally {
-        done();
-      }
-      if (slot.role !== "node") {
-        lastPlan = payload as SuperstepPlan;
-        options.onPlan?.(lastPlan);
-      }
-      // The lambda:invoke integration wraps the function's result; the definition reads $.Payload.
-      return { Payload: payload as LocalOutput, StatusCode: 200 };
-    }) as (input: LocalInput) => Promise<LocalOutput>;
+    // A node's Lambda also runs the emulated Distributed Map's items, under its child state name.
+    const stateNames =
+      slot.role === "node" ? [slot.stateName, `${CHILD_STATE_PREFIX}${slot.stateName}`] : [slot.stateName];
+    for (const stateName of stateNames)
+      handlers[stateName] = (async (input: unknown) => {
+        // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
+        if (stop.signal.aborted)
+          throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
+        stats.lambdaInvocations++;
+        stats.invocationsByState[stateName] = (stats.invocationsByState[stateName] ?? 0) + 1;
+        // lambda:invoke sends the Parameters' `Payload` to the function as its event.
+        const event = (input as { Payload?: unknown }).Payload;
+        let payload: unknown;
+        const call = wrapped(event);
+        const done = watch.running(slot, event, call);
+        try {
+          payload = await call;
+        } catch (err) {
+          // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
+          if (slot.role !== "node")
+            engineError = { code: (err as Error).name, message: (err as Error).message };
+          throw err;
+        } finally {
+          done();
+        }
+        if (slot.role !== "node") {
+          lastPlan = payload as SuperstepPlan;
+          options.onPlan?.(lastPlan);
+        }
+        // The lambda:invoke integration wraps the function's result; the definition reads $.Payload.
+        return { Payload: payload as LocalOutput, StatusCode: 200 };
+      }) as (input: LocalInput) => Promise<LocalOutput>;
+  }
+  const listStates = spec.taskListStates;
+  if (listStates && taskLists) {
+    handlers[listStates.load] = (async (input: unknown) => {
+      const { Bucket, Key } = input as { Bucket: string; Key: string };
+      return taskLists.read({ bucket: Bucket, key: Key });
+    }) as unknown as (input: LocalInput) => Promise<LocalOutput>;
+    handlers[listStates.writeResults] = (async (input: unknown) =>
+      writeMapResults(aws.clients.s3, input as Parameters<typeof writeMapResults>[1])) as unknown as (
+      input: LocalInput,
+    ) => Promise<LocalOutput>;
   }
   handlers[spec.notifyStateName] = (async (input: unknown) => {
     if (stop.signal.aborted) return { MessageId: "" };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidPayloadError } from "./errors.ts";
+import { withTaskList } from "./fan-out.ts";
 import { isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import {
   commitSuperstep,
@@ -12,7 +13,14 @@ import {
   runToEnd,
   startRun,
 } from "./superstep.ts";
-import type { EngineDeps, EngineObserver, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
+import type {
+  EngineDeps,
+  EngineObserver,
+  ManifestRef,
+  SuperstepPlan,
+  TaskFailure,
+  TaskOutcome,
+} from "./types.ts";
 
 /**
  * The engine's Lambda entry logic, as plain functions over injected dependencies: the thin files
@@ -52,6 +60,8 @@ const PlanEvent = z.object({
       }),
     )
     .optional(),
+  /** A Distributed Map's `ResultWriter` manifest (its `ResultWriterDetails`): failures are read from it. */
+  manifest: z.object({ bucket: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 export type StartEvent = z.infer<typeof StartEvent>;
@@ -74,7 +84,16 @@ export function createEngineHandlers(
     deps.observer?.onPlan?.(plan, from);
     return plan;
   };
-  const { leases } = deps;
+  const { leases, taskLists } = deps;
+  /** A superstep too wide for the payload leaves with its tasks in S3 (observers saw them all). */
+  const listed = (workflow: WorkflowDefinition) => (plan: SuperstepPlan) =>
+    withTaskList(taskLists, workflow, plan);
+  const failuresIn = async (manifest: ManifestRef | undefined): Promise<TaskFailure[]> => {
+    if (!manifest) return [];
+    if (!taskLists)
+      throw new InvalidPayloadError("Malformed commit payload: manifest: this engine has no task-list store");
+    return taskLists.failures(manifest);
+  };
   const renew = (e: PlanEvent) => renewOf(leases, e);
   /** The plan as it leaves: carrying the lease on, or giving it up once the run stops. */
   const held = (holder: string | undefined) => async (plan: SuperstepPlan) => {
@@ -92,19 +111,26 @@ export function createEngineHandlers(
       try {
         if (e.resume !== undefined) {
           const request = { threadId: e.threadId, resume: e.resume, recursionLimit: e.recursionLimit };
-          return await resumeRun(deps, workflow, request).then(held(holder)).then(planned("resume"));
+          return await resumeRun(deps, workflow, request)
+            .then(held(holder))
+            .then(planned("resume"))
+            .then(listed(workflow));
         }
         if (e.recover)
           return await recoverRun(deps, workflow, { threadId: e.threadId })
             .then(held(holder))
-            .then(planned("recover"));
+            .then(planned("recover"))
+            .then(listed(workflow));
         const request = {
           threadId: e.threadId,
           input: e.input,
           recursionLimit: e.recursionLimit,
           ...(e.requestedBy ? { requestedBy: e.requestedBy } : {}),
         };
-        return await startRun(deps, workflow, request).then(held(holder)).then(planned("start"));
+        return await startRun(deps, workflow, request)
+          .then(held(holder))
+          .then(planned("start"))
+          .then(listed(workflow));
       } catch (error) {
         // A refused start (bad input, not waiting) leaves the thread to whoever comes next.
         if (leases && holder) await leases.release(e.threadId, holder).catch(() => undefined);
@@ -132,13 +158,19 @@ export function createEngineHandlers(
     },
     async commit(event) {
       const e = parse(PlanEvent, event, "commit");
-      const failures: TaskFailure[] = (e.results ?? [])
-        .filter((r) => r.outcome === "failed")
-        .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} }));
+      const workflow = workflowNamed(e.workflow);
+      // An inline Map's failures arrive in the payload; a Distributed Map's in its result manifest.
+      const failures: TaskFailure[] = [
+        ...(e.results ?? [])
+          .filter((r) => r.outcome === "failed")
+          .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} })),
+        ...(await failuresIn(e.manifest)),
+      ];
       await renew(e);
-      return commitSuperstep(deps, workflowNamed(e.workflow), { ...e, failures })
+      return commitSuperstep(deps, workflow, { ...e, failures })
         .then(held(e.lease))
-        .then(planned("commit"));
+        .then(planned("commit"))
+        .then(listed(workflow));
     },
     async superstep(event) {
       const e = parse(PlanEvent, event, "superstep");

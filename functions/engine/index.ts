@@ -1,6 +1,7 @@
 export {
   type BuildOptions,
   buildStateMachine,
+  CHILD_STATE_PREFIX,
   DEFAULT_NODE_TIMEOUT_SECONDS,
   type FunctionRole,
   type FunctionSlot,
@@ -29,6 +30,15 @@ export {
   type WorkflowResult,
 } from "./define.ts";
 export * from "./errors.ts";
+export {
+  DEFAULT_DISTRIBUTED_ABOVE,
+  DEFAULT_DISTRIBUTED_CONCURRENCY,
+  DISTRIBUTED_MAX_CONCURRENCY,
+  distributedAbove,
+  distributedConcurrency,
+  runsDistributed,
+  withTaskList,
+} from "./fan-out.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export { readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
@@ -56,12 +66,23 @@ export {
   runToEnd,
   startRun,
 } from "./superstep.ts";
+export {
+  failuresOf,
+  type MapResultEntry,
+  type MapRunManifest,
+  S3TaskLists,
+  TASK_LIST_PREFIX,
+  taskListKeys,
+} from "./task-list.ts";
 export type {
   EngineDeps,
+  ManifestRef,
   RunError,
   RunStatus,
   SuperstepPlan,
   TaskFailure,
+  TaskListRef,
+  TaskListStore,
   TaskOutcome,
   TaskRef,
   ThreadLeaseStore,
