@@ -10,7 +10,7 @@ interface ItemResult {
   readonly error?: { readonly Error?: string; readonly Cause?: string };
 }
 
-/** What `WriteMapResults` receives: its `Parameters` (docs/engine.md, "Scale: the Distributed Map"). */
+/** What `WriteMapResults` receives: its `Parameters` (docs/engine.md, "Scale: the inline Map and the Distributed Map"). */
 interface WriteMapResultsInput {
   readonly Bucket: string;
   readonly Prefix: string;

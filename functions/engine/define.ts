@@ -41,7 +41,7 @@ export interface NodeSettings {
   /**
    * A superstep running this node with more tasks than this runs as a Step Functions
    * Distributed Map, its task list and results in S3 (default 1,000; the lowest of the
-   * superstep's nodes applies). docs/engine.md, "Scale: the Distributed Map".
+   * superstep's nodes applies). docs/engine.md, "Scale: the inline Map and the Distributed Map".
    */
   readonly distributedAbove?: number;
   /**

@@ -26,7 +26,7 @@ export interface EngineDeps {
   readonly leases?: ThreadLeaseStore;
   /**
    * Where a superstep too wide for the payload keeps its task list and finds its Map's results
-   * (docs/engine.md, "Scale: the Distributed Map"). Without it every superstep runs inline.
+   * (docs/engine.md, "Scale: the inline Map and the Distributed Map"). Without it every superstep runs inline.
    */
   readonly taskLists?: TaskListStore;
 }

@@ -8,7 +8,7 @@ import { BAD_PARTITION, wideFanOutWorkflow } from "../fixtures/distributed-graph
  * A superstep above its nodes' `distributedAbove` leaves the payload: start/commit write its task
  * list to S3 and the plan carries only where it is; locally the Distributed Map's emulation reads
  * the list from the embedded S3, runs it, writes a `ResultWriter` manifest, and commit reads the
- * failures from there (docs/engine.md, "Scale: the Distributed Map").
+ * failures from there (docs/engine.md, "Scale: the inline Map and the Distributed Map").
  */
 const PAYLOAD_LIMIT = 256 * 1024;
 
