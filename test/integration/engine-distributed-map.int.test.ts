@@ -83,18 +83,26 @@ describe("Distributed Map superstep", () => {
     expect(keys.filter((k) => k.endsWith("/manifest.json"))).toHaveLength(1);
   }, 900_000);
 
-  it("fails the run with a failed task's own code, read from the manifest's FAILED file", async () => {
-    const workflow = wideFanOutWorkflow({
-      workers: 6,
-      failing: [4],
-      nodes: { match: { distributedAbove: 3 } },
-    });
+  it("fails the run as the inline Map does, the failed task in the manifest's FAILED file", async () => {
+    const failing = { workers: 6, failing: [4] };
     const input = { trades: [1, 2, 3, 4, 5, 6] };
 
-    const run = await runOnStepFunctions(workflow, input, { aws, threadId: "wide-failing" });
+    const run = await runOnStepFunctions(
+      wideFanOutWorkflow({ ...failing, nodes: { match: { distributedAbove: 3 } } }),
+      input,
+      { aws, threadId: "wide-failing" },
+    );
+    const inline = await runOnStepFunctions(wideFanOutWorkflow(failing), input, {
+      aws,
+      threadId: "inline-failing",
+    });
 
     expect(run.status).toBe("failed");
-    expect(run.error?.code).toBe(BAD_PARTITION);
+    expect(inline.status).toBe("failed");
+    expect(run.stats.invocationsByState["Child Run match"]).toBe(6);
+    // Task ids derive from each thread's checkpoints; the rest of the error is the same.
+    const withoutTask = (e: typeof run.error) => ({ code: e?.code, message: e?.message, node: e?.node });
+    expect(withoutTask(run.error)).toEqual(withoutTask(inline.error));
     expect(run.error?.node).toBe("match");
     const keys = await keysUnder("engine/wide-fan-out/wide-failing/");
     const failed = keys.filter((k) => /\/FAILED_\d+\.json$/.test(k));
