@@ -145,10 +145,7 @@ export async function runOnStepFunctionsWith(
   for (const slot of spec.functions) {
     const base = bindRole(engine, slot);
     const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
-    // A node's Lambda also runs the emulated Distributed Map's items, under its child state name.
-    const stateNames =
-      slot.role === "node" ? [slot.stateName, `${CHILD_STATE_PREFIX}${slot.stateName}`] : [slot.stateName];
-    for (const stateName of stateNames)
+    for (const stateName of stateNamesOf(slot))
       handlers[stateName] = (async (input: unknown) => {
         // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
         if (stop.signal.aborted)
@@ -295,7 +292,12 @@ function placeholderArns(workflow: WorkflowDefinition, slots: readonly FunctionS
 }
 
 function retryOverrides(slots: readonly FunctionSlot[], ms: number): Record<string, number> {
-  return Object.fromEntries(slots.map((s) => [s.stateName, ms]));
+  return Object.fromEntries(slots.flatMap((s) => stateNamesOf(s).map((name) => [name, ms])));
+}
+
+/** The Task states invoking a slot's function: a node's also runs the emulated Distributed Map's items. */
+function stateNamesOf(slot: FunctionSlot): string[] {
+  return slot.role === "node" ? [slot.stateName, `${CHILD_STATE_PREFIX}${slot.stateName}`] : [slot.stateName];
 }
 
 async function countEvents(
