@@ -6,6 +6,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { stateMachineName } from "#config";
 import {
   buildStateMachine,
+  CHILD_STATE_PREFIX,
   createEngineHandlers,
   type EngineDeps,
   type FunctionSlot,
@@ -14,11 +15,14 @@ import {
   type RunResult,
   readRunResult,
   resolveDefinition,
+  S3TaskLists,
   type SuperstepPlan,
+  type TaskListStore,
   type WorkflowDefinition,
 } from "#engine";
 import { encodeMessageBody } from "#ops";
 import type { LocalAws } from "./local-aws.ts";
+import { writeMapResults } from "./map-results.ts";
 import { localLeases } from "./saver.ts";
 
 /** Counts from one execution, read off the local runner's event log and handler calls. */
@@ -53,6 +57,11 @@ export interface StepFunctionsOptions {
    * Default: none.
    */
   readonly stallTimeoutMs?: number;
+  /**
+   * Where wide supersteps keep their task lists and Map results; default the embedded S3's data
+   * bucket, as on AWS. `false`: every superstep runs inline.
+   */
+  readonly taskLists?: TaskListStore | false;
   /** The thread leases (one execution per thread); default the embedded AWS's, as on AWS. */
   readonly leases?: EngineDeps["leases"] | false;
   /** Wraps each Lambda handler: fault injection and counting in tests. */
@@ -155,7 +164,8 @@ async function runExecution(
   successor?: { name: string; input: ExecutionInput };
 }> {
   const { aws } = options;
-  const spec = buildStateMachine(workflow);
+  // The interpreter has no Distributed Map: wide supersteps run its emulation, on the same S3 code.
+  const spec = buildStateMachine(workflow, { distributedMap: "emulated" });
   let machine = machines.get(workflow);
   if (!machine) {
     // Building validates the definition (~0.4 s): once per workflow.
@@ -166,9 +176,15 @@ async function runExecution(
     machines.set(workflow, machine);
   }
   const leases = options.leases === false ? undefined : (options.leases ?? localLeases(aws));
+  const taskLists =
+    options.taskLists === false
+      ? undefined
+      : (options.taskLists ??
+        new S3TaskLists({ client: aws.clients.s3, bucket: aws.resources.dataBucket.name }));
   const deps = {
     saver: options.saver,
     ...(leases ? { leases } : {}),
+    ...(taskLists ? { taskLists } : {}),
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
@@ -185,34 +201,46 @@ async function runExecution(
   for (const slot of spec.functions) {
     const base = bindRole(engine, slot);
     const wrapped = options.wrapHandler ? options.wrapHandler(slot, base) : base;
-    handlers[slot.stateName] = (async (input: unknown) => {
-      // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
-      if (stop.signal.aborted)
-        throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
-      stats.lambdaInvocations++;
-      stats.invocationsByState[slot.stateName] = (stats.invocationsByState[slot.stateName] ?? 0) + 1;
-      // lambda:invoke sends the Parameters' `Payload` to the function as its event.
-      const event = (input as { Payload?: unknown }).Payload;
-      let payload: unknown;
-      const call = wrapped(event);
-      const done = watch.running(slot, event, call);
-      try {
-        payload = await call;
-      } catch (err) {
-        // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
-        if (slot.role !== "node")
-          engineError = { code: (err as Error).name, message: (err as Error).message };
-        throw err;
-      } finally {
-        done();
-      }
-      if (slot.role !== "node") {
-        lastPlan = payload as SuperstepPlan;
-        options.onPlan?.(lastPlan);
-      }
-      // The lambda:invoke integration wraps the function's result; the definition reads $.Payload.
-      return { Payload: payload as LocalOutput, StatusCode: 200 };
-    }) as (input: LocalInput) => Promise<LocalOutput>;
+    for (const stateName of stateNamesOf(slot))
+      handlers[stateName] = (async (input: unknown) => {
+        // The interpreter keeps going after abort(); a stopped execution on AWS starts no new task.
+        if (stop.signal.aborted)
+          throw Object.assign(new Error("Execution stopped"), { name: "States.Aborted" });
+        stats.lambdaInvocations++;
+        stats.invocationsByState[stateName] = (stats.invocationsByState[stateName] ?? 0) + 1;
+        // lambda:invoke sends the Parameters' `Payload` to the function as its event.
+        const event = (input as { Payload?: unknown }).Payload;
+        let payload: unknown;
+        const call = wrapped(event);
+        const done = watch.running(slot, event, call);
+        try {
+          payload = await call;
+        } catch (err) {
+          // The engine's own Lambdas failing ends the execution through the catch-all: keep why.
+          if (slot.role !== "node")
+            engineError = { code: (err as Error).name, message: (err as Error).message };
+          throw err;
+        } finally {
+          done();
+        }
+        if (slot.role !== "node") {
+          lastPlan = payload as SuperstepPlan;
+          options.onPlan?.(lastPlan);
+        }
+        // The lambda:invoke integration wraps the function's result; the definition reads $.Payload.
+        return { Payload: payload as LocalOutput, StatusCode: 200 };
+      }) as (input: LocalInput) => Promise<LocalOutput>;
+  }
+  const listStates = spec.taskListStates;
+  if (listStates && taskLists) {
+    handlers[listStates.load] = (async (input: unknown) => {
+      const { Bucket, Key } = input as { Bucket: string; Key: string };
+      return taskLists.read({ bucket: Bucket, key: Key });
+    }) as unknown as (input: LocalInput) => Promise<LocalOutput>;
+    handlers[listStates.writeResults] = (async (input: unknown) =>
+      writeMapResults(aws.clients.s3, input as Parameters<typeof writeMapResults>[1])) as unknown as (
+      input: LocalInput,
+    ) => Promise<LocalOutput>;
   }
   handlers[spec.notifyStateName] = (async (input: unknown) => {
     if (stop.signal.aborted) return { MessageId: "" };
@@ -343,7 +371,12 @@ function placeholderArns(workflow: WorkflowDefinition, slots: readonly FunctionS
 }
 
 function retryOverrides(slots: readonly FunctionSlot[], ms: number): Record<string, number> {
-  return Object.fromEntries(slots.map((s) => [s.stateName, ms]));
+  return Object.fromEntries(slots.flatMap((s) => stateNamesOf(s).map((name) => [name, ms])));
+}
+
+/** The Task states invoking a slot's function: a node's also runs the emulated Distributed Map's items. */
+function stateNamesOf(slot: FunctionSlot): string[] {
+  return slot.role === "node" ? [slot.stateName, `${CHILD_STATE_PREFIX}${slot.stateName}`] : [slot.stateName];
 }
 
 async function countEvents(

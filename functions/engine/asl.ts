@@ -9,6 +9,7 @@ import { aslRetryFor, LAMBDA_SERVICE_RETRY } from "./retry.ts";
  *
  * ```
  * Start ─▶ Route ─running─▶ RunTasks (Map: ByNode ─▶ Run <node> | TaskFailed) ─▶ Commit ─▶ Route
+ *            │ running, taskList ─▶ RunTaskList (Distributed Map over the list in S3) ─┘
  *            │ waiting ─▶ Waiting (Succeed)    succeeded ─▶ Done    failed ─▶ RunFailed (Fail)
  *            │ continued ─▶ Continue (StartExecution of this machine) ─▶ Continued (Succeed)
  * any error ─▶ NotifyFailure (SNS) ─▶ ExecutionFailed (Fail)
@@ -39,6 +40,11 @@ export interface StateMachineSpec {
    * absent for single hosting, whose one Lambda runs to the end. The local runner binds it by name.
    */
   readonly continueStateName?: string;
+  /**
+   * The emulated definition's stand-ins for the Distributed Map's S3 reader and writer, by state
+   * name (`distributedMap: "emulated"`): the local runner binds them to the task-list code.
+   */
+  readonly taskListStates?: { readonly load: string; readonly writeResults: string };
 }
 
 export const DEFAULT_NODE_TIMEOUT_SECONDS = 60;
@@ -54,6 +60,13 @@ export interface BuildOptions {
   readonly maxConcurrency?: number;
   /** Whole-execution timeout; a run longer than this fails and is alerted. */
   readonly executionTimeoutSeconds?: number;
+  /**
+   * How a superstep whose plan carries a `taskList` runs (per-node hosting): `native` (default,
+   * what deploys) a Distributed Map reading the list from S3 and writing its results there;
+   * `emulated` for a local interpreter without Distributed Map: a step reads the list from S3,
+   * the inline Map runs it, and a step writes its results as `ResultWriter` does.
+   */
+  readonly distributedMap?: "native" | "emulated";
 }
 
 export function buildStateMachine(
@@ -82,9 +95,11 @@ export function buildStateMachine(
       : workflow.hosting === "per-superstep"
         ? "RunSuperstep"
         : "RunGraph";
+  const fanOut = workflow.hosting === "per-node" ? buildFanOut(workflow, options, slot, catchAll) : undefined;
   states.Route = {
     Type: "Choice",
     Choices: [
+      ...(fanOut ? [fanOut.route] : []),
       { Variable: "$.status", StringEquals: "running", Next: runningNext },
       { Variable: "$.status", StringEquals: "waiting", Next: "Waiting" },
       { Variable: "$.status", StringEquals: "succeeded", Next: "Done" },
@@ -92,8 +107,8 @@ export function buildStateMachine(
     ],
     Default: "RunFailed",
   };
-  if (workflow.hosting === "per-node") {
-    states.RunTasks = mapState(workflow, options, slot, catchAll);
+  if (fanOut) {
+    Object.assign(states, fanOut.states);
     states.Commit = engineTask("commit", "Commit");
   } else if (workflow.hosting === "per-superstep") {
     states.RunSuperstep = engineTask("superstep", "RunSuperstep", maxNodeTimeout(workflow));
@@ -141,6 +156,7 @@ export function buildStateMachine(
     functions,
     alertsTopicKey: "AlertsTopicArn",
     notifyStateName: "NotifyFailure",
+    ...(fanOut?.taskListStates ? { taskListStates: fanOut.taskListStates } : {}),
     ...(continues ? { continueStateName: CONTINUE_STATE } : {}),
   };
 }
@@ -185,61 +201,192 @@ const LAMBDA_SERVICE_RETRY_SNS = {
   BackoffRate: 2,
 };
 
-function mapState(
-  workflow: WorkflowDefinition,
-  options: BuildOptions,
-  slot: (role: FunctionRole, stateName: string, timeout: number, node?: string) => string,
-  catchAll: object[],
-) {
+type Slot = (role: FunctionRole, stateName: string, timeout: number, node?: string) => string;
+
+/**
+ * The per-node superstep, chosen per superstep by `Route` (no extra transition): the inline Map
+ * (`RunTasks`, tasks in the payload) or — for a plan whose tasks are in S3 (`taskList`, see
+ * fan-out.ts) — the Distributed Map (`RunTaskList`), or its local emulation: `LoadTaskList`
+ * reads the list, an inline `RunTaskList` runs it with the child executions' state names, and
+ * `WriteMapResults` writes its outcomes as the `ResultWriter` does, so commit reads a manifest.
+ */
+function buildFanOut(workflow: WorkflowDefinition, options: BuildOptions, slot: Slot, catchAll: object[]) {
   // LangGraph's generated error-handler nodes run inside commit, after the failed task's retries.
   const nodes = Object.keys(workflow.graph.nodes).filter(
     (n) => n !== "__start__" && !n.startsWith("__error_handler__"),
   );
-  const itemStates: Record<string, unknown> = {
-    ByNode: {
+  const keys = new Map<string, string>();
+  for (const node of nodes)
+    keys.set(node, slot("node", runStateName(node), nodeTimeout(workflow, node), node));
+  const emulated = options.distributedMap === "emulated";
+  const route = {
+    And: [
+      { Variable: "$.status", StringEquals: "running" },
+      { Variable: "$.taskList", IsPresent: true },
+    ],
+    Next: emulated ? "LoadTaskList" : "RunTaskList",
+  };
+  const states: Record<string, unknown> = {
+    RunTasks: { ...inlineMap(workflow, options, nodes, keys, ""), Catch: catchAll, Next: "Commit" },
+  };
+  if (!emulated) {
+    states.RunTaskList = { ...distributedMap(workflow, nodes, keys), Catch: catchAll, Next: "Commit" };
+    return { route, states, taskListStates: undefined };
+  }
+  states.LoadTaskList = {
+    Type: "Task",
+    Comment: "Local stand-in for the Distributed Map's ItemReader: the plan's task list, read from S3.",
+    Resource: "arn:aws:states:::aws-sdk:s3:getObject",
+    Parameters: { "Bucket.$": "$.taskList.bucket", "Key.$": "$.taskList.key" },
+    ResultPath: "$.tasks",
+    TimeoutSeconds: ENGINE_TIMEOUT_SECONDS,
+    Catch: catchAll,
+    Next: "RunTaskList",
+  };
+  states.RunTaskList = {
+    ...inlineMap(workflow, options, nodes, keys, CHILD_STATE_PREFIX),
+    Catch: catchAll,
+    Next: "WriteMapResults",
+  };
+  states.WriteMapResults = {
+    Type: "Task",
+    Comment: "Local stand-in for the Distributed Map's ResultWriter: outcomes and manifest to S3.",
+    Resource: "arn:aws:states:::aws-sdk:s3:putObject",
+    Parameters: { "Bucket.$": "$.taskList.bucket", "Prefix.$": "$.taskList.resultsPrefix", "Plan.$": "$" },
+    TimeoutSeconds: ENGINE_TIMEOUT_SECONDS,
+    Catch: catchAll,
+    Next: "Commit",
+  };
+  return { route, states, taskListStates: { load: "LoadTaskList", writeResults: "WriteMapResults" } };
+}
+
+/** What each Map item runs: the task's node Lambda, chosen by node name. */
+const ITEM_SELECTOR = {
+  "workflow.$": "$.workflow",
+  "threadId.$": "$.threadId",
+  "checkpointId.$": "$.checkpointId",
+  "taskId.$": "$$.Map.Item.Value.id",
+  "node.$": "$$.Map.Item.Value.node",
+};
+
+/**
+ * The item processor's states, named with `prefix` (state names are unique in a definition).
+ * `catchFailures`: the inline Map catches a task's failure into its result (`TaskFailed`), since
+ * one failed item would fail the whole inline Map; a Distributed Map's child execution fails
+ * instead, and the Map tolerates it, so the failure lands in the `ResultWriter`'s FAILED file.
+ */
+function itemStates(
+  workflow: WorkflowDefinition,
+  nodes: readonly string[],
+  keys: ReadonlyMap<string, string>,
+  prefix: string,
+  catchFailures: boolean,
+) {
+  const name = (state: string) => `${prefix}${state}`;
+  const states: Record<string, unknown> = {
+    [name("ByNode")]: {
       Type: "Choice",
-      Choices: nodes.map((node) => ({ Variable: "$.node", StringEquals: node, Next: runStateName(node) })),
-      Default: "UnknownNode",
+      Choices: nodes.map((node) => ({
+        Variable: "$.node",
+        StringEquals: node,
+        Next: name(runStateName(node)),
+      })),
+      Default: name("UnknownNode"),
     },
-    UnknownNode: {
+    [name("UnknownNode")]: {
       Type: "Fail",
       Error: "Switchyard.UnknownNode",
       Cause: "The plan named a node this machine does not have.",
     },
-    TaskFailed: {
+  };
+  if (catchFailures) {
+    states[name("TaskFailed")] = {
       Type: "Pass",
       Parameters: { "taskId.$": "$.taskId", "node.$": "$.node", "error.$": "$.error", outcome: "failed" },
       End: true,
-    },
-  };
+    };
+  }
   for (const node of nodes) {
-    const timeout = workflow.nodes[node]?.timeoutSeconds ?? DEFAULT_NODE_TIMEOUT_SECONDS;
-    const key = slot("node", runStateName(node), timeout, node);
-    itemStates[runStateName(node)] = lambdaTask(key, timeout, {
+    states[name(runStateName(node))] = lambdaTask(keys.get(node) as string, nodeTimeout(workflow, node), {
       ResultSelector: { "taskId.$": "$.Payload.taskId", "outcome.$": "$.Payload.outcome" },
       Retry: [fatal(), LAMBDA_SERVICE_RETRY, ...aslRetryFor(workflow, node)],
       // Inside the Map: a Catch targeting a state outside it crashes CDK synth
       // (docs/architecture.md, "Verified pitfalls").
-      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "TaskFailed" }],
+      ...(catchFailures
+        ? { Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: name("TaskFailed") }] }
+        : {}),
       End: true,
     });
   }
+  return { StartAt: name("ByNode"), States: states };
+}
+
+function inlineMap(
+  workflow: WorkflowDefinition,
+  options: BuildOptions,
+  nodes: readonly string[],
+  keys: ReadonlyMap<string, string>,
+  prefix: string,
+) {
   return {
     Type: "Map",
     ItemsPath: "$.tasks",
-    ItemSelector: {
-      "workflow.$": "$.workflow",
-      "threadId.$": "$.threadId",
-      "checkpointId.$": "$.checkpointId",
-      "taskId.$": "$$.Map.Item.Value.id",
-      "node.$": "$$.Map.Item.Value.node",
-    },
+    ItemSelector: ITEM_SELECTOR,
     MaxConcurrency: Math.min(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY),
-    ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "ByNode", States: itemStates },
+    ItemProcessor: {
+      ProcessorConfig: { Mode: "INLINE" },
+      ...itemStates(workflow, nodes, keys, prefix, true),
+    },
     ResultPath: "$.results",
-    Catch: catchAll,
-    Next: "Commit",
   };
+}
+
+/** State names of the Distributed Map's child executions. */
+export const CHILD_STATE_PREFIX = "Child ";
+/** An Express child execution ends after 5 minutes; a node that may run longer gets Standard ones. */
+const EXPRESS_CHILD_SECONDS = 300;
+
+/**
+ * A superstep too wide for the payload: child executions over the task list in S3, at most the
+ * superstep's `maxConcurrency` at once, each one's outcome written by the `ResultWriter` beside
+ * the list. Every failure is tolerated here: commit reads the FAILED children from the manifest
+ * and treats them as the inline Map's caught failures (error handlers, or a failed run).
+ */
+function distributedMap(
+  workflow: WorkflowDefinition,
+  nodes: readonly string[],
+  keys: ReadonlyMap<string, string>,
+) {
+  const longest = Math.max(0, ...nodes.map((n) => nodeTimeout(workflow, n) + 10));
+  return {
+    Type: "Map",
+    ItemReader: {
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "JSON" },
+      Parameters: { "Bucket.$": "$.taskList.bucket", "Key.$": "$.taskList.key" },
+    },
+    ItemSelector: ITEM_SELECTOR,
+    MaxConcurrencyPath: "$.taskList.maxConcurrency",
+    ToleratedFailurePercentage: 100,
+    ItemProcessor: {
+      ProcessorConfig: {
+        Mode: "DISTRIBUTED",
+        ExecutionType: longest > EXPRESS_CHILD_SECONDS ? "STANDARD" : "EXPRESS",
+      },
+      ...itemStates(workflow, nodes, keys, CHILD_STATE_PREFIX, false),
+    },
+    ResultWriter: {
+      Resource: "arn:aws:states:::s3:putObject",
+      Parameters: { "Bucket.$": "$.taskList.bucket", "Prefix.$": "$.taskList.resultsPrefix" },
+    },
+    // Only where the manifest is crosses the payload, never the results themselves.
+    ResultSelector: { "bucket.$": "$.ResultWriterDetails.Bucket", "key.$": "$.ResultWriterDetails.Key" },
+    ResultPath: "$.manifest",
+  };
+}
+
+function nodeTimeout(workflow: WorkflowDefinition, node: string): number {
+  return workflow.nodes[node]?.timeoutSeconds ?? DEFAULT_NODE_TIMEOUT_SECONDS;
 }
 
 function lambdaTask(key: string, timeoutSeconds: number, rest: Record<string, unknown>) {

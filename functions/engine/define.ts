@@ -1,6 +1,7 @@
 import type { StateGraph } from "@langchain/langgraph";
 import type { z } from "zod";
 import { refuseExpressOverLimits } from "./express.ts";
+import { DISTRIBUTED_MAX_CONCURRENCY } from "./fan-out.ts";
 import { refuseUnsupportedFeatures } from "./features.ts";
 import { graphInputSchema } from "./state-input.ts";
 
@@ -46,6 +47,17 @@ export interface NodeSettings {
   };
   /** Reserved concurrency of the node's Lambda (protects downstream systems). */
   readonly reservedConcurrency?: number;
+  /**
+   * A superstep running this node with more tasks than this runs as a Step Functions
+   * Distributed Map, its task list and results in S3 (default 1,000; the lowest of the
+   * superstep's nodes applies). docs/engine.md, "Scale: the inline Map and the Distributed Map".
+   */
+  readonly distributedAbove?: number;
+  /**
+   * At most this many tasks of a Distributed Map superstep run at once (default 500, at most
+   * 10,000; the lowest of the superstep's nodes applies). The inline Map runs 40 at once.
+   */
+  readonly maxConcurrency?: number;
 }
 
 /** A one-screen account of a finished run, printed by the CLI and returned by `--json`. */
@@ -137,6 +149,28 @@ export interface DefineWorkflowOptions<Input, State> {
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
+/** `distributedAbove` and `maxConcurrency` are whole task counts; the latter within Step Functions' ceiling. */
+function refuseBadFanOutSettings(workflow: string, nodes: Readonly<Record<string, NodeSettings>>): void {
+  for (const [node, settings] of Object.entries(nodes)) {
+    const { distributedAbove, maxConcurrency } = settings;
+    if (distributedAbove !== undefined && (!Number.isInteger(distributedAbove) || distributedAbove < 0)) {
+      throw new TypeError(
+        `Workflow "${workflow}": nodes.${node}.distributedAbove must be a whole number of tasks (0 or more).`,
+      );
+    }
+    if (
+      maxConcurrency !== undefined &&
+      (!Number.isInteger(maxConcurrency) ||
+        maxConcurrency < 1 ||
+        maxConcurrency > DISTRIBUTED_MAX_CONCURRENCY)
+    ) {
+      throw new TypeError(
+        `Workflow "${workflow}": nodes.${node}.maxConcurrency must be a whole number from 1 to ${DISTRIBUTED_MAX_CONCURRENCY}.`,
+      );
+    }
+  }
+}
+
 /**
  * Registers a LangGraph `StateGraph` as a Switchyard workflow, runnable in-process and on Step Functions.
  *
@@ -174,6 +208,7 @@ export function defineWorkflow<Input, State = unknown>(
     );
   }
   refuseUnsupportedFeatures(options.name, options.graph);
+  refuseBadFanOutSettings(options.name, options.nodes ?? {});
   const graphNodes = new Set(Object.keys(options.graph.nodes));
   for (const node of Object.keys(options.nodes ?? {})) {
     if (!graphNodes.has(node)) {

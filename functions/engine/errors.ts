@@ -187,3 +187,13 @@ export class ExpressLimitError extends SwitchyardError {
     );
   }
 }
+
+/**
+ * A task list or a Map run's result files in S3 are not what the engine wrote or Step Functions'
+ * `ResultWriter` writes: a superstep's outcome cannot be known, so its commit fails loudly.
+ */
+export class TaskListUnreadableError extends SwitchyardError {
+  constructor(where: string, detail: string) {
+    super("Switchyard.TaskListUnreadable", `Unreadable ${where}: ${detail}`);
+  }
+}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { afterSuperstep, continueIfDue, openingHistory } from "./continuation.ts";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidInputError, InvalidPayloadError } from "./errors.ts";
+import { withTaskList } from "./fan-out.ts";
 import { nodeFailure } from "./retry.ts";
 import { startedBy } from "./run-stamp.ts";
 import {
@@ -14,7 +15,14 @@ import {
   runToEnd,
   startRun,
 } from "./superstep.ts";
-import type { EngineDeps, EngineObserver, SuperstepPlan, TaskFailure, TaskOutcome } from "./types.ts";
+import type {
+  EngineDeps,
+  EngineObserver,
+  ManifestRef,
+  SuperstepPlan,
+  TaskFailure,
+  TaskOutcome,
+} from "./types.ts";
 
 /**
  * The engine's Lambda entry logic, as plain functions over injected dependencies: the thin files
@@ -67,6 +75,8 @@ const PlanEvent = z.object({
       }),
     )
     .optional(),
+  /** A Distributed Map's `ResultWriter` manifest (its `ResultWriterDetails`): failures are read from it. */
+  manifest: z.object({ bucket: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 export type StartEvent = z.infer<typeof StartEvent>;
@@ -89,7 +99,16 @@ export function createEngineHandlers(
     deps.observer?.onPlan?.(plan, from);
     return plan;
   };
-  const { leases } = deps;
+  const { leases, taskLists } = deps;
+  /** A superstep too wide for the payload leaves with its tasks in S3 (observers saw them all). */
+  const listed = (workflow: WorkflowDefinition) => (plan: SuperstepPlan) =>
+    withTaskList(taskLists, workflow, plan);
+  const failuresIn = async (manifest: ManifestRef | undefined): Promise<TaskFailure[]> => {
+    if (!manifest) return [];
+    if (!taskLists)
+      throw new InvalidPayloadError("Malformed commit payload: manifest: this engine has no task-list store");
+    return taskLists.failures(manifest);
+  };
   const renew = (e: PlanEvent) => renewOf(leases, e);
   /**
    * The plan as it leaves: carrying the lease on, or giving it up once the run stops — except
@@ -134,20 +153,23 @@ export function createEngineHandlers(
           return await resumeRun(deps, workflow, request)
             .then(opened(workflow, e))
             .then(held(holder))
-            .then(planned("resume"));
+            .then(planned("resume"))
+            .then(listed(workflow));
         }
         if (e.recover)
           return await recoverRun(deps, workflow, { threadId: e.threadId })
             .then(opened(workflow, e))
             .then(held(holder))
-            .then(planned(e.continues ? "continue" : "recover"));
+            .then(planned(e.continues ? "continue" : "recover"))
+            .then(listed(workflow));
         // Express is at-least-once and does not refuse a second execution of a name: a start
         // whose run already applied its input continues that run instead (run-stamp.ts).
         if (e.runId && workflow.execution === "express" && (await startedBy(deps.saver, e.threadId, e.runId)))
           return await recoverRun(deps, workflow, { threadId: e.threadId })
             .then(opened(workflow, e))
             .then(held(holder))
-            .then(planned("start"));
+            .then(planned("start"))
+            .then(listed(workflow));
         const request = {
           threadId: e.threadId,
           input: e.input,
@@ -158,7 +180,8 @@ export function createEngineHandlers(
         return await startRun(deps, workflow, request)
           .then(opened(workflow, e))
           .then(held(holder))
-          .then(planned("start"));
+          .then(planned("start"))
+          .then(listed(workflow));
       } catch (error) {
         // A refused start (bad input, not waiting) leaves the thread to whoever comes next.
         if (leases && holder) await leases.release(e.threadId, holder).catch(() => undefined);
@@ -186,15 +209,20 @@ export function createEngineHandlers(
     },
     async commit(event) {
       const e = parse(PlanEvent, event, "commit");
-      const failures: TaskFailure[] = (e.results ?? [])
-        .filter((r) => r.outcome === "failed")
-        .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} }));
-      await renew(e);
       const workflow = workflowNamed(e.workflow);
+      // An inline Map's failures arrive in the payload; a Distributed Map's in its result manifest.
+      const failures: TaskFailure[] = [
+        ...(e.results ?? [])
+          .filter((r) => r.outcome === "failed")
+          .map((r) => ({ taskId: r.taskId, node: r.node ?? "", error: r.error ?? {} })),
+        ...(await failuresIn(e.manifest)),
+      ];
+      await renew(e);
       return commitSuperstep(deps, workflow, { ...e, failures })
         .then(counted(workflow, e, e.results?.length ?? 0, failures.length))
         .then(held(e.lease))
-        .then(planned("commit"));
+        .then(planned("commit"))
+        .then(listed(workflow));
     },
     async superstep(event) {
       const e = parse(PlanEvent, event, "superstep");

@@ -1,6 +1,7 @@
 export {
   type BuildOptions,
   buildStateMachine,
+  CHILD_STATE_PREFIX,
   DEFAULT_NODE_TIMEOUT_SECONDS,
   type FunctionRole,
   type FunctionSlot,
@@ -39,6 +40,15 @@ export {
 } from "./define.ts";
 export * from "./errors.ts";
 export { EXPRESS_MAX_SECONDS, type ExpressBudget, expressBudget } from "./express.ts";
+export {
+  DEFAULT_DISTRIBUTED_ABOVE,
+  DEFAULT_DISTRIBUTED_CONCURRENCY,
+  DISTRIBUTED_MAX_CONCURRENCY,
+  distributedAbove,
+  distributedConcurrency,
+  runsDistributed,
+  withTaskList,
+} from "./fan-out.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export {
@@ -74,15 +84,26 @@ export {
   runToEnd,
   startRun,
 } from "./superstep.ts";
+export {
+  failuresOf,
+  type MapResultEntry,
+  type MapRunManifest,
+  S3TaskLists,
+  TASK_LIST_PREFIX,
+  taskListKeys,
+} from "./task-list.ts";
 export type {
   EngineDeps,
   ExecutionHistory,
+  ManifestRef,
   PlanStatus,
   RunError,
   RunStatus,
   Successor,
   SuperstepPlan,
   TaskFailure,
+  TaskListRef,
+  TaskListStore,
   TaskOutcome,
   TaskRef,
   ThreadLeaseStore,

@@ -24,6 +24,39 @@ export interface EngineDeps {
    * it, nothing keeps two executions off one thread but their names.
    */
   readonly leases?: ThreadLeaseStore;
+  /**
+   * Where a superstep too wide for the payload keeps its task list and finds its Map's results
+   * (docs/engine.md, "Scale: the inline Map and the Distributed Map"). Without it every superstep runs inline.
+   */
+  readonly taskLists?: TaskListStore;
+}
+
+/**
+ * A superstep's task list in S3, as the plan carries it instead of the tasks: the Distributed
+ * Map's `ItemReader` reads `key`, its `ResultWriter` writes under `resultsPrefix`.
+ */
+export interface TaskListRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly count: number;
+  readonly resultsPrefix: string;
+  /** The Map's `MaxConcurrencyPath`: the lowest `maxConcurrency` of the superstep's nodes. */
+  readonly maxConcurrency: number;
+}
+
+/** Where a Map run's `ResultWriter` left its manifest (`ResultWriterDetails`). */
+export interface ManifestRef {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** What the engine needs of a task-list store (`S3TaskLists`, task-list.ts). */
+export interface TaskListStore {
+  /** Writes the tasks of `plan`'s superstep; returns where they are. */
+  write(plan: SuperstepPlan, maxConcurrency: number): Promise<TaskListRef>;
+  read(list: Pick<TaskListRef, "bucket" | "key">): Promise<TaskRef[]>;
+  /** The tasks whose child execution failed, from a `ResultWriter` manifest. */
+  failures(manifest: ManifestRef): Promise<TaskFailure[]>;
 }
 
 /** What the engine needs of a lease store; `ThreadBusyError` (`Switchyard.ThreadBusy`) when held. */
@@ -87,8 +120,13 @@ export interface SuperstepPlan {
   readonly checkpointId: string;
   readonly step: number;
   readonly status: PlanStatus;
-  /** Tasks still to run in this superstep (finished ones are never listed again). */
+  /**
+   * Tasks still to run in this superstep (finished ones are never listed again); empty when
+   * `taskList` holds them.
+   */
   readonly tasks: readonly TaskRef[];
+  /** A superstep above its nodes' `distributedAbove`: its tasks in S3, for the Distributed Map. */
+  readonly taskList?: TaskListRef;
   readonly error?: RunError;
   /**
    * `error` as a JSON string when failed: the state machine's Fail state names it as the

@@ -1,8 +1,9 @@
 import { auditFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
-import { createEngineHandlers, type EngineHandlers, type WorkflowDefinition } from "#engine";
+import { createEngineHandlers, type EngineHandlers, S3TaskLists, type WorkflowDefinition } from "#engine";
 import { faultCallbacksFromEnv } from "#ops";
+import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**
@@ -27,6 +28,10 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   ];
 
   const saver = DynamoDBSaver.fromEnv();
+  // Wide supersteps' task lists go to the data bucket the stack names (and grants under engine/).
+  const taskLists = env.DATA_BUCKET
+    ? new S3TaskLists({ client: s3ClientFromEnv(), bucket: env.DATA_BUCKET })
+    : undefined;
   const core = createEngineHandlers(
     {
       saver,
@@ -34,6 +39,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
       leases: ThreadLeases.beside(saver, {
         ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
       }),
+      ...(taskLists ? { taskLists } : {}),
       ...(callbacks.length > 0 ? { callbacks } : {}),
       ...(telemetry ? { observer: telemetry.observer } : {}),
       ...(audit ? { onAnswer: audit.recordAnswer } : {}),

@@ -6,7 +6,7 @@ import type { CfnFunction, IFunction } from "aws-cdk-lib/aws-lambda";
 import { CfnSubscriptionFilter, LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { stateMachineName } from "#config";
 import {
   type BuildOptions,
@@ -85,6 +85,12 @@ export interface AgentWorkflowProps {
 export function executionLogGroupName(machine: string): string {
   return `/aws/vendedlogs/states/${machine}`;
 }
+
+/** What start and commit do with task lists under the data bucket's `engine/` (fan-out.ts). */
+const TASK_LIST_ACTIONS: Partial<Record<FunctionRole, string[]>> = {
+  start: ["s3:PutObject"],
+  commit: ["s3:PutObject", "s3:GetObject"],
+};
 
 /** Roles whose functions run the graph's nodes, and so read a day's data and write outputs. */
 const NODE_RUNNING_ROLES: ReadonlySet<FunctionRole> = new Set(["node", "superstep", "graph"]);
@@ -184,6 +190,11 @@ export class AgentWorkflow extends Construct {
         dataAccess.readAll(fn.function, fn.role, props.dataBucket);
         dataAccess.writeRuns(fn.function, fn.role, props.dataBucket);
       }
+      // A wide superstep's task list: start and commit write it, commit reads the Map's results.
+      const taskListActions = TASK_LIST_ACTIONS[slot.role];
+      if (props.dataBucket && taskListActions) {
+        dataAccess.taskLists(fn.function, fn.role, props.dataBucket, taskListActions);
+      }
       functions[slot.key] = fn;
       if (slot.node !== undefined) nodeFunctions[slot.node] = fn;
     }
@@ -224,6 +235,10 @@ export class AgentWorkflow extends Construct {
         destinationArn: props.failedRunFunction.functionArn,
       });
     }
+    // Per-node hosting's definition has the Distributed Map (asl.ts); without a bucket it never runs.
+    if (workflow.hosting === "per-node" && props.dataBucket) {
+      this.grantDistributedMap(stateMachineName(props, workflow.name), props.dataBucket);
+    }
 
     this.acknowledgeStateMachineWildcards(Object.values(functions));
   }
@@ -257,6 +272,50 @@ export class AgentWorkflow extends Construct {
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ["states:StartExecution"], resources: [self] }),
     );
+  }
+
+  /**
+   * What a Distributed Map needs of its own state machine's role: start its child executions,
+   * watch and stop them (on this state machine only, by its fixed name, so the policy does not
+   * depend on the state machine it belongs to); read the task list (`ItemReader`) and write the
+   * results (`ResultWriter`: `PutObject` plus the multipart calls it makes) under `engine/`.
+   */
+  private grantDistributedMap(name: string, bucket: DataBucketRef): void {
+    const stack = Stack.of(this);
+    const machine = stack.formatArn({
+      service: "states",
+      resource: "stateMachine",
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const executions = stack.formatArn({
+      service: "states",
+      resource: "execution",
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ["states:StartExecution"], resources: [machine] }),
+    );
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["states:DescribeExecution", "states:StopExecution"],
+        resources: [executions],
+      }),
+    );
+    const policy = this.stateMachine.role.node.tryFindChild("DefaultPolicy") as IConstruct;
+    dataAccess.taskLists(this.stateMachine, policy, bucket, [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:ListMultipartUploadParts",
+      "s3:AbortMultipartUpload",
+    ]);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+      reason:
+        "states:DescribeExecution and StopExecution on the Distributed Map's child executions of this state " +
+        "machine only: their names are made by Step Functions at run time.",
+    });
   }
 
   /**

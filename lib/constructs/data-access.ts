@@ -2,6 +2,7 @@ import { Aws, Validations } from "aws-cdk-lib";
 import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { IConstruct } from "constructs";
+import { TASK_LIST_PREFIX } from "#engine";
 
 /**
  * The data bucket as other stacks see it: by name (fixed by `resources().dataBucket`, so no
@@ -32,6 +33,7 @@ export function dataBucketArn(bucket: DataBucketRef): string {
  * ```
  * readAll    s3:ListBucket (bucket) + s3:GetObject (every key)            + kms:Decrypt   node functions, the API
  * writeRuns  s3:PutObject, s3:AbortMultipartUpload (runs/*, generated/*)  + kms:GenerateDataKey, kms:Decrypt
+ * taskLists  the given actions on engine/* (task lists, Map results)     + kms:GenerateDataKey, kms:Decrypt
  * ```
  * The API reads every key: it checks a day's folder (list, manifest, mapping) before it accepts
  * a run, and reads what runs wrote under `runs/`; it writes nothing.
@@ -50,6 +52,17 @@ export const dataAccess = {
     const keys = [`${bucket.outputPrefix}*`, `${bucket.generatedPrefix}*`];
     objects(grantee, owner, bucket, ["s3:AbortMultipartUpload", "s3:PutObject"], keys);
     useKey(grantee, bucket, ["kms:GenerateDataKey", "kms:Decrypt"]);
+  },
+
+  /**
+   * The engine's task lists and Distributed Map results under `engine/` (TASK_LIST_PREFIX):
+   * start and commit write lists and commit reads the Map's results; the state machine's
+   * `ItemReader` reads lists and its `ResultWriter` writes results. Each caller names its actions.
+   */
+  taskLists(grantee: IGrantable, owner: IConstruct, bucket: DataBucketRef, actions: string[]): void {
+    objects(grantee, owner, bucket, actions, [`${TASK_LIST_PREFIX}*`]);
+    const writes = actions.includes("s3:PutObject");
+    useKey(grantee, bucket, writes ? ["kms:GenerateDataKey", "kms:Decrypt"] : ["kms:Decrypt"]);
   },
 };
 

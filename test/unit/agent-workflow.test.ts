@@ -178,10 +178,11 @@ describe("AgentWorkflow: functions", () => {
       const policy = template.toJSON().Resources[logicalIdOf(fn.role.node.findChild("DefaultPolicy"))];
       const all = policy.Properties.PolicyDocument.Statement as Json[];
       // Node functions also read the data bucket and write its runs/ and generated/: 3 S3 statements
-      // and the key (one, merged) — asserted in data-bucket-infra.test.ts.
+      // and the key (one, merged); start and commit reach its engine/ task lists: one S3 statement
+      // and the key — asserted in data-bucket-infra.test.ts.
       const bucket = stacks.core.resources.dataBucket.name;
       const data = all.filter((s) => JSON.stringify(s).includes(bucket));
-      expect(data, fn.node.path).toHaveLength(nodeFunctions.includes(fn) ? 4 : 0);
+      expect(data, fn.node.path).toHaveLength(nodeFunctions.includes(fn) ? 4 : 2);
       const statements = all.filter((s) => !data.includes(s));
       const resources = statements.map((s) => s.Resource);
       expect(resources).toEqual(
@@ -304,7 +305,10 @@ describe("AgentWorkflow: state machine", () => {
     expect(publish).toHaveLength(1);
     expect(publish[0]?.Resource).toEqual(workflowsStack.resolve(stacks.core.alertsTopic.topicArn));
     // The topic is encrypted with the core's key: exactly the two actions SNS needs of a publisher.
-    const kms = statements.filter((s) => JSON.stringify(s.Action).includes("kms:"));
+    // (The same key through S3 only, for the Distributed Map's task lists, is asserted below.)
+    const kms = statements.filter(
+      (s) => JSON.stringify(s.Action).includes("kms:") && !JSON.stringify(s).includes("kms:ViaService"),
+    );
     expect(kms).toEqual([
       expect.objectContaining({
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -319,6 +323,50 @@ describe("AgentWorkflow: state machine", () => {
     for (const action of wildcard) expect(action).toMatch(/^(xray:|logs:)/);
     expect(wildcard).toEqual(expect.arrayContaining(["xray:PutTraceSegments", "logs:CreateLogDelivery"]));
   });
+
+  it("may run its own Distributed Map: child executions of itself only, task lists and results under engine/", () => {
+    const roleId = logicalIdOf(construct.stateMachine.role);
+    const policy = Object.values(template.findResources("AWS::IAM::Policy")).find((p) =>
+      JSON.stringify((p as Json).Properties).includes(`"${roleId}"`),
+    ) as { Properties: { PolicyDocument: { Statement: Json[] } } };
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const name = "switchyard-wf-trade-review";
+    const arn = (resource: string) => ({
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          ":states:",
+          { Ref: "AWS::Region" },
+          ":",
+          { Ref: "AWS::AccountId" },
+          resource,
+        ],
+      ],
+    });
+
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: "states:StartExecution", Resource: arn(`:stateMachine:${name}`) }),
+        expect.objectContaining({
+          Action: ["states:DescribeExecution", "states:StopExecution"],
+          Resource: arn(`:execution:${name}:*`),
+        }),
+      ]),
+    );
+    const s3 = statements.filter((s) => JSON.stringify(s.Action).includes("s3:"));
+    expect(s3).toHaveLength(1);
+    expect(s3[0]?.Action).toEqual([
+      "s3:AbortMultipartUpload",
+      "s3:GetObject",
+      "s3:ListMultipartUploadParts",
+      "s3:PutObject",
+    ]);
+    expect(JSON.stringify(s3[0]?.Resource)).toContain(`${stacks.core.resources.dataBucket.name}/engine/*`);
+    // Named by its fixed name, not by reference: the role's policy does not depend on the machine.
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(construct.stateMachine));
+  });
 });
 
 describe("SwitchyardWorkflowStack", () => {
@@ -330,7 +378,7 @@ describe("SwitchyardWorkflowStack", () => {
     expect(report.success).toBe(true);
   });
 
-  it("acknowledges on the state machine role only X-Ray/log delivery and its own functions' versions", () => {
+  it("acknowledges on the state machine role only X-Ray/log delivery, its own functions' versions and Distributed Map runs", () => {
     const policy = construct.stateMachine.role.node.findChild("DefaultPolicy");
     const acknowledged = policy.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -338,7 +386,13 @@ describe("SwitchyardWorkflowStack", () => {
     const perFunction = Object.values(construct.functions).map(
       (fn) => `AwsSolutions-IAM5[Resource::<${logicalIdOf(fn.function)}.Arn>:*]`,
     );
-    expect(acknowledged.sort()).toEqual(["AwsSolutions-IAM5[Resource::*]", ...perFunction].sort());
+    const distributedMap = [
+      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:switchyard-wf-trade-review:*]",
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stacks.core.resources.dataBucket.name}/engine/*]`,
+    ];
+    expect(acknowledged.sort()).toEqual(
+      ["AwsSolutions-IAM5[Resource::*]", ...perFunction, ...distributedMap].sort(),
+    );
   });
 
   it("refuses a workflow registered under another name", () => {

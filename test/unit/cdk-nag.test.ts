@@ -33,8 +33,13 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   // Objects of the data bucket, named by the data (days, run ids): node functions and the API read
   // every key, node functions write runs/* and generated/* (dataAccess in lib/constructs/data-access.ts).
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/*]",
+  // Wide supersteps' task lists and Distributed Map results under engine/: start and commit, and
+  // the state machine's ItemReader and ResultWriter (dataAccess.taskLists).
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/engine/*]",
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/generated/*]",
   "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<data bucket>/runs/*]",
+  // The Distributed Map's child executions of a workflow's own state machine (AgentWorkflow).
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<state machine>:*]",
   // The data bucket's server access-log bucket logs nothing of its own (SwitchyardCoreStack).
   "AwsSolutions-S1",
   // The Slack incoming-webhook URL is issued by Slack: no rotation function can renew it (Alerting).
@@ -48,13 +53,16 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
  * the data bucket's object grants name the stage's bucket, and only it.
  */
 function reviewedId(id: string, path: string): string {
+  const general = id
+    .replace(`s3:::${resources("nag").dataBucket.name}/`, "s3:::<data bucket>/")
+    .replace(/:execution:[a-z0-9-]+:\*\]$/, ":execution:<state machine>:*]");
   if (path.endsWith("/StateMachine/Role/DefaultPolicy")) {
-    return id.replace(
+    return general.replace(
       /^AwsSolutions-IAM5\[Resource::<[A-Za-z0-9]+\.Arn>:\*\]$/,
       "AwsSolutions-IAM5[Resource::<function>.Arn:*]",
     );
   }
-  return id.replace(`s3:::${resources("nag").dataBucket.name}/`, "s3:::<data bucket>/");
+  return general;
 }
 
 /** A two-node workflow: enough for every resource kind AgentWorkflow creates. */

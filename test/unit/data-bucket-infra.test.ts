@@ -290,17 +290,24 @@ describe("who may use the data bucket", () => {
     });
   });
 
-  it("start and commit get no data access", () => {
-    for (const description of [
-      `Switchyard ${STAGE} ${r.dataBucket.arrivalWorkflow}: start`,
-      `Switchyard ${STAGE} ${r.dataBucket.arrivalWorkflow}: commit`,
-    ]) {
+  it("start and commit reach only the engine's task lists: start writes them, commit also reads", () => {
+    for (const [role, actions] of [
+      ["start", "s3:PutObject"],
+      ["commit", ["s3:GetObject", "s3:PutObject"]],
+    ] as const) {
+      const description = `Switchyard ${STAGE} ${r.dataBucket.arrivalWorkflow}: ${role}`;
       const fn = idOf(workflows, "AWS::Lambda::Function", { Description: description });
-      const role = (workflows.toJSON().Resources[fn].Properties.Role["Fn::GetAtt"] as string[])[0];
+      const roleId = (workflows.toJSON().Resources[fn].Properties.Role["Fn::GetAtt"] as string[])[0];
       const policies = Object.values(workflows.findResources("AWS::IAM::Policy")).filter((p) =>
-        JSON.stringify((p as { Properties: Json }).Properties.Roles).includes(`"${role}"`),
-      );
-      expect(JSON.stringify(policies)).not.toMatch(/s3:/);
+        JSON.stringify((p as { Properties: Json }).Properties.Roles).includes(`"${roleId}"`),
+      ) as { Properties: { PolicyDocument: { Statement: Statement[] } } }[];
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+      expect(s3Statements(statements)).toEqual([
+        expect.objectContaining({ Action: actions, Resource: objectsArn("engine/*") }),
+      ]);
+      const dataKey = statements.filter((s) => JSON.stringify(s.Condition ?? {}).includes("kms:ViaService"));
+      expect(dataKey).toEqual([expect.objectContaining({ Action: ["kms:Decrypt", "kms:GenerateDataKey"] })]);
     }
   });
 
