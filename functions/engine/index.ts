@@ -31,6 +31,7 @@ export {
 export * from "./errors.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
 export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
+export { invokeObserved, isObserved, reportToObserver } from "./observed.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {
   DEFAULT_RECURSION_LIMIT,
@@ -58,11 +59,18 @@ export {
 } from "./superstep.ts";
 export type {
   EngineDeps,
+  EngineObserver,
+  ModelCallEvent,
+  NodeEvent,
+  ObservedRun,
   RunError,
+  RunEvent,
   RunStatus,
   SuperstepPlan,
   TaskFailure,
   TaskOutcome,
   TaskRef,
   ThreadLeaseStore,
+  ToolCallEvent,
+  WorkflowEvent,
 } from "./types.ts";
