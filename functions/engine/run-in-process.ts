@@ -76,12 +76,14 @@ async function drive(
   const { observer } = options;
   const at = { workflow: workflow.name, threadId };
   observer?.onRun?.({ ...at, phase: "start", kind });
-  const ended = (result: RunResult) => {
+  /** `thrown`: what the invoke threw, whose own code (`error.type`) telemetry reports. */
+  const ended = (result: RunResult, thrown?: { code: string; message: string }) => {
+    const error = thrown ?? result.error;
     observer?.onRun?.({
       ...at,
       phase: "end",
       status: result.status,
-      ...(result.status === "failed" && result.error ? { error: result.error } : {}),
+      ...(result.status === "failed" && error ? { error } : {}),
     });
     return result;
   };
@@ -109,6 +111,7 @@ async function drive(
         { stepBefore, hadInput },
         { code, message: e.message },
       ),
+      { code: typeof e.code === "string" && e.code ? e.code : code, message: e.message },
     );
   }
   return ended(await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }));
