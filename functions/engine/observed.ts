@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CompiledWorkflow } from "./graph.ts";
-import type { EngineObserver, ObservedRun } from "./types.ts";
+import type { EngineObserver, NodeEvent, ObservedRun } from "./types.ts";
 
 interface Scope extends ObservedRun {
   readonly observer: EngineObserver;
@@ -64,26 +64,40 @@ export async function invokeObserved(
       return;
     }
     const started = new Map<string, number>();
-    const stream = await graph.stream(input as never, { ...config, streamMode: "tasks" });
-    for await (const chunk of stream as AsyncIterable<TaskChunk>) {
-      // LangGraph's own steps (`__start__` applying the input) are not the workflow's nodes.
-      if (chunk.name.startsWith("__")) continue;
-      if (chunk.triggers !== undefined) {
-        started.set(chunk.id, performance.now());
-        continue;
+    // A failed task's result carries its error as LangGraph stores it (name and message only);
+    // the one the invoke throws is the node's own (its code too): held until it is known.
+    const failed: NodeEvent[] = [];
+    try {
+      const stream = await graph.stream(input as never, { ...config, streamMode: "tasks" });
+      for await (const chunk of stream as AsyncIterable<TaskChunk>) {
+        // LangGraph's own steps (`__start__` applying the input) are not the workflow's nodes.
+        if (chunk.name.startsWith("__")) continue;
+        if (chunk.triggers !== undefined) {
+          started.set(chunk.id, performance.now());
+          continue;
+        }
+        const at = started.get(chunk.id);
+        started.delete(chunk.id);
+        const event: NodeEvent = {
+          workflow: run.workflow,
+          threadId: run.threadId,
+          node: chunk.name,
+          taskId: chunk.id,
+          ms: at === undefined ? 0 : performance.now() - at,
+          ...(chunk.error === undefined || chunk.error === null ? {} : { error: chunk.error }),
+          interrupted: (chunk.interrupts?.length ?? 0) > 0,
+        };
+        if (event.error === undefined) observer.onNode(event);
+        else failed.push(event);
       }
-      const at = started.get(chunk.id);
-      started.delete(chunk.id);
-      const error = chunk.error ?? undefined;
-      observer.onNode({
-        workflow: run.workflow,
-        threadId: run.threadId,
-        node: chunk.name,
-        taskId: chunk.id,
-        ms: at === undefined ? 0 : performance.now() - at,
-        ...(error === undefined || error === null ? {} : { error }),
-        interrupted: (chunk.interrupts?.length ?? 0) > 0,
-      });
+    } catch (error) {
+      const taskId = (error as { pregelTaskId?: unknown }).pregelTaskId;
+      for (const event of failed.splice(0)) {
+        observer.onNode(event.taskId === taskId ? { ...event, error } : event);
+      }
+      throw error;
     }
+    // Failures a node's error handler took: the run went on, only the stored error is known.
+    for (const event of failed) observer.onNode(event);
   });
 }

@@ -1,7 +1,7 @@
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FunctionSlot } from "#engine";
 import { CATALOG, createTelemetry, GENAI, PrometheusRegistry } from "#telemetry";
 import { agentWorkflow } from "../unit/telemetry-fixture.ts";
@@ -42,6 +42,7 @@ describe("telemetry hooks on the local Step Functions runner (per-node hosting)"
     const prometheus = new PrometheusRegistry();
     const telemetry = createTelemetry({ prometheus, logLevel: "SILENT" });
     const hooks = telemetry.hooks({ rootIsRun: false });
+    const warnings = vi.spyOn(telemetry.logger, "warn");
     const counter = new CallCounter();
     const attempts: Record<string, number> = {};
 
@@ -78,6 +79,9 @@ describe("telemetry hooks on the local Step Functions runner (per-node hosting)"
     // The ASL Retry re-ran flaky: one failed attempt, one retry.
     expect(value(`switchyard_node_errors_total{${node("flaky")}}`)).toBe(1);
     expect(value(`switchyard_node_retries_total{${node("flaky")}}`)).toBe(1);
+    // The failed attempt is logged with the node's own error code, not LangGraph's stored copy.
+    const failed = warnings.mock.calls.filter(([message]) => message === "node attempt failed");
+    expect(failed.map(([, a]) => (a as { error: { type: string } }).error.type)).toEqual(["Test.Flaky"]);
     expect(value('switchyard_runs_succeeded_total{workflow="agent-hooks"}')).toBe(1);
     expect(value('switchyard_model_requests_total{model="switchyard-offline-policy",status="ok"}')).toBe(
       counter.chats,
