@@ -5,7 +5,7 @@
  * - off: no telemetry at all (`TELEMETRY=off`);
  * - no-op: telemetry on, nothing exporting spans (no OTLP endpoint, no capture) — metrics into a
  *   Prometheus registry: `telemetry.hooks()` attaches no callback handler, the tracer is a no-op;
- * - on: spans exported over OTLP/HTTP (to a receiver in this process that drops them) and the
+ * - on: spans exported over OTLP/HTTP (to a receiver in a child process that drops them) and the
  *   same metrics: the span handler is attached, the observer counts.
  * Each run gets a fresh telemetry (as a CLI run or a cold Lambda does), built before the clock
  * starts; the clock stops after `flush()` (as a Lambda awaits it: spans exported, EMF out). Runs are interleaved — off, no-op, on, then no-op, on, off, … — so the noise of a
@@ -24,8 +24,7 @@
  * each the median over every workflow × runner row of its paired ratio. A single row is printed against the target too,
  * but is not a goal: one row's ratio moves by a few percent from run to run on a shared machine.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { runInProcessWith, type WorkflowDefinition } from "#engine";
@@ -125,7 +124,7 @@ export default async function telemetryBench(args: string[]): Promise<void> {
     if (!held) process.exitCode = 1;
   } finally {
     await aws.stop();
-    await new Promise((resolve) => receiver.server.close(resolve));
+    receiver.stop();
   }
 }
 
@@ -224,14 +223,24 @@ async function run(
   else await runOnStepFunctionsWith(workflow, { input }, { aws, saver, ...hooks });
 }
 
-/** An OTLP/HTTP receiver that reads every request and drops it: export without a collector. */
-async function startReceiver(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+/**
+ * An OTLP/HTTP receiver that reads every request and drops it: export without a collector. It
+ * runs in a child process, as a collector would run outside the Lambda: its work is not the
+ * exporting process's CPU time.
+ */
+async function startReceiver(): Promise<{ url: string; stop: () => void }> {
+  const source = `
+    const server = require("node:http").createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the OTLP receiver exited (${code})`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
 function figures(times: readonly number[]): Figures {
