@@ -48,7 +48,7 @@ export interface RunOptions {
   readonly threadId?: string;
   /** Another saver instead of the DynamoDB one (benchmarks). */
   readonly saver?: BaseCheckpointSaver;
-  /** LangChain callbacks for every graph invocation (telemetry: `telemetry.callbacks(...)`). */
+  /** LangChain callbacks for every graph invocation (telemetry's span handler: `telemetry.hooks(...)`). */
   readonly callbacks?: Callbacks;
   /** Told of plans, runs, nodes, model and tool calls (telemetry's `hooks().observer`). */
   readonly observer?: EngineDeps["observer"];

@@ -65,7 +65,8 @@ type NodeDims = { readonly Workflow: string; readonly Node: string };
 /**
  * LangChain callbacks that turn LangGraph node runs, chat-model calls and tool calls into
  * OpenTelemetry GenAI spans — `invoke_agent {node}`, `chat {model}`, `execute_tool {tool}` —
- * and into the catalog's node, model, token, tool and cost metrics. Nodes are recognised by
+ * and (unless `metrics: false`, where the engine's observer counts: `telemetry.hooks()`) into
+ * the catalog's node, model, token, tool and cost metrics. Nodes are recognised by
  * LangGraph's `metadata.langgraph_node`; the thread by `metadata.thread_id`. Handlers run
  * synchronously (`awaitHandlers`), so every span has ended when `invoke` returns and a Lambda
  * can flush before it does.
