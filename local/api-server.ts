@@ -101,8 +101,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     aws,
     workflowNamed,
     onFailed: failedRunTarget(aws, workflowNamed),
-    callbacks: [telemetry.callbacks({ rootIsRun: false })],
-    observer: telemetry.observer,
+    // Prometheus only, no spans: the observer counts, no callback handler is attached.
+    ...telemetry.hooks({ rootIsRun: false }),
     ...(options.executionsFile ? { file: options.executionsFile } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),

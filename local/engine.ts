@@ -48,9 +48,9 @@ export interface RunOptions {
   readonly threadId?: string;
   /** Another saver instead of the DynamoDB one (benchmarks). */
   readonly saver?: BaseCheckpointSaver;
-  /** LangChain callbacks for every graph invocation (telemetry: `telemetry.callbacks(...)`). */
+  /** LangChain callbacks for every graph invocation (telemetry's span handler: `telemetry.hooks(...)`). */
   readonly callbacks?: Callbacks;
-  /** Told of every plan and task outcome (Step Functions runner; telemetry's `observer`). */
+  /** Told of plans, runs, nodes, model and tool calls (telemetry's `hooks().observer`). */
   readonly observer?: EngineDeps["observer"];
   /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
   readonly recursionLimit?: number;
@@ -94,6 +94,7 @@ export function runInProcess(
     saver: options.saver ?? localSaver(options.aws),
     threadId: options.threadId,
     ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
     ...audited(options),
     ...limit(options),
   });
@@ -109,6 +110,7 @@ export async function resumeInProcess(
   const answer = await recordAnswer(workflow, saver, options, threadId, resumeValue);
   return resumeInProcessWith(workflow, threadId, answer, {
     saver,
+    ...(options.observer ? { observer: options.observer } : {}),
     ...audited(options),
     ...limit(options),
   });

@@ -67,7 +67,7 @@ export interface LocalExecutionsOptions {
   /** The watchdog for every execution: nothing moving for this long ends it TIMED_OUT. */
   readonly stallTimeoutMs?: number;
   readonly wrapHandler?: StepFunctionsRunOptions["wrapHandler"];
-  /** Telemetry for every execution (`telemetry.callbacks(...)`, `telemetry.observer`), as in Lambda. */
+  /** Telemetry for every execution (`telemetry.hooks(...)`: its callbacks, if any, and observer), as in Lambda. */
   readonly callbacks?: StepFunctionsRunOptions["callbacks"];
   readonly observer?: StepFunctionsRunOptions["observer"];
 }

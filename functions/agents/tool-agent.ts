@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { isObserved, reportToObserver } from "#engine";
 import { type ModelIdentity, modelIdentity, withModelRetry } from "#models";
 import { AgentConfigurationError } from "./errors.ts";
 import { type Answered, announceRefusal, execute, refusal } from "./execute.ts";
@@ -78,7 +79,8 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
 
       while (final === null && iterations < maxIterations) {
         iterations++;
-        const reply = await withModelRetry(() => bound.invoke(messages, signal ? { signal } : {}), {
+        const call = () => bound.invoke(messages, signal ? { signal } : {});
+        const reply = await withModelRetry(isObserved() ? () => observedCall(identity, call) : call, {
           ...options.retry,
           onRetry: (info) => {
             logger.warn("model call failed; retrying", { agent: name, ...identity, ...info });
@@ -118,6 +120,10 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
           }
           messages.push(answered.message);
           toolCalls.push(answered.record);
+          if (verdict.allowed) {
+            const { ok } = answered.record;
+            reportToObserver((observer, run) => observer.onToolCall?.({ ...run, tool: call.name, ok }));
+          }
         }
       }
 
@@ -136,4 +142,37 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
       };
     },
   };
+}
+
+/**
+ * One model call (one attempt), told to the run's observer with its latency and token usage:
+ * the facts the agent's loop has in hand, so telemetry needs no callback handler for them.
+ */
+async function observedCall(
+  identity: ModelIdentity,
+  call: () => Promise<AIMessageChunk>,
+): Promise<AIMessageChunk> {
+  const started = performance.now();
+  const facts = { provider: identity.provider, model: identity.model };
+  try {
+    const reply = await call();
+    const usage = reply.usage_metadata;
+    const ms = performance.now() - started;
+    reportToObserver((observer, run) =>
+      observer.onModelCall?.({
+        ...run,
+        ...facts,
+        ms,
+        inputTokens: usage?.input_tokens ?? 0,
+        outputTokens: usage?.output_tokens ?? 0,
+      }),
+    );
+    return reply;
+  } catch (error) {
+    const ms = performance.now() - started;
+    reportToObserver((observer, run) =>
+      observer.onModelCall?.({ ...run, ...facts, ms, inputTokens: 0, outputTokens: 0, error }),
+    );
+    throw error;
+  }
 }

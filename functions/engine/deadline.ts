@@ -3,6 +3,7 @@ import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { RetryPolicy } from "@langchain/langgraph";
 import { now } from "#core";
 import { DEADLINE_AT_RISK, DeadlineAtRiskError, type NodeDeadline } from "./errors.ts";
+import { reportToObserver } from "./observed.ts";
 
 export interface DeadlineRetryOptions<S> {
   /** The node's name, for the error. */
@@ -99,14 +100,17 @@ export interface DeadlineHold {
 }
 
 /**
- * Announces a hold from inside a node: the telemetry handler logs it as an alert naming the
- * subject and the deadline, and counts it. Outside a LangChain run (a plain call in a test) it
- * is a no-op.
+ * Announces a hold from inside a node: telemetry (the run's observer, and the callback handler
+ * when spans are on) logs it as an alert naming the subject and the deadline, and counts it.
+ * Outside a run (a plain call in a test) it is a no-op.
  *
  * @example
  * await announceDeadlineHold({ node: "escalate", subject: "T000123", deadline, reason });
  */
 export async function announceDeadlineHold(hold: DeadlineHold): Promise<void> {
+  reportToObserver((observer, run) =>
+    observer.onWorkflowEvent?.({ ...run, name: DEADLINE_HOLD_EVENT, data: hold }),
+  );
   if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
   await dispatchCustomEvent(DEADLINE_HOLD_EVENT, hold);
 }
@@ -122,7 +126,11 @@ export const TIME_TO_DEADLINE_EVENT = "switchyard.time_to_deadline";
  * await announceTimeToDeadline({ under_1h: 2, past: 1 });
  */
 export async function announceTimeToDeadline(byBucket: Readonly<Record<string, number>>): Promise<void> {
-  if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
   const counts = Object.fromEntries(Object.entries(byBucket).filter(([, n]) => n > 0));
-  if (Object.keys(counts).length > 0) await dispatchCustomEvent(TIME_TO_DEADLINE_EVENT, counts);
+  if (Object.keys(counts).length === 0) return;
+  reportToObserver((observer, run) =>
+    observer.onWorkflowEvent?.({ ...run, name: TIME_TO_DEADLINE_EVENT, data: counts }),
+  );
+  if (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.callbacks === undefined) return;
+  await dispatchCustomEvent(TIME_TO_DEADLINE_EVENT, counts);
 }

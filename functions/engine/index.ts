@@ -59,6 +59,7 @@ export {
   nearHistoryLimit,
   superstepEvents,
 } from "./history.ts";
+export { invokeObserved, isObserved, reportToObserver } from "./observed.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {
   DEFAULT_RECURSION_LIMIT,
@@ -94,10 +95,15 @@ export {
 } from "./task-list.ts";
 export type {
   EngineDeps,
+  EngineObserver,
   ExecutionHistory,
   ManifestRef,
+  ModelCallEvent,
+  NodeEvent,
+  ObservedRun,
   PlanStatus,
   RunError,
+  RunEvent,
   RunStatus,
   Successor,
   SuperstepPlan,
@@ -107,4 +113,6 @@ export type {
   TaskOutcome,
   TaskRef,
   ThreadLeaseStore,
+  ToolCallEvent,
+  WorkflowEvent,
 } from "./types.ts";

@@ -5,17 +5,21 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "./define.ts";
 import { SwitchyardError } from "./errors.ts";
 import { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
+import { invokeObserved } from "./observed.ts";
 import { readPosition } from "./plan.ts";
 import { DEFAULT_RECURSION_LIMIT, isRecursionError, RECURSION_LIMIT_CODE } from "./recursion.ts";
 import { latestStep, type RunResult, readRunResult } from "./result.ts";
 import { resumeWrites } from "./resume.ts";
+import type { EngineObserver } from "./types.ts";
 
 export interface InProcessOptions {
   /** Where checkpoints go; the DynamoDB saver over the embedded AWS by default (see `switchyard/local`). */
   readonly saver: BaseCheckpointSaver;
   readonly threadId?: string;
-  /** LangChain callbacks (telemetry) for every node, model and tool run. */
+  /** LangChain callbacks (telemetry spans, the audit) for every node, model and tool run. */
   readonly callbacks?: Callbacks;
+  /** Told of the run's start and end, its nodes, and its agents' model and tool calls (metrics). */
+  readonly observer?: EngineObserver;
   /** LangGraph's `recursionLimit` for this invoke; the workflow's, else LangGraph's 25, otherwise. */
   readonly recursionLimit?: number;
   /** Who asked for the run (`requesterField` of the workflow), as the entry point authenticated them. */
@@ -37,7 +41,7 @@ export async function runInProcessWith(
 ): Promise<RunResult> {
   const threadId = options.threadId ?? randomUUID();
   const update = inputToState(workflow, input, options.requestedBy);
-  return drive(workflow, update, threadId, options, true);
+  return drive(workflow, update, threadId, options, "in-process");
 }
 
 /**
@@ -56,7 +60,7 @@ export async function resumeInProcessWith(
     threadId,
   );
   resumeWrites(threadId, position.tasks, resumeValue);
-  return drive(workflow, new Command({ resume: resumeValue }), threadId, options, false);
+  return drive(workflow, new Command({ resume: resumeValue }), threadId, options, "resume");
 }
 
 async function drive(
@@ -64,17 +68,33 @@ async function drive(
   input: unknown,
   threadId: string,
   options: InProcessOptions,
-  hadInput: boolean,
+  kind: "in-process" | "resume",
 ): Promise<RunResult> {
+  const hadInput = kind === "in-process";
   const stepBefore = await latestStep(options.saver, threadId);
   const graph = compileWorkflow(workflow, options.saver, "in-process");
+  const { observer } = options;
+  const at = { workflow: workflow.name, threadId };
+  observer?.onRun?.({ ...at, phase: "start", kind });
+  /** `thrown`: what the invoke threw, whose own code (`error.type`) telemetry reports. */
+  const ended = (result: RunResult, thrown?: { code: string; message: string }) => {
+    const error = thrown ?? result.error;
+    observer?.onRun?.({
+      ...at,
+      phase: "end",
+      status: result.status,
+      ...(result.status === "failed" && error ? { error } : {}),
+    });
+    return result;
+  };
   try {
-    await graph.invoke(input as never, {
+    const config = {
       ...threadConfig(threadId),
-      durability: "sync",
+      durability: "sync" as const,
       ...(options.callbacks ? { callbacks: options.callbacks } : {}),
       recursionLimit: options.recursionLimit ?? workflow.recursionLimit ?? DEFAULT_RECURSION_LIMIT,
-    });
+    };
+    await invokeObserved(graph, input, config, { ...at, observer });
   } catch (err) {
     const e = err as Error & { code?: string };
     const code =
@@ -83,13 +103,16 @@ async function drive(
         : isRecursionError(err)
           ? RECURSION_LIMIT_CODE
           : (e.name ?? "Error");
-    return readRunResult(
-      options.saver,
-      workflow,
-      threadId,
-      { stepBefore, hadInput },
-      { code, message: e.message },
+    return ended(
+      await readRunResult(
+        options.saver,
+        workflow,
+        threadId,
+        { stepBefore, hadInput },
+        { code, message: e.message },
+      ),
+      { code: typeof e.code === "string" && e.code ? e.code : code, message: e.message },
     );
   }
-  return readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput });
+  return ended(await readRunResult(options.saver, workflow, threadId, { stepBefore, hadInput }));
 }

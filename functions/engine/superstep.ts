@@ -8,6 +8,7 @@ import {
   inputToState,
   threadConfig,
 } from "./graph.ts";
+import { invokeObserved } from "./observed.ts";
 import { firstTaskError, planFrom, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 import { ERROR, ERROR_SOURCE_NODE, INTERRUPT, RESUME, RESUME_MAP } from "./pregel-channels.ts";
 import { ReadOnceSaver } from "./read-once-saver.ts";
@@ -37,6 +38,7 @@ const PAUSE_BEFORE_TASKS = { interruptBefore: "*" as const, durability: "sync" a
 
 function run(
   deps: EngineDeps,
+  workflow: WorkflowDefinition,
   graph: CompiledWorkflow,
   input: unknown,
   threadId: string,
@@ -45,16 +47,22 @@ function run(
 ) {
   const callbacks = deps.callbacks ? { callbacks: deps.callbacks } : {};
   const config = threadConfig(threadId);
-  return graph.invoke(input as never, {
-    // Answers by interrupt id reach the tasks as `Command({ resume: map })` hands them over.
-    ...(resumeMap ? { configurable: { ...config.configurable, [RESUME_MAP]: resumeMap } } : config),
-    // The run's own count is the guard's (see recursion.ts): LangGraph's count restarts at every
-    // Lambda, and never stops one before the guard does. The run's limit is still passed, so a
-    // subgraph inherits it, as in `invoke`.
-    recursionLimit: UNBOUNDED,
-    ...extra,
-    ...callbacks,
-  });
+  const observed = { workflow: workflow.name, threadId, observer: deps.observer };
+  return invokeObserved(
+    graph,
+    input,
+    {
+      // Answers by interrupt id reach the tasks as `Command({ resume: map })` hands them over.
+      ...(resumeMap ? { configurable: { ...config.configurable, [RESUME_MAP]: resumeMap } } : config),
+      // The run's own count is the guard's (see recursion.ts): LangGraph's count restarts at every
+      // Lambda, and never stops one before the guard does. The run's limit is still passed, so a
+      // subgraph inherits it, as in `invoke`.
+      recursionLimit: UNBOUNDED,
+      ...extra,
+      ...callbacks,
+    },
+    observed,
+  );
 }
 
 const UNBOUNDED = 1_000_000_000;
@@ -134,7 +142,7 @@ export async function startRun(
   const budget = budgetFrom(Number(before?.metadata?.step ?? -2), limitOf(workflow, request.recursionLimit));
   const compile = (saver: EngineDeps["saver"]) => compileWorkflow(workflow, saver, "step-functions");
   return counted(deps, workflow, compile, request.threadId, budget, async (guarded, graph) => {
-    await run(guarded, graph, update, request.threadId, {
+    await run(guarded, workflow, graph, update, request.threadId, {
       ...PAUSE_BEFORE_TASKS,
       recursionLimit: budget.limit,
     });
@@ -212,7 +220,15 @@ export async function runTask(
   const answered = task.interrupts.length > 0 ? await answersById(deps, ref.threadId, [task]) : undefined;
   // A node's exception propagates: the Lambda fails and the state machine's Retry takes over.
   const { limit } = await budgetOf(deps, workflow, ref.threadId, undefined);
-  await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit }, answered);
+  await run(
+    deps,
+    workflow,
+    graph,
+    null,
+    ref.threadId,
+    { ...PAUSE_BEFORE_TASKS, recursionLimit: limit },
+    answered,
+  );
   const interrupted = scoped.forwarded.some(([ch]) => ch === INTERRUPT);
   return { taskId: ref.taskId, outcome: interrupted ? "interrupted" : "done" };
 }
@@ -256,7 +272,7 @@ async function commitPlanned(
   if (position.tasks.every((t) => t.progress === "finished" || handled.has(t.id))) {
     // Every task has output (or a failure its node's error handler takes): LangGraph's loop
     // applies them as one superstep, running the handlers first, as it would in-process.
-    await run(deps, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit });
+    await run(deps, workflow, graph, null, ref.threadId, { ...PAUSE_BEFORE_TASKS, recursionLimit: limit });
     return currentPlan(deps, workflow, graph, ref.threadId);
   }
   const failure = failures[0];
@@ -319,7 +335,7 @@ export async function runSuperstep(
     if (before.checkpointId !== ref.checkpointId) return planFrom(workflow, ref.threadId, before);
     const answered = await answersById(guarded, ref.threadId, before.tasks);
     const config = { ...PAUSE_BEFORE_TASKS, recursionLimit: budget.limit };
-    await run(guarded, graph, null, ref.threadId, config, answered);
+    await run(guarded, workflow, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, before.checkpointId);
   });
 }
@@ -338,7 +354,7 @@ export async function runToEnd(
     const answered = await answersById(guarded, ref.threadId, before.tasks);
     // `sync` durability: the recursion guard's failure surfaces from the put that crossed the limit.
     const config = { durability: "sync", recursionLimit: budget.limit };
-    await run(guarded, graph, null, ref.threadId, config, answered);
+    await run(guarded, workflow, graph, null, ref.threadId, config, answered);
     return settle(guarded, workflow, graph, ref.threadId, "");
   });
 }

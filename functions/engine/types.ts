@@ -85,6 +85,63 @@ export interface EngineObserver {
     outcome?: TaskOutcome["outcome"];
     error?: unknown;
   }): void;
+  /**
+   * A run of LangGraph's own loop in this process (`runInProcessWith`) began or ended: the
+   * in-process runner has no plans, so this is where its run starts and stops.
+   */
+  onRun?(event: RunEvent): void;
+  /**
+   * A node's task ended, as LangGraph's loop reports it (its `tasks` stream): every runner and
+   * hosting mode, no callback handler needed. An attempt LangGraph retries inside its loop
+   * (its retry policy, in-process) is one task: only the last attempt is reported.
+   */
+  onNode?(event: NodeEvent): void;
+  /** A model call of an agent (one attempt), from the agent's loop: see `reportToObserver`. */
+  onModelCall?(event: ModelCallEvent): void;
+  /** A tool call an agent ran (refused calls run nothing and are not reported). */
+  onToolCall?(event: ToolCallEvent): void;
+  /** A workflow's own event (`announceDeadlineHold`, `announceTimeToDeadline`). */
+  onWorkflowEvent?(event: WorkflowEvent): void;
+}
+
+/** Where an observed event happened: the run's workflow and thread. */
+export interface ObservedRun {
+  readonly workflow: string;
+  readonly threadId: string;
+}
+
+export type RunEvent =
+  | (ObservedRun & { readonly phase: "start"; readonly kind: "in-process" | "resume" })
+  | (ObservedRun & { readonly phase: "end"; readonly status: RunStatus; readonly error?: RunError });
+
+export interface NodeEvent extends ObservedRun {
+  readonly node: string;
+  readonly taskId: string;
+  /** From the task's start to its result, as the loop reported them. */
+  readonly ms: number;
+  readonly error?: unknown;
+  /** The node called `interrupt()`: it waits for an answer, it did not fail. */
+  readonly interrupted: boolean;
+}
+
+export interface ModelCallEvent extends ObservedRun {
+  /** LangSmith's names, as the model declares them (`ls_provider`, `ls_model_name`). */
+  readonly provider: string;
+  readonly model: string;
+  readonly ms: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly error?: unknown;
+}
+
+export interface ToolCallEvent extends ObservedRun {
+  readonly tool: string;
+  readonly ok: boolean;
+}
+
+export interface WorkflowEvent extends ObservedRun {
+  readonly name: string;
+  readonly data: unknown;
 }
 
 export type RunStatus = "running" | "waiting" | "succeeded" | "failed";

@@ -21,8 +21,10 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
 
   // FAULTS drills (refused in production stages) fail nodes and tools from inside LangGraph's run.
   const audit = auditFromEnv(env);
+  // Telemetry's observer counts; its span handler comes only when spans are exported.
+  const hooks = telemetry?.hooks({ rootIsRun: false });
   const callbacks = [
-    ...(telemetry ? [telemetry.callbacks({ rootIsRun: false })] : []),
+    ...(hooks?.callbacks ?? []),
     ...(audit ? [audit.recorder] : []),
     ...faultCallbacksFromEnv(),
   ];
@@ -41,7 +43,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
       }),
       ...(taskLists ? { taskLists } : {}),
       ...(callbacks.length > 0 ? { callbacks } : {}),
-      ...(telemetry ? { observer: telemetry.observer } : {}),
+      ...(hooks ? { observer: hooks.observer } : {}),
       ...(audit ? { onAnswer: audit.recordAnswer } : {}),
     },
     getWorkflow,

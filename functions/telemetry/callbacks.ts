@@ -10,8 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import { DEADLINE_HOLD_EVENT, type DeadlineHold, TIME_TO_DEADLINE_EVENT } from "#engine";
-import { CATALOG } from "./catalog.ts";
+import { CallMetrics, errorType } from "./call-metrics.ts";
 import type { TelemetryCore } from "./core.ts";
 import { tokenCost } from "./cost.ts";
 import { GENAI, providerName, SWITCHYARD } from "./genai.ts";
@@ -26,6 +25,12 @@ export interface TelemetryCallbackOptions {
   readonly rootIsRun: boolean;
   /** The workflow these invocations belong to, when the run registry does not know the thread. */
   readonly workflow?: string;
+  /**
+   * False when the engine's observer counts runs, nodes, model and tool calls (`telemetry.hooks`):
+   * the handler then only makes spans, and a run's span is the one the observer opened. Default
+   * true: the handler alone (no observer) counts everything it sees.
+   */
+  readonly metrics?: boolean;
 }
 
 type Kind = "root" | "node" | "chat" | "tool" | "chain";
@@ -57,27 +62,11 @@ interface Tracked {
 type Metadata = Record<string, unknown> | undefined;
 type NodeDims = { readonly Workflow: string; readonly Node: string };
 
-/** Dimension sets of one model, built once per model rather than per emitted point. */
-interface ModelDims {
-  readonly ok: { readonly Model: string; readonly Status: string };
-  readonly error: { readonly Model: string; readonly Status: string };
-  readonly model: { readonly Model: string };
-  readonly input: { readonly Model: string; readonly TokenType: string };
-  readonly output: { readonly Model: string; readonly TokenType: string };
-}
-
-const modelDims = (Model: string): ModelDims => ({
-  ok: { Model, Status: "ok" },
-  error: { Model, Status: "error" },
-  model: { Model },
-  input: { Model, TokenType: "input" },
-  output: { Model, TokenType: "output" },
-});
-
 /**
  * LangChain callbacks that turn LangGraph node runs, chat-model calls and tool calls into
  * OpenTelemetry GenAI spans — `invoke_agent {node}`, `chat {model}`, `execute_tool {tool}` —
- * and into the catalog's node, model, token, tool and cost metrics. Nodes are recognised by
+ * and (unless `metrics: false`, where the engine's observer counts: `telemetry.hooks()`) into
+ * the catalog's node, model, token, tool and cost metrics. Nodes are recognised by
  * LangGraph's `metadata.langgraph_node`; the thread by `metadata.thread_id`. Handlers run
  * synchronously (`awaitHandlers`), so every span has ended when `invoke` returns and a Lambda
  * can flush before it does.
@@ -95,18 +84,18 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
   readonly name = "switchyard-telemetry";
   override awaitHandlers = true;
   private readonly tracked = new Map<string, Tracked>();
-  /** Task ids whose last attempt threw: the next start of one is a retry. */
-  private readonly failedTasks = new Set<string>();
-  private readonly nodeDimsCache = new Map<string, NodeDims>();
-  private readonly modelDimsCache = new Map<string, ModelDims>();
-  private readonly toolDimsCache = new Map<string, { ok: ToolDims; error: ToolDims }>();
-  private readonly workflowDimsCache = new Map<string, { readonly Workflow: string }>();
+  /** What the handler counts; undefined when the engine's observer does (`metrics: false`). */
+  private readonly counts: CallMetrics | undefined;
+  /** Whether the root LangGraph run opens and closes the run (counted, its span) here. */
+  private readonly ownsRun: boolean;
 
   constructor(
     private readonly core: TelemetryCore,
     private readonly options: TelemetryCallbackOptions,
   ) {
     super();
+    this.counts = options.metrics === false ? undefined : new CallMetrics(core);
+    this.ownsRun = options.rootIsRun && options.metrics !== false;
   }
 
   private workflowOf(threadId: string | undefined): string {
@@ -121,43 +110,6 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
   /** The context a child of `parentRunId` inherits: its span's, or the one it inherited itself. */
   private inherited(parentRunId: string | undefined): Context | undefined {
     return parentRunId === undefined ? undefined : this.tracked.get(parentRunId)?.ctx;
-  }
-
-  private nodeDims(workflow: string, node: string): NodeDims {
-    const key = `${workflow}\u0000${node}`;
-    let dims = this.nodeDimsCache.get(key);
-    if (!dims) {
-      dims = { Workflow: workflow, Node: node };
-      this.nodeDimsCache.set(key, dims);
-    }
-    return dims;
-  }
-
-  private modelDims(model: string): ModelDims {
-    let dims = this.modelDimsCache.get(model);
-    if (!dims) {
-      dims = modelDims(model);
-      this.modelDimsCache.set(model, dims);
-    }
-    return dims;
-  }
-
-  private toolDims(tool: string): { ok: ToolDims; error: ToolDims } {
-    let dims = this.toolDimsCache.get(tool);
-    if (!dims) {
-      dims = { ok: { Tool: tool, Status: "ok" }, error: { Tool: tool, Status: "error" } };
-      this.toolDimsCache.set(tool, dims);
-    }
-    return dims;
-  }
-
-  private workflowDims(workflow: string): { readonly Workflow: string } {
-    let dims = this.workflowDimsCache.get(workflow);
-    if (!dims) {
-      dims = { Workflow: workflow };
-      this.workflowDimsCache.set(workflow, dims);
-    }
-    return dims;
   }
 
   private threadOf(parentRunId: string | undefined, metadata: Metadata): string | undefined {
@@ -180,13 +132,16 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     const threadId = this.threadOf(parentRunId, metadata);
     if (!parentRunId) {
       let ctx: Context | undefined;
-      if (this.options.rootIsRun && threadId) {
+      if (this.ownsRun && threadId) {
         const run = beginRun(this.core, {
           workflow: this.workflowOf(threadId),
           threadId,
           kind: "in-process",
         });
         if (run.span) ctx = trace.setSpan(runContext(this.core, undefined), run.span);
+      } else if (this.options.rootIsRun) {
+        // The observer opened the run before the graph started: its span is the parent.
+        ctx = runContext(this.core, threadId);
       }
       this.tracked.set(runId, track("root", threadId, ctx, undefined, performance.now()));
       return;
@@ -200,10 +155,10 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
       return;
     }
     const workflow = this.workflowOf(threadId);
-    const dims = this.nodeDims(workflow, node);
+    const dims: NodeDims = this.counts?.nodeDims(workflow, node) ?? { Workflow: workflow, Node: node };
     const ns = metadata?.langgraph_checkpoint_ns;
     const taskId = typeof ns === "string" ? ns.slice(ns.indexOf(":") + 1) : undefined;
-    if (taskId && this.failedTasks.delete(taskId)) this.core.metrics.emit(CATALOG.nodeRetries, 1, dims);
+    this.counts?.nodeStarted(dims, taskId);
     const attributes: Attributes = {
       [GENAI.operationName]: "invoke_agent",
       [GENAI.agentName]: node,
@@ -238,7 +193,7 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     if (!t) return;
     this.tracked.delete(runId);
     if (t.kind === "node") this.endNode(t);
-    else if (t.kind === "root" && this.options.rootIsRun && t.threadId) {
+    else if (t.kind === "root" && this.ownsRun && t.threadId) {
       const waiting = outputs !== undefined && outputs !== null && "__interrupt__" in outputs;
       endRun(this.core, {
         workflow: this.workflowOf(t.threadId),
@@ -256,7 +211,7 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     // interrupt() unwinds the node by throwing; the run is waiting, not failing.
     const interrupted = isInterrupt(err);
     if (t.kind === "node") this.endNode(t, interrupted ? undefined : err);
-    if (t.kind === "root" && this.options.rootIsRun && t.threadId) {
+    if (t.kind === "root" && this.ownsRun && t.threadId) {
       endRun(this.core, {
         workflow: this.workflowOf(t.threadId),
         threadId: t.threadId,
@@ -267,20 +222,11 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
   }
 
   private endNode(t: Tracked, err?: Error): void {
-    const dims = t.nodeDims ?? this.nodeDims(this.workflowOf(t.threadId), t.subject);
-    this.core.metrics.emit(CATALOG.nodeDuration, performance.now() - t.started, dims);
-    if (err) {
-      this.core.metrics.emit(CATALOG.nodeErrors, 1, dims);
-      if (t.taskId) this.failedTasks.add(t.taskId);
-      this.core.logger.warn("node attempt failed", {
-        workflow: dims.Workflow,
-        node: dims.Node,
-        threadId: t.threadId,
-        taskId: t.taskId,
-        error: { type: errorType(err), message: err.message },
-      });
-      failSpan(t.span, err);
+    if (this.counts && t.nodeDims) {
+      const attempt = { threadId: t.threadId, taskId: t.taskId, ...(err ? { error: err } : {}) };
+      this.counts.nodeEnded(t.nodeDims, performance.now() - t.started, attempt);
     }
+    if (err) failSpan(t.span, err);
     t.span?.end();
   }
 
@@ -328,26 +274,25 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     this.tracked.delete(runId);
     if (t?.kind !== "chat") return;
     const model = t.subject;
-    const dims = this.modelDims(model);
     const generation = output.generations?.[0]?.[0] as Generation | undefined;
     const usage = generation?.message?.usage_metadata;
     const legacy = output.llmOutput?.tokenUsage as LegacyUsage | undefined;
     const input = usage?.input_tokens ?? legacy?.promptTokens ?? 0;
     const out = usage?.output_tokens ?? legacy?.completionTokens ?? 0;
     const responseModel = generation?.message?.response_metadata?.model_name;
-    const metrics = this.core.metrics;
-    metrics.emit(CATALOG.modelRequests, 1, dims.ok);
-    metrics.emit(CATALOG.modelLatency, performance.now() - t.started, dims.model);
-    metrics.emit(CATALOG.tokenUsage, input, dims.input);
-    metrics.emit(CATALOG.tokenUsage, out, dims.output);
-    const usd = tokenCost({ provider: t.provider ?? "unknown", model }, input, out);
-    if (usd > 0) metrics.emit(CATALOG.estimatedCost, usd, this.workflowDims(this.workflowOf(t.threadId)));
-    const run = t.threadId ? this.core.runs.active.get(t.threadId) : undefined;
-    if (run) {
-      run.inputTokens += input;
-      run.outputTokens += out;
-      run.costUsd += usd;
-    }
+    const provider = t.provider ?? "unknown";
+    const ms = performance.now() - t.started;
+    const usd = this.counts
+      ? this.counts.modelCall({
+          threadId: t.threadId,
+          workflow: this.workflowOf(t.threadId),
+          provider,
+          model,
+          ms,
+          inputTokens: input,
+          outputTokens: out,
+        })
+      : tokenCost({ provider, model }, input, out);
     const span = t.span;
     if (!span) return;
     span.setAttribute(GENAI.inputTokens, input);
@@ -361,14 +306,15 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     const t = this.tracked.get(runId);
     this.tracked.delete(runId);
     if (t?.kind !== "chat") return;
-    const model = t.subject;
-    const dims = this.modelDims(model);
-    this.core.metrics.emit(CATALOG.modelRequests, 1, dims.error);
-    this.core.metrics.emit(CATALOG.modelLatency, performance.now() - t.started, dims.model);
-    this.core.logger.warn("model call failed", {
-      model,
-      provider: t.provider,
-      error: { type: errorType(err), message: err.message },
+    this.counts?.modelCall({
+      threadId: t.threadId,
+      workflow: this.workflowOf(t.threadId),
+      provider: t.provider ?? "unknown",
+      model: t.subject,
+      ms: performance.now() - t.started,
+      inputTokens: 0,
+      outputTokens: 0,
+      error: err,
     });
     failSpan(t.span, err);
     t.span?.end();
@@ -411,12 +357,7 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     });
   }
 
-  /**
-   * The workflows' deadline events: a hold before a deadline (`announceDeadlineHold`) is counted
-   * (`DeadlineHolds`, alarmed) and logged at ERROR naming the subject and the deadline; the
-   * exceptions a run hands to people are counted by time left to their cut-off
-   * (`announceTimeToDeadline`, `ExceptionsByTimeToCutoff`).
-   */
+  /** The workflows' deadline events (see `CallMetrics.workflowEvent`). */
   override handleCustomEvent(
     eventName: string,
     data: unknown,
@@ -424,31 +365,14 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    const workflow = this.workflowDims(this.workflowOf(this.threadOf(undefined, metadata)));
-    if (eventName === TIME_TO_DEADLINE_EVENT) {
-      for (const [bucket, count] of Object.entries(data as Record<string, number>)) {
-        this.core.metrics.emit(CATALOG.exceptionsByTimeToCutoff, count, { ...workflow, Bucket: bucket });
-      }
-      return;
-    }
-    if (eventName !== DEADLINE_HOLD_EVENT) return;
-    const hold = data as DeadlineHold;
-    this.core.metrics.emit(CATALOG.deadlineHolds, 1, workflow);
-    this.core.logger.error("work held before its deadline", {
-      alert: "DeadlineHold",
-      node: hold.node,
-      subject: hold.subject,
-      deadline: hold.deadline.label,
-      deadlineAt: hold.deadline.at,
-      reason: hold.reason,
-    });
+    this.counts?.workflowEvent(this.workflowOf(this.threadOf(undefined, metadata)), eventName, data);
   }
 
   override handleToolEnd(_output: unknown, runId: string): void {
     const t = this.tracked.get(runId);
     this.tracked.delete(runId);
     if (t?.kind !== "tool") return;
-    this.core.metrics.emit(CATALOG.toolCalls, 1, this.toolDims(t.subject).ok);
+    this.counts?.toolCall(t.subject, true);
     t.span?.end();
   }
 
@@ -456,13 +380,11 @@ export class TelemetryCallbackHandler extends BaseCallbackHandler {
     const t = this.tracked.get(runId);
     this.tracked.delete(runId);
     if (t?.kind !== "tool") return;
-    this.core.metrics.emit(CATALOG.toolCalls, 1, this.toolDims(t.subject).error);
+    this.counts?.toolCall(t.subject, false);
     failSpan(t.span, err);
     t.span?.end();
   }
 }
-
-type ToolDims = { readonly Tool: string; readonly Status: string };
 
 /** A chat generation as far as usage goes: the message's `usage_metadata` and `response_metadata`. */
 type Generation = {
@@ -501,13 +423,6 @@ function modelOf(metadata: Metadata, extraParams: Record<string, unknown> | unde
   if (named !== undefined && named !== null) return String(named);
   const invocation = extraParams?.invocation_params as Record<string, unknown> | undefined;
   return String(invocation?.model ?? invocation?.model_id ?? "unknown");
-}
-
-/** The stable code of an error for `error.type`: its `code`, else its name. */
-export function errorType(err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code === "string" && code.length > 0) return code;
-  return (err as Error)?.name || "Error";
 }
 
 function failSpan(span: Span | undefined, err: Error): void {

@@ -3,7 +3,8 @@
  * capture), OpenTelemetry GenAI spans (callbacks and the engine observer), structured logs with
  * correlation ids and redaction, cost estimates, and the X-Ray/SQS trace-context helpers.
  */
-export { errorType, TelemetryCallbackHandler, type TelemetryCallbackOptions } from "./callbacks.ts";
+export { errorType } from "./call-metrics.ts";
+export { TelemetryCallbackHandler, type TelemetryCallbackOptions } from "./callbacks.ts";
 export {
   ALL_METRICS,
   CATALOG,
@@ -65,7 +66,13 @@ export {
 } from "./panels.ts";
 export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
 export { RunRegistry, type RunState } from "./runs.ts";
-export { type Capture, createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
+export {
+  type Capture,
+  createTelemetry,
+  type Telemetry,
+  type TelemetryHooks,
+  type TelemetryOptions,
+} from "./telemetry.ts";
 export { type AlarmThresholds, DEFAULT_THRESHOLDS } from "./thresholds.ts";
 export {
   contextFromAttributes,

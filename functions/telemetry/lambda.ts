@@ -1,6 +1,6 @@
 import type { Tracer as XRayTracer } from "@aws-lambda-powertools/tracer";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { errorType } from "./callbacks.ts";
+import { errorType } from "./call-metrics.ts";
 import { SWITCHYARD } from "./genai.ts";
 import type { Telemetry } from "./telemetry.ts";
 

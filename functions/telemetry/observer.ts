@@ -1,4 +1,5 @@
 import type { EngineDeps, SuperstepPlan } from "#engine";
+import { CallMetrics } from "./call-metrics.ts";
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { superstepAwsCost } from "./cost.ts";
@@ -13,10 +14,67 @@ type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
  * execution's successor: the same run); a plan whose status is not `running` or `continued` ends it, wherever that happens (the commit Lambda, on AWS). Superstep duration is
  * the time between a plan that scheduled tasks and the next plan of the same thread.
  *
+ * With `calls` (what `telemetry.hooks()` hands the engine) it also counts what a callback
+ * handler would otherwise count, from the facts the engine and the agents already have: runs
+ * of the in-process runner, every node's task (LangGraph's `tasks` stream), each model and tool
+ * call of an agent, the workflows' deadline events. Without it (`telemetry.observer`, beside
+ * `telemetry.callbacks()`), the handler counts those and this observer does not.
+ *
  * @example
  * const engine = createEngineHandlers({ saver, observer: createTelemetryObserver(core) }, getWorkflow);
  */
-export function createTelemetryObserver(core: TelemetryCore): EngineObserver {
+export function createTelemetryObserver(
+  core: TelemetryCore,
+  options: { readonly calls?: boolean } = {},
+): EngineObserver {
+  const plans = planObserver(core);
+  if (!options.calls) return plans;
+  const counts = new CallMetrics(core);
+  return {
+    ...plans,
+    onRun(event) {
+      const { workflow, threadId } = event;
+      if (event.phase === "start") {
+        beginRun(core, { workflow, threadId, kind: event.kind });
+        return;
+      }
+      // A run of the in-process runner ends as its result says (never still running).
+      const end = event.status === "running" ? "failed" : event.status;
+      endRun(core, { workflow, threadId, end, ...(event.error ? { error: event.error } : {}) });
+    },
+    onNode(event) {
+      const dims = counts.nodeDims(event.workflow, event.node);
+      counts.nodeStarted(dims, event.taskId);
+      const attempt = { threadId: event.threadId, taskId: event.taskId };
+      counts.nodeEnded(
+        dims,
+        event.ms,
+        event.error === undefined ? attempt : { ...attempt, error: event.error },
+      );
+    },
+    onModelCall(event) {
+      counts.modelCall({
+        threadId: event.threadId,
+        workflow: event.workflow,
+        provider: event.provider,
+        model: event.model,
+        ms: event.ms,
+        inputTokens: event.inputTokens,
+        outputTokens: event.outputTokens,
+        ...(event.error === undefined ? {} : { error: event.error }),
+      });
+    },
+    onToolCall(event) {
+      counts.toolCall(event.tool, event.ok);
+    },
+    onWorkflowEvent(event) {
+      counts.workflowEvent(event.workflow, event.name, event.data);
+    },
+  };
+}
+
+/** Runs, supersteps and their AWS cost from the plans; task outcomes as logs. */
+function planObserver(core: TelemetryCore): EngineObserver {
   return {
     onPlan(plan: SuperstepPlan, from: PlanSource) {
       const { workflow, threadId } = plan;

@@ -1,6 +1,7 @@
+import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Context } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import type { EngineDeps } from "#engine";
+import type { EngineObserver } from "#engine";
 import { TelemetryCallbackHandler, type TelemetryCallbackOptions } from "./callbacks.ts";
 import type { TelemetryCore } from "./core.ts";
 import { createLogger, type TelemetryLogger } from "./logger.ts";
@@ -39,14 +40,24 @@ export interface Capture {
   spans(): readonly ReadableSpan[];
 }
 
+/** What a runner passes the engine for telemetry: an observer, and a callback handler only when spans go somewhere. */
+export interface TelemetryHooks {
+  readonly observer: EngineObserver;
+  readonly callbacks?: BaseCallbackHandler[];
+}
+
 /**
  * One process's telemetry: metrics (EMF / Prometheus / capture), OpenTelemetry spans, the
- * logger, and the two engine hooks built on them. The engine gets `callbacks()` and
- * `observer` through `EngineDeps`; a Lambda awaits `flush()` before returning.
+ * logger, and the engine hooks built on them. A runner takes `hooks()`: the engine's observer
+ * counts runs, supersteps, nodes, model and tool calls from facts the engine and the agents
+ * already have, and a LangChain callback handler is attached only when spans are exported or
+ * captured (it makes the spans, nothing else). With nothing to export, no handler is attached:
+ * LangChain then builds no run tree for the workflow's steps. A Lambda awaits `flush()` before
+ * returning: EMF points are buffered and published once per invocation.
  *
  * @example
  * const telemetry = createTelemetry({ capture: true });
- * const result = await runInProcessWith(triage, {}, { saver, callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: "triage" })] });
+ * const result = await runInProcessWith(triage, {}, { saver, ...telemetry.hooks({ rootIsRun: true, workflow: "triage" }) });
  * await telemetry.flush();
  * telemetry.capture?.spans().map((s) => s.name); // ["execute_tool search_breaks", …, "invoke_workflow triage"]
  */
@@ -55,9 +66,18 @@ export interface Telemetry {
   readonly metrics: Metrics;
   readonly logger: TelemetryLogger;
   readonly tracing: Tracing;
-  readonly observer: NonNullable<EngineDeps["observer"]>;
+  /** Plans only (runs, supersteps, AWS cost): the observer to pair with `callbacks()`. */
+  readonly observer: EngineObserver;
   readonly capture?: Capture;
-  /** A callback handler for graph invocations (one per runner; it keeps per-invocation state). */
+  /** Whether spans go anywhere (OTLP or the capture): otherwise the tracer is a no-op. */
+  readonly spans: boolean;
+  /** The hooks of a runner (one call per runner: the handler keeps per-invocation state). */
+  hooks(options: Omit<TelemetryCallbackOptions, "metrics">): TelemetryHooks;
+  /**
+   * A callback handler that counts everything it sees itself (every node attempt included), to
+   * use with `observer` rather than `hooks()`; it costs LangChain's callback machinery even when
+   * nothing exports.
+   */
   callbacks(options: TelemetryCallbackOptions): TelemetryCallbackHandler;
   /** Publishes EMF and exports buffered spans. */
   flush(): Promise<void>;
@@ -96,6 +116,10 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     ...(options.defaultWorkflow ? { defaultWorkflow: options.defaultWorkflow } : {}),
     ...(options.remoteParent ? { remoteParent: options.remoteParent } : {}),
   };
+  const spans = Boolean(options.otlpEndpoint || options.capture);
+  // One counting observer for every runner of the process: it keeps no per-invocation state
+  // but the retried tasks of per-node hosting, which outlive an invocation.
+  const counting = createTelemetryObserver(core, { calls: true });
   return {
     core,
     metrics,
@@ -103,6 +127,13 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     tracing,
     observer: createTelemetryObserver(core),
     ...(memory ? { capture: { metrics: memory, logs, spans: () => tracing.finishedSpans() } } : {}),
+    spans,
+    hooks: (hookOptions) => ({
+      observer: counting,
+      ...(spans
+        ? { callbacks: [new TelemetryCallbackHandler(core, { ...hookOptions, metrics: false })] }
+        : {}),
+    }),
     callbacks: (callbackOptions) => new TelemetryCallbackHandler(core, callbackOptions),
     async flush() {
       metrics.flush();

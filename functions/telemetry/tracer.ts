@@ -1,6 +1,7 @@
 import {
   type Context,
   context,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   type SpanContext,
   TraceFlags,
@@ -23,8 +24,8 @@ import {
 export interface TracingOptions {
   readonly serviceName: string;
   /**
-   * OTLP/HTTP base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans go to `<url>/v1/traces`. Absent:
-   * no exporter. Headers and timeouts come from the standard `OTEL_EXPORTER_OTLP_*` variables.
+   * OTLP/HTTP base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans go to `<url>/v1/traces`. Absent
+   * (and no capture): a no-op tracer, nothing is built. Headers and timeouts come from the standard `OTEL_EXPORTER_OTLP_*` variables.
    */
   readonly otlpEndpoint?: string;
   /** Keep every finished span in memory (the local report, `inspect --trace`, tests). */
@@ -64,6 +65,7 @@ export function createTracing(options: TracingOptions): Tracing {
     );
     processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: url.href }) }));
   }
+  if (processors.length === 0) return noopTracing();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": options.serviceName }),
     spanProcessors: processors,
@@ -73,6 +75,20 @@ export function createTracing(options: TracingOptions): Tracing {
     finishedSpans: () => memory?.getFinishedSpans() ?? [],
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
+  };
+}
+
+/**
+ * Spans that go nowhere are not built at all: OpenTelemetry's no-op tracer (a proxy with no
+ * delegate) hands out non-recording spans that carry their parent's context on, so trace
+ * propagation (X-Ray parent, SQS attributes) still works.
+ */
+function noopTracing(): Tracing {
+  return {
+    tracer: new ProxyTracerProvider().getTracer("switchyard"),
+    finishedSpans: () => [],
+    flush: async () => undefined,
+    shutdown: async () => undefined,
   };
 }
 

@@ -171,17 +171,13 @@ export async function executeRun(
     wrapHandler: countingNodes(nodeExecutions, tasks),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
-    ...(telemetry
-      ? { callbacks: [telemetry.callbacks({ rootIsRun: false })], observer: telemetry.observer }
-      : {}),
+    ...(telemetry ? telemetry.hooks({ rootIsRun: false }) : {}),
   };
   const result = inProcess
     ? await runInProcess(workflow, input, {
         aws,
         threadId,
-        ...(telemetry
-          ? { callbacks: [telemetry.callbacks({ rootIsRun: true, workflow: workflow.name })] }
-          : {}),
+        ...(telemetry ? telemetry.hooks({ rootIsRun: true, workflow: workflow.name }) : {}),
       })
     : options.continueRun
       ? await recoverOnStepFunctions(workflow, threadId, stepFunctions)
