@@ -1,4 +1,5 @@
 import type { BuildOptions } from "esbuild";
+import { langchainLoadMapPlugin } from "./plugins/langchain-load-map.ts";
 import { langsmithClientPlugin } from "./plugins/langsmith-client.ts";
 import { zodLocalesPlugin } from "./plugins/zod-locales.ts";
 
@@ -30,7 +31,8 @@ export interface LambdaBuild {
  *   its own, read from disk only when that branch runs, so it costs nothing at cold start;
  * - source maps written beside the code (`index.mjs.map`, linked, not inlined): the code Lambda
  *   parses stays small, and `NODE_OPTIONS=--enable-source-maps` can map stack traces when wanted;
- * - plugins that leave out what no Lambda runs (zod's locales, LangSmith's client).
+ * - plugins that leave out what no Lambda runs (zod's locales, LangSmith's client, the parts of
+ *   `@langchain/core` that only its `load()` import map reaches).
  */
 export function lambdaBuildOptions(request: LambdaBuild, outdir: string): BuildOptions {
   return {
@@ -50,7 +52,7 @@ export function lambdaBuildOptions(request: LambdaBuild, outdir: string): BuildO
     sourcemap: "linked",
     sourcesContent: false,
     external: [...(request.external ?? [])],
-    plugins: [zodLocalesPlugin(), langsmithClientPlugin()],
+    plugins: [zodLocalesPlugin(), langsmithClientPlugin(), langchainLoadMapPlugin()],
     metafile: true,
     logLevel: "error",
   };
