@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startOutputs } from "../../bench/lib/bundles.ts";
 import { bundleLambda, LANGSMITH_NOT_BUNDLED, type LambdaBundle } from "../../lib/bundling/index.ts";
+import { externalsFor } from "../../lib/constructs/model-provider.ts";
 
 /**
  * lib/bundling's plugins, observed where they act: the esbuild metafile (what entered the
@@ -122,5 +123,26 @@ describe("lazy imports and source maps", () => {
     }
     const map = JSON.parse(readFileSync(`${bundle.entryFile}.map`, "utf8")) as { sources: string[] };
     expect(map.sources).toContain("test/fixtures/bundling/lazy-entry.ts");
+  });
+});
+
+describe("model providers", () => {
+  it("a chosen provider ships as a chunk the node Lambda reads only when it creates the model", async () => {
+    const bundle = await bundleLambda({
+      entry: resolve("functions/handlers/run-node.ts"),
+      external: externalsFor("bedrock"),
+    });
+    const outputs = bundle.metafile.outputs;
+    const entry = Object.keys(outputs).find((p) => p.endsWith("/index.mjs")) as string;
+    const holding = (pkg: string) =>
+      Object.keys(outputs).filter((p) =>
+        Object.keys(outputs[p]?.inputs ?? {}).some((i) => i.includes(`node_modules/${pkg}/`)),
+      );
+    const start = startOutputs(bundle.metafile, entry);
+    expect(holding("@langchain/aws").length).toBeGreaterThan(0);
+    expect(holding("@langchain/aws").filter((p) => start.includes(p))).toEqual([]);
+    // The providers not chosen are left out altogether.
+    expect(holding("@langchain/openai")).toEqual([]);
+    expect(holding("@langchain/ollama")).toEqual([]);
   });
 });
