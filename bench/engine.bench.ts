@@ -14,6 +14,7 @@
  *   client (bench/lib/baseline-handler.ts), built the same way in the same run (issue #16).
  */
 
+import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { FunctionSlot, Hosting, WorkflowDefinition } from "#engine";
@@ -226,6 +227,7 @@ async function benchBundles(aws: LocalAws) {
       `taken in turns; empty module ${floor.toFixed(0)} ms)`,
     [baselineRow, ...rows],
   );
+  for (const b of built) await rm(b.bundle.dir, { recursive: true, force: true });
   // Where the bytes are: the next regression names its package here (esbuild metafile).
   for (const [i, f] of figures.entries()) {
     printTable(

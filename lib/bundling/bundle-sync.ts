@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchyardError } from "#core";
@@ -25,6 +25,17 @@ export class LambdaBundleError extends SwitchyardError {
 
 /** Built directories by request, for this process: every function of a role shares one bundle. */
 const built = new Map<string, string>();
+/** Directories to remove when this process exits (CDK copied them into the cloud assembly by then). */
+const temporary = new Set<string>();
+let cleanupRegistered = false;
+
+export interface SyncBuildOptions {
+  /**
+   * Keep the directory after this process exits: when the app disables asset staging
+   * (`aws:cdk:disable-asset-staging`), the assembly points at it instead of a copy.
+   */
+  readonly keep?: boolean;
+}
 
 /**
  * {@link bundleLambda} for synchronous callers (a CDK construct): the build runs in a child Node
@@ -34,10 +45,13 @@ const built = new Map<string, string>();
  *
  * @throws LambdaBundleError with esbuild's message when the build fails.
  */
-export function bundleLambdaSync(request: LambdaBuild): string {
+export function bundleLambdaSync(request: LambdaBuild, options: SyncBuildOptions = {}): string {
   const key = JSON.stringify({ entry: request.entry, external: [...(request.external ?? [])].sort() });
   const cached = built.get(key);
-  if (cached) return cached;
+  if (cached) {
+    if (options.keep) temporary.delete(cached);
+    return cached;
+  }
   const outdir = mkdtempSync(join(tmpdir(), "switchyard-lambda-"));
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", CHILD_SCRIPT], {
     input: JSON.stringify({ request, outdir, moduleUrl: BUNDLER_MODULE_URL }),
@@ -49,5 +63,15 @@ export function bundleLambdaSync(request: LambdaBuild): string {
     throw new LambdaBundleError(request.entry, child.error?.message ?? child.stderr);
   }
   built.set(key, outdir);
+  if (!options.keep) removeAtExit(outdir);
   return outdir;
+}
+
+function removeAtExit(dir: string): void {
+  temporary.add(dir);
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  process.once("exit", () => {
+    for (const d of temporary) rmSync(d, { recursive: true, force: true });
+  });
 }

@@ -12,8 +12,9 @@ import { zodLocalesPlugin } from "./plugins/zod-locales.ts";
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** The file Lambda loads: `index.mjs`, so the handler string is `index.<export>`. */
-export const ENTRY_FILE = "index.mjs";
+/** The module Lambda loads, `index.mjs`: the handler string is `index.<export>`. */
+export const HANDLER_MODULE = "index";
+export const ENTRY_FILE = `${HANDLER_MODULE}.mjs`;
 
 export interface LambdaBuild {
   /** Absolute path of the handler's source file. */
@@ -36,7 +37,7 @@ export interface LambdaBuild {
  */
 export function lambdaBuildOptions(request: LambdaBuild, outdir: string): BuildOptions {
   return {
-    entryPoints: { index: request.entry },
+    entryPoints: { [HANDLER_MODULE]: request.entry },
     outdir,
     bundle: true,
     splitting: true,

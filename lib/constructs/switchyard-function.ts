@@ -5,9 +5,10 @@ import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { type Policy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
 import { Construct } from "constructs";
 import { bundleLambdaSync } from "../bundling/bundle-sync.ts";
-import { ENTRY_FILE } from "../bundling/options.ts";
+import { HANDLER_MODULE } from "../bundling/options.ts";
 
 export { CREATE_REQUIRE_BANNER } from "../bundling/options.ts";
 
@@ -43,9 +44,9 @@ export interface SwitchyardFunctionProps {
 /**
  * A Lambda function with Switchyard's house defaults: Node.js 24 on ARM64, its code built by
  * `lib/bundling` (the esbuild configuration the engine bench measures: ESM, minified, `node24`,
- * lazy chunks, source maps beside; one build per handler and externals in a synth, shared by every
- * function that runs that handler), X-Ray active tracing, its own log group with a set retention, and a role that holds only what
- * it is granted (no `AWSLambdaBasicExecutionRole`: it may write to its own log group alone).
+ * lazy chunks, source maps beside; one build per handler and externals in a synth, shared by
+ * every function that runs that handler), X-Ray active tracing, its own log group with a set
+ * retention, and a role that holds only what it is granted (no `AWSLambdaBasicExecutionRole`: it may write to its own log group alone).
  *
  * Grant access through {@link SwitchyardFunction.function} (e.g. `table.grantReadWriteData(fn.function)`).
  * A validation fails synth if anything but X-Ray is granted on `Resource: "*"`, which keeps the
@@ -84,10 +85,13 @@ export class SwitchyardFunction extends Construct {
       // Stacks a `cdk deploy <stack>` leaves out are not bundled (as CDK's own asset bundling).
       code: Code.fromAsset(
         Stack.of(this).bundlingRequired
-          ? bundleLambdaSync({ entry, external: props.externalModules ?? [] })
+          ? bundleLambdaSync(
+              { entry, external: props.externalModules ?? [] },
+              { keep: Boolean(this.node.tryGetContext(DISABLE_ASSET_STAGING_CONTEXT)) },
+            )
           : unbundledPlaceholder(),
       ),
-      handler: `${ENTRY_FILE.replace(/\.mjs$/, "")}.${props.handler ?? "handler"}`,
+      handler: `${HANDLER_MODULE}.${props.handler ?? "handler"}`,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,

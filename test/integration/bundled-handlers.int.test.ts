@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { runInProcess } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
@@ -49,6 +50,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await aws?.stop();
+  for (const entry of entries ?? []) rmSync(dirname(entry), { recursive: true, force: true });
 });
 
 describe("bundled Lambda handlers", () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOutputs } from "../../bench/lib/bundles.ts";
 import { bundleLambda, LANGSMITH_NOT_BUNDLED, type LambdaBundle } from "../../lib/bundling/index.ts";
 import { externalsFor } from "../../lib/constructs/model-provider.ts";
@@ -38,6 +38,7 @@ describe("zod locales", () => {
   beforeAll(async () => {
     bundle = await bundleLambda({ entry: join(FIXTURES, "zod-entry.ts") });
   });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
   it("keeps English alone: no other locale file enters the bundle", () => {
     const locales = realInputs(bundle).filter((f) => /zod\/v4\/locales\/[^/]+\.js$/.test(f));
@@ -56,6 +57,7 @@ describe("LangSmith client and the load() import map", () => {
   beforeAll(async () => {
     bundle = await bundleLambda({ entry: join(FIXTURES, "langchain-entry.ts") });
   });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
   it("leaves LangSmith's tracing client and REST client out, RunTree in", () => {
     const inputs = realInputs(bundle);
@@ -100,6 +102,7 @@ describe("lazy imports and source maps", () => {
   beforeAll(async () => {
     bundle = await bundleLambda({ entry: join(FIXTURES, "lazy-entry.ts") });
   });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
   it("puts a dynamic import in a chunk of its own that a cold start does not load", () => {
     const outputs = bundle.metafile.outputs;
@@ -144,5 +147,6 @@ describe("model providers", () => {
     // The providers not chosen are left out altogether.
     expect(holding("@langchain/openai")).toEqual([]);
     expect(holding("@langchain/ollama")).toEqual([]);
+    rmSync(bundle.dir, { recursive: true, force: true });
   });
 });
