@@ -20,6 +20,16 @@
  */
 
 export { SwitchyardApiStack, type SwitchyardApiStackProps } from "./api-stack.ts";
+// The Lambda build (CDK synth runs `bundleLambda` from this face in a child process: bundle-sync.ts).
+export {
+  BUNDLER_MODULE_URL,
+  bundleLambda,
+  bundleLambdaSync,
+  type LambdaBuild,
+  type LambdaBundle,
+  LambdaBundleError,
+  lambdaBuildOptions,
+} from "./bundling/index.ts";
 export {
   AgentWorkflow,
   type AgentWorkflowProps,

@@ -1,14 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { build, type Metafile } from "esbuild";
-import { CREATE_REQUIRE_BANNER } from "../../lib/constructs/switchyard-function.ts";
+import { join, resolve } from "node:path";
+import type { Metafile } from "esbuild";
+import { bundleFiles, bundleLambda, ENTRY_FILE, type LambdaBundle } from "../../lib/bundling/index.ts";
 import { median } from "./table.ts";
 
 export interface BundleFigures {
   entry: string;
+  /** Every `.mjs` file of the bundle: what deploys (source maps not counted). */
   bytes: number;
+  /** `index.mjs` and the chunks it imports statically: what a cold start reads and parses. */
+  startBytes: number;
+  /** Cold import: the median of fresh Node processes. */
   importMs: number;
   /** The bundle's heaviest packages (ours by folder), so the next regression shows where it came from. */
   top: ModuleWeight[];
@@ -44,8 +48,28 @@ export function topModules(metafile: Pick<Metafile, "outputs">, n: number): Modu
 }
 
 /**
- * Bundles a handler the way `SwitchyardFunction` does (ESM, minified, node24, createRequire
- * banner, SDK bundled) and times its cold import: the median of `runs` fresh Node processes.
+ * The output files a cold start loads: the entry and, transitively, every chunk it imports with a
+ * static `import` (a dynamic `import()`'s chunk is read only when that code runs).
+ *
+ * @example
+ * startOutputs(metafile, "out/index.mjs"); // ["out/index.mjs", "out/chunks/chunk-AB12.mjs"]
+ */
+export function startOutputs(metafile: Pick<Metafile, "outputs">, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imp of metafile.outputs[path]?.imports ?? []) {
+      if (imp.kind === "import-statement" && !imp.external) visit(imp.path);
+    }
+  };
+  visit(entry);
+  return [...seen].filter((p) => metafile.outputs[p]);
+}
+
+/**
+ * Builds a handler with `lib/bundling` — the build CDK synth deploys — and times its cold import:
+ * the median of `runs` fresh Node processes.
  */
 export async function measureBundle(
   entry: string,
@@ -53,28 +77,26 @@ export async function measureBundle(
   runs = 5,
   external: readonly string[] = [],
 ): Promise<BundleFigures> {
-  const dir = await mkdtemp(join(tmpdir(), "switchyard-bundle-"));
-  const outfile = join(dir, "index.mjs");
-  const result = await build({
-    metafile: true,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node24",
-    minify: true,
-    mainFields: ["module", "main"],
-    banner: { js: CREATE_REQUIRE_BANNER },
-    external: [...external],
-    logLevel: "error",
-  });
-  const bytes = (await stat(outfile)).size;
+  const bundle = await bundleLambda({ entry: resolve(entry), external });
+  return figuresOf(entry, bundle, await coldImportMs(bundle.entryFile, env, runs));
+}
+
+/** Sizes and top modules of a built bundle, with its measured cold import. */
+export async function figuresOf(
+  entry: string,
+  bundle: LambdaBundle,
+  importMs: number,
+): Promise<BundleFigures> {
+  const files = await bundleFiles(bundle.dir);
+  const outputs = Object.keys(bundle.metafile.outputs);
+  const entryOutput = outputs.find((p) => p.endsWith(`/${ENTRY_FILE}`) || p === ENTRY_FILE) ?? "";
+  const start = new Set(startOutputs(bundle.metafile, entryOutput).map((p) => resolve(p)));
   return {
     entry,
-    bytes,
-    importMs: await coldImportMs(outfile, env, runs),
-    top: topModules(result.metafile, 10),
+    bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+    startBytes: files.filter((f) => start.has(resolve(bundle.dir, f.file))).reduce((s, f) => s + f.bytes, 0),
+    importMs,
+    top: topModules(bundle.metafile, 10),
   };
 }
 
@@ -86,16 +108,21 @@ export async function emptyImportMs(runs = 5): Promise<number> {
   return coldImportMs(file, {}, runs);
 }
 
-async function coldImportMs(file: string, env: Record<string, string>, runs: number): Promise<number> {
+/** Import times (ms) of `file` in `runs` fresh Node processes, each as Lambda's first import. */
+export function coldImportTimes(file: string, env: Record<string, string>, runs: number): number[] {
   const script =
     "const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t0));";
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script, file], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, NODE_OPTIONS: "", ...env },
       encoding: "utf8",
     });
     times.push(Number(out));
   }
-  return median(times);
+  return times;
+}
+
+async function coldImportMs(file: string, env: Record<string, string>, runs: number): Promise<number> {
+  return median(coldImportTimes(file, env, runs));
 }

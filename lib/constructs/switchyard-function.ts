@@ -1,29 +1,22 @@
-import { existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { type Policy, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
 import { Construct } from "constructs";
+import { bundleLambdaSync } from "../bundling/bundle-sync.ts";
+import { HANDLER_MODULE } from "../bundling/options.ts";
 
-/** The repository root: bundling resolves entries, the lock file and tsconfig from here, whatever the cwd. */
+export { CREATE_REQUIRE_BANNER } from "../bundling/options.ts";
+
+/**
+ * The repository root, where relative entries are resolved, whatever the cwd (in the published
+ * package, `switchyard/cdk` built by scripts/build.ts to the same depth, the package's root).
+ */
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
-/**
- * Absent when Switchyard is installed as a package (`switchyard/cdk`, built by scripts/build.ts
- * to the same depth): then NodejsFunction bundles from the app's own lock file, found from the
- * working directory up.
- */
-const REPO_LOCK_FILE = join(REPO_ROOT, "package-lock.json");
-
-/**
- * Prepended to every ESM bundle. esbuild turns a CommonJS dependency's `require()` into a shim that
- * throws "Dynamic require of ... is not supported" in ESM unless a `require` exists in scope
- * (the X-Ray SDK under Powertools Tracer is one such dependency; see docs/architecture.md,
- * "Verified pitfalls").
- */
-export const CREATE_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** X-Ray's write actions have no resource-level permissions: the only wildcard a function role may hold. */
 const XRAY_ACTIONS = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
@@ -49,10 +42,11 @@ export interface SwitchyardFunctionProps {
 }
 
 /**
- * A Lambda function with Switchyard's house defaults: Node.js 24 on ARM64, an ESM bundle built
- * by the locally installed esbuild (minified, `node24`, `createRequire` banner, AWS SDK bundled),
- * X-Ray active tracing, its own log group with a set retention, and a role that holds only what
- * it is granted (no `AWSLambdaBasicExecutionRole`: it may write to its own log group alone).
+ * A Lambda function with Switchyard's house defaults: Node.js 24 on ARM64, its code built by
+ * `lib/bundling` (the esbuild configuration the engine bench measures: ESM, minified, `node24`,
+ * lazy chunks, source maps beside; one build per handler and externals in a synth, shared by
+ * every function that runs that handler), X-Ray active tracing, its own log group with a set
+ * retention, and a role that holds only what it is granted (no `AWSLambdaBasicExecutionRole`: it may write to its own log group alone).
  *
  * Grant access through {@link SwitchyardFunction.function} (e.g. `table.grantReadWriteData(fn.function)`).
  * A validation fails synth if anything but X-Ray is granted on `Resource: "*"`, which keeps the
@@ -66,7 +60,7 @@ export interface SwitchyardFunctionProps {
  * health.function.functionArn;
  */
 export class SwitchyardFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
 
@@ -86,9 +80,18 @@ export class SwitchyardFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, "Function", {
-      entry: isAbsolute(props.entry) ? props.entry : join(REPO_ROOT, props.entry),
-      handler: props.handler ?? "handler",
+    const entry = isAbsolute(props.entry) ? props.entry : join(REPO_ROOT, props.entry);
+    this.function = new LambdaFunction(this, "Function", {
+      // Stacks a `cdk deploy <stack>` leaves out are not bundled (as CDK's own asset bundling).
+      code: Code.fromAsset(
+        Stack.of(this).bundlingRequired
+          ? bundleLambdaSync(
+              { entry, external: props.externalModules ?? [] },
+              { keep: Boolean(this.node.tryGetContext(DISABLE_ASSET_STAGING_CONTEXT)) },
+            )
+          : unbundledPlaceholder(),
+      ),
+      handler: `${HANDLER_MODULE}.${props.handler ?? "handler"}`,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -99,20 +102,6 @@ export class SwitchyardFunction extends Construct {
       role: this.role,
       environment: { ...props.environment },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      ...(existsSync(REPO_LOCK_FILE) ? { projectRoot: REPO_ROOT, depsLockFilePath: REPO_LOCK_FILE } : {}),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: "node24",
-        minify: true,
-        // Prefer packages' ESM builds, which tree-shake; fall back to CommonJS.
-        mainFields: ["module", "main"],
-        banner: CREATE_REQUIRE_BANNER,
-        // Ship the SDK version the tests ran against rather than whatever the runtime carries.
-        bundleAwsSDK: true,
-        ...(props.externalModules?.length ? { externalModules: [...props.externalModules] } : {}),
-        // No Docker on build machines: the esbuild in node_modules bundles.
-        forceDockerBundling: false,
-      },
     });
 
     Validations.of(this.role).acknowledge({
@@ -140,6 +129,17 @@ export class SwitchyardFunction extends Construct {
             "resource ARNs; only X-Ray may use '*' here.",
         ];
   }
+}
+
+let placeholder: string | undefined;
+
+/** The asset of a function whose stack this synth does not deploy: one empty directory per process. */
+function unbundledPlaceholder(): string {
+  if (!placeholder) {
+    placeholder = mkdtempSync(join(tmpdir(), "switchyard-unbundled-"));
+    writeFileSync(join(placeholder, "README"), "Not bundled: this stack was not selected for deployment.\n");
+  }
+  return placeholder;
 }
 
 interface PolicyStatementJson {

@@ -133,6 +133,15 @@ describe("AgentWorkflow: functions", () => {
     }
   });
 
+  it("ships one code asset per handler: every function running the same handler shares its bundle", () => {
+    // Here every role runs the stand-in handler, so one bundle serves all five; NODE_NAME, not
+    // the code, tells a node function which node it runs.
+    const keys = functionProps().map((p) => JSON.stringify((p.Code as Json).S3Key));
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys).size).toBe(1);
+    for (const p of functionProps()) expect(p.Handler).toBe("index.handler");
+  });
+
   it("gives each node Lambda its own memory, timeout and reserved concurrency (defaults 512 MB, 60 s)", () => {
     const byNode = Object.fromEntries(
       functionProps()

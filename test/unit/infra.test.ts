@@ -224,7 +224,7 @@ describe("SwitchyardFunction", () => {
     });
   });
 
-  it("bundles a real handler with the locally installed esbuild: minified ESM that runs", async () => {
+  it("bundles a real handler with lib/bundling: minified ESM with its source map beside, that runs", async () => {
     const bundles = readdirSync(assemblyDir)
       .filter((d) => d.startsWith("asset."))
       .map((d) => join(assemblyDir, d, "index.mjs"))
@@ -233,7 +233,10 @@ describe("SwitchyardFunction", () => {
     const file = bundles[0] as string;
     const code = readFileSync(file, "utf8");
     expect(code.startsWith(CREATE_REQUIRE_BANNER)).toBe(true);
-    expect(code.split("\n").length).toBeLessThanOrEqual(3); // minified: banner + one line
+    // Minified: banner, one line of code, the link to the source map written beside (not inlined).
+    expect(code.split("\n").length).toBeLessThanOrEqual(4);
+    expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
+    expect(existsSync(`${file}.map`)).toBe(true);
     const bundle = (await import(pathToFileURL(file).href)) as { handler: () => Promise<unknown> };
     expect(await bundle.handler()).toEqual({ ok: true, service: "switchyard" });
   });

@@ -1,0 +1,152 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOutputs } from "../../bench/lib/bundles.ts";
+import { bundleLambda, LANGSMITH_NOT_BUNDLED, type LambdaBundle } from "../../lib/bundling/index.ts";
+import { externalsFor } from "../../lib/constructs/model-provider.ts";
+
+/**
+ * lib/bundling's plugins, observed where they act: the esbuild metafile (what entered the
+ * bundle, and in which output file) and the bundle itself, run in a fresh Node process as
+ * Lambda would import it.
+ */
+const FIXTURES = resolve(import.meta.dirname, "../fixtures/bundling");
+
+/** Calls the bundle's handler with `arg` in a fresh process; its JSON result, or the thrown error's name and message. */
+function runBundle(bundle: LambdaBundle, arg: unknown, env: Record<string, string> = {}): unknown {
+  const script = [
+    "const { handler } = await import(process.argv[1]);",
+    "try { process.stdout.write(JSON.stringify({ ok: await handler(JSON.parse(process.argv[2])) })); }",
+    "catch (e) { process.stdout.write(JSON.stringify({ error: e.name, code: e.code, message: e.message })); }",
+  ].join("\n");
+  const out = execFileSync(
+    process.execPath,
+    ["--input-type=module", "-e", script, bundle.entryFile, JSON.stringify(arg)],
+    { env: { ...process.env, NODE_OPTIONS: "", ...env }, encoding: "utf8" },
+  );
+  return JSON.parse(out);
+}
+
+/** Input files of the bundle that are real files under node_modules (a stand-in lives in a plugin namespace). */
+function realInputs(bundle: LambdaBundle): string[] {
+  return Object.keys(bundle.metafile.inputs).filter((f) => !f.includes(":"));
+}
+
+describe("zod locales", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "zod-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("keeps English alone: no other locale file enters the bundle", () => {
+    const locales = realInputs(bundle).filter((f) => /zod\/v4\/locales\/[^/]+\.js$/.test(f));
+    expect(locales.map((f) => f.split("/").at(-1))).toEqual(["en.js"]);
+  });
+
+  it("still speaks zod's default English at run time, with z.locales holding en only", () => {
+    expect(runBundle(bundle, null)).toEqual({
+      ok: { locales: ["en"], message: "Invalid input: expected string, received number" },
+    });
+  });
+});
+
+describe("LangSmith client and the load() import map", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "langchain-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("leaves LangSmith's tracing client and REST client out, RunTree in", () => {
+    const inputs = realInputs(bundle);
+    expect(inputs.some((f) => f.endsWith("langsmith/lib/run_trees.mjs"))).toBe(true);
+    expect(inputs.filter((f) => /langsmith\/(lib\/)?client\.mjs$/.test(f))).toEqual([]);
+    expect(Object.keys(bundle.metafile.inputs)).toContain(
+      `switchyard-langsmith:${resolve("node_modules/langsmith/lib/client.mjs")}`,
+    );
+  });
+
+  it("leaves out what only the load() map reached (vector stores, testing fakes), messages in", () => {
+    const inputs = realInputs(bundle);
+    expect(inputs.some((f) => f.endsWith("@langchain/core/dist/vectorstores.js"))).toBe(false);
+    expect(inputs.some((f) => f.endsWith("@langchain/core/dist/testing/index.js"))).toBe(false);
+    expect(inputs.some((f) => f.endsWith("@langchain/core/dist/messages/index.js"))).toBe(true);
+  });
+
+  it("runs a runnable with tracing off, and revives a message from its serialized form", () => {
+    expect(runBundle(bundle, "message")).toEqual({ ok: { doubled: 42, revived: "AIMessage" } });
+  });
+
+  it("refuses to revive what a checkpoint does not hold, naming the class", () => {
+    expect(runBundle(bundle, "prompt")).toMatchObject({
+      error: "Error",
+      message: expect.stringMatching(
+        /^Invalid namespace: .*"langchain_core","prompts".*"ChatPromptTemplate"/,
+      ),
+    });
+  });
+
+  it("refuses tracing to LangSmith by name when the environment asks for it", () => {
+    expect(runBundle(bundle, "none", { LANGSMITH_TRACING: "true" })).toMatchObject({
+      error: LANGSMITH_NOT_BUNDLED,
+      code: LANGSMITH_NOT_BUNDLED,
+      message: expect.stringContaining("LANGSMITH_TRACING"),
+    });
+  });
+});
+
+describe("lazy imports and source maps", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "lazy-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("puts a dynamic import in a chunk of its own that a cold start does not load", () => {
+    const outputs = bundle.metafile.outputs;
+    const entry = Object.keys(outputs).find((p) => p.endsWith("/index.mjs")) as string;
+    const lazy = Object.keys(outputs).find((p) =>
+      Object.keys(outputs[p]?.inputs ?? {}).some((i) => i.endsWith("lazy-part.ts")),
+    );
+    expect(lazy).toBeDefined();
+    expect(lazy).not.toBe(entry);
+    expect(startOutputs(bundle.metafile, entry)).not.toContain(lazy);
+    expect(outputs[entry]?.imports).toContainEqual({ path: lazy, kind: "dynamic-import" });
+    expect(runBundle(bundle, false)).toEqual({ ok: "eager" });
+    expect(runBundle(bundle, true)).toEqual({ ok: "lazy-part-loaded" });
+  });
+
+  it("writes each source map beside its file, naming sources from the project root", () => {
+    const files = readdirSync(bundle.dir, { recursive: true, encoding: "utf8" });
+    for (const js of files.filter((f) => f.endsWith(".mjs"))) {
+      expect(files).toContain(`${js}.map`);
+      expect(readFileSync(join(bundle.dir, js), "utf8")).not.toContain("sourceMappingURL=data:");
+    }
+    const map = JSON.parse(readFileSync(`${bundle.entryFile}.map`, "utf8")) as { sources: string[] };
+    expect(map.sources).toContain("test/fixtures/bundling/lazy-entry.ts");
+  });
+});
+
+describe("model providers", () => {
+  it("a chosen provider ships as a chunk the node Lambda reads only when it creates the model", async () => {
+    const bundle = await bundleLambda({
+      entry: resolve("functions/handlers/run-node.ts"),
+      external: externalsFor("bedrock"),
+    });
+    const outputs = bundle.metafile.outputs;
+    const entry = Object.keys(outputs).find((p) => p.endsWith("/index.mjs")) as string;
+    const holding = (pkg: string) =>
+      Object.keys(outputs).filter((p) =>
+        Object.keys(outputs[p]?.inputs ?? {}).some((i) => i.includes(`node_modules/${pkg}/`)),
+      );
+    const start = startOutputs(bundle.metafile, entry);
+    expect(holding("@langchain/aws").length).toBeGreaterThan(0);
+    expect(holding("@langchain/aws").filter((p) => start.includes(p))).toEqual([]);
+    // The providers not chosen are left out altogether.
+    expect(holding("@langchain/openai")).toEqual([]);
+    expect(holding("@langchain/ollama")).toEqual([]);
+    rmSync(bundle.dir, { recursive: true, force: true });
+  });
+});
