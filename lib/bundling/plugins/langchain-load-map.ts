@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import type { Plugin } from "esbuild";
+import { resolveReal } from "./resolve-real.ts";
 
 /**
  * The `@langchain/core/load` namespaces a Lambda revives from a checkpoint: what a graph's state
@@ -17,7 +18,6 @@ export const REVIVED_NAMESPACES: Readonly<Record<string, string>> = {
 const NAMESPACE = "switchyard-langchain-load-map";
 const IMPORT_MAP = /[\\/]node_modules[\\/]@langchain[\\/]core[\\/]dist[\\/]load[\\/]import_map\.js$/;
 /** Marks this plugin's own `build.resolve` call, which runs every onResolve again, this one included. */
-const RESOLVING = Symbol(NAMESPACE);
 
 /**
  * Replaces `@langchain/core`'s `load` import map with the namespaces in {@link REVIVED_NAMESPACES}.
@@ -32,14 +32,8 @@ export function langchainLoadMapPlugin(): Plugin {
     name: NAMESPACE,
     setup(build) {
       build.onResolve({ filter: /import_map\.js$/ }, async (args) => {
-        if (args.pluginData === RESOLVING) return undefined;
-        const real = await build.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: RESOLVING,
-        });
-        if (real.errors.length > 0 || !IMPORT_MAP.test(real.path)) return undefined;
+        const real = await resolveReal(build, args);
+        if (!real || !IMPORT_MAP.test(real.path)) return undefined;
         return { path: real.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {

@@ -1,12 +1,12 @@
 import { dirname } from "node:path";
 import type { Plugin } from "esbuild";
+import { resolveReal } from "./resolve-real.ts";
 
 /** The error a bundle without LangSmith's client raises where tracing to LangSmith would start. */
 export const LANGSMITH_NOT_BUNDLED = "Switchyard.LangSmithNotBundled";
 
 const NAMESPACE = "switchyard-langsmith";
 /** Marks this plugin's own `build.resolve` call, which runs every onResolve again, this one included. */
-const RESOLVING = Symbol("switchyard-langsmith");
 const CLIENT_FILE = /[\\/]node_modules[\\/]langsmith[\\/]lib[\\/]client\.mjs$/;
 
 /**
@@ -38,14 +38,8 @@ export function langsmithClientPlugin(): Plugin {
         return { path: real.path, namespace: NAMESPACE, pluginData: "root" };
       });
       build.onResolve({ filter: /client\.mjs$/ }, async (args) => {
-        if (args.pluginData === RESOLVING) return undefined;
-        const real = await build.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          importer: args.importer,
-          pluginData: RESOLVING,
-        });
-        if (real.errors.length > 0 || !CLIENT_FILE.test(real.path)) return undefined;
+        const real = await resolveReal(build, args);
+        if (!real || !CLIENT_FILE.test(real.path)) return undefined;
         return { path: real.path, namespace: NAMESPACE, pluginData: "client" };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) =>
