@@ -12,7 +12,8 @@ import {
   sqsRunQueue,
 } from "#api";
 import type { WorkflowDefinition } from "#engine";
-import { dispatchBatch, dispatcherDeps, type Faults } from "#ops";
+import { dispatchBatch, dispatcherDeps } from "#ingress";
+import type { Faults } from "#ops";
 import { createTelemetry, type Metrics, PrometheusRegistry } from "#telemetry";
 import { checkDataRef } from "#trading";
 import { getWorkflow } from "#workflows";
@@ -68,7 +69,7 @@ export interface ApiServer {
 /**
  * Serves the `api` Lambda's handler over HTTP on 127.0.0.1 against the embedded AWS, with what
  * AWS runs behind it: the dispatcher over the requests queue (the SQS event source's stand-in,
- * `pollQueue` + `#ops` `dispatchBatch`), starting executions in the local registry (duplicate
+ * `pollQueue` + `#ingress` `dispatchBatch`), starting executions in the local registry (duplicate
  * run ids start nothing; failures go to the failed-runs queue and the alerts topic), and
  * `GET /metrics` in the Prometheus text format for the runs it started.
  *

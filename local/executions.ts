@@ -3,13 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { stateMachineName } from "#config";
 import type { WorkflowDefinition } from "#engine";
-import type {
-  ExecutionInput,
-  ExecutionStatusChangeEvent,
-  Faults,
-  StartExecution,
-  StartExecutionRequest,
-} from "#ops";
+import type { ExecutionInput, StartExecution, StartExecutionRequest } from "#ingress";
+import type { ExecutionStatusChangeEvent, Faults } from "#ops";
 import { type ExpressLogEvent, statusChangeFromExpressLog } from "#ops";
 import {
   recoverOnStepFunctions,

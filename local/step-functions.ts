@@ -20,7 +20,7 @@ import {
   type TaskListStore,
   type WorkflowDefinition,
 } from "#engine";
-import { encodeMessageBody } from "#ops";
+import { encodeMessageBody } from "#ingress";
 import type { LocalAws } from "./local-aws.ts";
 import { writeMapResults } from "./map-results.ts";
 import { localLeases } from "./saver.ts";

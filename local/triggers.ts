@@ -7,22 +7,24 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { WorkflowDefinition } from "#engine";
 import {
+  type DispatchOutcome,
+  dispatchBatch,
+  encodeMessageBody,
+  type SqsBatchResponse,
+  type SqsEvent,
+} from "#ingress";
+import {
   AlertWindows,
   alertForFailedRun,
   type Channel,
   checkpointLookup,
-  type DispatchOutcome,
-  dispatchBatch,
   type ExecutionStatusChangeEvent,
   emailChannel,
-  encodeMessageBody,
   type FailedRun,
   type Notification,
   notify,
   recordFailedRun,
   type SnsMessage,
-  type SqsBatchResponse,
-  type SqsEvent,
   slackChannel,
   snsAlertPublisher,
 } from "#ops";

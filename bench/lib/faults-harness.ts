@@ -2,7 +2,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { LocalAws } from "switchyard/local";
 import type { WorkflowDefinition } from "#engine";
-import { dispatchBatch, type StartExecution } from "#ops";
+import { dispatchBatch, type StartExecution } from "#ingress";
 import {
   type ExecutionRecord,
   LocalExecutions,

@@ -1,5 +1,6 @@
 /** Fault-bench rows at the ingress: duplicate deliveries, StartExecution throttled past the DLQ, poison messages. */
-import { peekDeadLetters, redriveDeadLetters, type StartExecution } from "#ops";
+import type { StartExecution } from "#ingress";
+import { peekDeadLetters, redriveDeadLetters } from "#ops";
 import {
   type Bench,
   drain,

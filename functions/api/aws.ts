@@ -2,12 +2,12 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { IdempotencyTableSpec } from "#config";
-import { encodeMessageBody } from "#ops";
+import { encodeMessageBody } from "#ingress";
 import type { RunQueuePort } from "./types.ts";
 
 /**
  * The requests queue as the API's {@link RunQueuePort}: one `SendMessage` per accepted request.
- * The message body is the `#ops` RunRequest; its run id names the execution, so a duplicate
+ * The message body is the `#ingress` RunRequest; its run id names the execution, so a duplicate
  * delivery starts nothing new.
  *
  * @example

@@ -14,7 +14,7 @@ import {
   type WorkflowDefinition,
   waitingInterrupts,
 } from "#engine";
-import { RunRequestSchema } from "#ops";
+import { RunRequestSchema } from "#ingress";
 import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
 import {
   ApiError,

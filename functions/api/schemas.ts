@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type FieldIssue, fieldIssues } from "#core";
-import { RUN_ID_PATTERN } from "#ops";
+import { RUN_ID_PATTERN } from "#ingress";
 import { InvalidRequestError } from "./errors.ts";
 
 /**

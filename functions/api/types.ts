@@ -1,6 +1,6 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { WorkflowDefinition } from "#engine";
-import type { RunRequest } from "#ops";
+import type { RunRequest } from "#ingress";
 import type { DataRef } from "#trading";
 import type { AuditPort } from "./audit-trail.ts";
 

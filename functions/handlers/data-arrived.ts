@@ -1,6 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, dataBucketName, readEnv, resources } from "#config";
-import { Faults, startRunOnArrival, withFaults } from "#ops";
+import { startRunOnArrival } from "#ingress";
+import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

@@ -1,6 +1,7 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
-import { dispatchBatch, dispatcherDeps, Faults, type SqsEvent, sfnStartExecution, withFaults } from "#ops";
+import { dispatchBatch, dispatcherDeps, type SqsEvent, sfnStartExecution } from "#ingress";
+import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

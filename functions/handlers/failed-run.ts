@@ -2,11 +2,11 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, readEnv } from "#config";
+import { encodeMessageBody } from "#ingress";
 import {
   alertForFailedRun,
   checkpointLookup,
   type ExecutionStatusChangeEvent,
-  encodeMessageBody,
   type FailedRun,
   Faults,
   isCloudWatchLogsEvent,

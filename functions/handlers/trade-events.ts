@@ -1,6 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, readEnv } from "#config";
-import { consumeTradeEvents, Faults, type KafkaEvent, type TradeEventOutcome, withFaults } from "#ops";
+import { consumeTradeEvents, type KafkaEvent, type TradeEventOutcome } from "#ingress";
+import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

@@ -9,8 +9,8 @@ import {
   type UpdateItemCommandOutput,
 } from "@aws-sdk/client-dynamodb";
 import { type RetryPolicy, withRetry } from "#core";
+import { encodeMessageBody } from "#ingress";
 import type { Alert } from "./alerts.ts";
-import { encodeMessageBody } from "./messages.ts";
 
 /**
  * Grouping and rate limiting of alerts, in DynamoDB: one item per alert key and window, counted

@@ -1,9 +1,9 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { z } from "zod";
+import { decodeMessageBody, encodeMessageBody } from "#ingress";
 import { type Metrics, recordAlert } from "#telemetry";
 import type { SnsMessage } from "./events.ts";
 import type { FailedRun } from "./failed-runs.ts";
-import { decodeMessageBody, encodeMessageBody } from "./messages.ts";
 
 /**
  * Alerts: what goes on the alerts topic, from any source, read back as one shape. The key says

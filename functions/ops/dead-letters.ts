@@ -7,13 +7,16 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
-import { type MessageAttributes, type Metrics, recordRedrive, traceAttributes } from "#telemetry";
-import { parseRunRequest } from "./dispatch.ts";
+import {
+  decodeMessageBody,
+  parseRunRequest,
+  type RunRequest,
+  sdkAttributes,
+  traceContextAttributes,
+} from "#ingress";
+import { type MessageAttributes, type Metrics, queueLabel, recordRedrive, traceAttributes } from "#telemetry";
 import { UnsupportedOperationError } from "./errors.ts";
 import { type FailedRun, readFailedRun } from "./failed-runs.ts";
-import { decodeMessageBody, sdkAttributes, traceContextAttributes } from "./messages.ts";
-import { queueLabel } from "./queue-labels.ts";
-import type { RunRequest } from "./run-request.ts";
 
 /**
  * Dead letters, read and redriven with the plain queue API (receive / send / delete), which

@@ -1,17 +1,10 @@
-import { SwitchyardError } from "#engine";
+import { SwitchyardError } from "#core";
 
 /**
- * Errors of the operations module (ingress, dead letters, alerts, fault injection). They extend
- * the one base error (`SwitchyardError` from `functions/core/errors.ts`, re-exported by `#engine`),
- * so every code is stable under minification (docs/architecture.md, "House style" §3).
+ * Errors of the operations module (dead letters, failed runs, alerts, fault injection). They
+ * extend the one base error (`SwitchyardError` from `functions/core/errors.ts`), so every code is
+ * stable under minification (docs/architecture.md, "House style" §3).
  */
-
-/** A message on the requests queue that is not a valid run request: poison, never started. */
-export class InvalidRunRequestError extends SwitchyardError {
-  constructor(detail: string) {
-    super("Switchyard.InvalidRunRequest", `Invalid run request: ${detail}`);
-  }
-}
 
 /** A message on the failed-runs queue (or an EventBridge event) that names no run. */
 export class InvalidFailedRunError extends SwitchyardError {
@@ -31,12 +24,5 @@ export class InvalidFaultsError extends SwitchyardError {
 export class UnsupportedOperationError extends SwitchyardError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super("Switchyard.Unsupported", message, options);
-  }
-}
-
-/** A Kafka record on the trade-events topic that is not a trade event we can read. */
-export class InvalidTradeEventError extends SwitchyardError {
-  constructor(detail: string) {
-    super("Switchyard.InvalidTradeEvent", `Invalid trade event: ${detail}`);
   }
 }

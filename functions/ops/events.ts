@@ -1,29 +1,8 @@
 /**
- * The Lambda event shapes this module consumes, as far as it reads them (the project does not
- * depend on `@types/aws-lambda`). Each matches what AWS delivers.
+ * The Lambda event shapes ops consumes (EventBridge execution status changes, SNS alerts), as far
+ * as it reads them (the project does not depend on `@types/aws-lambda`). Each matches what AWS
+ * delivers; the queue and Kafka shapes are ingress's (`functions/ingress/events.ts`).
  */
-
-/** One SQS message as the SQS event source delivers it. */
-export interface SqsRecord {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly messageAttributes: Readonly<Record<string, unknown>>;
-  readonly md5OfBody: string;
-  readonly eventSource: "aws:sqs";
-  readonly eventSourceARN: string;
-  readonly awsRegion: string;
-}
-
-export interface SqsEvent {
-  readonly Records: readonly SqsRecord[];
-}
-
-/** What a handler with `reportBatchItemFailures` returns: the messages to deliver again. */
-export interface SqsBatchResponse {
-  readonly batchItemFailures: { readonly itemIdentifier: string }[];
-}
 
 /** EventBridge's "Step Functions Execution Status Change" event. */
 export interface ExecutionStatusChangeEvent {
@@ -61,34 +40,4 @@ export interface SnsMessage {
 
 export interface SnsEvent {
   readonly Records: readonly { readonly Sns: SnsMessage }[];
-}
-
-/** One Kafka record as the MSK event source delivers it: key and value base64, headers as bytes. */
-export interface KafkaRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly timestampType?: string;
-  readonly key?: string | null;
-  readonly value: string | null;
-  readonly headers?: readonly Readonly<Record<string, readonly number[]>>[];
-}
-
-/** The MSK event source's batch: records grouped by `<topic>-<partition>`. */
-export interface KafkaEvent {
-  readonly eventSource: "aws:kafka" | "SelfManagedKafka";
-  readonly eventSourceArn?: string;
-  readonly bootstrapServers?: string;
-  readonly records: Readonly<Record<string, readonly KafkaRecord[]>>;
-}
-
-/**
- * What a Kafka consumer with `ReportBatchItemFailures` returns: per failed record, its
- * `<topic>-<partition>` and offset; Lambda retries from the lowest failed offset of each partition.
- */
-export interface KafkaBatchResponse {
-  readonly batchItemFailures: {
-    readonly itemIdentifier: { readonly partition: string; readonly offset: number };
-  }[];
 }

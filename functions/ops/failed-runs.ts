@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type Metrics, recordDeadLetter } from "#telemetry";
+import { decodeMessageBody, RUN_ID_PATTERN, type RunRequest } from "#ingress";
+import { DEAD_LETTER_QUEUES, type Metrics, recordDeadLetter } from "#telemetry";
 import { InvalidFailedRunError } from "./errors.ts";
 import type { ExecutionStatusChangeEvent } from "./events.ts";
-import { decodeMessageBody } from "./messages.ts";
-import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
-import { RUN_ID_PATTERN, type RunRequest } from "./run-request.ts";
 
 /**
  * Failed runs: an execution that ended FAILED, TIMED_OUT or ABORTED becomes one record on the

@@ -1,3 +1,8 @@
+/**
+ * Switchyard ops: what happens after a run fails or a message dies — dead letters and their
+ * redrive, failed runs and their resume, alerts, alert windows and notifications, Express
+ * execution logs. Run requests and their messages come from ingress (`#ingress`), below.
+ */
 export { type AlertGroup, AlertWindows, type AlertWindowsOptions } from "./alert-windows.ts";
 export {
   ALERTS_TOPIC_CHANNEL,
@@ -7,21 +12,6 @@ export {
   alertFromSns,
   snsAlertPublisher,
 } from "./alerts.ts";
-export {
-  arrivalFolder,
-  arrivalRunId,
-  type DataArrivalOptions,
-  type DataArrivalOutcome,
-  decodeEventKey,
-  InvalidObjectCreatedEventError,
-  type ObjectCreatedEvent,
-  ObjectCreatedEventSchema,
-  parseObjectCreatedEvent,
-  runRequestForArrival,
-  type StartRunOnArrivalDeps,
-  startRunOnArrival,
-} from "./data-arrival.ts";
-export { BUSINESS_DATE_TOKEN, datedInput, localDate } from "./dated-input.ts";
 export {
   type DeadLetter,
   type DeadLetterFilter,
@@ -35,30 +25,8 @@ export {
   type SweepOptions,
   startBulkRedrive,
 } from "./dead-letters.ts";
-export {
-  type DispatchDeps,
-  type DispatchOutcome,
-  dispatchBatch,
-  dispatcherDeps,
-  dispatchRunRequest,
-  type ExecutionInput,
-  executionInputFor,
-  parseRunRequest,
-  type StartExecution,
-  type StartExecutionRequest,
-} from "./dispatch.ts";
 export * from "./errors.ts";
-export type {
-  ExecutionStatusChangeEvent,
-  KafkaBatchResponse,
-  KafkaEvent,
-  KafkaRecord,
-  SnsEvent,
-  SnsMessage,
-  SqsBatchResponse,
-  SqsEvent,
-  SqsRecord,
-} from "./events.ts";
+export type { ExecutionStatusChangeEvent, SnsEvent, SnsMessage } from "./events.ts";
 export {
   type CloudWatchLogsEvent,
   EXPRESS_FAILURE_FILTER,
@@ -94,15 +62,6 @@ export {
   withFaults,
 } from "./faults.ts";
 export {
-  decodeMessageBody,
-  encodeMessageBody,
-  type RunRequestMessage,
-  runRequestMessage,
-  sdkAttributes,
-  traceContextAttributes,
-  traceparentOf,
-} from "./messages.ts";
-export {
   type Channel,
   emailChannel,
   flushNotifications,
@@ -112,19 +71,5 @@ export {
   notify,
   slackChannel,
 } from "./notify.ts";
-export { DEAD_LETTER_QUEUES, queueLabel } from "./queue-labels.ts";
 export { type ResumeFailedRunsOptions, resumeFailedRuns } from "./resume.ts";
-export { RUN_ID_PATTERN, type RunRequest, RunRequestSchema } from "./run-request.ts";
-export { sfnStartExecution, traceHeaderFrom } from "./sfn-start.ts";
 export { checkpointLookup } from "./thread-lookup.ts";
-export {
-  type ConsumeTradeEventsDeps,
-  consumeTradeEvents,
-  DEFAULT_TRADE_EVENT_ROUTES,
-  decodeTradeEvent,
-  runRequestForTradeEvent,
-  type TradeEvent,
-  type TradeEventOutcome,
-  TradeEventSchema,
-  tradeEventRunId,
-} from "./trade-events.ts";

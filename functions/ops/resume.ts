@@ -1,4 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { encodeMessageBody, type RunRequest } from "#ingress";
 import { type Metrics, recordRecovery } from "#telemetry";
 import {
   type DeadLetterFilter,
@@ -7,8 +8,6 @@ import {
   redriveDeadLetters,
 } from "./dead-letters.ts";
 import { type LookupThread, resumeRequestFor } from "./failed-runs.ts";
-import { encodeMessageBody } from "./messages.ts";
-import type { RunRequest } from "./run-request.ts";
 
 export interface ResumeFailedRunsOptions {
   readonly failedRunsUrl: string;

@@ -65,6 +65,7 @@ export {
   type StatesPanel,
 } from "./panels.ts";
 export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
+export { DEAD_LETTER_QUEUES, queueLabel } from "./queue-labels.ts";
 export { RunRegistry, type RunState } from "./runs.ts";
 export {
   type Capture,

@@ -11,7 +11,7 @@ import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 import { SwitchyardFunction } from "./switchyard-function.ts";
 
-/** The object that completes a day (`ARRIVAL_OBJECT` in functions/ops/data-arrival.ts). */
+/** The object that completes a day (`ARRIVAL_OBJECT` in functions/ingress/data-arrival.ts). */
 const ARRIVAL_OBJECT = "manifest.json";
 
 export interface DataArrivalsProps {

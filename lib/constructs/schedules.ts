@@ -8,7 +8,7 @@ import type { IQueue, Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Resources, ScheduleSpec } from "#config";
 import type { WorkflowDefinition } from "#engine";
-import { RunRequestSchema } from "#ops";
+import { RunRequestSchema } from "#ingress";
 import { deadLetterAlarm, deadLetterStore } from "./dead-letter-store.ts";
 import { grantSendEncrypted } from "./grants.ts";
 

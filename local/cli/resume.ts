@@ -7,13 +7,8 @@ import {
   type WorkflowDefinition,
   waitingInterrupts,
 } from "#engine";
-import {
-  checkpointLookup,
-  encodeMessageBody,
-  peekDeadLetters,
-  type RunRequest,
-  resumeFailedRuns,
-} from "#ops";
+import { encodeMessageBody, type RunRequest } from "#ingress";
+import { checkpointLookup, peekDeadLetters, resumeFailedRuns } from "#ops";
 import { localApprover } from "../identity.ts";
 import type { LocalAws } from "../local-aws.ts";
 import { localSaver } from "../saver.ts";

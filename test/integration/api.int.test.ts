@@ -7,7 +7,7 @@ import { approvalWorkflow } from "../fixtures/graphs.ts";
 
 /**
  * The API as `npm run serve` runs it: HTTP on loopback → the api handler → the requests queue
- * → the dispatcher (`#ops`) → the local executions registry → the state machine CDK deploys,
+ * → the dispatcher (`#ingress`) → the local executions registry → the state machine CDK deploys,
  * interpreted locally → checkpoints; and `GET /metrics` fed by those runs.
  */
 const registry: Record<string, WorkflowDefinition> = { ...workflows, approval: approvalWorkflow() };

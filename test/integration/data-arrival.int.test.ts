@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseRunRequest, type RunRequest } from "#ops";
+import { parseRunRequest, type RunRequest } from "#ingress";
 import { checkDataRef } from "#trading";
 import { s3Store } from "../../functions/trading/store/index.ts";
 import { setProcessEnv } from "../fixtures/process-env.ts";

@@ -9,17 +9,19 @@ import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  AlertWindows,
-  type Channel,
   dispatchBatch,
-  type Notification,
-  notify,
   type RunRequest,
-  redriveDeadLetters,
   runRequestMessage,
-  type SnsMessage,
   type SqsRecord,
   type StartExecutionRequest,
+} from "#ingress";
+import {
+  AlertWindows,
+  type Channel,
+  type Notification,
+  notify,
+  redriveDeadLetters,
+  type SnsMessage,
 } from "#ops";
 import { CATALOG, createTelemetry } from "#telemetry";
 

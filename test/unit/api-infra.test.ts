@@ -4,7 +4,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "#api";
 import { type Resources, resources } from "#config";
-import { RunRequestSchema } from "#ops";
+import { RunRequestSchema } from "#ingress";
 import { workflows } from "#workflows";
 import { scheduleMessage } from "../../lib/constructs/schedules.ts";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";

@@ -13,7 +13,7 @@ import {
   type RedriveOptions,
 } from "#api";
 import { compileWorkflow, type WorkflowDefinition } from "#engine";
-import { type RunRequest, RunRequestSchema } from "#ops";
+import { type RunRequest, RunRequestSchema } from "#ingress";
 import { workflows } from "#workflows";
 import { approvalWorkflow } from "../fixtures/graphs.ts";
 

@@ -11,7 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { RunViewSchema } from "#api";
 import { compileWorkflow, SwitchyardError, type TaskState, type ThreadPosition, threadConfig } from "#engine";
-import { RunRequestSchema } from "#ops";
+import { RunRequestSchema } from "#ingress";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { getWorkflow, TriageInput, triage } from "#workflows";
 import {

@@ -16,8 +16,8 @@ import {
   RunRequestSchema,
   runRequestForArrival,
   startRunOnArrival,
-} from "#ops";
-import { ARRIVAL_OBJECT } from "../../functions/ops/data-arrival.ts";
+} from "#ingress";
+import { ARRIVAL_OBJECT } from "../../functions/ingress/data-arrival.ts";
 
 const REQUESTS = "https://sqs.eu-west-1.amazonaws.com/123456789012/switchyard-dev-requests";
 const NOW = new Date("2026-11-24T22:15:00.000Z");

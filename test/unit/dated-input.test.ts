@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datedInput, executionInputFor, localDate } from "#ops";
+import { datedInput, executionInputFor, localDate } from "#ingress";
 
 describe("a scheduled run's {businessDate}", () => {
   it("is the scheduled time's date in the schedule's time zone, in every string of the input", () => {

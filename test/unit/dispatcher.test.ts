@@ -8,7 +8,7 @@ import {
   type SqsEvent,
   sfnStartExecution,
   traceHeaderFrom,
-} from "#ops";
+} from "#ingress";
 
 const ARN_PREFIX = "arn:aws:states:eu-west-1:111122223333:stateMachine:";
 const sfn = mockClient(SFNClient);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeMessageBody, encodeMessageBody, type RunRequest, runRequestMessage } from "#ops";
+import { decodeMessageBody, encodeMessageBody, type RunRequest, runRequestMessage } from "#ingress";
 import { anyJson, anyString } from "../fixtures/json-arbitraries.ts";
 
 /** The characters SQS accepts in a body (its documented set), as a whole-string test. */
@@ -11,7 +11,7 @@ const EMULATOR_REFUSES = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/;
 const SQS_MAX_BYTES = 256 * 1024;
 const API_MAX_BODY_BYTES = 64 * 1024;
 
-describe("message bodies (functions/ops/messages.ts)", () => {
+describe("message bodies (functions/ingress/messages.ts)", () => {
   it("every JSON value encodes to text SQS and the emulator accept, and decodes to the identical value", () => {
     fc.assert(
       fc.property(anyJson(), (value) => {

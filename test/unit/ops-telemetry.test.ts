@@ -17,17 +17,19 @@ import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  alertForFailedRun,
   dispatchBatch,
-  type ExecutionStatusChangeEvent,
-  type FailedRun,
   type RunRequest,
-  recordFailedRun,
-  redriveDeadLetters,
-  resumeFailedRuns,
   runRequestMessage,
   type SqsRecord,
   type StartExecutionRequest,
+} from "#ingress";
+import {
+  alertForFailedRun,
+  type ExecutionStatusChangeEvent,
+  type FailedRun,
+  recordFailedRun,
+  redriveDeadLetters,
+  resumeFailedRuns,
   snsAlertPublisher,
 } from "#ops";
 import { CATALOG, createTelemetry, type Telemetry } from "#telemetry";

@@ -7,12 +7,12 @@ import {
   dispatchBatch,
   parseRunRequest,
   RunRequestSchema,
-  readDeadLetter,
   TradeEventSchema,
-} from "#ops";
+} from "#ingress";
+import { readDeadLetter } from "#ops";
 import { getWorkflow, workflows } from "#workflows";
 import { jsonBody, MAX_JSON_DEPTH } from "../../functions/api/requests.ts";
-import { tradeEventInput } from "../../functions/ops/trade-events.ts";
+import { tradeEventInput } from "../../functions/ingress/trade-events.ts";
 import { checkRunData } from "../../local/cli/data-check.ts";
 
 /**

@@ -17,7 +17,7 @@ import {
   runRequestForTradeEvent,
   type TradeEventOutcome,
   tradeEventRunId,
-} from "#ops";
+} from "#ingress";
 import type { Break } from "#trading";
 import { triage } from "#workflows";
 

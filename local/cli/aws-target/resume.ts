@@ -1,7 +1,7 @@
 import { stampAnswers } from "#agents";
 import { newRunId } from "#api";
 import { answersFor, NotWaitingError, type WorkflowDefinition, waitingInterrupts } from "#engine";
-import { RUN_ID_PATTERN } from "#ops";
+import { RUN_ID_PATTERN } from "#ingress";
 import { localApprover } from "../../identity.ts";
 import { InvalidRunIdError } from "./errors.ts";
 import { sendRunRequest, watchHints } from "./send.ts";

@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { type RunRequest, RunRequestSchema, runRequestMessage } from "#ops";
+import { type RunRequest, RunRequestSchema, runRequestMessage } from "#ingress";
 import type { AwsTarget } from "./target.ts";
 
 /** A run request's fields that vary; the id, source and time are set here. */

@@ -2,12 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { context } from "@opentelemetry/api";
 import type { Resources } from "#config";
 import { fieldIssues, issueSummary } from "#core";
-import { contextFromAttributes, type Metrics, recordDeadLetter } from "#telemetry";
+import { contextFromAttributes, DEAD_LETTER_QUEUES, type Metrics, recordDeadLetter } from "#telemetry";
 import { datedInput } from "./dated-input.ts";
 import { InvalidRunRequestError } from "./errors.ts";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./events.ts";
 import { decodeMessageBody, sdkAttributes, traceparentOf } from "./messages.ts";
-import { DEAD_LETTER_QUEUES } from "./queue-labels.ts";
 import { type RunRequest, RunRequestSchema } from "./run-request.ts";
 
 /**
