@@ -12,8 +12,8 @@ import {
   sqsRunQueue,
 } from "#api";
 import type { WorkflowDefinition } from "#engine";
+import type { Faults } from "#faults";
 import { dispatchBatch, dispatcherDeps } from "#ingress";
-import type { Faults } from "#ops";
 import { createTelemetry, type Metrics, PrometheusRegistry } from "#telemetry";
 import { checkDataRef } from "#trading";
 import { getWorkflow } from "#workflows";

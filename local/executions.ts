@@ -3,8 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { stateMachineName } from "#config";
 import type { WorkflowDefinition } from "#engine";
+import type { Faults } from "#faults";
 import type { ExecutionInput, StartExecution, StartExecutionRequest } from "#ingress";
-import type { ExecutionStatusChangeEvent, Faults } from "#ops";
+import type { ExecutionStatusChangeEvent } from "#ops";
 import { type ExpressLogEvent, statusChangeFromExpressLog } from "#ops";
 import {
   recoverOnStepFunctions,

@@ -72,7 +72,7 @@ const EnvSchema = z.object({
       "arn:aws:states:<region>:<account>:stateMachine:",
     )
     .optional(),
-  /** Fault injection for tests and drills (functions/ops/faults.ts); refused in production stages. */
+  /** Fault injection for tests and drills (functions/faults/faults.ts); refused in production stages. */
   FAULTS: z.string().max(2000).optional(),
   LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
   // Telemetry (functions/telemetry, docs/monitoring.md): on by default; OTLP export only when an endpoint is set.

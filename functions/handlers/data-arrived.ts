@@ -1,7 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, dataBucketName, readEnv, resources } from "#config";
+import { Faults, withFaults } from "#faults";
 import { startRunOnArrival } from "#ingress";
-import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
+import { Faults, withFaults } from "#faults";
 import { dispatchBatch, dispatcherDeps, type SqsEvent, sfnStartExecution } from "#ingress";
-import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

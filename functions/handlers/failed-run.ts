@@ -2,18 +2,17 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver } from "#checkpoint";
 import { ConfigurationError, readEnv } from "#config";
+import { Faults, withFaults } from "#faults";
 import { encodeMessageBody } from "#ingress";
 import {
   alertForFailedRun,
   checkpointLookup,
   type ExecutionStatusChangeEvent,
   type FailedRun,
-  Faults,
   isCloudWatchLogsEvent,
   recordExpressFailures,
   recordFailedRun,
   snsAlertPublisher,
-  withFaults,
 } from "#ops";
 import { getWorkflow } from "#workflows";
 import { lambdaTelemetry } from "./instrument.ts";

@@ -2,9 +2,12 @@ import { auditFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
 import { createEngineHandlers, type EngineHandlers, S3TaskLists, type WorkflowDefinition } from "#engine";
-import { faultCallbacksFromEnv } from "#ops";
+import { faultCallbacksWhenArmed } from "#faults/on-demand";
 import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
+
+// FAULTS drills load only when the setting names something (functions/faults/on-demand.ts).
+const faultCallbacks = await faultCallbacksWhenArmed();
 
 /**
  * The engine bound to this Lambda's environment (docs/architecture.md, "House style" §1): the
@@ -23,11 +26,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   const audit = auditFromEnv(env);
   // Telemetry's observer counts; its span handler comes only when spans are exported.
   const hooks = telemetry?.hooks({ rootIsRun: false });
-  const callbacks = [
-    ...(hooks?.callbacks ?? []),
-    ...(audit ? [audit.recorder] : []),
-    ...faultCallbacksFromEnv(),
-  ];
+  const callbacks = [...(hooks?.callbacks ?? []), ...(audit ? [audit.recorder] : []), ...faultCallbacks];
 
   const saver = DynamoDBSaver.fromEnv();
   // Wide supersteps' task lists go to the data bucket the stack names (and grants under engine/).

@@ -2,16 +2,15 @@ import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ConfigurationError, readEnv, resources } from "#config";
+import { Faults, withFaults } from "#faults";
 import {
   AlertWindows,
   type Channel,
   emailChannel,
-  Faults,
   flushNotifications,
   notify,
   type SnsEvent,
   slackChannel,
-  withFaults,
 } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 

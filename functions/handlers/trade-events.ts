@@ -1,7 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { ConfigurationError, readEnv } from "#config";
+import { Faults, withFaults } from "#faults";
 import { consumeTradeEvents, type KafkaEvent, type TradeEventOutcome } from "#ingress";
-import { Faults, withFaults } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**

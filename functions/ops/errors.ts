@@ -1,7 +1,7 @@
 import { SwitchyardError } from "#core";
 
 /**
- * Errors of the operations module (dead letters, failed runs, alerts, fault injection). They
+ * Errors of the operations module (dead letters, failed runs, alerts). They
  * extend the one base error (`SwitchyardError` from `functions/core/errors.ts`), so every code is
  * stable under minification (docs/architecture.md, "House style" §3).
  */
@@ -10,13 +10,6 @@ import { SwitchyardError } from "#core";
 export class InvalidFailedRunError extends SwitchyardError {
   constructor(detail: string) {
     super("Switchyard.InvalidFailedRun", `Invalid failed-run record: ${detail}`);
-  }
-}
-
-/** The `FAULTS` setting cannot be parsed, or asks for faults where they are refused. */
-export class InvalidFaultsError extends SwitchyardError {
-  constructor(detail: string) {
-    super("Switchyard.InvalidFaults", `FAULTS: ${detail}`);
   }
 }
 

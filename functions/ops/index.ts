@@ -50,17 +50,6 @@ export {
   resumeRunId,
   type ThreadFailure,
 } from "./failed-runs.ts";
-export { FaultInjectionCallbacks, faultCallbacksFromEnv } from "./fault-callbacks.ts";
-export {
-  type FaultKind,
-  type FaultMode,
-  type FaultSpec,
-  Faults,
-  faultError,
-  type InjectedFault,
-  parseFaults,
-  withFaults,
-} from "./faults.ts";
 export {
   type Channel,
   emailChannel,

@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-s
 import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeadLetterView, RedriveReport } from "#api";
-import { Faults, parseFaults } from "#ops";
+import { Faults, parseFaults } from "#faults";
 import { approvalWorkflow } from "../fixtures/graphs.ts";
 
 /**

@@ -2,7 +2,7 @@ import { runInProcess, runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStateMachine, runStateName } from "#engine";
-import { FaultInjectionCallbacks, Faults, parseFaults } from "#ops";
+import { FaultInjectionCallbacks, Faults, parseFaults } from "#faults";
 import { fanOutWorkflow, supervisorWorkflow } from "../fixtures/graphs.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { runInProcess, runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Faults, parseFaults, withFaults } from "#ops";
+import { Faults, parseFaults, withFaults } from "#faults";
 import { fanOutWorkflow } from "../fixtures/graphs.ts";
 
 /**

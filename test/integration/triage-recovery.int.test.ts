@@ -1,7 +1,7 @@
 import { runInProcess, runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultInjectionCallbacks, Faults, parseFaults } from "#ops";
+import { FaultInjectionCallbacks, Faults, parseFaults } from "#faults";
 import { AGENT_DOWN_QUEUE, getWorkflow } from "#workflows";
 
 /**

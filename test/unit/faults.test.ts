@@ -1,7 +1,14 @@
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { classifyError } from "#core";
-import { Faults, InvalidFaultsError, parseFaults, withFaults } from "#ops";
+import {
+  FaultInjectionCallbacks,
+  Faults,
+  faultCallbacksWhenArmed,
+  InvalidFaultsError,
+  parseFaults,
+  withFaults,
+} from "#faults";
 import { type Observation, verdictOf } from "../../bench/lib/faults-verdict.ts";
 
 describe("parseFaults", () => {
@@ -83,6 +90,26 @@ describe("Faults", () => {
       "PutItem:throttle",
     ]);
     expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
+  });
+});
+
+describe("faultCallbacksWhenArmed (the engine Lambda's only way in)", () => {
+  it("gives no callbacks when FAULTS is unset or blank", async () => {
+    expect(await faultCallbacksWhenArmed({ SWITCHYARD_STAGE: "prod" })).toEqual([]);
+    expect(await faultCallbacksWhenArmed({ FAULTS: "  ", SWITCHYARD_STAGE: "dev" })).toEqual([]);
+  });
+
+  it("loads the drills and arms them when FAULTS names something", async () => {
+    const [callbacks, ...rest] = await faultCallbacksWhenArmed({ FAULTS: "node:classify=throw*2" });
+    expect(rest).toEqual([]);
+    expect(callbacks).toBeInstanceOf(FaultInjectionCallbacks);
+    expect(callbacks?.faults.remaining()).toEqual({ "node:classify=throw": 2 });
+  });
+
+  it("still refuses faults in a production stage", async () => {
+    await expect(
+      faultCallbacksWhenArmed({ FAULTS: "node:classify=throw", SWITCHYARD_STAGE: "prod" }),
+    ).rejects.toThrow(InvalidFaultsError);
   });
 });
 
