@@ -31,7 +31,7 @@ const defaultLogger: AgentLogger = { warn: (message, attributes) => powertools.w
  * const agent = createToolAgent({
  *   name: "triage.risk",
  *   model: createChatModel(readEnv(), { agent: "triage.risk" }), // a model, or the promise of one
- *   tools: Object.values(tradingDayToolsFor("risk", createTradingDayTools(tradingDayStore(day)))),
+ *   tools: Object.values(grantTools(createTradingDayTools(tradingDayStore(day)), ["get_position", "get_desk_exposure"])),
  *   systemPrompt: "Check the desk's position and limits for the break you are given.",
  * });
  * const run = await agent.invoke(JSON.stringify({ desk: "EQUITIES", instrumentId: "US0378331005" }));

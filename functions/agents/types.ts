@@ -62,7 +62,7 @@ export interface ToolAgentOptions {
   readonly name: string;
   /** The model, or the promise of one (`createChatModel` loads providers on first use). */
   readonly model: BaseChatModel | Promise<BaseChatModel>;
-  /** The agent's allowlist (e.g. `Object.values(tradingDayToolsFor("risk", tools))`): nothing else runs. */
+  /** The agent's allowlist (e.g. `Object.values(grantTools(tools, ["get_position"]))`): nothing else runs. */
   readonly tools: readonly AgentTool[];
   readonly systemPrompt?: string;
   /** Model turns at most (default 6): a confused model cannot loop forever. */

@@ -18,10 +18,10 @@ export class NotFoundError extends ToolError {
   }
 }
 
-/** An agent name with no tool allowlist: a wiring mistake, caught at start-up. */
-export class UnknownAgentError extends ToolError {
-  constructor(agent: string, known: readonly string[]) {
-    super("Tools.UnknownAgent", `No tool allowlist for agent "${agent}"; known agents: ${known.join(", ")}.`);
+/** A grant names a tool its tool set does not have: a wiring mistake, caught when the agent is built. */
+export class UnknownToolError extends ToolError {
+  constructor(tool: string, known: readonly string[]) {
+    super("Tools.UnknownTool", `No tool "${tool}" to grant; the set has: ${known.join(", ")}.`);
   }
 }
 

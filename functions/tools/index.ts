@@ -1,16 +1,9 @@
 /**
  * The agents' tools: read-only trading-day tools over a canonical `#trading` day
  * (`createTradingDayTools`: lookups, the day's breaks, positions and exposure), the amendment
- * tools and their effects ledger (exactly-once side effects), their errors and the per-agent
- * allowlists of each.
+ * tools and their effects ledger (exactly-once side effects), their errors, and `grantTools`, which
+ * hands an agent only the tools its workflow grants it (the grants live with each workflow).
  */
-export {
-  EFFECT_TOOLS,
-  effectToolsFor,
-  TRADING_DAY_AGENT_TOOLS,
-  type TradingDayAgentName,
-  tradingDayToolsFor,
-} from "./allowlist.ts";
 export {
   type AmendmentToolName,
   type AmendmentTools,
@@ -39,7 +32,8 @@ export {
   NotFoundError,
   ProposalMismatchError,
   ToolError,
-  UnknownAgentError,
+  UnknownToolError,
 } from "./errors.ts";
+export { grantTools } from "./grant.ts";
 export { inMemoryEffectsLedger, sameEffect } from "./memory-ledger.ts";
 export * from "./trading-day/index.ts";

@@ -7,8 +7,9 @@ import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
 import { classifyError } from "#core";
 import { createChatModel } from "#models";
-import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { specialistTools } from "#workflows";
 
 /**
  * A fake Ollama on loopback speaking `/api/chat` as ollama-js reads it: with `stream: true`
@@ -100,7 +101,7 @@ const classifier = (sleeps: number[] = []) =>
   createToolAgent({
     name: "classifier",
     model: ollama(),
-    tools: Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day())))),
+    tools: Object.values(specialistTools("pricing", tradingDayStore(day()))),
     systemPrompt: "Gather the facts behind the break.",
     retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     logger: { warn: () => {} },

@@ -22,14 +22,9 @@ import {
   PolicyRegistry,
   readConversation,
 } from "#models";
-import {
-  createTradingDayTools,
-  type TradingDayAgentName,
-  type TradingDayStore,
-  tradingDayStore,
-  tradingDayToolsFor,
-} from "#tools";
+import { type TradingDayStore, tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { specialistTools, triageTools } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------
 
@@ -63,8 +58,9 @@ function countingStore() {
   return { store: counted, counts };
 }
 
-const agentTools = (agent: TradingDayAgentName, store: TradingDayStore) =>
-  Object.values(tradingDayToolsFor(agent, createTradingDayTools(store)));
+// Two real grants: the pricing specialist's (investigation) and triage's risk agent's.
+const agentTools = (agent: "pricing" | "risk", store: TradingDayStore) =>
+  Object.values(agent === "pricing" ? specialistTools("pricing", store) : triageTools("risk", store));
 
 function aLogger() {
   const warnings: { message: string; attributes: Record<string, unknown> }[] = [];

@@ -12,8 +12,9 @@ import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
 import { classifyError } from "#core";
 import { createChatModel } from "#models";
-import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { triageTools } from "#workflows";
 
 // ChatBedrockConverse takes a ready client (`client` option); the mock replaces its `send`,
 // so no request leaves the process and no credentials are needed.
@@ -51,7 +52,7 @@ function riskAgent(sleeps: number[] = []) {
   return createToolAgent({
     name: "risk",
     model,
-    tools: Object.values(tradingDayToolsFor("risk", createTradingDayTools(tradingDayStore(day())))),
+    tools: Object.values(triageTools("risk", tradingDayStore(day()))),
     retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
     logger: { warn: () => {} },
   });

@@ -6,16 +6,15 @@ import {
   bindEffectsLedger,
   createAmendmentTools,
   currentEffectsLedger,
-  EFFECT_TOOLS,
   type EffectRecord,
   type EffectsLedger,
-  effectToolsFor,
   IdempotencyConflictError,
   IdempotencyKeyRequiredError,
   inMemoryEffectsLedger,
   ProposalMismatchError,
   proposalIdOf,
 } from "#tools";
+import { FIXER_EFFECT_TOOLS, fixerEffectTools, TRIAGE_TOOLS } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------
 
@@ -227,10 +226,12 @@ describe("the amendment actions", () => {
 describe("the fixer's allowlist and the agents' approval contract", () => {
   it("grants the amendment tools to the fixer only", () => {
     // Act
-    const granted = effectToolsFor("fixer", createAmendmentTools(inMemoryEffectsLedger()));
+    const granted = fixerEffectTools(inMemoryEffectsLedger());
     // Assess
-    expect(Object.keys(granted).sort()).toEqual([...EFFECT_TOOLS.fixer].sort());
-    expect(Object.keys(EFFECT_TOOLS)).toEqual(["fixer"]);
+    expect(Object.keys(granted).sort()).toEqual([...FIXER_EFFECT_TOOLS].sort());
+    const amendmentTools = Object.keys(createAmendmentTools(inMemoryEffectsLedger()));
+    const readGrants: readonly string[] = Object.values(TRIAGE_TOOLS).flat();
+    expect(amendmentTools.filter((name) => readGrants.includes(name))).toEqual([]);
   });
 
   it("runs apply_amendment only with the call's approval, and passes the key as the idempotency key", async () => {
@@ -252,7 +253,7 @@ describe("the fixer's allowlist and the agents' approval contract", () => {
     const agent = createToolAgent({
       name: "triage.fixer",
       model: new OfflinePolicyModel({ agent: "triage.fixer", policy }),
-      tools: Object.values(effectToolsFor("fixer", createAmendmentTools(ledger))),
+      tools: Object.values(fixerEffectTools(ledger)),
       logger: { warn: () => {} },
     });
     // Act

@@ -7,7 +7,6 @@ import {
 } from "@langchain/core/messages";
 import { MemorySaver, Send } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
-import { TRADING_DAY_AGENT_TOOLS } from "#tools";
 import {
   BREAK_CATEGORIES,
   type Break,
@@ -37,7 +36,7 @@ import {
   NOTEBOOK_OF,
   pricingPolicy,
   SPECIALIST_FOR_CATEGORY,
-  SPECIALIST_ROLE,
+  SPECIALIST_TOOLS,
   SPECIALISTS,
   type Specialist,
   supervise,
@@ -257,7 +256,7 @@ describe("the specialists", () => {
     const { state } = await runInvestigation({ dataset: { seed: 7 } });
     // Assess
     for (const specialist of SPECIALISTS) {
-      const allowed: readonly string[] = TRADING_DAY_AGENT_TOOLS[SPECIALIST_ROLE[specialist]];
+      const allowed: readonly string[] = SPECIALIST_TOOLS[specialist];
       const notebook = state[NOTEBOOK_OF[specialist]];
       const calls = notebook.notes.flatMap((n) => n.toolCalls);
       expect(calls.length).toBeGreaterThan(0);
@@ -267,8 +266,8 @@ describe("the specialists", () => {
         .flatMap((e) => Object.keys(e.toolCalls));
       expect(counted.every((name) => allowed.includes(name))).toBe(true);
     }
-    expect(TRADING_DAY_AGENT_TOOLS[SPECIALIST_ROLE.settlement]).not.toContain("get_market_price");
-    expect(TRADING_DAY_AGENT_TOOLS[SPECIALIST_ROLE.pricing]).not.toContain("find_similar_trades");
+    expect(SPECIALIST_TOOLS.settlement).not.toContain("get_market_price");
+    expect(SPECIALIST_TOOLS.pricing).not.toContain("find_similar_trades");
   });
 
   it("open the day by reference and write their own notebook and no other agent's", async () => {

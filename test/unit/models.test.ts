@@ -18,16 +18,16 @@ import {
   readConversation,
   withModelRetry,
 } from "#models";
-import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { specialistTools } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------
 
 const DAY = generateDay({ seed: 7, trades: 300 }).day;
 const day = () => DAY;
 /** The read tools of an agent that looks up a trade, its confirmations, its instrument and its close. */
-const classifierTools = () =>
-  Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day()))));
+const classifierTools = () => Object.values(specialistTools("pricing", tradingDayStore(day())));
 const firstTradeId = () => day().trades[0]?.tradeId ?? "";
 const task = (subject: object) => [new HumanMessage(`Classify this break: ${JSON.stringify(subject)}`)];
 

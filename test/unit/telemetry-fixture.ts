@@ -4,8 +4,9 @@ import { createToolAgent } from "#agents";
 import { readEnv } from "#config";
 import { defineWorkflow, type WorkflowDefinition } from "#engine";
 import { createChatModel, PolicyRegistry } from "#models";
-import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { specialistTools } from "#workflows";
 
 /**
  * A small agent workflow for telemetry tests: `research` runs a real tool-calling agent (the
@@ -27,7 +28,7 @@ export function agentWorkflow(options: { failures?: number; name?: string } = {}
       const agent = createToolAgent({
         name: "classifier",
         model: createChatModel(readEnv({}), { agent: "classifier", policies: new PolicyRegistry() }),
-        tools: Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day)))),
+        tools: Object.values(specialistTools("pricing", tradingDayStore(day))),
         systemPrompt: "Gather the facts behind the break.",
       });
       const run = await agent.invoke(JSON.stringify({ tradeId: trade.tradeId }));

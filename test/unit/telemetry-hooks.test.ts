@@ -17,8 +17,9 @@ import {
 } from "#engine";
 import { OfflinePolicyModel } from "#models";
 import { CATALOG, createTelemetry, GENAI, PrometheusRegistry } from "#telemetry";
-import { createTradingDayTools, tradingDayStore, tradingDayToolsFor } from "#tools";
+import { tradingDayStore } from "#tools";
 import { generateDay } from "#trading";
+import { specialistTools } from "#workflows";
 import { agentWorkflow } from "./telemetry-fixture.ts";
 
 /** The names of the handlers LangChain would call: a manager's, or a plain list's. */
@@ -65,7 +66,7 @@ function seeingWorkflow(seen: Seen): WorkflowDefinition {
       const agent = createToolAgent({
         name: "classifier",
         model: new HandlerSeeingModel(seen),
-        tools: Object.values(tradingDayToolsFor("pricing", createTradingDayTools(tradingDayStore(day)))),
+        tools: Object.values(specialistTools("pricing", tradingDayStore(day))),
       });
       const run = await agent.invoke(JSON.stringify({ tradeId: trade.tradeId }));
       return { notes: [`${run.toolCalls.length} tool calls`] };

@@ -1,14 +1,6 @@
 import { ToolMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import {
-  createTradingDayTools,
-  NotFoundError,
-  TRADING_DAY_AGENT_TOOLS,
-  type TradingDayAgentName,
-  tradingDayStore,
-  tradingDayToolsFor,
-  UnknownAgentError,
-} from "#tools";
+import { createTradingDayTools, grantTools, NotFoundError, tradingDayStore, UnknownToolError } from "#tools";
 import { DEFAULT_TOLERANCES, reconcileDay, type TradingDay, usdRatesOf } from "#trading";
 import { confirmationOf, dayOf, INSTRUMENTS, priceOf, trade } from "../fixtures/trading.ts";
 
@@ -316,14 +308,14 @@ describe("trading-day tools: errors and allowlists", () => {
     await expect(call()).rejects.toThrow(message);
   });
 
-  it("gives each agent exactly its allowlisted tools, and refuses an agent without one", () => {
-    for (const agent of Object.keys(TRADING_DAY_AGENT_TOOLS) as TradingDayAgentName[]) {
-      // Act
-      const granted = tradingDayToolsFor(agent, tools);
-      // Assess
-      expect(Object.keys(granted).sort()).toEqual([...TRADING_DAY_AGENT_TOOLS[agent]].sort());
-    }
-    expect(() => tradingDayToolsFor("trader" as TradingDayAgentName, tools)).toThrow(UnknownAgentError);
+  it("grants exactly the tools named, the same objects, and refuses a name the set does not have", () => {
+    // Act
+    const granted = grantTools(tools, ["get_trade", "get_market_price"]);
+    // Assess
+    expect(Object.keys(granted).sort()).toEqual(["get_market_price", "get_trade"]);
+    expect(granted.get_trade).toBe(tools.get_trade);
+    expect(() => grantTools(tools, ["get_trade", "delete_trade" as "get_trade"])).toThrow(UnknownToolError);
+    expect(() => grantTools(tools, ["toString" as "get_trade"])).toThrow(/No tool "toString"/);
   });
 
   it("builds one store per day and returns copies: editing a result changes nothing", async () => {

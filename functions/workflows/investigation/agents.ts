@@ -1,28 +1,13 @@
 import { createToolAgent, type ToolAgent } from "#agents";
 import { modelEnv } from "#config";
 import { createChatModel, offlinePolicies } from "#models";
-import {
-  createTradingDayTools,
-  type TradingDayAgentName,
-  type TradingDayStore,
-  tradingDayToolsFor,
-} from "#tools";
+import type { TradingDayStore } from "#tools";
 import type { Break, BreakCategory } from "#trading";
 import { investigationPolicies } from "./policies/index.ts";
 import { ROOT_CAUSES } from "./root-causes.ts";
 import { SPECIALIST_FOR_CATEGORY } from "./routing.ts";
+import { specialistTools } from "./tools.ts";
 import { SPECIALISTS, type Specialist } from "./types.ts";
-
-/**
- * The `#tools` trading-day allowlist role each specialist runs under, its own: pricing reads the
- * market close, settlement the settlement convention, booking confirmations by id and trades
- * like one; all read the trade, its confirmations and the instrument.
- */
-export const SPECIALIST_ROLE = {
-  pricing: "pricing",
-  settlement: "settlement",
-  booking: "booking",
-} as const satisfies Record<Specialist, TradingDayAgentName>;
 
 /** `investigation.<specialist>`: the agent's name in logs, metadata and the policy registry. */
 export function agentNameOf(specialist: Specialist): string {
@@ -80,7 +65,7 @@ export const TRADE_IDS_SHOWN = 20;
  */
 export function createSpecialistAgent(specialist: Specialist, store: TradingDayStore): ToolAgent {
   const name = agentNameOf(specialist);
-  const tools = tradingDayToolsFor(SPECIALIST_ROLE[specialist], createTradingDayTools(store));
+  const tools = specialistTools(specialist, store);
   return createToolAgent({
     name,
     // The key comes from Secrets Manager in AWS (OPENAI_API_KEY_SECRET_ARN), from .env locally.

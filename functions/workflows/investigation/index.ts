@@ -33,7 +33,6 @@ export const investigation = defineWorkflow<InvestigationInputValue, Investigati
 export {
   agentNameOf,
   createSpecialistAgent,
-  SPECIALIST_ROLE,
   systemPromptOf,
   TRADE_IDS_SHOWN,
   taskMessageOf,
@@ -88,5 +87,6 @@ export {
 } from "./state.ts";
 export { summarizeInvestigation } from "./summary.ts";
 export { type SupervisorDecision, type SupervisorInput, supervise, usdNotional } from "./supervise.ts";
+export { SPECIALIST_TOOLS, specialistTools } from "./tools.ts";
 export type * from "./types.ts";
 export { SPECIALISTS } from "./types.ts";

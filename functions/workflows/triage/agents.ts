@@ -3,26 +3,19 @@ import type { z } from "zod";
 import { type AgentLogger, type AgentRun, type AgentTool, createToolAgent, type ToolAgent } from "#agents";
 import { modelEnv } from "#config";
 import { createChatModel } from "#models";
-import {
-  createAmendmentTools,
-  createTradingDayTools,
-  type EffectsLedger,
-  effectToolsFor,
-  type TradingDayAgentName,
-  type TradingDayStore,
-  tradingDayToolsFor,
-} from "#tools";
+import type { EffectsLedger, TradingDayStore } from "#tools";
 // Imported for its effect too: it registers the agents' offline policies.
 import type { TriageAgentName } from "./policies/index.ts";
 import "./policies/index.ts";
+import { fixerEffectTools, type TriageToolRole, triageTools } from "./tools.ts";
 
-/** Each triage agent's tool role: its allowlist in `#tools`. */
+/** Each triage agent's tool role: its grant in `TRIAGE_TOOLS` (./tools.ts). */
 export const TRIAGE_ROLES = {
   "triage.classifier": "classifier",
   "triage.risk": "risk",
   "triage.compliance": "compliance",
   "triage.fixer": "fixer",
-} as const satisfies Record<TriageAgentName, TradingDayAgentName>;
+} as const satisfies Record<TriageAgentName, TriageToolRole>;
 
 const PROMPTS: Record<TriageAgentName, string> = {
   "triage.classifier": [
@@ -61,9 +54,9 @@ export function triageAgent(
   store: TradingDayStore,
   ledger?: EffectsLedger,
 ): ToolAgent {
-  const read = tradingDayToolsFor(TRIAGE_ROLES[name], createTradingDayTools(store));
+  const read = triageTools(TRIAGE_ROLES[name], store);
   const effects: Record<string, AgentTool> =
-    name === "triage.fixer" && ledger ? effectToolsFor("fixer", createAmendmentTools(ledger)) : {};
+    name === "triage.fixer" && ledger ? fixerEffectTools(ledger) : {};
   return createToolAgent({
     name,
     // The key comes from Secrets Manager in AWS (OPENAI_API_KEY_SECRET_ARN), from .env locally.

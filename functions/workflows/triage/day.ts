@@ -1,13 +1,8 @@
-import {
-  createTradingDayTools,
-  type TradingDayAgentName,
-  type TradingDayStore,
-  tradingDayStore,
-  tradingDayToolsFor,
-} from "#tools";
+import { type TradingDayStore, tradingDayStore } from "#tools";
 import { type Break, BreakSchema, type DataRef, openDay, storeOf } from "#trading";
 import { BadBreaksFileError, BreakNotFoundError, NoDayError } from "./errors.ts";
 import type { TriageStateValue } from "./state.ts";
+import { type TriageToolRole, triageTools } from "./tools.ts";
 
 /**
  * The store over the run's day, which `detect` resolved into state: opened by reference
@@ -38,8 +33,8 @@ export async function storeOfDay(data: DataRef): Promise<TradingDayStore> {
  * await tools.get_trade.invoke({ tradeId });
  * calls(); // 1
  */
-export function countedTools<A extends TradingDayAgentName>(agent: A, store: TradingDayStore) {
-  const granted = tradingDayToolsFor(agent, createTradingDayTools(store));
+export function countedTools<R extends TriageToolRole>(role: R, store: TradingDayStore) {
+  const granted = triageTools(role, store);
   let count = 0;
   const counted = Object.fromEntries(
     Object.entries(granted as Record<string, object>).map(([name, tool]) => [

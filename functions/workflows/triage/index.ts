@@ -91,4 +91,11 @@ export {
 } from "./routing.ts";
 export { AGENT_RUNS_KEPT, TriageState, type TriageStateValue, type TriageUpdate } from "./state.ts";
 export { summarizeTriage } from "./summary.ts";
+export {
+  FIXER_EFFECT_TOOLS,
+  fixerEffectTools,
+  TRIAGE_TOOLS,
+  type TriageToolRole,
+  triageTools,
+} from "./tools.ts";
 export type * from "./types.ts";
