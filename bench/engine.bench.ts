@@ -27,6 +27,7 @@ import { type LocalAws, startLocalAws } from "../local/index.ts";
 import { localSaver } from "../local/saver.ts";
 import { coldImportTimes, emptyImportMs, figuresOf } from "./lib/bundles.ts";
 import { type Goal, reportGoals } from "./lib/goals.ts";
+import { printLatencyModel } from "./lib/latency-profile.ts";
 import { costPerRun, orchestrationCost } from "./lib/prices.ts";
 import { median, printTable, verdict } from "./lib/table.ts";
 
@@ -67,6 +68,15 @@ export default async function engineBench(args: string[]): Promise<void> {
       );
     }
     const bundles = await benchBundles(aws);
+    // The latency model (issue #16 §4): the same workflows predicted on AWS, cold starts from these bundles.
+    if (!values["bundles-only"])
+      await printLatencyModel(
+        aws,
+        Object.values(workflows).flatMap((w) => HOSTINGS.map((hosting) => ({ ...w, hosting }))),
+        input,
+        bundles,
+        memoryMb,
+      );
     const all = goals(rows, bundles);
     // --bundles-only: the workflow goal was not measured, so it is not judged.
     if (!reportGoals(values["bundles-only"] ? all.slice(1) : all)) process.exitCode = 1;

@@ -250,6 +250,13 @@ export class SwitchyardCoreStack extends Stack {
           id: "abort-incomplete-uploads",
           abortIncompleteMultipartUploadAfter: Duration.days(spec.abortIncompleteUploadDays),
         },
+        {
+          // Distributed Map task lists and results: needed only while their superstep runs
+          // (why the expiry is safe: functions/config/resources.ts, `engineObjects`).
+          id: "expire-engine-objects",
+          prefix: spec.engineObjects.prefix,
+          expiration: Duration.days(spec.engineObjects.expireDays),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });

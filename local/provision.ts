@@ -166,6 +166,12 @@ function dataBucketLifecycle(bucket: BucketSpec) {
       Filter: { Prefix: "" },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: bucket.abortIncompleteUploadDays },
     },
+    {
+      ID: "expire-engine-objects",
+      Status: "Enabled" as const,
+      Filter: { Prefix: bucket.engineObjects.prefix },
+      Expiration: { Days: bucket.engineObjects.expireDays },
+    },
   ];
 }
 

@@ -80,6 +80,11 @@ export interface BucketSpec {
   readonly noncurrentVersionDays: number;
   /** Days before an unfinished multipart upload is aborted and its parts deleted. */
   readonly abortIncompleteUploadDays: number;
+  /**
+   * The engine's own objects: Distributed Map task lists and results (functions/engine/task-list.ts
+   * writes them under this prefix), expired this many days after they are written.
+   */
+  readonly engineObjects: { readonly prefix: string; readonly expireDays: number };
 }
 
 export interface Resources {
@@ -161,6 +166,12 @@ export function resources(stage: string = DEFAULT_STAGE): Resources {
       arrivalWorkflow: "reconciliation",
       noncurrentVersionDays: 90,
       abortIncompleteUploadDays: 7,
+      // A task list and its Map results are read only within the execution running that
+      // superstep (at most the definition's TimeoutSeconds, 3,600 s by default; resume and
+      // recover write new lists), so 30 days is hundreds of times the longest run, and longer
+      // than the failed-runs queue and requests DLQ keep a failure (14 days) for whoever
+      // investigates it to still find the FAILED results.
+      engineObjects: { prefix: "engine/", expireDays: 30 },
     },
     slackWebhookSecret: { name: `${prefix}/slack-webhook` },
     idempotencyTable: {

@@ -10,8 +10,15 @@ export function formatPlan(plan: SuperstepPlan): string {
   if (plan.status !== "running") return `  step ${plan.step}: ${plan.status}`;
   const byNode = new Map<string, number>();
   for (const t of plan.tasks) byNode.set(t.node, (byNode.get(t.node) ?? 0) + 1);
-  const nodes = [...byNode].map(([node, n]) => (n > 1 ? `${node} ×${n}` : node)).join(", ");
-  return `  step ${plan.step}: ${plan.tasks.length === 0 ? "committing" : `running ${nodes}`}`;
+  const nodes = [...byNode].map(([node, n]) => (n > 1 ? `${node} ×${n}` : node));
+  // A distributed superstep's tasks are in its task list (S3), which names no nodes here.
+  if (plan.taskList) nodes.push(`${plan.taskList.count.toLocaleString("en-US")} tasks from a task list`);
+  return `  step ${plan.step}: ${nodes.length === 0 ? "committing" : `running ${nodes.join(", ")}`}`;
+}
+
+/** How many tasks a plan runs: those it lists and those in its task list (a distributed superstep). */
+export function plannedTasks(plan: Pick<SuperstepPlan, "tasks" | "taskList">): number {
+  return plan.tasks.length + (plan.taskList?.count ?? 0);
 }
 
 export function formatSummary(summary: RunSummary, facts: Readonly<Record<string, string>>): string {

@@ -18,6 +18,7 @@ import { EXECUTION_ABORTED, RUN_STALLED } from "../step-functions.ts";
 import { mergeInput, OPTIONS } from "./args.ts";
 import { checkRunData } from "./data-check.ts";
 import { type Execution, executedRunView, formatDuration, formatPlan, formatSummary } from "./format.ts";
+import { TaskProgress } from "./task-progress.ts";
 
 export interface RunCommandOptions {
   readonly workflow: WorkflowDefinition;
@@ -267,33 +268,6 @@ function countingNodes(into: Record<string, number>, progress: TaskProgress): Wr
     }
     return outcome;
   };
-}
-
-/**
- * `step 3: 120/253 tasks done` while a wide superstep runs: the first task, then at most one line
- * a second, so a long superstep shows it moves (and a stopped one, how far it got).
- */
-class TaskProgress {
-  private step = 0;
-  private total = 0;
-  private done = 0;
-  private shownAt = 0;
-  constructor(private readonly progress: (line: string) => void) {}
-
-  planned(plan: { step: number; tasks: readonly unknown[] }): void {
-    this.step = plan.step;
-    this.total = plan.tasks.length;
-    this.done = 0;
-    this.shownAt = 0;
-  }
-
-  taskDone(): void {
-    this.done++;
-    const now = performance.now();
-    if (this.total < 2 || (this.shownAt !== 0 && now - this.shownAt < 1000)) return;
-    this.shownAt = now;
-    this.progress(`  step ${this.step}: ${this.done}/${this.total} tasks done`);
-  }
 }
 
 /** Which model the agents used — the offline policy model says so plainly. */

@@ -39,8 +39,13 @@ describe("s3Store on the embedded AWS", () => {
     expect(aws.endpoints.s3).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(lifecycle.Rules?.map((r) => r.ID).sort()).toEqual([
       "abort-incomplete-uploads",
+      "expire-engine-objects",
       "expire-old-versions",
     ]);
+    expect(lifecycle.Rules?.find((r) => r.ID === "expire-engine-objects")).toMatchObject({
+      Filter: { Prefix: aws.resources.dataBucket.engineObjects.prefix },
+      Expiration: { Days: aws.resources.dataBucket.engineObjects.expireDays },
+    });
   });
 
   it("writes, lists, opens and reads a day back", async () => {

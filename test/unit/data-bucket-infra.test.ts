@@ -9,7 +9,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type Resources, resources } from "#config";
-import { defineWorkflow, type WorkflowDefinition } from "#engine";
+import { defineWorkflow, TASK_LIST_PREFIX, type WorkflowDefinition } from "#engine";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";
 
 const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
@@ -141,6 +141,23 @@ describe("SwitchyardCoreStack: the data bucket", () => {
         ]),
       },
       LoggingConfiguration: { DestinationBucketName: { Ref: logs }, LogFilePrefix: `${r.dataBucket.name}/` },
+    });
+  });
+
+  it("expires the engine's task lists and Map results under the prefix the engine writes them to", () => {
+    expect(r.dataBucket.engineObjects.prefix).toBe(TASK_LIST_PREFIX);
+    core.hasResourceProperties("AWS::S3::Bucket", {
+      BucketName: r.dataBucket.name,
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: "expire-engine-objects",
+            Status: "Enabled",
+            Prefix: TASK_LIST_PREFIX,
+            ExpirationInDays: r.dataBucket.engineObjects.expireDays,
+          }),
+        ]),
+      },
     });
   });
 
