@@ -20,7 +20,9 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { z } from "zod";
 import { SwitchyardError } from "#core";
+import { CheckpointCorruptError } from "./errors.ts";
 import { DEFAULT_RETRY, withStorageRetry } from "./retry.ts";
 
 /** The lease's sort key, under the thread's partition key (never a `c#`/`s#` checkpoint key). */
@@ -47,13 +49,19 @@ export interface LeaseRecord {
   readonly failure?: LeaseFailure;
 }
 
-/** A run's failure as its lease records it; `status` is the execution's (FAILED when absent). */
-export interface LeaseFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly node?: string;
-  readonly status?: "FAILED" | "TIMED_OUT" | "ABORTED";
-}
+/**
+ * A run's failure as its lease records it; `status` is the execution's (FAILED when absent),
+ * `checkpointId` the thread's last checkpoint when it failed. Parsed, not cast, when read back: an
+ * item that does not fit is a {@link CheckpointCorruptError}, never a made-up status.
+ */
+const LeaseFailureSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  node: z.string().optional(),
+  status: z.enum(["FAILED", "TIMED_OUT", "ABORTED"]).optional(),
+  checkpointId: z.string().optional(),
+});
+export type LeaseFailure = z.infer<typeof LeaseFailureSchema>;
 
 export interface ThreadLeasesOptions {
   readonly client: DynamoDBClient;
@@ -205,6 +213,18 @@ export class ThreadLeases {
     return Item ? leaseOf(threadId, Item) : undefined;
   }
 
+  /**
+   * How the thread's last execution failed, as recorded beside its checkpoints (by the engine or
+   * the failed-run handler); undefined when it did not fail, or no lease was ever taken. One
+   * consistent read of one item: what `GET /runs/{id}` and `switchyard status` read.
+   *
+   * @example
+   * await leases.failureOf("triage_1"); // { code: "States.Timeout", message: "…", status: "TIMED_OUT" }
+   */
+  async failureOf(threadId: string): Promise<LeaseFailure | undefined> {
+    return (await this.read(threadId))?.failure;
+  }
+
   /** Whether `lease` still keeps newcomers out. */
   isLive(lease: LeaseRecord | undefined): boolean {
     return lease !== undefined && lease.expiresAt >= this.now();
@@ -235,6 +255,7 @@ export class ThreadLeases {
       message: failure.message.slice(0, 2000),
       node: failure.node,
       status: failure.status,
+      checkpointId: failure.checkpointId,
     };
     return new UpdateItemCommand({
       TableName: this.options.tableName,
@@ -275,6 +296,28 @@ export function leaseOf(threadId: string, item: Record<string, AttributeValue>):
     ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
     takenAt: Number(item.takenAt?.N ?? 0),
     expiresAt: Number(item.leaseUntil?.N ?? 0),
-    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseFailure } : {}),
+    ...(item.failure?.S ? { failure: failureOf(threadId, item.failure.S) } : {}),
   };
+}
+
+function failureOf(threadId: string, stored: string): LeaseFailure {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored);
+  } catch (cause) {
+    throw new CheckpointCorruptError(
+      `The lease of thread "${threadId}" records a failure that is not JSON.`,
+      {
+        cause,
+      },
+    );
+  }
+  const parsed = LeaseFailureSchema.safeParse(json);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "failure"}: ${i.message}`).join("; ");
+    throw new CheckpointCorruptError(
+      `The lease of thread "${threadId}" records an unreadable failure (${why}).`,
+    );
+  }
+  return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBSaver } from "#checkpoint";
+import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { ConfigurationError, readEnv } from "#config";
 import {
   alertForFailedRun,
@@ -21,8 +21,9 @@ import { lambdaTelemetry } from "./instrument.ts";
 /**
  * Target of the EventBridge rule on Standard executions that end FAILED, TIMED_OUT or ABORTED,
  * and of the subscription filter on Express workflows' execution logs (which have no such
- * events): records the run (failing node, error, last checkpoint) on the failed-runs queue,
- * then alerts.
+ * events): records the failure beside the run's checkpoints (its lease item, what
+ * `GET /runs/{id}` reads) and the run (failing node, error, last checkpoint) on the failed-runs
+ * queue, then alerts.
  */
 const env = readEnv();
 if (!env.FAILED_RUNS_QUEUE_URL || !env.ALERTS_TOPIC_ARN) {
@@ -35,8 +36,10 @@ const sqs = withFaults(new SQSClient({}), faults);
 const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALERTS_TOPIC_ARN, {
   metrics: telemetry?.metrics,
 });
+const saver = DynamoDBSaver.fromEnv();
 const deps = {
-  lookupThread: checkpointLookup(DynamoDBSaver.fromEnv(), getWorkflow),
+  lookupThread: checkpointLookup(saver, getWorkflow),
+  leases: ThreadLeases.beside(saver),
   sendFailedRun: async (run: FailedRun) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }));
   },
