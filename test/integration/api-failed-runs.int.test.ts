@@ -65,6 +65,8 @@ describe("failed runs through the API", () => {
       const res = await fetch(`${api.url}/runs/${runId}`);
       if (res.status === 200) view = (await res.json()) as RunView;
     }
+    // The view can read failed (the task's own error) before the failed-run handler has run.
+    await api.idle();
     const failedRunsUrl = aws.queueUrls[aws.resources.failedRunsQueue.name] as string;
     const recorded = await localLeases(aws).failureOf(runId);
 
