@@ -74,6 +74,11 @@ export interface ThreadLeasesOptions {
    * live holder is never passed over between two of its commits on account of one slow call.
    */
   readonly seconds?: number;
+  /**
+   * How long a lease that records a failure is kept (TTL), from the release. Default 14 days, as
+   * long as the failed-runs queue keeps its records: `GET /runs/{id}` reads the failure here.
+   */
+  readonly failureKeepDays?: number;
   /** Written on every lease this store takes (a local CLI's pid and host). */
   readonly owner?: string;
   readonly now?: () => number;
@@ -134,6 +139,7 @@ export class ThreadLeases {
   private readonly sk: string;
   private readonly ttl: string;
   private readonly ms: number;
+  private readonly keepSeconds: number;
   private readonly now: () => number;
 
   constructor(private readonly options: ThreadLeasesOptions) {
@@ -141,6 +147,7 @@ export class ThreadLeases {
     this.sk = options.sortKey ?? "sk";
     this.ttl = options.ttlAttribute ?? "ttl";
     this.ms = (options.seconds ?? 900) * 1000;
+    this.keepSeconds = Math.round((options.failureKeepDays ?? 14) * 86_400);
     this.now = options.now ?? Date.now;
   }
 
@@ -260,13 +267,26 @@ export class ThreadLeases {
     return new UpdateItemCommand({
       TableName: this.options.tableName,
       Key: this.key(threadId),
-      UpdateExpression: why ? "SET #exp = :exp, failure = :why" : "SET #exp = :exp REMOVE failure",
+      // A recorded failure outlives the lease's own TTL (a day past its last take): it is the
+      // run's status for as long as operators may still resume it.
+      UpdateExpression: why
+        ? "SET #exp = :exp, failure = :why, #ttl = :keep"
+        : "SET #exp = :exp REMOVE failure",
       ConditionExpression: "#holder = :holder",
-      ExpressionAttributeNames: { "#holder": "holder", "#exp": "leaseUntil" },
+      ExpressionAttributeNames: {
+        "#holder": "holder",
+        "#exp": "leaseUntil",
+        ...(why ? { "#ttl": this.ttl } : {}),
+      },
       ExpressionAttributeValues: {
         ":holder": { S: holder },
         ":exp": { N: String(expiresAt) },
-        ...(why ? { ":why": { S: JSON.stringify(why) } } : {}),
+        ...(why
+          ? {
+              ":why": { S: JSON.stringify(why) },
+              ":keep": { N: String(Math.ceil(this.now() / 1000) + this.keepSeconds) },
+            }
+          : {}),
       },
     });
   }

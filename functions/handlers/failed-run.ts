@@ -1,7 +1,7 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
-import { ConfigurationError, readEnv } from "#config";
+import { ConfigurationError, readEnv, resources } from "#config";
 import {
   alertForFailedRun,
   checkpointLookup,
@@ -39,7 +39,10 @@ const publish = snsAlertPublisher(withFaults(new SNSClient({}), faults), env.ALE
 const saver = DynamoDBSaver.fromEnv();
 const deps = {
   lookupThread: checkpointLookup(saver, getWorkflow),
-  leases: ThreadLeases.beside(saver),
+  // The table's own TTL attribute: the recorded failure is kept as long as the failed-runs record.
+  leases: ThreadLeases.beside(saver, {
+    ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
+  }),
   sendFailedRun: async (run: FailedRun) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }));
   },

@@ -19,6 +19,8 @@ const leases = () =>
     tableName: "checkpoints",
     partitionKey: "pk",
     sortKey: "sk",
+    ttlAttribute: "expiresAt",
+    now: () => 1_000_000_000_000,
   });
 const leaseItem = (failure?: string) => ({
   pk: { S: "triage_1" },
@@ -51,6 +53,9 @@ describe("recording a failure beside the checkpoints", () => {
     expect(input?.ConditionExpression).toBe("#holder = :holder");
     expect(input?.ExpressionAttributeValues?.[":holder"]).toEqual({ S: "triage_1" });
     expect(input?.ExpressionAttributeValues?.[":exp"]).toEqual({ N: "0" });
+    // Kept 14 days from the release under the table's TTL attribute, past the lease's own day.
+    expect(input?.ExpressionAttributeNames?.["#ttl"]).toBe("expiresAt");
+    expect(input?.ExpressionAttributeValues?.[":keep"]).toEqual({ N: String(1_000_000_000 + 14 * 86_400) });
     expect(JSON.parse(input?.ExpressionAttributeValues?.[":why"]?.S ?? "")).toEqual({
       code: "States.Timeout",
       message: "The execution timed out.",
