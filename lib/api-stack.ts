@@ -47,7 +47,6 @@ export class SwitchyardApiStack extends Stack {
       idempotencyTable: r.idempotencyTable,
       requestsQueue: core.requestsQueue,
       requestsDeadLetterQueue: core.requestsDeadLetterQueue,
-      failedRunsQueue: core.failedRunsQueue,
       messagesKey: core.messagesKey,
       checkpointTable: core.checkpointTable,
       auditSigningKey: core.auditSigningKey,

@@ -5,7 +5,6 @@ import {
   type ApiHandler,
   createApiHandler,
   dynamoIdempotencyStore,
-  type FailedRunsPort,
   LOCAL_LOOPBACK,
   type ProxyEvent,
   sqsDeadLetters,
@@ -20,7 +19,7 @@ import { getWorkflow } from "#workflows";
 import { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { metricsRoute } from "./metrics-server.ts";
-import { localSaver } from "./saver.ts";
+import { localLeases, localSaver } from "./saver.ts";
 import { failedRunTarget, pollQueue } from "./triggers.ts";
 
 const LOOPBACK = "127.0.0.1";
@@ -70,14 +69,15 @@ export interface ApiServer {
  * Serves the `api` Lambda's handler over HTTP on 127.0.0.1 against the embedded AWS, with what
  * AWS runs behind it: the dispatcher over the requests queue (the SQS event source's stand-in,
  * `pollQueue` + `#ingress` `dispatchBatch`), starting executions in the local registry (duplicate
- * run ids start nothing; failures go to the failed-runs queue and the alerts topic), and
+ * run ids start nothing; a failure is recorded beside its checkpoints (the lease item), on the
+ * failed-runs queue and the alerts topic), and
  * `GET /metrics` in the Prometheus text format for the runs it started.
  *
  * ```
  * curl ─▶ api handler ─▶ requests queue ─▶ dispatchBatch ─▶ LocalExecutions ─▶ state machine
  *                           │ 5 failed starts               │ FAILED / TIMED_OUT / ABORTED
  *                           ▼                               ▼
- *                       requests DLQ ◀─ /dead-letters    failed-runs queue + alert ─▶ GET /runs/{id}
+ *                       requests DLQ ◀─ /dead-letters    lease item (─▶ GET /runs/{id}), failed-runs queue, alert
  * ```
  *
  * Authentication: API Gateway enforces IAM (SigV4) in AWS. Here the server marks loopback peers
@@ -118,7 +118,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         deadLetterQueueUrl: dlqUrl,
         requestsQueueUrl: queueUrl,
       }),
-      failedRuns: registryFailures(executions),
+      failedRuns: localLeases(aws),
       checkData: checkDataRef,
       audit: { log: aws.audit.log, verifier: aws.audit.signer },
       ...(options.now ? { now: options.now } : {}),
@@ -279,30 +279,6 @@ function startDispatcher(
       stopped = true;
       wake?.();
       await loop;
-    },
-  };
-}
-
-/**
- * The executions registry as the API's failed-runs port: the thread's latest execution, when it
- * ended FAILED, TIMED_OUT or ABORTED (what the failed-runs records say in AWS, exactly).
- */
-function registryFailures(executions: LocalExecutions): FailedRunsPort {
-  return {
-    async latestFailure(threadId) {
-      const latest = executions
-        .list()
-        .filter((e) => e.threadId === threadId)
-        .sort((a, b) => b.startDate - a.startDate)[0];
-      if (!latest || latest.status === "RUNNING" || latest.status === "SUCCEEDED") return undefined;
-      return {
-        status: latest.status,
-        error: latest.error
-          ? { code: latest.error.code, message: latest.error.message }
-          : { code: `States.${latest.status}`, message: `The execution ended ${latest.status}.` },
-        ...(latest.error?.node ? { node: latest.error.node } : {}),
-        ...(latest.stopDate ? { failedAt: new Date(latest.stopDate).toISOString() } : {}),
-      };
     },
   };
 }

@@ -145,6 +145,7 @@ export class LocalExecutions {
     const options: StepFunctionsRunOptions = {
       aws: this.#o.aws,
       threadId: record.threadId,
+      executionName: record.name,
       ...(this.#o.saver ? { saver: this.#o.saver } : {}),
       ...(this.#o.retryIntervalMs === undefined ? {} : { retryIntervalMs: this.#o.retryIntervalMs }),
       ...(this.#o.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: this.#o.stallTimeoutMs }),

@@ -1,8 +1,8 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { workflowOfRunId } from "#api";
 import { LEASE_SORT_KEY, type LeaseRecord, leaseOf } from "#checkpoint";
-import type { ThreadPosition, WorkflowDefinition } from "#engine";
-import { checkpointPositions, runStatus } from "./cli/aws-target/index.ts";
+import { type RunReading, runView, type WorkflowDefinition } from "#engine";
+import { checkpointReader } from "./cli/aws-target/index.ts";
 import { isAlive } from "./data-dir-lock.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localLeases, localOwner, localSaver } from "./saver.ts";
@@ -38,7 +38,7 @@ export async function listLocalRuns(
   workflowNamed: (name: string) => WorkflowDefinition,
 ): Promise<LocalRun[]> {
   const threads = await scanThreads(aws);
-  const read = checkpointPositions(localSaver(aws));
+  const read = checkpointReader(localSaver(aws));
   const runs: LocalRun[] = [];
   for (const thread of threads) {
     const workflow = knownWorkflow(thread.lease?.workflow ?? workflowOfRunId(thread.threadId), workflowNamed);
@@ -54,12 +54,12 @@ export async function readLocalRun(
   workflow: WorkflowDefinition,
   runId: string,
 ): Promise<LocalRun | undefined> {
-  const position = await checkpointPositions(localSaver(aws))(workflow, runId).catch((err: Error) => {
+  const reading = await checkpointReader(localSaver(aws))(workflow, runId).catch((err: Error) => {
     if (err.name === "Switchyard.ThreadNotFound") return undefined;
     throw err;
   });
-  if (!position) return undefined;
-  return describeRun(runId, workflow, position, await localLeases(aws).read(runId));
+  if (!reading) return undefined;
+  return describeRun(runId, workflow, reading, await localLeases(aws).read(runId));
 }
 
 /**
@@ -78,28 +78,27 @@ export async function releaseAbandonedLease(aws: LocalAws, runId: string): Promi
 function describeRun(
   runId: string,
   workflow: WorkflowDefinition,
-  position: ThreadPosition,
+  reading: RunReading,
   lease: LeaseRecord | undefined,
 ): LocalRun {
-  const s = runStatus(runId, workflow, position);
   const held = lease && lease.expiresAt >= Date.now() && !abandoned(lease) ? lease : undefined;
   // The checkpoints show a failure LangGraph recorded; the lease, one the execution ended with.
-  const failure = s.status === "running" && !held ? lease?.failure : undefined;
-  const status: LocalRunStatus =
-    s.status !== "running" || held ? s.status : failure ? "failed" : "interrupted";
-  const error =
-    s.error ?? (failure && { code: failure.code, message: failure.message, node: failure.node ?? "" });
+  const failure = held ? undefined : lease?.failure;
+  const view = runView(workflow, runId, { ...reading, ...(failure ? { failure } : {}) });
+  // Tasks left and nobody holding the thread: the execution is gone (Ctrl-C, a killed process).
+  const status: LocalRunStatus = view.status === "running" && !held ? "interrupted" : view.status;
+  const { position } = reading;
   return {
     runId,
     workflow: workflow.name,
     status,
-    step: s.step ?? 0,
+    step: view.step ?? 0,
     tasks: {
       done: position.tasks.filter((t) => t.progress === "finished").length,
       total: position.tasks.length,
     },
     ...(held ? { heldBy: `${held.holder}${held.owner ? ` (${held.owner})` : ""}` } : {}),
-    ...(error ? { error } : {}),
+    ...(view.error ? { error: view.error } : {}),
   };
 }
 

@@ -37,6 +37,12 @@ export interface StepFunctionsOptions {
   readonly aws: LocalAws;
   readonly saver: BaseCheckpointSaver;
   readonly threadId?: string;
+  /**
+   * The first execution's name, which is also its lease holder, as on AWS, where the dispatcher
+   * names an execution by its run id (so the failed-run handler finds the lease it releases).
+   * Default: a new UUID.
+   */
+  readonly executionName?: string;
   /** LangChain callbacks the engine passes to every graph invocation (telemetry). */
   readonly callbacks?: Callbacks;
   /** The engine's observer: plans and task outcomes (telemetry). */
@@ -126,7 +132,7 @@ export async function runOnStepFunctionsWith(
   };
   const executions: string[] = [];
   let next: { name: string; input: ExecutionInput } | undefined = {
-    name: randomUUID(),
+    name: options.executionName ?? randomUUID(),
     input: executionInput,
   };
   let ended: Awaited<ReturnType<typeof runExecution>> | undefined;

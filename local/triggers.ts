@@ -31,7 +31,7 @@ import {
 import type { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localInboxName } from "./provision.ts";
-import { localSaver } from "./saver.ts";
+import { localLeases, localSaver } from "./saver.ts";
 
 /**
  * What AWS runs between the resources and the ops Lambdas, which the embedded AWS cannot: the
@@ -148,8 +148,8 @@ export async function dispatchRequests(
 }
 
 /**
- * The EventBridge rule's target: the failed-run handler's domain over the embedded AWS (record
- * on the failed-runs queue, alert on the alerts topic). Pass it as `LocalExecutions`' `onFailed`.
+ * The EventBridge rule's target: the failed-run handler's domain over the embedded AWS (the
+ * failure beside the checkpoints, the record on the failed-runs queue, alert on the alerts topic). Pass it as `LocalExecutions`' `onFailed`.
  *
  * @example
  * new LocalExecutions({ aws, workflowNamed, onFailed: failedRunTarget(aws, workflowNamed) });
@@ -164,6 +164,7 @@ export function failedRunTarget(
   return (event) =>
     recordFailedRun(event, {
       lookupThread,
+      leases: localLeases(aws),
       sendFailedRun: async (run) => {
         await aws.clients.sqs.send(
           new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }),

@@ -17,19 +17,8 @@ export { publishedSchemas } from "./published.ts";
 export * from "./routes.ts";
 export { newRunId, workflowOfRunId } from "./run-id.ts";
 export * from "./run-view.ts";
-export {
-  type Accepted,
-  type HistoryEntry,
-  type RunReading,
-  type RunsContext,
-  readResult,
-  readRun,
-  resultOf,
-  runViewOf,
-  withAnswers,
-} from "./runs.ts";
+export { type Accepted, type HistoryEntry, type RunsContext, readResult, readRun } from "./runs.ts";
 export * from "./schemas.ts";
 export { type SqsDeadLettersOptions, sqsDeadLetters } from "./sqs-dead-letters.ts";
-export { type SqsFailedRunsOptions, sqsFailedRuns } from "./sqs-failed-runs.ts";
 export type * from "./types.ts";
 export * from "./workflow-info.ts";

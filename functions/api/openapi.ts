@@ -1,6 +1,5 @@
-import type { WorkflowDefinition } from "#engine";
+import { jsonSchemaOf, type WorkflowDefinition } from "#engine";
 import { COMMON_ERRORS, IDEMPOTENCY_KEY_HEADER, RESPONSE_SCHEMAS, ROUTES, type RouteSpec } from "./routes.ts";
-import { jsonSchemaOf } from "./workflow-info.ts";
 
 const REASONS: Readonly<Record<number, string>> = {
   400: "Invalid request: the fields at fault in error.issues (unknown fields and query parameters included)",

@@ -2,17 +2,15 @@ import { FourEyesError, stampAnswers } from "#agents";
 import { fieldIssues } from "#core";
 import {
   answersFor,
-  compileWorkflow,
-  firstTaskError,
   InvalidResumeError,
-  readPosition,
+  type RunReading,
+  readRunReading,
+  resultOf,
+  runView,
   type SwitchyardError,
-  type TaskState,
-  type ThreadPosition,
   threadConfig,
   type WaitingInterrupt,
   type WorkflowDefinition,
-  waitingInterrupts,
 } from "#engine";
 import { RunRequestSchema } from "#ingress";
 import { DataRefSchema, parseDataUri, TradingDataError } from "#trading";
@@ -25,9 +23,8 @@ import {
 } from "./errors.ts";
 import type { Idempotent, KeyedCall } from "./idempotency.ts";
 import { newRunId, workflowOfRunId } from "./run-id.ts";
-import { type RunResultView, type RunStatusName, type RunView, runLinks } from "./run-view.ts";
-import type { ApiPorts, RunFailure } from "./types.ts";
-import { jsonSchemaOf } from "./workflow-info.ts";
+import type { RunResultView, RunView } from "./run-view.ts";
+import type { ApiPorts } from "./types.ts";
 
 /** What the run routes need: the ports, and the idempotent enqueue built over them. */
 export interface RunsContext {
@@ -178,133 +175,23 @@ function stamped(call: KeyedCall): unknown {
 }
 
 /**
- * Where a run stands: read from its checkpoint (the thread id is the run id), and — while the
- * checkpoint says `running` — from the failed-runs records, which know executions that stopped
- * without recording a task error. A failure recorded at an older checkpoint than the current
- * one is stale: the run was resumed since.
+ * Where a run stands, by the engine's one rule (`runView`): read from its checkpoint (the thread
+ * id is the run id) and — while the checkpoint says `running` — from the failure recorded beside
+ * it (`failedRuns`), which knows executions that stopped without recording a task error.
  *
  * @example
  * const view = await readRun(ctx, "triage_3f0c…"); // view.status === "waiting"
  */
 export async function readRun(ctx: RunsContext, runId: string, workflowHint?: string): Promise<RunView> {
   const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
-  const graph = compileWorkflow(workflow, ctx.ports.saver);
-  const position = await notFoundAs404(runId, () => readPosition({ saver: ctx.ports.saver }, graph, runId));
-  const failure =
-    statusOf(position.tasks) === "running"
-      ? await currentFailure(ctx, runId, position.checkpointId)
-      : undefined;
-  const values =
-    failure || statusOf(position.tasks) !== "running"
-      ? (await graph.getState(threadConfig(runId))).values
-      : undefined;
-  return runViewOf(workflow, runId, {
-    position,
-    ...(values ? { values } : {}),
-    ...(failure ? { failure } : {}),
-  });
+  return runView(workflow, runId, await readingOf(ctx, workflow, runId));
 }
 
-/** What a run's checkpoint (and failed-run record) says, as {@link runViewOf} reads it. */
-export interface RunReading {
-  readonly position: ThreadPosition;
-  /** The thread's state values: a finished or waiting run's summary, outputs and result come from them. */
-  readonly values?: unknown;
-  /** The latest failure of the thread's executions, still current (not resumed since). */
-  readonly failure?: RunFailure;
-}
-
-/**
- * The run view of a reading: the one rule for status, error, summary, outputs and links, used by
- * `GET /runs/{id}` and `switchyard status`. A finished run says what it did (summary) and where
- * its results are (outputs, once succeeded); a waiting one what it waits for and accepts.
- *
- * @example
- * runViewOf(getWorkflow("triage"), runId, { position, values }).waiting?.interrupts[0].answer;
- */
-export function runViewOf(workflow: WorkflowDefinition, runId: string, reading: RunReading): RunView {
-  const { position, failure, values } = reading;
-  const interrupts = waitingInterrupts(position.tasks);
-  const errored = firstTaskError(position.tasks);
-  const status: RunStatusName = failure ? "failed" : statusOf(position.tasks);
-  const error = errored
-    ? { code: errored.code, message: errored.message, ...(errored.node ? { node: errored.node } : {}) }
-    : failure
-      ? { ...failure.error, ...(failure.node ? { node: failure.node } : {}) }
-      : undefined;
-  const finished = status === "succeeded" || status === "failed";
-  const summary = finished && values ? summaryOf(workflow, status, values) : undefined;
-  const outputs =
-    status === "succeeded" && values && workflow.outputs ? workflow.outputs(values as never) : undefined;
-  return {
-    runId,
-    threadId: runId,
-    workflow: workflow.name,
-    status,
-    step: position.step,
-    checkpointId: position.checkpointId,
-    nodes: position.tasks.map((t) => ({ node: t.node, taskId: t.id, progress: t.progress })),
-    ...(interrupts.length > 0 ? { waiting: { interrupts: withAnswers(workflow, interrupts) } } : {}),
-    ...(summary
-      ? {
-          summary: { headline: summary.headline, steps: [...summary.steps], figures: { ...summary.figures } },
-        }
-      : {}),
-    ...(outputs ? { outputs: { ...outputs } } : {}),
-    links: runLinks(runId, workflow.result !== undefined),
-    ...(error ? { error } : {}),
-    statusSource: failure ? "failed-runs" : "checkpoint",
-  };
-}
-
-/**
- * A finished run's summary. A failed run's state can be partial in ways its summary never met
- * (a node that died half-way): the view then goes without one rather than failing as a whole.
- */
-function summaryOf(workflow: WorkflowDefinition, status: RunStatusName, values: unknown) {
-  if (!workflow.summarize) return undefined;
-  if (status !== "failed") return workflow.summarize(values as never);
-  try {
-    return workflow.summarize(values as never);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The workflow's declared result of a state, when the run has one: succeeded, or waiting (what
- * is decided so far). Undefined while it runs, once it failed, or when the workflow declares none.
- *
- * @example
- * resultOf(getWorkflow("triage"), "succeeded", values)?.outcome; // "amended"
- */
-export function resultOf(
-  workflow: WorkflowDefinition,
-  status: RunStatusName,
-  values: unknown,
-): Record<string, unknown> | undefined {
-  if (!workflow.result || values === undefined || (status !== "succeeded" && status !== "waiting"))
-    return undefined;
-  return { ...workflow.result.of(values as never) };
-}
-
-/**
- * Each waiting interrupt with the answers its node accepts (JSON Schema), when the workflow
- * declares them: a caller learns what to send to `POST /runs/{id}/resume` from the run itself.
- *
- * @example
- * withAnswers(getWorkflow("triage"), interrupts)[0].answer?.required; // ["decision", "by"]
- */
-export function withAnswers(
-  workflow: WorkflowDefinition,
-  interrupts: readonly WaitingInterrupt[],
-): NonNullable<RunView["waiting"]>["interrupts"] {
-  return interrupts.map((i) => {
-    const schema = workflow.result?.answers?.[i.node];
-    // Nested in the view, the answer's schema needs no `$schema` of its own.
-    const answer = schema ? (({ $schema: _, ...rest }) => rest)(jsonSchemaOf(schema)) : undefined;
-    return { id: i.id, node: i.node, value: i.value, ...(answer ? { answer } : {}) };
-  });
+function readingOf(ctx: RunsContext, workflow: WorkflowDefinition, runId: string): Promise<RunReading> {
+  const { saver, failedRuns } = ctx.ports;
+  return notFoundAs404(runId, () =>
+    readRunReading({ saver, ...(failedRuns ? { failures: failedRuns } : {}) }, workflow, runId),
+  );
 }
 
 /**
@@ -321,24 +208,13 @@ export async function readResult(
 ): Promise<RunResultView> {
   const workflow = ctx.ports.workflowNamed(workflowFor(runId, workflowHint));
   if (!workflow.result) throw new NoResultError(runId, `workflow "${workflow.name}" declares no result`, 404);
-  const view = await readRun(ctx, runId, workflow.name);
-  if (view.status !== "succeeded" && view.status !== "waiting") {
-    throw new NoResultError(runId, `the run is ${view.status}`, 409);
+  const reading = await readingOf(ctx, workflow, runId);
+  const { status } = runView(workflow, runId, reading);
+  const result = resultOf(workflow, status, reading.values);
+  if (!result || (status !== "succeeded" && status !== "waiting")) {
+    throw new NoResultError(runId, `the run is ${status}`, 409);
   }
-  const graph = compileWorkflow(workflow, ctx.ports.saver);
-  const state = (await graph.getState(threadConfig(runId))).values;
-  return {
-    runId,
-    workflow: workflow.name,
-    status: view.status,
-    result: { ...workflow.result.of(state as never) },
-  };
-}
-
-async function currentFailure(ctx: RunsContext, threadId: string, checkpointId: string) {
-  const failure = await ctx.ports.failedRuns?.latestFailure(threadId);
-  if (!failure) return undefined;
-  return failure.checkpointId === undefined || failure.checkpointId === checkpointId ? failure : undefined;
+  return { runId, workflow: workflow.name, status, result };
 }
 
 /** The run's checkpoints, newest first (metadata only: values can be megabytes). */
@@ -408,15 +284,6 @@ function checkAnswers(runId: string, waiting: readonly WaitingInterrupt[], decis
     }));
     throw new InvalidRequestError(issues, err.message);
   }
-}
-
-function statusOf(tasks: readonly TaskState[]): RunStatusName {
-  if (tasks.length === 0) return "succeeded";
-  if (tasks.some((t) => t.progress === "errored")) return "failed";
-  // Waiting once every task has either finished or stopped at interrupt(): nothing left to run.
-  if (tasks.some((t) => t.progress === "interrupted") && tasks.every((t) => t.progress !== "not-run"))
-    return "waiting";
-  return "running";
 }
 
 function workflowFor(runId: string, hint: string | undefined): string {

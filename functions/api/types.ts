@@ -1,5 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import type { WorkflowDefinition } from "#engine";
+import type { RecordedFailures, WorkflowDefinition } from "#engine";
 import type { RunRequest } from "#ingress";
 import type { DataRef } from "#trading";
 import type { AuditPort } from "./audit-trail.ts";
@@ -116,25 +116,13 @@ export interface DeadLettersPort {
   redrive(options: RedriveOptions): Promise<RedriveReport>;
 }
 
-/** How a thread's latest execution ended, when it ended badly. */
-export interface RunFailure {
-  readonly status: "FAILED" | "TIMED_OUT" | "ABORTED";
-  readonly error: { readonly code: string; readonly message: string };
-  readonly node?: string;
-  readonly failedAt?: string;
-  /** The thread's last checkpoint when it failed: a run that moved on since (resumed) is not failed. */
-  readonly checkpointId?: string;
-}
-
 /**
- * Failed executions by thread: the failed-runs records in AWS (`sqsFailedRuns`), the executions
- * registry locally. Answers what the checkpoint cannot: an execution that stopped (timeout,
- * abort, an engine Lambda failing) without recording a task error.
+ * The failure recorded beside a run's checkpoints (`#checkpoint` ThreadLeases, the lease item the
+ * engine and the failed-run handler write): one item read, on AWS and locally alike. Answers what
+ * the checkpoint cannot: an execution that stopped (timeout, abort, an engine Lambda failing)
+ * without recording a task error.
  */
-export interface FailedRunsPort {
-  /** The latest failure of the thread's executions, or undefined when none failed. */
-  latestFailure(threadId: string): Promise<RunFailure | undefined>;
-}
+export type FailedRunsPort = RecordedFailures;
 
 /** Everything the API needs from its surroundings; the Lambda binds AWS, `npm run serve` the embedded AWS. */
 export interface ApiPorts {

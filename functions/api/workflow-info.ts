@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { WorkflowDefinition } from "#engine";
+import { jsonSchemaOf, type WorkflowDefinition } from "#engine";
 
 /** A JSON Schema, as `z.toJSONSchema` writes it. */
 const JsonSchemaObject = z.record(z.string(), z.unknown());
@@ -25,17 +25,6 @@ export const WorkflowInfoSchema = z.strictObject({
 });
 export const WorkflowListSchema = z.strictObject({ workflows: z.array(WorkflowInfoSchema) });
 export type WorkflowInfo = z.infer<typeof WorkflowInfoSchema>;
-
-/**
- * A zod schema as JSON Schema (2020-12) of what a caller sends (`io: "input"`: defaults are
- * optional). A refinement JSON Schema cannot say is left to the server, which still checks it.
- *
- * @example
- * jsonSchemaOf(z.object({ trades: z.number() })).properties; // { trades: { type: "number" } }
- */
-export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "input"): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
-}
 
 /**
  * What `GET /workflows/{name}` says about a workflow, from its own schemas.

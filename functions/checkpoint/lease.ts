@@ -20,7 +20,9 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { z } from "zod";
 import { SwitchyardError } from "#core";
+import { CheckpointCorruptError } from "./errors.ts";
 import { DEFAULT_RETRY, withStorageRetry } from "./retry.ts";
 
 /** The lease's sort key, under the thread's partition key (never a `c#`/`s#` checkpoint key). */
@@ -47,13 +49,19 @@ export interface LeaseRecord {
   readonly failure?: LeaseFailure;
 }
 
-/** A run's failure as its lease records it; `status` is the execution's (FAILED when absent). */
-export interface LeaseFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly node?: string;
-  readonly status?: "FAILED" | "TIMED_OUT" | "ABORTED";
-}
+/**
+ * A run's failure as its lease records it; `status` is the execution's (FAILED when absent),
+ * `checkpointId` the thread's last checkpoint when it failed. Parsed, not cast, when read back: an
+ * item that does not fit is a {@link CheckpointCorruptError}, never a made-up status.
+ */
+const LeaseFailureSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  node: z.string().optional(),
+  status: z.enum(["FAILED", "TIMED_OUT", "ABORTED"]).optional(),
+  checkpointId: z.string().optional(),
+});
+export type LeaseFailure = z.infer<typeof LeaseFailureSchema>;
 
 export interface ThreadLeasesOptions {
   readonly client: DynamoDBClient;
@@ -66,6 +74,11 @@ export interface ThreadLeasesOptions {
    * live holder is never passed over between two of its commits on account of one slow call.
    */
   readonly seconds?: number;
+  /**
+   * How long a lease that records a failure is kept (TTL), from the release. Default 14 days, as
+   * long as the failed-runs queue keeps its records: `GET /runs/{id}` reads the failure here.
+   */
+  readonly failureKeepDays?: number;
   /** Written on every lease this store takes (a local CLI's pid and host). */
   readonly owner?: string;
   readonly now?: () => number;
@@ -126,6 +139,7 @@ export class ThreadLeases {
   private readonly sk: string;
   private readonly ttl: string;
   private readonly ms: number;
+  private readonly keepSeconds: number;
   private readonly now: () => number;
 
   constructor(private readonly options: ThreadLeasesOptions) {
@@ -133,6 +147,7 @@ export class ThreadLeases {
     this.sk = options.sortKey ?? "sk";
     this.ttl = options.ttlAttribute ?? "ttl";
     this.ms = (options.seconds ?? 900) * 1000;
+    this.keepSeconds = Math.round((options.failureKeepDays ?? 14) * 86_400);
     this.now = options.now ?? Date.now;
   }
 
@@ -205,6 +220,18 @@ export class ThreadLeases {
     return Item ? leaseOf(threadId, Item) : undefined;
   }
 
+  /**
+   * How the thread's last execution failed, as recorded beside its checkpoints (by the engine or
+   * the failed-run handler); undefined when it did not fail, or no lease was ever taken. One
+   * consistent read of one item: what `GET /runs/{id}` and `switchyard status` read.
+   *
+   * @example
+   * await leases.failureOf("triage_1"); // { code: "States.Timeout", message: "…", status: "TIMED_OUT" }
+   */
+  async failureOf(threadId: string): Promise<LeaseFailure | undefined> {
+    return (await this.read(threadId))?.failure;
+  }
+
   /** Whether `lease` still keeps newcomers out. */
   isLive(lease: LeaseRecord | undefined): boolean {
     return lease !== undefined && lease.expiresAt >= this.now();
@@ -235,17 +262,31 @@ export class ThreadLeases {
       message: failure.message.slice(0, 2000),
       node: failure.node,
       status: failure.status,
+      checkpointId: failure.checkpointId,
     };
     return new UpdateItemCommand({
       TableName: this.options.tableName,
       Key: this.key(threadId),
-      UpdateExpression: why ? "SET #exp = :exp, failure = :why" : "SET #exp = :exp REMOVE failure",
+      // A recorded failure outlives the lease's own TTL (a day past its last take): it is the
+      // run's status for as long as operators may still resume it.
+      UpdateExpression: why
+        ? "SET #exp = :exp, failure = :why, #ttl = :keep"
+        : "SET #exp = :exp REMOVE failure",
       ConditionExpression: "#holder = :holder",
-      ExpressionAttributeNames: { "#holder": "holder", "#exp": "leaseUntil" },
+      ExpressionAttributeNames: {
+        "#holder": "holder",
+        "#exp": "leaseUntil",
+        ...(why ? { "#ttl": this.ttl } : {}),
+      },
       ExpressionAttributeValues: {
         ":holder": { S: holder },
         ":exp": { N: String(expiresAt) },
-        ...(why ? { ":why": { S: JSON.stringify(why) } } : {}),
+        ...(why
+          ? {
+              ":why": { S: JSON.stringify(why) },
+              ":keep": { N: String(Math.ceil(this.now() / 1000) + this.keepSeconds) },
+            }
+          : {}),
       },
     });
   }
@@ -275,6 +316,28 @@ export function leaseOf(threadId: string, item: Record<string, AttributeValue>):
     ...(item.workflow?.S ? { workflow: item.workflow.S } : {}),
     takenAt: Number(item.takenAt?.N ?? 0),
     expiresAt: Number(item.leaseUntil?.N ?? 0),
-    ...(item.failure?.S ? { failure: JSON.parse(item.failure.S) as LeaseFailure } : {}),
+    ...(item.failure?.S ? { failure: failureOf(threadId, item.failure.S) } : {}),
   };
+}
+
+function failureOf(threadId: string, stored: string): LeaseFailure {
+  let json: unknown;
+  try {
+    json = JSON.parse(stored);
+  } catch (cause) {
+    throw new CheckpointCorruptError(
+      `The lease of thread "${threadId}" records a failure that is not JSON.`,
+      {
+        cause,
+      },
+    );
+  }
+  const parsed = LeaseFailureSchema.safeParse(json);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "failure"}: ${i.message}`).join("; ");
+    throw new CheckpointCorruptError(
+      `The lease of thread "${threadId}" records an unreadable failure (${why}).`,
+    );
+  }
+  return parsed.data;
 }

@@ -117,7 +117,11 @@ export function createEngineHandlers(
   const held = (holder: string | undefined) => async (plan: SuperstepPlan) => {
     if (!leases || holder === undefined) return plan;
     if (plan.status !== "running" && plan.status !== "continued")
-      await leases.release(plan.threadId, holder, plan.error);
+      await leases.release(
+        plan.threadId,
+        holder,
+        plan.error && { ...plan.error, checkpointId: plan.checkpointId },
+      );
     return { ...plan, lease: holder };
   };
   /** A new execution's first plan starts its history count (continuation.ts). */

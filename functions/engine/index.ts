@@ -59,6 +59,7 @@ export {
   nearHistoryLimit,
   superstepEvents,
 } from "./history.ts";
+export { jsonSchemaOf } from "./json-schema.ts";
 export { invokeObserved, isObserved, reportToObserver } from "./observed.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {
@@ -76,6 +77,17 @@ export {
 } from "./resume.ts";
 export { aslRetryFor, LAMBDA_SERVICE_RETRY, langGraphRetryOn, nodeFailure, nodeRetry } from "./retry.ts";
 export { type InProcessOptions, resumeInProcessWith, runInProcessWith } from "./run-in-process.ts";
+export {
+  outcomeView,
+  type RunOutcome,
+  type RunReading,
+  readRunReading,
+  resultOf,
+  runStatusOf,
+  runView,
+  withAnswers,
+} from "./run-view.ts";
+export * from "./run-view-schema.ts";
 export {
   commitSuperstep,
   recoverRun,
@@ -102,6 +114,8 @@ export type {
   NodeEvent,
   ObservedRun,
   PlanStatus,
+  RecordedFailure,
+  RecordedFailures,
   RunError,
   RunEvent,
   RunStatus,

@@ -64,8 +64,11 @@ export interface ThreadLeaseStore {
   /** `info.from`: the holder it passes from (a continued execution's successor takes it over). */
   take(threadId: string, holder: string, info?: { workflow?: string; from?: string }): Promise<void>;
   renew(threadId: string, holder: string): Promise<void>;
-  /** Gives the lease up as the run stops; `failure` says why it failed, for those who list runs. */
-  release(threadId: string, holder: string, failure?: RunError): Promise<void>;
+  /**
+   * Gives the lease up as the run stops; `failure` says why it failed, recorded beside the
+   * checkpoints for `runView` (`GET /runs/{id}`, `switchyard status`, `switchyard runs`).
+   */
+  release(threadId: string, holder: string, failure?: RecordedFailure): Promise<void>;
 }
 
 /** Superstep-level events, as the handlers produce them; every method optional. */
@@ -237,4 +240,25 @@ export interface TaskFailure {
 export interface TaskOutcome {
   readonly taskId: string;
   readonly outcome: "done" | "interrupted" | "skipped-finished" | "skipped-stale";
+}
+
+/**
+ * How an execution ended badly, as recorded beside the thread's checkpoints (its lease item,
+ * `#checkpoint` ThreadLeases): by the engine when a plan fails, by the failed-run handler when an
+ * execution stops (a timeout, an abort, an engine Lambda failing) without a task error.
+ */
+export interface RecordedFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly node?: string;
+  /** The execution's end; FAILED when absent. */
+  readonly status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+  /** The thread's last checkpoint when it failed: a run that moved on since (resumed) is not failed. */
+  readonly checkpointId?: string;
+}
+
+/** Reads the failure recorded beside a thread's checkpoints (`#checkpoint` ThreadLeases is one). */
+export interface RecordedFailures {
+  /** The failure of the thread's last execution, or undefined when it did not fail (or never ran). */
+  failureOf(threadId: string): Promise<RecordedFailure | undefined>;
 }

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsFailedRuns, sqsRunQueue } from "#api";
+import { createApiHandler, dynamoIdempotencyStore, sqsDeadLetters, sqsRunQueue } from "#api";
 import { auditStoreFromEnv } from "#audit";
-import { DynamoDBSaver } from "#checkpoint";
+import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { ConfigurationError, dataBucketName, idempotencyTableName, readEnv, resources } from "#config";
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
 import { getWorkflow } from "#workflows";
@@ -11,14 +11,13 @@ import { lambdaTelemetry } from "./instrument.ts";
 // Built once per cold start (docs/architecture.md, "House style" §1); a missing variable fails the cold
 // start, not a request.
 const env = readEnv();
-const { REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL, FAILED_RUNS_QUEUE_URL } = env;
-if (!REQUESTS_QUEUE_URL || !REQUESTS_DLQ_URL || !FAILED_RUNS_QUEUE_URL)
-  throw new ConfigurationError(
-    "The api Lambda needs REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL and FAILED_RUNS_QUEUE_URL.",
-  );
+const { REQUESTS_QUEUE_URL, REQUESTS_DLQ_URL } = env;
+if (!REQUESTS_QUEUE_URL || !REQUESTS_DLQ_URL)
+  throw new ConfigurationError("The api Lambda needs REQUESTS_QUEUE_URL and REQUESTS_DLQ_URL.");
 const spec = resources(env.SWITCHYARD_STAGE).idempotencyTable;
 const dynamodb = new DynamoDBClient({ region: env.AWS_REGION });
 const sqs = new SQSClient({ region: env.AWS_REGION });
+const saver = DynamoDBSaver.fromEnv({ client: dynamodb });
 
 /**
  * On AWS a run may name only the stage's data bucket — for its day, mapping, output and breaks:
@@ -43,13 +42,14 @@ const { telemetry, instrument } = lambdaTelemetry(env);
 const api = createApiHandler({
   ports: {
     queue: sqsRunQueue(sqs, REQUESTS_QUEUE_URL),
-    saver: DynamoDBSaver.fromEnv({ client: dynamodb }),
+    saver,
     workflowNamed: getWorkflow,
     deadLetters: sqsDeadLetters(sqs, {
       deadLetterQueueUrl: REQUESTS_DLQ_URL,
       requestsQueueUrl: REQUESTS_QUEUE_URL,
     }),
-    failedRuns: sqsFailedRuns(sqs, { queueUrl: FAILED_RUNS_QUEUE_URL }),
+    // A failed run's record is one item beside its checkpoints (the lease): one GetItem.
+    failedRuns: ThreadLeases.beside(saver),
     checkData,
     allowUri,
     ...(audit ? { audit: { log: audit.log, verifier: audit.signer } } : {}),

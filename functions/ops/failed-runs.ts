@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { ThreadLeaseStore } from "#engine";
 import { decodeMessageBody, RUN_ID_PATTERN, type RunRequest } from "#ingress";
 import { DEAD_LETTER_QUEUES, type Metrics, recordDeadLetter } from "#telemetry";
 import { InvalidFailedRunError } from "./errors.ts";
@@ -47,6 +48,12 @@ export type LookupThread = (workflow: string, threadId: string) => Promise<Threa
 
 export interface RecordFailedRunDeps {
   readonly lookupThread: LookupThread;
+  /**
+   * Where the failure is recorded beside the thread's checkpoints: the thread's lease, released
+   * by the failed execution with why (`#checkpoint` ThreadLeases) — the one item `GET /runs/{id}`
+   * reads. Only the failed execution's own lease is touched: a newer execution's stays theirs.
+   */
+  readonly leases: Pick<ThreadLeaseStore, "release">;
   readonly sendFailedRun: (run: FailedRun) => Promise<void>;
   readonly alert: (run: FailedRun) => Promise<void>;
   /** Counts the record on the failed-runs queue (`DeadLetters`, Queue `failed-runs`). */
@@ -96,17 +103,25 @@ export async function failedRunFromEvent(
 }
 
 /**
- * The failed-run handler's domain: record the run on the failed-runs queue, then alert. The
- * record goes first — an alert about a run nobody can find is worse than a late alert.
+ * The failed-run handler's domain: record the failure beside the thread's checkpoints (what
+ * `GET /runs/{id}` reads), then the run on the failed-runs queue (what operators resume from),
+ * then alert. The records go first — an alert about a run nobody can find is worse than a late alert.
  *
  * @example
- * await recordFailedRun(event, { lookupThread, sendFailedRun, alert });
+ * await recordFailedRun(event, { lookupThread, leases, sendFailedRun, alert });
  */
 export async function recordFailedRun(
   event: ExecutionStatusChangeEvent,
   deps: RecordFailedRunDeps,
 ): Promise<FailedRun> {
   const run = await failedRunFromEvent(event, deps.lookupThread);
+  // The execution's run id is its lease holder (the engine's start takes it under that name).
+  await deps.leases.release(run.threadId, run.runId, {
+    ...run.error,
+    ...(run.node ? { node: run.node } : {}),
+    status: run.status,
+    ...(run.checkpoint ? { checkpointId: run.checkpoint.id } : {}),
+  });
   await deps.sendFailedRun(run);
   if (deps.metrics) recordDeadLetter(deps.metrics, DEAD_LETTER_QUEUES.failedRuns);
   await deps.alert(run);

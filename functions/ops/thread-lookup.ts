@@ -1,8 +1,8 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import {
   compileWorkflow,
-  firstTaskError,
   readPosition,
+  runView,
   ThreadNotFoundError,
   type WorkflowDefinition,
 } from "#engine";
@@ -10,7 +10,9 @@ import type { LookupThread } from "./failed-runs.ts";
 
 /**
  * {@link LookupThread} over the checkpoint saver: the thread's last checkpoint and its first
- * errored task (the node's own exception, as LangGraph recorded it). Read-only.
+ * errored task (the node's own exception, as LangGraph recorded it), by the engine's one rule
+ * (`runView`, as `GET /runs/{id}`). Read-only; the failure this handler is about to record is
+ * not read back.
  *
  * @example
  * const lookupThread = checkpointLookup(DynamoDBSaver.fromEnv(), getWorkflow);
@@ -22,20 +24,26 @@ export function checkpointLookup(
 ): LookupThread {
   return async (workflowName, threadId) => {
     const workflow = workflowNamed(workflowName);
-    const graph = compileWorkflow(workflow, saver, "step-functions");
     try {
-      const position = await readPosition({ saver }, graph, threadId);
-      const failed = firstTaskError(position.tasks);
+      // The position alone: the view's error and tasks need no state values (they can be megabytes).
+      const position = await readPosition(
+        { saver },
+        compileWorkflow(workflow, saver, "step-functions"),
+        threadId,
+      );
+      const view = runView(workflow, threadId, { position });
+      const nodes = view.nodes;
+      const failedTask = view.error ? nodes.find((t) => t.progress === "errored")?.taskId : undefined;
       return {
         checkpointId: position.checkpointId,
         step: position.step,
-        pendingNodes: position.tasks.filter((t) => t.progress !== "finished").map((t) => t.node),
-        finishedTasks: position.tasks.filter((t) => t.progress === "finished").length,
-        ...(failed
+        pendingNodes: nodes.filter((t) => t.progress !== "finished").map((t) => t.node),
+        finishedTasks: nodes.filter((t) => t.progress === "finished").length,
+        ...(view.error
           ? {
-              ...(failed.node ? { node: failed.node } : {}),
-              ...(failed.taskId ? { taskId: failed.taskId } : {}),
-              error: { code: failed.code, message: failed.message },
+              ...(view.error.node ? { node: view.error.node } : {}),
+              ...(failedTask ? { taskId: failedTask } : {}),
+              error: { code: view.error.code, message: view.error.message },
             }
           : {}),
       };

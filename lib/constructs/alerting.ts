@@ -83,6 +83,7 @@ export function chunkForPattern(names: readonly string[]): string[][] {
  *
  * ```
  * execution FAILED / TIMED_OUT / ABORTED ──EventBridge rule──▶ failed-run Lambda
+ *      ├─▶ the thread's lease item in the checkpoint table (why it failed: what GET /runs/{id} reads)
  *      ├─▶ failed-runs queue (run, thread, node, error, last checkpoint)    async failure ─▶ same queue (raw event)
  *      └─▶ alerts topic ◀── CloudWatch alarms (requests DLQ not empty, failed runs waiting, Lambda errors)
  *                │ SNS subscription (and a schedule every minute, to close windows)
@@ -115,7 +116,7 @@ export class Alerting extends Construct {
     // 1. A failed execution is recorded, with what resuming needs, then announced.
     this.failedRun = new SwitchyardFunction(this, "FailedRun", {
       entry: props.entries?.failedRun ?? "functions/handlers/failed-run.ts",
-      description: `Switchyard ${r.stage}: failed executions → failed-runs queue + alert`,
+      description: `Switchyard ${r.stage}: failed executions → lease item, failed-runs queue + alert`,
       timeout: Duration.seconds(30),
       environment: {
         SWITCHYARD_STAGE: r.stage,
@@ -129,6 +130,11 @@ export class Alerting extends Construct {
     // Exact actions instead of grantSendMessages/grantPublish: those add kms:GenerateDataKey* and
     // kms:ReEncrypt*, wildcards a sender never uses.
     const fr = this.failedRun.function;
+    // The failure beside the run's checkpoints: one conditional update of the thread's lease item
+    // (`GET /runs/{id}` reads it), never a put or a delete.
+    fr.addToRolePolicy(
+      new PolicyStatement({ actions: ["dynamodb:UpdateItem"], resources: [props.checkpointTable.tableArn] }),
+    );
     fr.addToRolePolicy(
       new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [props.failedRunsQueue.queueArn] }),
     );

@@ -39,10 +39,11 @@ export interface SwitchyardApiProps {
   readonly requestsQueue: IQueue;
   /** The requests queue's DLQ: listed and redriven (receive, send back, delete) by the dead-letter routes. */
   readonly requestsDeadLetterQueue: IQueue;
-  /** Failed executions' records: read, never consumed, so `GET /runs/{id}` can say `failed`. */
-  readonly failedRunsQueue: IQueue;
   readonly messagesKey: IKey;
-  /** Run status and history are read from here; the API never writes it. */
+  /**
+   * Run status and history are read from here — with a failed run's record, one item beside its
+   * checkpoints (the lease) — and the API never writes it.
+   */
   readonly checkpointTable: ITable;
   /**
    * The key that seals each run's audit chain (`AUDIT_SIGNING_KEY_ID`): the API checks seals with
@@ -80,21 +81,21 @@ export interface SwitchyardApiProps {
  *          │ unsigned / unknown route: refused here (403/404), the Lambda never runs
  *          ▼
  *   api Lambda ── zod per field, Idempotency-Key (idempotency table) ──▶ requests queue ─▶ dispatcher
- *          ├── reads the checkpoint table for status and history (read-only)
+ *          ├── reads the checkpoint table for status and history (read-only), and the failure recorded
+ *          │   beside a run's checkpoints (its lease item) for runs that stopped without a task error
  *          ├── reads the data bucket (read-only): a day's folder, manifest and mapping before a run is accepted, run outputs under runs/
- *          ├── reads the failed-runs queue (visibility 0: a peek) for runs that stopped without a task error
  *          └── dead letters: requests DLQ ─receive, send back, delete─▶ requests queue
  * ```
  *
  * Least privilege: the function may send to the requests queue only (with the key actions an
  * encrypted queue needs, no wildcard); receive, delete and change visibility on the requests DLQ;
- * receive on the failed-runs queue; read the checkpoint table; put/get/update/delete items
+ * read the checkpoint table; put/get/update/delete items
  * of its idempotency table; and list and get the data bucket's objects (the key only through S3).
  *
  * @example
  * const api = new SwitchyardApi(this, "Api", { stage, prefix, idempotencyTable: r.idempotencyTable,
  *   requestsQueue: core.requestsQueue, requestsDeadLetterQueue: core.requestsDeadLetterQueue,
- *   failedRunsQueue: core.failedRunsQueue, messagesKey: core.messagesKey, checkpointTable: core.checkpointTable });
+ *   messagesKey: core.messagesKey, checkpointTable: core.checkpointTable });
  * api.restApi.url;
  */
 export class SwitchyardApi extends Construct {
@@ -129,7 +130,6 @@ export class SwitchyardApi extends Construct {
         SWITCHYARD_STAGE: props.stage,
         REQUESTS_QUEUE_URL: props.requestsQueue.queueUrl,
         REQUESTS_DLQ_URL: props.requestsDeadLetterQueue.queueUrl,
-        FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
         ...(props.auditSigningKey ? { AUDIT_SIGNING_KEY_ID: props.auditSigningKey.keyArn } : {}),
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
@@ -208,7 +208,7 @@ export class SwitchyardApi extends Construct {
 
   /**
    * Only what the handler does: send run requests (and redriven letters) to the requests queue,
-   * sweep the requests DLQ, peek at failed runs, read checkpoints, keep idempotency records,
+   * sweep the requests DLQ, read checkpoints (and the failures recorded beside them), keep idempotency records,
    * check a run's day and read run outputs (the data bucket, read-only).
    */
   private grant(props: SwitchyardApiProps): void {
@@ -223,9 +223,6 @@ export class SwitchyardApi extends Construct {
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
         resources: [props.requestsDeadLetterQueue.queueArn],
       }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ["sqs:ReceiveMessage"], resources: [props.failedRunsQueue.queueArn] }),
     );
     grantKeyUse(fn, props.messagesKey);
     fn.addToRolePolicy(

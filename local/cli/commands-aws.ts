@@ -2,7 +2,7 @@ import type { Env } from "#config";
 import { getWorkflow } from "#workflows";
 import { out, parseJson, required, UsageError, type Values } from "./args.ts";
 import {
-  checkpointPositions,
+  checkpointReader,
   connectAwsTarget,
   readInputFile,
   remoteResumeCommand,
@@ -37,11 +37,11 @@ export async function awsCommand(
     case "status": {
       const runId = required(arg, "status needs a run id");
       const workflow = getWorkflow(workflowForRun(runId, values.workflow));
-      const { saver } = await connect();
+      const { saver, failures } = await connect();
       return statusCommand({
         runId,
         workflow,
-        read: checkpointPositions(saver),
+        read: checkpointReader(saver, failures),
         where: `stage ${stage} (${env.AWS_REGION})`,
         json: values.json,
         out,

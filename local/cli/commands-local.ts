@@ -5,7 +5,7 @@ import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
 import { getWorkflow, workflows } from "#workflows";
 import { type LocalAws, startLocalAws } from "../index.ts";
 import { readLocalRun, releaseAbandonedLease } from "../runs.ts";
-import { localSaver } from "../saver.ts";
+import { localLeases, localSaver } from "../saver.ts";
 import { runNotifier } from "../triggers.ts";
 import {
   dataFlagsInput,
@@ -24,7 +24,7 @@ import {
   withRecursionLimit,
 } from "./args.ts";
 import { auditCommand } from "./audit.ts";
-import { checkpointPositions, statusCommand, workflowForRun } from "./aws-target/index.ts";
+import { checkpointReader, statusCommand, workflowForRun } from "./aws-target/index.ts";
 import { demoCommand } from "./demo.ts";
 import { describeCommand } from "./describe.ts";
 import { inspectCommand } from "./inspect.ts";
@@ -119,7 +119,7 @@ export async function localCommand(
         statusCommand({
           runId,
           workflow,
-          read: checkpointPositions(localSaver(aws)),
+          read: checkpointReader(localSaver(aws), localLeases(aws)),
           where: "the local AWS",
           json: values.json,
           out,

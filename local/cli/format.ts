@@ -1,6 +1,13 @@
 import { describeAsk, fourEyesAskIn } from "#agents";
-import { type RunView, resultOf, withAnswers } from "#api";
-import type { RunResult, RunSummary, SuperstepPlan, WorkflowDefinition } from "#engine";
+import type { RunView } from "#api";
+import {
+  outcomeView,
+  type RunResult,
+  type RunSummary,
+  resultOf,
+  type SuperstepPlan,
+  type WorkflowDefinition,
+} from "#engine";
 
 /** Terminal formatting for the CLI: plain text, readable without colour, aligned figures. */
 export function formatPlan(plan: SuperstepPlan): string {
@@ -136,34 +143,23 @@ export function executedRunView(run: {
   readonly execution?: Execution;
 }): RunView {
   const { workflow, result, execution } = run;
-  const finished = result.status !== "waiting";
-  const summary = finished ? workflow.summarize?.(result.state as never) : undefined;
-  const outputs = result.status === "succeeded" ? workflow.outputs?.(result.state as never) : undefined;
   const declared = resultOf(workflow, result.status, result.state);
   const interrupts = result.interrupts ?? [];
+  const { error, ...outcome } = outcomeView(workflow, {
+    status: result.status,
+    values: result.state,
+    interrupts,
+    ...(result.error ? { error: result.error } : {}),
+  });
   return {
     runId: result.threadId,
     threadId: result.threadId,
     workflow: workflow.name,
     status: result.status,
     nodes: interrupts.map((i) => ({ node: i.node, progress: "interrupted" })),
-    ...(interrupts.length > 0 ? { waiting: { interrupts: withAnswers(workflow, interrupts) } } : {}),
-    ...(summary
-      ? {
-          summary: { headline: summary.headline, steps: [...summary.steps], figures: { ...summary.figures } },
-        }
-      : {}),
-    ...(outputs ? { outputs: { ...outputs } } : {}),
+    ...outcome,
     ...(declared ? { result: declared } : {}),
-    ...(result.error
-      ? {
-          error: {
-            code: result.error.code,
-            message: result.error.message,
-            ...(result.error.node ? { node: result.error.node } : {}),
-          },
-        }
-      : {}),
+    ...(error ? { error } : {}),
     ...(execution ? { execution } : {}),
   };
 }

@@ -31,7 +31,7 @@ export async function runsCommand(o: RunsCommandOptions): Promise<number> {
 
 function where(r: LocalRun): string {
   const tasks = r.tasks.total > 0 ? `, ${r.tasks.done}/${r.tasks.total} task(s) done` : "";
-  const error = r.error ? `, ${r.error.code} in ${r.error.node}` : "";
+  const error = r.error ? `, ${r.error.code}${r.error.node ? ` in ${r.error.node}` : ""}` : "";
   return `step ${r.step}${tasks}${error}`;
 }
 

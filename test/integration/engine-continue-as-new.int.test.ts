@@ -10,8 +10,7 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { runViewOf } from "#api";
-import { compileWorkflow, createEngineHandlers, readPosition } from "#engine";
+import { compileWorkflow, createEngineHandlers, readPosition, runView } from "#engine";
 import { CATALOG, createTelemetry } from "#telemetry";
 import { readLocalRun } from "../../local/runs.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
@@ -54,7 +53,7 @@ async function localStatus(workflow: WorkflowDefinition, threadId: string): Prom
 async function apiStatus(workflow: WorkflowDefinition, threadId: string): Promise<string> {
   const saver = localSaver(aws);
   const position = await readPosition({ saver }, compileWorkflow(workflow, saver), threadId);
-  return runViewOf(workflow, threadId, { position }).status;
+  return runView(workflow, threadId, { position }).status;
 }
 
 /** The thread's lease as stored (holder), read from the table itself. */

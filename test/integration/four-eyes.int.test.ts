@@ -10,7 +10,7 @@ import { compileWorkflow, readPosition, waitingInterrupts } from "#engine";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { writeDay } from "#trading";
 import { getWorkflow, PROPOSER, type TriageStateValue, triage } from "#workflows";
-import { checkpointPositions, statusCommand } from "../../local/cli/aws-target/index.ts";
+import { checkpointReader, statusCommand } from "../../local/cli/aws-target/index.ts";
 import { resumeCommand } from "../../local/cli/resume.ts";
 import { localSaver } from "../../local/saver.ts";
 import { treasuryDuplicate } from "../fixtures/trading.ts";
@@ -176,7 +176,7 @@ describe("switchyard resume --answer", () => {
     await statusCommand({
       runId: waiting.threadId,
       workflow: triage,
-      read: checkpointPositions(localSaver(aws)),
+      read: checkpointReader(localSaver(aws)),
       where: "the local AWS",
       json: false,
       out: (text) => status.push(text),

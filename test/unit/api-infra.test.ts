@@ -126,7 +126,7 @@ describe("REST API", () => {
 });
 
 describe("REST API: dead letters and failed runs", () => {
-  it("the api Lambda sweeps the requests DLQ and peeks at failed runs, sending only to the requests queue", () => {
+  it("the api Lambda sweeps the requests DLQ, sending only to the requests queue; failed runs come from the checkpoint table", () => {
     const fn = Object.values(api.findResources("AWS::IAM::Policy")).find((p) =>
       JSON.stringify(p).includes("dynamodb:PutItem"),
     );
@@ -145,20 +145,21 @@ describe("REST API: dead letters and failed runs", () => {
       "sqs:DeleteMessage",
       "sqs:ReceiveMessage",
     ]);
-    expect(on("FailedRunsQueue")).toEqual(["sqs:ReceiveMessage"]);
+    // A failed run is read from its lease item (the checkpoint table's GetItem), not from the queue.
+    expect(on("FailedRunsQueue")).toEqual([]);
     const senders = statements.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
     expect(senders).toHaveLength(1);
     expect(JSON.stringify(senders[0]?.Resource)).toMatch(/RequestsQueue/);
     expect(JSON.stringify(senders[0]?.Resource)).not.toMatch(/DeadLetter|FailedRuns/);
   });
 
-  it("tells the api Lambda where the requests DLQ and the failed-runs queue are", () => {
+  it("tells the api Lambda where the requests DLQ is, and nothing of the failed-runs queue", () => {
     const fns = api.findResources("AWS::Lambda::Function", {
       Properties: { Environment: { Variables: Match.objectLike({ API_AUTH: "iam" }) } },
     });
     const vars = Object.values(fns)[0]?.Properties.Environment.Variables as Record<string, unknown>;
     expect(JSON.stringify(vars.REQUESTS_DLQ_URL)).toMatch(/RequestsDeadLetterQueue/);
-    expect(JSON.stringify(vars.FAILED_RUNS_QUEUE_URL)).toMatch(/FailedRunsQueue/);
+    expect(vars.FAILED_RUNS_QUEUE_URL).toBeUndefined();
   });
 });
 

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openApiDocument, publishedSchemas, ROUTES, runViewOf, workflowInfo } from "#api";
-import type { TaskState } from "#engine";
+import { openApiDocument, publishedSchemas, ROUTES, workflowInfo } from "#api";
+import { runView, type TaskState } from "#engine";
 import { getWorkflow, workflows } from "#workflows";
 import { describeSchema } from "../../local/cli/format.ts";
 
@@ -57,7 +57,7 @@ describe("docs/schemas", () => {
     // Prepare
     const schema = z.fromJSONSchema(JSON.parse(await published("run-view.schema.json")));
     // A reconciliation that wrote nothing: the summary and result still read (zeros), as numbers.
-    const view = runViewOf(
+    const view = runView(
       getWorkflow("reconciliation"),
       "reconciliation_3f0c9a1e-8b7d-4c2a-9e51-0d6f2b4a7c11",
       {
@@ -104,7 +104,7 @@ describe("the run view's rule", () => {
     };
 
     // Act
-    const view = runViewOf(workflow, "reconciliation_3f0c9a1e-8b7d-4c2a-9e51-0d6f2b4a7c11", {
+    const view = runView(workflow, "reconciliation_3f0c9a1e-8b7d-4c2a-9e51-0d6f2b4a7c11", {
       position: { checkpointId: "1f0c", step: 2, tasks: [failedTask] },
       values: { plan: null },
     });

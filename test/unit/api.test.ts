@@ -298,11 +298,12 @@ describe("GET /runs/{id} and the failed-runs port", () => {
     return { saver, checkpointId: String(config.configurable?.checkpoint_id) };
   }
   const timedOut = (checkpointId?: string): FailedRunsPort => ({
-    latestFailure: async (threadId) =>
+    failureOf: async (threadId) =>
       threadId === RUN
         ? {
             status: "TIMED_OUT",
-            error: { code: "States.Timeout", message: "The execution timed out." },
+            code: "States.Timeout",
+            message: "The execution timed out.",
             node: "approve",
             ...(checkpointId ? { checkpointId } : {}),
           }
@@ -311,7 +312,7 @@ describe("GET /runs/{id} and the failed-runs port", () => {
   const get = async (setupOptions: Parameters<typeof setup>[0]) =>
     JSON.parse((await setup(setupOptions).handler(event("GET", `/runs/${RUN}`))).body);
 
-  it("reads failed from the failed-runs record when the checkpoint still says running", async () => {
+  it("reads failed from the failure recorded beside the checkpoints when the checkpoint still says running", async () => {
     const { saver, checkpointId } = await stoppedRun();
 
     const view = await get({ saver, failedRuns: timedOut(checkpointId) });

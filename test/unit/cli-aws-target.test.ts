@@ -15,9 +15,9 @@ import { RunRequestSchema } from "#ingress";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { getWorkflow, TriageInput, triage } from "#workflows";
 import {
-  checkpointPositions,
+  checkpointReader,
   connectAwsTarget,
-  type PositionReader,
+  type RunReader,
   readInputFile,
   remoteResumeCommand,
   remoteRunCommand,
@@ -99,9 +99,8 @@ const position = (tasks: TaskState[], step = 4): ThreadPosition => ({
   tasks,
 });
 const fixedReader =
-  (p: ThreadPosition): PositionReader =>
-  async () =>
-    p;
+  (p: ThreadPosition): RunReader =>
+  async () => ({ position: p });
 
 const WAITING = position([
   task("approval", "interrupted", {
@@ -465,7 +464,7 @@ describe("statusCommand", () => {
     await statusCommand({
       runId: threadId,
       workflow: triage,
-      read: checkpointPositions(saver),
+      read: checkpointReader(saver),
       where: "memory",
       json: true,
       out,
@@ -498,7 +497,7 @@ describe("statusCommand", () => {
     await statusCommand({
       runId: threadId,
       workflow: triage,
-      read: checkpointPositions(saver),
+      read: checkpointReader(saver),
       where: "memory",
       json: false,
       out: waiting.out,
@@ -513,7 +512,7 @@ describe("statusCommand", () => {
     const code = await statusCommand({
       runId: threadId,
       workflow: triage,
-      read: checkpointPositions(saver),
+      read: checkpointReader(saver),
       where: "memory",
       json: false,
       out: done.out,
@@ -538,7 +537,7 @@ describe("statusCommand", () => {
     const err = await statusCommand({
       runId,
       workflow: getWorkflow("triage"),
-      read: checkpointPositions(saver),
+      read: checkpointReader(saver),
       where: "stage dev",
       json: false,
       out: () => {},

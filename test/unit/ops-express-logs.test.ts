@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import type { RecordedFailure } from "#engine";
 import {
   type ExpressLogEvent,
   type FailedRun,
@@ -41,11 +42,17 @@ function delivery(events: ExpressLogEvent[]) {
 function recorder() {
   const sent: FailedRun[] = [];
   const alerted: FailedRun[] = [];
+  const released: { threadId: string; holder: string; failure?: RecordedFailure }[] = [];
   return {
     sent,
     alerted,
+    released,
     deps: {
       lookupThread: async () => undefined,
+      leases: {
+        release: async (threadId: string, holder: string, failure?: RecordedFailure) =>
+          void released.push({ threadId, holder, ...(failure ? { failure } : {}) }),
+      },
       sendFailedRun: async (r: FailedRun) => void sent.push(r),
       alert: async (r: FailedRun) => void alerted.push(r),
     },
@@ -54,10 +61,18 @@ function recorder() {
 
 describe("an Express execution's failures, from its log", () => {
   it("records a RunFailed as a Standard execution's FAILED event would: workflow, thread, node, error", async () => {
-    const { sent, alerted, deps } = recorder();
+    const { sent, alerted, released, deps } = recorder();
     const runs = await recordExpressFailures(delivery([runFailed]), deps);
 
     expect(runs).toHaveLength(1);
+    // The failure beside the checkpoints: the failed execution's own lease, released with why.
+    expect(released).toEqual([
+      {
+        threadId: "thread-7",
+        holder: "run-0042",
+        failure: { code: "Triage.NoDesk", message: "no desk for ISIN", node: "route", status: "FAILED" },
+      },
+    ]);
     expect(sent).toEqual(runs);
     expect(alerted).toEqual(runs);
     expect(runs[0]).toMatchObject({

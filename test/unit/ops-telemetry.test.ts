@@ -205,6 +205,7 @@ describe("dead letters and failed runs count where they happen", () => {
     // Act
     await recordFailedRun(event, {
       lookupThread: async () => undefined,
+      leases: { release: async () => {} },
       sendFailedRun: async () => {},
       alert: (run) => publish(alertForFailedRun(run)),
       metrics: telemetry.metrics,

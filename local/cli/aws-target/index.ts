@@ -12,9 +12,9 @@ export { type RemoteRunOptions, readInputFile, remoteRunCommand } from "./run.ts
 export { type RunRequestFields, sendRunRequest, watchHints } from "./send.ts";
 export { API_OUTPUTS, CORE_OUTPUTS, type DeployedStage, resolveStage } from "./stack-outputs.ts";
 export {
-  checkpointPositions,
+  checkpointReader,
   formatRunStatus,
-  type PositionReader,
+  type RunReader,
   type RunStatus,
   type RunStatusName,
   runStatus,

@@ -5,7 +5,7 @@ import { RUN_ID_PATTERN } from "#ingress";
 import { localApprover } from "../../identity.ts";
 import { InvalidRunIdError } from "./errors.ts";
 import { sendRunRequest, watchHints } from "./send.ts";
-import { checkpointPositions, type PositionReader, runStatus } from "./status.ts";
+import { checkpointReader, type RunReader, runStatus } from "./status.ts";
 import type { AwsTarget } from "./target.ts";
 
 export interface RemoteResumeOptions {
@@ -16,7 +16,7 @@ export interface RemoteResumeOptions {
   readonly answer: unknown;
   readonly connect: () => Promise<AwsTarget>;
   /** Reads the thread before answering; default the target's checkpoint saver. */
-  readonly read?: PositionReader;
+  readonly read?: RunReader;
   readonly json: boolean;
   readonly out: (text: string) => void;
   readonly uuid?: () => string;
@@ -38,11 +38,11 @@ export interface RemoteResumeOptions {
 export async function remoteResumeCommand(o: RemoteResumeOptions): Promise<number> {
   if (!RUN_ID_PATTERN.test(o.runId)) throw new InvalidRunIdError(o.runId);
   const target = await o.connect();
-  const read = o.read ?? checkpointPositions(target.saver);
-  const position = await read(o.workflow, o.runId);
-  const status = runStatus(o.runId, o.workflow, position);
+  const read = o.read ?? checkpointReader(target.saver, target.failures);
+  const reading = await read(o.workflow, o.runId);
+  const status = runStatus(o.runId, o.workflow, reading);
   if (status.status !== "waiting") throw new NotWaitingError(o.runId, status.status);
-  const waiting = waitingInterrupts(position.tasks);
+  const waiting = waitingInterrupts(reading.position.tasks);
   const now = o.now?.() ?? new Date();
   const answer = stampAnswers(
     waiting,

@@ -1,23 +1,21 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { type RunView, resultOf, runViewOf, workflowOfRunId } from "#api";
+import { type RunView, workflowOfRunId } from "#api";
 import {
-  compileWorkflow,
-  readPosition,
-  type ThreadPosition,
-  threadConfig,
+  type RecordedFailures,
+  type RunReading,
+  readRunReading,
+  resultOf,
+  runView,
   type WorkflowDefinition,
 } from "#engine";
 import { formatRunView } from "../format.ts";
 import { WorkflowNeededError } from "./errors.ts";
 
 /**
- * Reads where a run's thread stands, and — once it finished or waits — its state values (the
- * summary, outputs and result come from them); the checkpoint saver in use, or a stand-in in tests.
+ * Reads what a run's view needs (`#engine` RunReading: position, recorded failure, state values);
+ * the checkpoint saver in use, or a stand-in in tests.
  */
-export type PositionReader = (
-  workflow: WorkflowDefinition,
-  threadId: string,
-) => Promise<ThreadPosition & { readonly values?: unknown }>;
+export type RunReader = (workflow: WorkflowDefinition, threadId: string) => Promise<RunReading>;
 
 export type { RunStatusName } from "#api";
 
@@ -28,21 +26,16 @@ export type { RunStatusName } from "#api";
 export type RunStatus = RunView;
 
 /**
- * {@link PositionReader} over a checkpoint saver: the engine's own `readPosition`, with the graph
- * compiled as the state machine runs it, so the planned tasks are the ones the execution sees.
+ * {@link RunReader} over a checkpoint saver and the failures recorded beside it: the engine's
+ * own `readRunReading`, as `GET /runs/{id}` reads a run.
  *
  * @example
- * const read = checkpointPositions(target.saver);
- * const position = await read(getWorkflow("triage"), runId); // position.tasks[0].progress === "interrupted"
+ * const read = checkpointReader(target.saver, target.failures);
+ * const { position } = await read(getWorkflow("triage"), runId); // position.tasks[0].progress === "interrupted"
  */
-export function checkpointPositions(saver: BaseCheckpointSaver): PositionReader {
-  return async (workflow, threadId) => {
-    const graph = compileWorkflow(workflow, saver, "step-functions");
-    const position = await readPosition({ saver }, graph, threadId);
-    const running = runViewOf(workflow, threadId, { position }).status === "running";
-    if (running) return position;
-    return { ...position, values: (await graph.getState(threadConfig(threadId))).values };
-  };
+export function checkpointReader(saver: BaseCheckpointSaver, failures?: RecordedFailures): RunReader {
+  return (workflow, threadId) =>
+    readRunReading({ saver, ...(failures ? { failures } : {}) }, workflow, threadId);
 }
 
 /**
@@ -59,22 +52,16 @@ export function workflowForRun(runId: string, given?: string): string {
 }
 
 /**
- * A thread position as a run status, by the API's own rule (`runViewOf`), with the workflow's
- * result once it has one. The checkpoint knows waiting, finished and task errors; an execution
- * that stopped without recording an error (timeout, abort) still reads `running` here — the
- * failed-runs queue knows those (`switchyard resume --list`, `GET /runs/{id}`).
+ * A reading as a run status, by the engine's one rule (`runView`, as `GET /runs/{id}`), with the
+ * workflow's result once it has one. The checkpoint knows waiting, finished and task errors; the
+ * failure recorded beside it, an execution that stopped without one (timeout, abort).
  *
  * @example
- * runStatus("triage_3f0c…", getWorkflow("triage"), position).status; // "waiting"
+ * runStatus("triage_3f0c…", getWorkflow("triage"), { position }).status; // "waiting"
  */
-export function runStatus(
-  runId: string,
-  workflow: WorkflowDefinition,
-  reading: ThreadPosition & { readonly values?: unknown },
-): RunStatus {
-  const { values, ...position } = reading;
-  const view = runViewOf(workflow, runId, { position, ...(values !== undefined ? { values } : {}) });
-  const result = resultOf(workflow, view.status, values);
+export function runStatus(runId: string, workflow: WorkflowDefinition, reading: RunReading): RunStatus {
+  const view = runView(workflow, runId, reading);
+  const result = resultOf(workflow, view.status, reading.values);
   return { ...view, ...(result ? { result } : {}) };
 }
 
@@ -86,7 +73,7 @@ export function formatRunStatus(s: RunStatus, where: string): string {
 export interface StatusCommandOptions {
   readonly runId: string;
   readonly workflow: WorkflowDefinition;
-  readonly read: PositionReader;
+  readonly read: RunReader;
   /** Where the checkpoints are, for the headline: `stage prod (eu-west-1)`, `the local AWS`. */
   readonly where: string;
   readonly json: boolean;
@@ -95,9 +82,9 @@ export interface StatusCommandOptions {
 
 /**
  * `switchyard status <runId> [--workflow w] [--json]`: where a run stands, from its checkpoint
- * thread — once finished its summary, outputs and result; waiting, what it asks and accepts.
- * Exit code 0, or 1 when a task failed (as `run`). A thread with no checkpoint throws the
- * engine's `ThreadNotFoundError`.
+ * thread and the failure recorded beside it — once finished its summary, outputs and result;
+ * waiting, what it asks and accepts. Exit code 0, or 1 when the run failed (as `run`). A thread
+ * with no checkpoint throws the engine's `ThreadNotFoundError`.
  *
  * @example
  * await statusCommand({ runId, workflow: getWorkflow("triage"), read, where: "stage dev", json: false, out: console.log });

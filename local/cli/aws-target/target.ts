@@ -2,7 +2,8 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { DynamoDBSaver } from "#checkpoint";
+import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
+import type { RecordedFailures } from "#engine";
 import { type DeployedStage, resolveStage } from "./stack-outputs.ts";
 
 /** What the CLI talks to on a deployed stage: its endpoints, the requests queue, the checkpoints. */
@@ -11,6 +12,8 @@ export interface AwsTarget {
   readonly sqs: Pick<SQSClient, "send">;
   /** The same DynamoDB saver the Lambdas use, over the stage's checkpoint table (read only here). */
   readonly saver: BaseCheckpointSaver;
+  /** The failure recorded beside a run's checkpoints (its lease item), as `GET /runs/{id}` reads it. */
+  readonly failures: RecordedFailures;
 }
 
 export interface AwsTargetOptions {
@@ -31,9 +34,9 @@ export interface AwsTargetOptions {
 export async function connectAwsTarget(options: AwsTargetOptions): Promise<AwsTarget> {
   const { region } = options;
   const deployed = await resolveStage(new CloudFormationClient({ region }), options.stage, region);
-  return {
-    deployed,
-    sqs: new SQSClient({ region }),
-    saver: new DynamoDBSaver({ client: new DynamoDBClient({ region }), tableName: deployed.checkpointTable }),
-  };
+  const saver = new DynamoDBSaver({
+    client: new DynamoDBClient({ region }),
+    tableName: deployed.checkpointTable,
+  });
+  return { deployed, sqs: new SQSClient({ region }), saver, failures: ThreadLeases.beside(saver) };
 }
