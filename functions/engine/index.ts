@@ -100,6 +100,7 @@ export type {
   ManifestRef,
   ModelCallEvent,
   NodeEvent,
+  NodeRetryEvent,
   ObservedRun,
   PlanStatus,
   RunError,
