@@ -4,6 +4,7 @@ import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { superstepAwsCost } from "./cost.ts";
 import { beginRun, endRun } from "./lifecycle.ts";
+import { logEvent } from "./log-events.ts";
 import { TaskSpans } from "./spans.ts";
 
 type EngineObserver = NonNullable<EngineDeps["observer"]>;
@@ -104,7 +105,7 @@ function planObserver(core: TelemetryCore): EngineObserver {
       core.metrics.emit(CATALOG.estimatedCost, usd, { Workflow: workflow });
       if (run) run.costUsd += usd;
       if (core.logger.enabled("info")) {
-        core.logger.info("superstep planned", {
+        logEvent(core.logger, "superstep planned", {
           workflow,
           threadId,
           step: plan.step,
@@ -125,9 +126,9 @@ function planObserver(core: TelemetryCore): EngineObserver {
         { workflow: event.workflow, threadId: event.threadId, node: event.node, taskId: event.taskId },
         () => {
           if (event.error) {
-            core.logger.warn("task failed", { ms: Math.round(event.ms), error: describe(event.error) });
+            logEvent(core.logger, "task failed", { ms: Math.round(event.ms), error: describe(event.error) });
           } else {
-            core.logger.info("task ended", { ms: Math.round(event.ms), outcome: event.outcome });
+            logEvent(core.logger, "task ended", { ms: Math.round(event.ms), outcome: event.outcome });
           }
         },
       );
