@@ -48,28 +48,50 @@ function currentTaskId(): string | undefined {
 
 type InvokeConfig = Parameters<CompiledWorkflow["invoke"]>[1];
 
+/** A task as LangGraph's `tasks` stream reports it: its start (with triggers), then its result. */
+interface TaskChunk {
+  readonly id: string;
+  readonly name: string;
+  readonly triggers?: readonly string[];
+  readonly error?: unknown;
+  readonly interrupts?: readonly unknown[];
+}
+
 /**
- * A chunk of LangGraph's `debug` stream: a task's start (with triggers), its result, or a
- * checkpoint. Each carries the superstep and the time the loop emitted it, so a task's start
- * and duration do not depend on when this side reads the stream.
+ * A chunk of LangGraph's `debug` stream: a task chunk, or a checkpoint, with the superstep and
+ * the time the loop emitted it, so a task's start and duration do not depend on when this side
+ * reads the stream.
  */
 interface DebugChunk {
   readonly type: "task" | "task_result" | "checkpoint";
   readonly step: number;
   readonly timestamp: string;
-  readonly payload: {
-    readonly id: string;
-    readonly name: string;
-    readonly error?: unknown;
-    readonly interrupts?: readonly unknown[];
-  };
+  readonly payload: TaskChunk;
+}
+
+/** A task chunk of either stream, with when it happened (epoch ms) and, from `debug`, its step. */
+interface Seen {
+  readonly task: TaskChunk;
+  readonly start: boolean;
+  readonly at: number;
+  readonly step?: number;
+}
+
+function seenOf(chunk: TaskChunk | DebugChunk, debug: boolean): Seen | undefined {
+  if (!debug) {
+    const task = chunk as TaskChunk;
+    return { task, start: task.triggers !== undefined, at: performance.timeOrigin + performance.now() };
+  }
+  const d = chunk as DebugChunk;
+  if (d.type === "checkpoint") return undefined;
+  return { task: d.payload, start: d.type === "task", at: Date.parse(d.timestamp), step: d.step };
 }
 
 /**
  * `graph.invoke` with the run's observer in scope: agents and nodes report to it
  * ({@link reportToObserver}), and, when it wants nodes, every task's end comes from LangGraph's
- * own `debug` stream (tasks with their step and the loop's timestamps) — the facts the loop
- * already has, without callbacks. The stream carries the same run as `invoke` (which is the
+ * own streams (`tasks`, or `debug` for the step and the loop's timestamps when it writes spans)
+ * — the facts the loop already has, without callbacks. The stream carries the same run as `invoke` (which is the
  * `values` stream, collected); its values are not needed: the engine reads the outcome from the
  * checkpoint.
  */
@@ -90,19 +112,22 @@ export async function invokeObserved(
       await graph.invoke(input as never, config);
       return;
     }
-    if (observer.onNodeRetry) reportRetries(graph);
+    // An observer that writes spans (it follows retried attempts) wants each task's step and the
+    // loop's own times: the `debug` stream. Counting alone takes the lighter `tasks` stream.
+    const debug = observer.onNodeRetry !== undefined;
+    if (debug) reportRetries(graph);
     const started = new Map<string, number>();
     // A failed task's result carries its error as LangGraph stores it (name and message only);
     // the one the invoke throws is the node's own (its code too): held until it is known.
     const failed: NodeEvent[] = [];
     try {
-      const stream = await graph.stream(input as never, { ...config, streamMode: "debug" });
-      for await (const chunk of stream as AsyncIterable<DebugChunk>) {
-        const task = chunk.payload;
+      const stream = await graph.stream(input as never, { ...config, streamMode: debug ? "debug" : "tasks" });
+      for await (const chunk of stream as AsyncIterable<TaskChunk | DebugChunk>) {
+        const seen = seenOf(chunk, debug);
         // LangGraph's own steps (`__start__` applying the input) are not the workflow's nodes.
-        if (chunk.type === "checkpoint" || task.name.startsWith("__")) continue;
-        const at = Date.parse(chunk.timestamp);
-        if (chunk.type === "task") {
+        if (seen === undefined || seen.task.name.startsWith("__")) continue;
+        const { task, at } = seen;
+        if (seen.start) {
           started.set(task.id, at);
           continue;
         }
@@ -115,7 +140,7 @@ export async function invokeObserved(
           taskId: task.id,
           ms: startedAt === undefined ? 0 : at - startedAt,
           ...(startedAt === undefined ? {} : { startedAt }),
-          step: chunk.step,
+          ...(seen.step === undefined ? {} : { step: seen.step }),
           ...(task.error === undefined || task.error === null ? {} : { error: task.error }),
           interrupted: (task.interrupts?.length ?? 0) > 0,
         };
