@@ -6,7 +6,8 @@
  * - no-op: telemetry on, nothing exporting spans (no OTLP endpoint, no capture) — metrics into a
  *   Prometheus registry: `telemetry.hooks()` attaches no callback handler, the tracer is a no-op;
  * - on: spans exported over OTLP/HTTP (to a receiver in a child process that drops them) and the
- *   same metrics: the span handler is attached, the observer counts.
+ *   same metrics: still no callback handler — the observer counts and writes the spans from the
+ *   engine's debug stream and the agents' reports (`functions/telemetry/spans.ts`).
  * Each run gets a fresh telemetry (as a CLI run or a cold Lambda does), built before the clock
  * starts; the clock stops after `flush()` (as a Lambda awaits it: spans exported, EMF out). Runs are interleaved — off, no-op, on, then no-op, on, off, … — so the noise of a
  * shared machine (other processes on its two cores) hits each variant alike; each figure is a
@@ -145,7 +146,6 @@ async function measure(
   repeats: number,
   audit: boolean,
 ) {
-  const rootIsRun = runner === "in-process";
   const once = async (mode: Mode): Promise<Record<Clock, number>> => {
     const telemetry =
       mode === "off"
@@ -155,7 +155,7 @@ async function measure(
             logLevel: "SILENT",
             ...(mode === "on" ? { otlpEndpoint } : {}),
           });
-    const hooks = telemetry?.hooks(rootIsRun ? { rootIsRun, workflow: workflow.name } : { rootIsRun }) ?? {};
+    const hooks = telemetry?.hooks() ?? {};
     const cpu = process.cpuUsage();
     const t = performance.now();
     await run(aws, workflow, runner, input, hooks, audit);

@@ -9,6 +9,8 @@ import type { ToolCallRecord } from "./types.ts";
 export interface Answered {
   readonly message: ToolMessage;
   readonly record: ToolCallRecord;
+  /** What the tool threw, when it failed (telemetry's `error.type`); the record keeps its message. */
+  readonly thrown?: unknown;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function execute(
         content: JSON.stringify({ error: message, ...(typeof code === "string" ? { code } : {}) }),
       }),
       record: { ...base, ok: false, error: message },
+      thrown: error,
     };
   }
 }

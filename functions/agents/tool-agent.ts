@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type AIMessageChunk, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { ToolCall } from "@langchain/core/messages/tool";
 import { isObserved, reportToObserver } from "#engine";
 import { type ModelIdentity, modelIdentity, withModelRetry } from "#models";
 import { AgentConfigurationError } from "./errors.ts";
@@ -100,7 +101,9 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
           let answered: Answered;
           if (verdict.allowed) {
             if (verdict.approvalKey) executed.add(verdict.approvalKey);
-            answered = await execute(call, verdict, signal);
+            answered = isObserved()
+              ? await observedTool(call, () => execute(call, verdict, signal))
+              : await execute(call, verdict, signal);
           } else {
             logger.warn("tool call refused", {
               agent: name,
@@ -120,10 +123,6 @@ export function createToolAgent(options: ToolAgentOptions): ToolAgent {
           }
           messages.push(answered.message);
           toolCalls.push(answered.record);
-          if (verdict.allowed) {
-            const { ok } = answered.record;
-            reportToObserver((observer, run) => observer.onToolCall?.({ ...run, tool: call.name, ok }));
-          }
         }
       }
 
@@ -158,10 +157,12 @@ async function observedCall(
     const reply = await call();
     const usage = reply.usage_metadata;
     const ms = performance.now() - started;
+    const answeredBy = reply.response_metadata?.model_name;
     reportToObserver((observer, run) =>
       observer.onModelCall?.({
         ...run,
         ...facts,
+        ...(typeof answeredBy === "string" ? { responseModel: answeredBy } : {}),
         ms,
         inputTokens: usage?.input_tokens ?? 0,
         outputTokens: usage?.output_tokens ?? 0,
@@ -175,4 +176,26 @@ async function observedCall(
     );
     throw error;
   }
+}
+
+/**
+ * One tool call the guard allowed, told to the run's observer as it ends: ok or not, how long it
+ * ran, the model's id for the call, and what the tool threw (telemetry's `execute_tool` span).
+ */
+async function observedTool(call: ToolCall, run: () => Promise<Answered>): Promise<Answered> {
+  const started = performance.now();
+  const answered = await run();
+  const ms = performance.now() - started;
+  const { ok } = answered.record;
+  reportToObserver((observer, at) =>
+    observer.onToolCall?.({
+      ...at,
+      tool: call.name,
+      ok,
+      ms,
+      ...(call.id ? { callId: call.id } : {}),
+      ...(answered.thrown === undefined ? {} : { error: answered.thrown }),
+    }),
+  );
+  return answered;
 }

@@ -112,6 +112,7 @@ export type {
   ManifestRef,
   ModelCallEvent,
   NodeEvent,
+  NodeRetryEvent,
   ObservedRun,
   PlanStatus,
   RecordedFailure,

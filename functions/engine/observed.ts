@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { CompiledWorkflow } from "./graph.ts";
+import { langGraphRetryOn } from "./retry.ts";
 import type { EngineObserver, NodeEvent, ObservedRun } from "./types.ts";
 
 interface Scope extends ObservedRun {
@@ -11,21 +13,37 @@ const scope = new AsyncLocalStorage<Scope>();
 
 /**
  * Tells the observer of the graph run this code is part of (a node, an agent inside a node)
- * what happened. No LangChain callback handler is involved: with telemetry on but nothing
- * exporting spans, none is attached, and LangChain's per-run bookkeeping (a run tree for every
- * step of every node) is not paid. Outside an observed run it does nothing.
+ * what happened, with the node task it happened in (`taskId`, from LangGraph's config in
+ * scope). No LangChain callback handler is involved: telemetry attaches none, so LangChain's
+ * per-run bookkeeping (a run tree for every step of every node) is not paid. Outside an
+ * observed run it does nothing.
  *
  * @example
  * reportToObserver((observer, run) => observer.onToolCall?.({ ...run, tool: "get_trade", ok: true }));
  */
 export function reportToObserver(report: (observer: EngineObserver, run: ObservedRun) => void): void {
   const current = scope.getStore();
-  if (current) report(current.observer, current);
+  if (!current) return;
+  const taskId = currentTaskId();
+  report(current.observer, taskId === undefined ? current : { ...current, taskId });
 }
 
 /** Whether the code running now is part of an observed graph run (so timing it is worth it). */
 export function isObserved(): boolean {
   return scope.getStore() !== undefined;
+}
+
+/**
+ * The top-level task the running code belongs to: LangGraph runs every node inside its config
+ * (`langgraph_checkpoint_ns` is `node:taskId`, a subgraph's task appended after `|`).
+ */
+function currentTaskId(): string | undefined {
+  const ns = AsyncLocalStorageProviderSingleton.getRunnableConfig()?.metadata?.langgraph_checkpoint_ns;
+  if (typeof ns !== "string") return undefined;
+  const bar = ns.indexOf("|");
+  const first = bar < 0 ? ns : ns.slice(0, bar);
+  const colon = first.indexOf(":");
+  return colon < 0 ? undefined : first.slice(colon + 1);
 }
 
 type InvokeConfig = Parameters<CompiledWorkflow["invoke"]>[1];
@@ -40,11 +58,42 @@ interface TaskChunk {
 }
 
 /**
+ * A chunk of LangGraph's `debug` stream: a task chunk, or a checkpoint, with the superstep and
+ * the time the loop emitted it, so a task's start and duration do not depend on when this side
+ * reads the stream.
+ */
+interface DebugChunk {
+  readonly type: "task" | "task_result" | "checkpoint";
+  readonly step: number;
+  readonly timestamp: string;
+  readonly payload: TaskChunk;
+}
+
+/** A task chunk of either stream, with when it happened (epoch ms) and, from `debug`, its step. */
+interface Seen {
+  readonly task: TaskChunk;
+  readonly start: boolean;
+  readonly at: number;
+  readonly step?: number;
+}
+
+function seenOf(chunk: TaskChunk | DebugChunk, debug: boolean): Seen | undefined {
+  if (!debug) {
+    const task = chunk as TaskChunk;
+    return { task, start: task.triggers !== undefined, at: performance.timeOrigin + performance.now() };
+  }
+  const d = chunk as DebugChunk;
+  if (d.type === "checkpoint") return undefined;
+  return { task: d.payload, start: d.type === "task", at: Date.parse(d.timestamp), step: d.step };
+}
+
+/**
  * `graph.invoke` with the run's observer in scope: agents and nodes report to it
  * ({@link reportToObserver}), and, when it wants nodes, every task's end comes from LangGraph's
- * own `tasks` stream — the facts the loop already has, without callbacks. The stream carries
- * the same run as `invoke` (which is the `values` stream, collected); its values are not needed:
- * the engine reads the outcome from the checkpoint.
+ * own streams (`tasks`, or `debug` for the step and the loop's timestamps when it writes spans)
+ * — the facts the loop already has, without callbacks. The stream carries the same run as `invoke` (which is the
+ * `values` stream, collected); its values are not needed: the engine reads the outcome from the
+ * checkpoint.
  */
 export async function invokeObserved(
   graph: CompiledWorkflow,
@@ -63,29 +112,37 @@ export async function invokeObserved(
       await graph.invoke(input as never, config);
       return;
     }
+    // An observer that writes spans (it follows retried attempts) wants each task's step and the
+    // loop's own times: the `debug` stream. Counting alone takes the lighter `tasks` stream.
+    const debug = observer.onNodeRetry !== undefined;
+    if (debug) reportRetries(graph);
     const started = new Map<string, number>();
     // A failed task's result carries its error as LangGraph stores it (name and message only);
     // the one the invoke throws is the node's own (its code too): held until it is known.
     const failed: NodeEvent[] = [];
     try {
-      const stream = await graph.stream(input as never, { ...config, streamMode: "tasks" });
-      for await (const chunk of stream as AsyncIterable<TaskChunk>) {
+      const stream = await graph.stream(input as never, { ...config, streamMode: debug ? "debug" : "tasks" });
+      for await (const chunk of stream as AsyncIterable<TaskChunk | DebugChunk>) {
+        const seen = seenOf(chunk, debug);
         // LangGraph's own steps (`__start__` applying the input) are not the workflow's nodes.
-        if (chunk.name.startsWith("__")) continue;
-        if (chunk.triggers !== undefined) {
-          started.set(chunk.id, performance.now());
+        if (seen === undefined || seen.task.name.startsWith("__")) continue;
+        const { task, at } = seen;
+        if (seen.start) {
+          started.set(task.id, at);
           continue;
         }
-        const at = started.get(chunk.id);
-        started.delete(chunk.id);
+        const startedAt = started.get(task.id);
+        started.delete(task.id);
         const event: NodeEvent = {
           workflow: run.workflow,
           threadId: run.threadId,
-          node: chunk.name,
-          taskId: chunk.id,
-          ms: at === undefined ? 0 : performance.now() - at,
-          ...(chunk.error === undefined || chunk.error === null ? {} : { error: chunk.error }),
-          interrupted: (chunk.interrupts?.length ?? 0) > 0,
+          node: task.name,
+          taskId: task.id,
+          ms: startedAt === undefined ? 0 : at - startedAt,
+          ...(startedAt === undefined ? {} : { startedAt }),
+          ...(seen.step === undefined ? {} : { step: seen.step }),
+          ...(task.error === undefined || task.error === null ? {} : { error: task.error }),
+          interrupted: (task.interrupts?.length ?? 0) > 0,
         };
         if (event.error === undefined) observer.onNode(event);
         else failed.push(event);
@@ -100,4 +157,42 @@ export async function invokeObserved(
     // Failures a node's error handler took: the run went on, only the stored error is known.
     for (const event of failed) observer.onNode(event);
   });
+}
+
+/** Compiled graphs whose retry policies already tell the observer of each retried attempt. */
+const reporting = new WeakSet<object>();
+
+/**
+ * LangGraph retries a node inside its loop (in-process) without a trace in any stream; the
+ * one place that sees each failed attempt is the policy's `retryOn`. Each node's policy is
+ * replaced (on this compiled graph only, never the definition's object) by one that asks the
+ * same question and, when the answer is "retry", tells the observer in scope.
+ */
+function reportRetries(graph: CompiledWorkflow): void {
+  if (reporting.has(graph)) return;
+  reporting.add(graph);
+  type Policy = { retryOn?: (error: unknown) => boolean };
+  for (const [node, spec] of Object.entries(graph.nodes as Record<string, { retryPolicy?: Policy }>)) {
+    const policy = spec.retryPolicy;
+    if (!policy) continue;
+    const retryOn = policy.retryOn ?? langGraphRetryOn;
+    spec.retryPolicy = {
+      ...policy,
+      retryOn(error: unknown) {
+        const again = retryOn(error);
+        const taskId = (error as { pregelTaskId?: unknown })?.pregelTaskId;
+        const current = scope.getStore();
+        if (again && current && typeof taskId === "string") {
+          current.observer.onNodeRetry?.({
+            workflow: current.workflow,
+            threadId: current.threadId,
+            node,
+            taskId,
+            error,
+          });
+        }
+        return again;
+      },
+    };
+  }
 }

@@ -99,6 +99,12 @@ export interface EngineObserver {
    * (its retry policy, in-process) is one task: only the last attempt is reported.
    */
   onNode?(event: NodeEvent): void;
+  /**
+   * An attempt of a node failed and LangGraph retries it inside its loop (its retry policy,
+   * in-process): the task goes on, and `onNode` reports how it ends. Told when the retry is
+   * decided, before the retry's wait.
+   */
+  onNodeRetry?(event: NodeRetryEvent): void;
   /** A model call of an agent (one attempt), from the agent's loop: see `reportToObserver`. */
   onModelCall?(event: ModelCallEvent): void;
   /** A tool call an agent ran (refused calls run nothing and are not reported). */
@@ -111,6 +117,8 @@ export interface EngineObserver {
 export interface ObservedRun {
   readonly workflow: string;
   readonly threadId: string;
+  /** The node task a report came from (a model or tool call inside a node); absent outside one. */
+  readonly taskId?: string;
 }
 
 export type RunEvent =
@@ -122,15 +130,28 @@ export interface NodeEvent extends ObservedRun {
   readonly taskId: string;
   /** From the task's start to its result, as the loop reported them. */
   readonly ms: number;
+  /** When the task started (epoch ms), as the loop stamped it. */
+  readonly startedAt?: number;
+  /** The superstep the task ran in (LangGraph's `langgraph_step`). */
+  readonly step?: number;
   readonly error?: unknown;
   /** The node called `interrupt()`: it waits for an answer, it did not fail. */
   readonly interrupted: boolean;
+}
+
+export interface NodeRetryEvent extends ObservedRun {
+  readonly node: string;
+  readonly taskId: string;
+  /** What the attempt threw. */
+  readonly error: unknown;
 }
 
 export interface ModelCallEvent extends ObservedRun {
   /** LangSmith's names, as the model declares them (`ls_provider`, `ls_model_name`). */
   readonly provider: string;
   readonly model: string;
+  /** The model the provider says answered (`response_metadata.model_name`), when it says. */
+  readonly responseModel?: string;
   readonly ms: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -140,6 +161,12 @@ export interface ModelCallEvent extends ObservedRun {
 export interface ToolCallEvent extends ObservedRun {
   readonly tool: string;
   readonly ok: boolean;
+  /** The model's id for the call (`gen_ai.tool.call.id`). */
+  readonly callId?: string;
+  /** How long the tool ran, when timed (the agent times it while observed). */
+  readonly ms?: number;
+  /** What the tool threw, when it failed. */
+  readonly error?: unknown;
 }
 
 export interface WorkflowEvent extends ObservedRun {

@@ -57,9 +57,9 @@ const api = createApiHandler({
   idempotencyStore: dynamoIdempotencyStore(dynamodb, idempotencyTableName(env), spec),
   idempotencyTtlSeconds: spec.ttlSeconds,
   auth: env.API_AUTH,
-  // A 500's cause goes to the log, never to the caller.
+  // A 500's cause goes to the log, never to the caller: the API's one log event (`problemOf`).
   ...(telemetry
-    ? { log: (message: string, error: unknown) => telemetry.logger.error(message, { error }) }
+    ? { log: (_message: string, error: unknown) => telemetry.logger.error("api: unhandled error", { error }) }
     : {}),
 });
 

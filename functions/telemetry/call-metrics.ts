@@ -2,6 +2,7 @@ import { DEADLINE_HOLD_EVENT, type DeadlineHold, TIME_TO_DEADLINE_EVENT } from "
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { tokenCost } from "./cost.ts";
+import { logEvent } from "./log-events.ts";
 
 type NodeDims = { readonly Workflow: string; readonly Node: string };
 type ToolDims = { readonly Tool: string; readonly Status: string };
@@ -79,7 +80,7 @@ export class CallMetrics {
     if (error === undefined) return;
     this.core.metrics.emit(CATALOG.nodeErrors, 1, dims);
     if (attempt.taskId) this.failedTasks.add(attempt.taskId);
-    this.core.logger.warn("node attempt failed", {
+    logEvent(this.core.logger, "node attempt failed", {
       workflow: dims.Workflow,
       node: dims.Node,
       threadId: attempt.threadId,
@@ -96,7 +97,7 @@ export class CallMetrics {
     metrics.emit(CATALOG.modelRequests, 1, failed ? dims.error : dims.ok);
     metrics.emit(CATALOG.modelLatency, call.ms, dims.model);
     if (failed) {
-      this.core.logger.warn("model call failed", {
+      logEvent(this.core.logger, "model call failed", {
         model: call.model,
         provider: call.provider,
         error: { type: errorType(call.error), message: messageOf(call.error) },
@@ -146,7 +147,7 @@ export class CallMetrics {
     if (name !== DEADLINE_HOLD_EVENT) return;
     const hold = data as DeadlineHold;
     this.core.metrics.emit(CATALOG.deadlineHolds, 1, dims);
-    this.core.logger.error("work held before its deadline", {
+    logEvent(this.core.logger, "work held before its deadline", {
       alert: "DeadlineHold",
       node: hold.node,
       subject: hold.subject,

@@ -2,19 +2,13 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Serialized } from "@langchain/core/load/serializable";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LLMResult } from "@langchain/core/outputs";
-import {
-  type Attributes,
-  type Context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
+import { type Attributes, type Context, type Span, SpanKind, trace } from "@opentelemetry/api";
 import { CallMetrics, errorType } from "./call-metrics.ts";
 import type { TelemetryCore } from "./core.ts";
 import { tokenCost } from "./cost.ts";
 import { GENAI, providerName, SWITCHYARD } from "./genai.ts";
 import { beginRun, endRun, runContext } from "./lifecycle.ts";
+import { failSpan } from "./spans.ts";
 
 export interface TelemetryCallbackOptions {
   /**
@@ -423,13 +417,6 @@ function modelOf(metadata: Metadata, extraParams: Record<string, unknown> | unde
   if (named !== undefined && named !== null) return String(named);
   const invocation = extraParams?.invocation_params as Record<string, unknown> | undefined;
   return String(invocation?.model ?? invocation?.model_id ?? "unknown");
-}
-
-function failSpan(span: Span | undefined, err: Error): void {
-  if (!span) return;
-  span.setAttribute(GENAI.errorType, errorType(err));
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
 function isInterrupt(err: Error): boolean {

@@ -40,6 +40,16 @@ export { GENAI, type GenAiOperation, providerName, SWITCHYARD } from "./genai.ts
 export { instrumentHandler } from "./lambda.ts";
 export { beginRun, endRun, type RunEnd } from "./lifecycle.ts";
 export {
+  eventFilter,
+  LOG_EVENTS,
+  LOG_QUERIES,
+  type LogEventDefinition,
+  type LogEventName,
+  type LogLevel,
+  type LogQuery,
+  logEvent,
+} from "./log-events.ts";
+export {
   type Correlation,
   createLogger,
   type LoggerOptions,

@@ -2,6 +2,7 @@ import { context, type Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } fro
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { GENAI, SWITCHYARD } from "./genai.ts";
+import { logEvent } from "./log-events.ts";
 import type { RunState } from "./runs.ts";
 
 /** How a run ended, as the engine's plan or LangGraph's root run says. */
@@ -57,7 +58,7 @@ export function beginRun(
   };
   core.runs.active.set(threadId, run);
   core.metrics.emit(CATALOG.activeRuns, core.runs.activeOf(workflow), { Workflow: workflow });
-  core.logger.info("run started", { workflow, threadId, runId: request.runId, kind: request.kind });
+  logEvent(core.logger, "run started", { workflow, threadId, runId: request.runId, kind: request.kind });
   return run;
 }
 
@@ -85,7 +86,7 @@ export function endRun(
   }
   const run = core.runs.active.get(threadId);
   if (!run) {
-    core.logger.info("run ended", {
+    logEvent(core.logger, "run ended", {
       workflow,
       threadId,
       status: end,
@@ -108,7 +109,7 @@ export function endRun(
     memory.lastRun = run.span.spanContext();
     run.span.end();
   }
-  core.logger.info("run ended", {
+  logEvent(core.logger, "run ended", {
     workflow,
     threadId,
     status: end,

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
+import type { LogEventName } from "./log-events.ts";
 
 /** Correlation ids every line carries while they are known (set per handler call). */
 export interface Correlation {
@@ -84,10 +85,11 @@ export interface LoggerOptions {
  */
 export interface TelemetryLogger {
   readonly powertools: Logger;
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  // Only catalogued events (`log-events.ts`): an uncatalogued message does not compile.
+  debug(message: LogEventName, attributes?: Record<string, unknown>): void;
+  info(message: LogEventName, attributes?: Record<string, unknown>): void;
+  warn(message: LogEventName, attributes?: Record<string, unknown>): void;
+  error(message: LogEventName, attributes?: Record<string, unknown>): void;
   /** Runs `fn` with these ids on every line it (and what it awaits) logs. */
   withCorrelation<T>(ids: Correlation, fn: () => T): T;
   /** Whether a line at this level goes anywhere (stdout at the current level, or the capture). */
@@ -118,7 +120,7 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
     options.capture !== undefined || THRESHOLD[level] >= powertools.level;
   const write =
     (level: keyof typeof THRESHOLD) =>
-    (message: string, attributes: Record<string, unknown> = {}) => {
+    (message: LogEventName, attributes: Record<string, unknown> = {}) => {
       // A line nobody reads (below the level, no capture) is not built.
       if (!enabled(level)) return;
       const line = { ...scope.getStore(), ...attributes };

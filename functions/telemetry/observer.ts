@@ -1,9 +1,11 @@
-import type { EngineDeps, SuperstepPlan } from "#engine";
+import type { EngineDeps, NodeRetryEvent, SuperstepPlan } from "#engine";
 import { CallMetrics } from "./call-metrics.ts";
 import { CATALOG } from "./catalog.ts";
 import type { TelemetryCore } from "./core.ts";
 import { superstepAwsCost } from "./cost.ts";
 import { beginRun, endRun } from "./lifecycle.ts";
+import { logEvent } from "./log-events.ts";
+import { TaskSpans } from "./spans.ts";
 
 type EngineObserver = NonNullable<EngineDeps["observer"]>;
 type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
@@ -16,28 +18,36 @@ type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
  *
  * With `calls` (what `telemetry.hooks()` hands the engine) it also counts what a callback
  * handler would otherwise count, from the facts the engine and the agents already have: runs
- * of the in-process runner, every node's task (LangGraph's `tasks` stream), each model and tool
+ * of the in-process runner, every node's task (LangGraph's `debug` stream), each model and tool
  * call of an agent, the workflows' deadline events. Without it (`telemetry.observer`, beside
- * `telemetry.callbacks()`), the handler counts those and this observer does not.
+ * `telemetry.callbacks()`), the handler counts those and this observer does not. With `spans`
+ * as well (spans are exported or captured), it writes the GenAI spans from the same facts
+ * ({@link TaskSpans}): still no callback handler.
  *
  * @example
  * const engine = createEngineHandlers({ saver, observer: createTelemetryObserver(core) }, getWorkflow);
  */
 export function createTelemetryObserver(
   core: TelemetryCore,
-  options: { readonly calls?: boolean } = {},
+  options: { readonly calls?: boolean; readonly spans?: boolean } = {},
 ): EngineObserver {
   const plans = planObserver(core);
   if (!options.calls) return plans;
   const counts = new CallMetrics(core);
+  const spans = options.spans ? new TaskSpans(core) : undefined;
   return {
     ...plans,
+    onPlan(plan, from) {
+      plans.onPlan?.(plan, from);
+      if (plan.status !== "running" && plan.status !== "continued") spans?.forget(plan.threadId);
+    },
     onRun(event) {
       const { workflow, threadId } = event;
       if (event.phase === "start") {
         beginRun(core, { workflow, threadId, kind: event.kind });
         return;
       }
+      spans?.forget(threadId);
       // A run of the in-process runner ends as its result says (never still running).
       const end = event.status === "running" ? "failed" : event.status;
       endRun(core, { workflow, threadId, end, ...(event.error ? { error: event.error } : {}) });
@@ -51,9 +61,11 @@ export function createTelemetryObserver(
         event.ms,
         event.error === undefined ? attempt : { ...attempt, error: event.error },
       );
+      spans?.node(event);
     },
+    ...(spans ? { onNodeRetry: (event: NodeRetryEvent) => spans.retry(event) } : {}),
     onModelCall(event) {
-      counts.modelCall({
+      const usd = counts.modelCall({
         threadId: event.threadId,
         workflow: event.workflow,
         provider: event.provider,
@@ -63,9 +75,11 @@ export function createTelemetryObserver(
         outputTokens: event.outputTokens,
         ...(event.error === undefined ? {} : { error: event.error }),
       });
+      spans?.modelCall(event, usd);
     },
     onToolCall(event) {
       counts.toolCall(event.tool, event.ok);
+      spans?.toolCall(event);
     },
     onWorkflowEvent(event) {
       counts.workflowEvent(event.workflow, event.name, event.data);
@@ -91,7 +105,7 @@ function planObserver(core: TelemetryCore): EngineObserver {
       core.metrics.emit(CATALOG.estimatedCost, usd, { Workflow: workflow });
       if (run) run.costUsd += usd;
       if (core.logger.enabled("info")) {
-        core.logger.info("superstep planned", {
+        logEvent(core.logger, "superstep planned", {
           workflow,
           threadId,
           step: plan.step,
@@ -112,9 +126,9 @@ function planObserver(core: TelemetryCore): EngineObserver {
         { workflow: event.workflow, threadId: event.threadId, node: event.node, taskId: event.taskId },
         () => {
           if (event.error) {
-            core.logger.warn("task failed", { ms: Math.round(event.ms), error: describe(event.error) });
+            logEvent(core.logger, "task failed", { ms: Math.round(event.ms), error: describe(event.error) });
           } else {
-            core.logger.info("task ended", { ms: Math.round(event.ms), outcome: event.outcome });
+            logEvent(core.logger, "task ended", { ms: Math.round(event.ms), outcome: event.outcome });
           }
         },
       );

@@ -40,7 +40,11 @@ export interface Capture {
   spans(): readonly ReadableSpan[];
 }
 
-/** What a runner passes the engine for telemetry: an observer, and a callback handler only when spans go somewhere. */
+/**
+ * What a runner passes the engine for telemetry: an observer. `callbacks` is never set by
+ * `hooks()` any more (spans come from the observer too); it stays in the type so runners that
+ * spread `hooks.callbacks` beside their own handlers keep compiling.
+ */
 export interface TelemetryHooks {
   readonly observer: EngineObserver;
   readonly callbacks?: BaseCallbackHandler[];
@@ -50,10 +54,10 @@ export interface TelemetryHooks {
  * One process's telemetry: metrics (EMF / Prometheus / capture), OpenTelemetry spans, the
  * logger, and the engine hooks built on them. A runner takes `hooks()`: the engine's observer
  * counts runs, supersteps, nodes, model and tool calls from facts the engine and the agents
- * already have, and a LangChain callback handler is attached only when spans are exported or
- * captured (it makes the spans, nothing else). With nothing to export, no handler is attached:
- * LangChain then builds no run tree for the workflow's steps. A Lambda awaits `flush()` before
- * returning: EMF points are buffered and published once per invocation.
+ * already have, and, when spans are exported or captured, writes the GenAI spans from the same
+ * facts. No LangChain callback handler is attached, exporting or not: LangChain then builds no
+ * run tree for the workflow's steps. A Lambda awaits `flush()` before returning: EMF points are
+ * buffered and published once per invocation, spans exported in one batch.
  *
  * @example
  * const telemetry = createTelemetry({ capture: true });
@@ -71,8 +75,12 @@ export interface Telemetry {
   readonly capture?: Capture;
   /** Whether spans go anywhere (OTLP or the capture): otherwise the tracer is a no-op. */
   readonly spans: boolean;
-  /** The hooks of a runner (one call per runner: the handler keeps per-invocation state). */
-  hooks(options: Omit<TelemetryCallbackOptions, "metrics">): TelemetryHooks;
+  /**
+   * The hooks of a runner: the observer (no callback handler). `options` are what the callback
+   * handler took; the observer learns the run and its workflow from the engine, so they are
+   * accepted and not needed.
+   */
+  hooks(options?: Omit<TelemetryCallbackOptions, "metrics">): TelemetryHooks;
   /**
    * A callback handler that counts everything it sees itself (every node attempt included), to
    * use with `observer` rather than `hooks()`; it costs LangChain's callback machinery even when
@@ -117,9 +125,10 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     ...(options.remoteParent ? { remoteParent: options.remoteParent } : {}),
   };
   const spans = Boolean(options.otlpEndpoint || options.capture);
-  // One counting observer for every runner of the process: it keeps no per-invocation state
-  // but the retried tasks of per-node hosting, which outlive an invocation.
-  const counting = createTelemetryObserver(core, { calls: true });
+  // One observer for every runner of the process: it keeps no per-invocation state but the
+  // retried tasks of per-node hosting, which outlive an invocation, and a task's calls until
+  // the task ends.
+  const counting = createTelemetryObserver(core, { calls: true, spans });
   return {
     core,
     metrics,
@@ -128,12 +137,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     observer: createTelemetryObserver(core),
     ...(memory ? { capture: { metrics: memory, logs, spans: () => tracing.finishedSpans() } } : {}),
     spans,
-    hooks: (hookOptions) => ({
-      observer: counting,
-      ...(spans
-        ? { callbacks: [new TelemetryCallbackHandler(core, { ...hookOptions, metrics: false })] }
-        : {}),
-    }),
+    hooks: () => ({ observer: counting }),
     callbacks: (callbackOptions) => new TelemetryCallbackHandler(core, callbackOptions),
     async flush() {
       metrics.flush();

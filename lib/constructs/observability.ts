@@ -25,6 +25,8 @@ import {
   CATALOG,
   DASHBOARDS,
   DEFAULT_THRESHOLDS,
+  eventFilter,
+  LOG_QUERIES,
   type MetricDefinition,
   type PanelStat,
   panelsFor,
@@ -352,39 +354,19 @@ export class Observability extends Construct {
           logGroups,
         }),
       );
-    define(
-      "run-timeline",
-      new QueryString({
-        fields: ["@timestamp", "workflow", "node", "taskId", "message", "status", "step", "ms"],
-        filterStatements: ['threadId = "REPLACE_WITH_THREAD_ID"'],
-        sort: "@timestamp asc",
-        limit: 1000,
-      }),
-    );
-    define(
-      "failures-by-node",
-      new QueryString({
-        filterStatements: ['message in ["node attempt failed", "task failed"]'],
-        statsStatements: ["count(*) as failures by workflow, node, error.type"],
-        sort: "failures desc",
-      }),
-    );
-    define(
-      "slowest-nodes",
-      new QueryString({
-        filterStatements: ['message = "task ended"'],
-        statsStatements: ["pct(ms, 95) as p95_ms, max(ms) as max_ms, count(*) as tasks by workflow, node"],
-        sort: "p95_ms desc",
-        limit: 20,
-      }),
-    );
-    define(
-      "model-errors",
-      new QueryString({
-        filterStatements: ['message in ["model call failed", "model call failed; retrying"]'],
-        statsStatements: ["count(*) as errors by model, provider, error.type, bin(5m)"],
-        sort: "errors desc",
-      }),
-    );
+    // Generated from the log event catalog: a query reads only events the code writes.
+    for (const query of LOG_QUERIES) {
+      const filters = [eventFilter(query), query.filter].filter((f): f is string => f !== undefined);
+      define(
+        query.name,
+        new QueryString({
+          ...(query.fields ? { fields: [...query.fields] } : {}),
+          ...(filters.length > 0 ? { filterStatements: filters } : {}),
+          ...(query.stats ? { statsStatements: [query.stats] } : {}),
+          sort: query.sort,
+          ...(query.limit === undefined ? {} : { limit: query.limit }),
+        }),
+      );
+    }
   }
 }

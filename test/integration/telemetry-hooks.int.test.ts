@@ -89,7 +89,7 @@ describe("telemetry hooks on the local Step Functions runner (per-node hosting)"
     expect(counter.chats).toBeGreaterThanOrEqual(2);
   });
 
-  it("with spans captured: spans from the handler, each call counted once", async () => {
+  it("with spans captured: spans from the observer (no handler), each call counted once", async () => {
     // Prepare
     const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
     const hooks = telemetry.hooks({ rootIsRun: false });

@@ -3,7 +3,7 @@ import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ALL_METRICS, DEFAULT_THRESHOLDS } from "#telemetry";
+import { ALL_METRICS, DEFAULT_THRESHOLDS, LOG_EVENTS } from "#telemetry";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";
 import { agentWorkflow } from "./telemetry-fixture.ts";
 
@@ -188,6 +188,19 @@ describe("the observability construct", () => {
       "slowest-nodes",
     ]);
     for (const q of queries) expect(q.LogGroupNames.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("filters each saved query on catalogued log events only", () => {
+    const strings = Object.values(template.findResources("AWS::Logs::QueryDefinition")).map(
+      (q) => (q as { Properties: { QueryString: string } }).Properties.QueryString,
+    );
+    const filtered = strings.filter((q) => q.includes("filter message"));
+    expect(filtered).toHaveLength(3);
+    for (const q of filtered) {
+      const messages = [...q.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(messages.length).toBeGreaterThan(0);
+      for (const m of messages) expect(Object.keys(LOG_EVENTS), m).toContain(m);
+    }
   });
 
   it("adds no cdk-nag finding", () => {

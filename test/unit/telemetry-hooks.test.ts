@@ -114,7 +114,7 @@ describe("telemetry hooks: no callback handler unless spans go somewhere", () =>
     expect(seen.model.every((handlers) => handlers.length === 0)).toBe(true);
   });
 
-  it("attaches exactly its span handler when spans are captured, and the same observation sees it", async () => {
+  it("attaches no handler when spans are captured either: the spans come from the observer", async () => {
     // Prepare
     const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
     const hooks = telemetry.hooks({ rootIsRun: true, workflow: "seeing" });
@@ -122,12 +122,17 @@ describe("telemetry hooks: no callback handler unless spans go somewhere", () =>
 
     // Act
     await runInProcessWith(seeingWorkflow(seen), {}, { saver: new MemorySaver(), ...hooks });
+    await telemetry.flush();
 
     // Assess
     expect(telemetry.spans).toBe(true);
-    expect(seen.node).toEqual([["switchyard-telemetry"]]);
+    expect(hooks.callbacks).toBeUndefined();
+    expect(seen.node).toEqual([[]]);
     expect(seen.model.length).toBeGreaterThanOrEqual(2);
-    for (const handlers of seen.model) expect(handlers).toEqual(["switchyard-telemetry"]);
+    expect(seen.model.every((handlers) => handlers.length === 0)).toBe(true);
+    const names = (telemetry.capture?.spans() ?? []).map((s) => s.name);
+    expect(names.filter((n) => n === "chat switchyard-offline-policy")).toHaveLength(seen.model.length);
+    expect(names).toContain("invoke_agent research");
   });
 
   it("builds no span when nothing exports: the tracer is a no-op", () => {
@@ -212,7 +217,7 @@ describe("telemetry hooks without a handler: the observer counts", () => {
   });
 });
 
-describe("telemetry hooks with spans: the handler makes spans, the observer counts once", () => {
+describe("telemetry hooks with spans: the observer makes spans and counts once", () => {
   const byName = (spans: readonly ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
   const parentOf = (spans: readonly ReadableSpan[], span: ReadableSpan | undefined) =>
     spans.find((s) => s.spanContext().spanId === span?.parentSpanContext?.spanId);
@@ -257,8 +262,27 @@ describe("telemetry hooks with spans: the handler makes spans, the observer coun
     }
     const [tool] = byName(spans, "execute_tool get_trade");
     expect(tool?.attributes[GENAI.toolName]).toBe("get_trade");
+    expect(tool?.attributes[GENAI.toolCallId]).toEqual(expect.any(String));
     expect(parentOf(spans, tool)).toBe(research);
-    // Counted once, by the observer: the handler only made spans.
+    // The node spans say where they ran: the task and the superstep (LangGraph's step numbers).
+    expect(research?.attributes).toMatchObject({
+      [GENAI.operationName]: "invoke_agent",
+      [GENAI.agentName]: "research",
+      "switchyard.workflow": "agent-demo",
+      "switchyard.node": "research",
+      "switchyard.step": 1,
+    });
+    expect(research?.attributes["switchyard.task.id"]).toEqual(expect.any(String));
+    const [report] = byName(spans, "invoke_agent report");
+    expect(report?.attributes["switchyard.step"]).toBe(3);
+    // LangGraph retried flaky inside its loop: one span per attempt, the first failed with its code.
+    const flaky = byName(spans, "invoke_agent flaky");
+    expect(flaky.map((s) => s.attributes[GENAI.errorType])).toEqual(["Test.Flaky", undefined]);
+    expect(flaky.map((s) => s.attributes["switchyard.task.id"])).toEqual([
+      flaky[1]?.attributes["switchyard.task.id"],
+      flaky[0]?.attributes["switchyard.task.id"],
+    ]);
+    // Counted once, by the observer: no handler at all.
     const m = telemetry.capture?.metrics;
     expect(m?.sum(CATALOG.modelRequests, { Status: "ok" })).toBe(counter.chats);
     expect(m?.sum(CATALOG.toolCalls)).toBe(counter.tools);

@@ -13,7 +13,7 @@ describe("structured logs", () => {
     });
 
     // Act
-    log.info("calling the model", {
+    log.info("run started", {
       apiKey: "abc123",
       request: {
         headers: { Authorization: "Bearer eyJhbGciOi.payload.sig" },
@@ -41,7 +41,7 @@ describe("structured logs", () => {
     const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
     try {
-      createLogger({ serviceName: "test", level: "INFO" }).info("secret config", { password: "hunter2" });
+      createLogger({ serviceName: "test", level: "INFO" }).info("run started", { password: "hunter2" });
       const printed = [...write.mock.calls, ...info.mock.calls].map((c) => String(c[0])).join("");
       expect(printed).toContain('"password":"[REDACTED]"');
       expect(printed).not.toContain("hunter2");
@@ -72,7 +72,7 @@ describe("structured logs", () => {
         ),
       ),
     );
-    log.info("outside");
+    log.info("run ended");
 
     // Assess
     expect(
@@ -104,7 +104,7 @@ describe("a handler wrapped by instrumentHandler", () => {
     const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
     const flush = vi.spyOn(telemetry, "flush");
     const handler = instrumentHandler(telemetry, undefined, "run-node", async () => {
-      telemetry.logger.info("running");
+      telemetry.logger.info("task ended");
       throw Object.assign(new Error("boom"), { code: "Test.Boom" });
     });
 
