@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -118,12 +118,13 @@ export function loadedAtStart(file: string, env: Record<string, string>): { file
     "await import(process.argv[1]);",
     `process.stdout.write(${JSON.stringify(LOADED_MARK)} + JSON.stringify(loaded));`,
   ].join("\n");
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script, file], {
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script, file], {
     env: { ...process.env, NODE_OPTIONS: "", ...env },
     encoding: "utf8",
-    // A failed import's stderr goes into the thrown error, not onto the bench's own output.
-    stdio: ["ignore", "pipe", "pipe"],
   });
+  // A failed import's stderr goes into the thrown error, not onto the bench's own output.
+  if (child.status !== 0) throw new Error(`Importing ${file} failed:\n${child.stderr}`);
+  const out = child.stdout;
   const urls = JSON.parse(out.slice(out.lastIndexOf(LOADED_MARK) + LOADED_MARK.length)) as string[];
   return [...new Set(urls)]
     .filter((url) => url.startsWith("file:"))
