@@ -3,7 +3,12 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadedAtStart, startOutputs } from "../../bench/lib/bundles.ts";
-import { bundleLambda, LANGSMITH_NOT_BUNDLED, type LambdaBundle } from "../../lib/bundling/index.ts";
+import {
+  bundleLambda,
+  LANGSMITH_NOT_BUNDLED,
+  type LambdaBundle,
+  ZOD_LOCALE_NOT_BUNDLED,
+} from "../../lib/bundling/index.ts";
 import { externalsFor } from "../../lib/constructs/model-provider.ts";
 
 /**
@@ -45,9 +50,17 @@ describe("zod locales", () => {
     expect(locales.map((f) => f.split("/").at(-1))).toEqual(["en.js"]);
   });
 
-  it("still speaks zod's default English at run time, with z.locales holding en only", () => {
+  it("still speaks zod's default English at run time", () => {
     expect(runBundle(bundle, null)).toEqual({
-      ok: { locales: ["en"], message: "Invalid input: expected string, received number" },
+      ok: { english: "function", message: "Invalid input: expected string, received number" },
+    });
+  });
+
+  it("refuses to switch to a locale it left out, naming it", () => {
+    expect(runBundle(bundle, "fr")).toMatchObject({
+      error: ZOD_LOCALE_NOT_BUNDLED,
+      code: ZOD_LOCALE_NOT_BUNDLED,
+      message: expect.stringContaining("zod locale fr is not in this Lambda bundle"),
     });
   });
 });
