@@ -1,22 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Metafile } from "esbuild";
-import { bundleFiles, bundleLambda, ENTRY_FILE, type LambdaBundle } from "../../lib/bundling/index.ts";
 import { median } from "./table.ts";
-
-export interface BundleFigures {
-  entry: string;
-  /** Every `.mjs` file of the bundle: what deploys (source maps not counted). */
-  bytes: number;
-  /** `index.mjs` and the chunks it imports statically: what a cold start reads and parses. */
-  startBytes: number;
-  /** Cold import: the median of fresh Node processes. */
-  importMs: number;
-  /** The bundle's heaviest packages (ours by folder), so the next regression shows where it came from. */
-  top: ModuleWeight[];
-}
 
 export interface ModuleWeight {
   /** An npm package (`@langchain/core`, `zod`), or one of ours by its top folders (`functions/trading`). */
@@ -68,35 +57,16 @@ export function startOutputs(metafile: Pick<Metafile, "outputs">, entry: string)
 }
 
 /**
- * Builds a handler with `lib/bundling` — the build CDK synth deploys — and times its cold import:
- * the median of `runs` fresh Node processes.
+ * The metafile's outputs among `files` (absolute paths, e.g. what {@link loadedAtStart} observed):
+ * the part of a bundle one cold start reads, for {@link topModules}.
  */
-export async function measureBundle(
-  entry: string,
-  env: Record<string, string>,
-  runs = 5,
-  external: readonly string[] = [],
-): Promise<BundleFigures> {
-  const bundle = await bundleLambda({ entry: resolve(entry), external });
-  return figuresOf(entry, bundle, await coldImportMs(bundle.entryFile, env, runs));
-}
-
-/** Sizes and top modules of a built bundle, with its measured cold import. */
-export async function figuresOf(
-  entry: string,
-  bundle: LambdaBundle,
-  importMs: number,
-): Promise<BundleFigures> {
-  const files = await bundleFiles(bundle.dir);
-  const outputs = Object.keys(bundle.metafile.outputs);
-  const entryOutput = outputs.find((p) => p.endsWith(`/${ENTRY_FILE}`) || p === ENTRY_FILE) ?? "";
-  const start = new Set(startOutputs(bundle.metafile, entryOutput).map((p) => resolve(p)));
+export function outputsAmong(
+  metafile: Pick<Metafile, "outputs">,
+  files: readonly string[],
+): Pick<Metafile, "outputs"> {
+  const wanted = new Set(files.map((f) => resolve(f)));
   return {
-    entry,
-    bytes: files.reduce((sum, f) => sum + f.bytes, 0),
-    startBytes: files.filter((f) => start.has(resolve(bundle.dir, f.file))).reduce((s, f) => s + f.bytes, 0),
-    importMs,
-    top: topModules(bundle.metafile, 10),
+    outputs: Object.fromEntries(Object.entries(metafile.outputs).filter(([p]) => wanted.has(resolve(p)))),
   };
 }
 
@@ -125,4 +95,43 @@ export function coldImportTimes(file: string, env: Record<string, string>, runs:
 
 async function coldImportMs(file: string, env: Record<string, string>, runs: number): Promise<number> {
   return median(coldImportTimes(file, env, runs));
+}
+
+/** Marks the loader child's answer on stdout, after anything the imported code itself printed. */
+const LOADED_MARK = "\nswitchyard-loaded:";
+
+/**
+ * The files a cold start of `file` really reads, observed, not derived from the metafile: a fresh
+ * Node process imports it with a module hook recording every file it loads, so a chunk the
+ * handler imports at start — statically, or by an `import()` it awaits at module scope (the
+ * workflow it serves) — is counted, and one it never reaches is not.
+ *
+ * @example
+ * loadedAtStart("out/index.mjs", { WORKFLOW_NAME: "triage" });
+ * // [{ file: "/tmp/…/index.mjs", bytes: 330000 }, { file: "/tmp/…/chunks/triage-AB12.mjs", … }, …]
+ */
+export function loadedAtStart(file: string, env: Record<string, string>): { file: string; bytes: number }[] {
+  const script = [
+    'import { registerHooks } from "node:module";',
+    "const loaded = [];",
+    "registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });",
+    // The error itself, not Node's report of it: that report quotes the throwing line of a
+    // minified bundle (hundreds of KiB) and is cut off when the process exits mid-write.
+    "try { await import(process.argv[1]); } catch (e) {",
+    "  process.stderr.write(`${e?.name ?? 'Error'}: ${e?.message ?? e}`); process.exitCode = 1;",
+    "}",
+    `if (!process.exitCode) process.stdout.write(${JSON.stringify(LOADED_MARK)} + JSON.stringify(loaded));`,
+  ].join("\n");
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script, file], {
+    env: { ...process.env, NODE_OPTIONS: "", ...env },
+    encoding: "utf8",
+  });
+  // A failed import's stderr goes into the thrown error, not onto the bench's own output.
+  if (child.status !== 0) throw new Error(`Importing ${file} failed:\n${child.stderr}`);
+  const out = child.stdout;
+  const urls = JSON.parse(out.slice(out.lastIndexOf(LOADED_MARK) + LOADED_MARK.length)) as string[];
+  return [...new Set(urls)]
+    .filter((url) => url.startsWith("file:"))
+    .map((url) => fileURLToPath(url))
+    .map((path) => ({ file: path, bytes: statSync(path).size }));
 }

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
     .default(DEFAULT_STAGE),
   AWS_REGION: z.string().min(1).default("us-east-1"),
   CHECKPOINT_TABLE: z.string().min(1).optional(),
+  /** The one workflow an engine Lambda serves (set by CDK on each): the only one it loads. */
+  WORKFLOW_NAME: z.string().min(1).optional(),
   /**
    * The KMS key (id, ARN or alias) that signs each run's audit-chain head (docs/controls.md);
    * set by CDK on every engine function. Unset, a Lambda records no audit — outside production

@@ -1,10 +1,29 @@
-import type { EngineHandlers } from "#engine";
-import { getWorkflow } from "#workflows";
+import { ConfigurationError, readEnv } from "#config";
+import { type EngineHandlers, UnknownWorkflowError } from "#engine";
+import { loadWorkflow } from "#workflows/registry";
 import { lambdaEngine } from "./lambda-engine.ts";
 
 /**
- * The engine of this repository's Lambdas, built once per cold start over the `#workflows`
- * registry. Every engine entry point (start, run-node, commit, superstep, graph) shares it; each
- * file only picks its function.
+ * The engine of this repository's Lambdas, built once per cold start for the one workflow the
+ * function serves (`WORKFLOW_NAME`, set by `AgentWorkflow`). Only that workflow's module is
+ * loaded, during the import itself (top-level await), so its cost is part of the cold start as
+ * Lambda's init phase measures it, and an event naming any other workflow is refused by name.
+ * Every engine entry point (start, run-node, commit, superstep, graph) shares it; each file
+ * only picks its function.
  */
-export const engine: EngineHandlers = lambdaEngine(getWorkflow);
+const served = await loadWorkflow(servedName());
+
+export const engine: EngineHandlers = lambdaEngine((name) => {
+  if (name !== served.name) throw new UnknownWorkflowError(name, [served.name]);
+  return served;
+});
+
+function servedName(): string {
+  const name = readEnv().WORKFLOW_NAME;
+  if (!name) {
+    throw new ConfigurationError(
+      "WORKFLOW_NAME is not set: an engine Lambda serves the one workflow it names (AgentWorkflow sets it).",
+    );
+  }
+  return name;
+}

@@ -60,7 +60,6 @@ export {
 export { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 export { createTelemetryObserver } from "./observer.ts";
 export { recordAlert, recordDeadLetter, recordRecovery, recordRedrive } from "./ops-metrics.ts";
-export { OtlpMetricsSink } from "./otlp-metrics.ts";
 export {
   type CatalogPanel,
   DASHBOARDS,

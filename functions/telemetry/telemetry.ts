@@ -7,7 +7,7 @@ import type { TelemetryCore } from "./core.ts";
 import { createLogger, type TelemetryLogger } from "./logger.ts";
 import { EmfSink, MemorySink, type MetricSink, Metrics } from "./metrics.ts";
 import { createTelemetryObserver } from "./observer.ts";
-import { OtlpMetricsSink } from "./otlp-metrics.ts";
+import { deferredOtlpMetricsSink } from "./otlp-deferred.ts";
 import type { PrometheusRegistry } from "./prometheus.ts";
 import { RunRegistry } from "./runs.ts";
 import { createTracing, type Tracing } from "./tracer.ts";
@@ -100,7 +100,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   if (options.prometheus) sinks.push(options.prometheus);
   if (memory) sinks.push(memory);
   const otlpMetrics = options.otlpMetricsUrl
-    ? new OtlpMetricsSink({ url: options.otlpMetricsUrl, serviceName })
+    ? deferredOtlpMetricsSink({ url: options.otlpMetricsUrl, serviceName })
     : undefined;
   if (otlpMetrics) sinks.push(otlpMetrics);
   const metrics = new Metrics({ sinks });

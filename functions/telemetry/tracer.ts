@@ -10,7 +10,6 @@ import {
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
@@ -20,6 +19,7 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
+import { deferredOtlpSpanExporter } from "./otlp-deferred.ts";
 
 export interface TracingOptions {
   readonly serviceName: string;
@@ -63,7 +63,7 @@ export function createTracing(options: TracingOptions): Tracing {
       "v1/traces",
       options.otlpEndpoint.endsWith("/") ? options.otlpEndpoint : `${options.otlpEndpoint}/`,
     );
-    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: url.href }) }));
+    processors.push(new BatchSpanProcessor({ exporter: deferredOtlpSpanExporter(url.href) }));
   }
   if (processors.length === 0) return noopTracing();
   const provider = new TracerProvider({

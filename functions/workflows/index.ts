@@ -1,23 +1,18 @@
 import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
-import { investigation } from "./investigation/index.ts";
-import { reconciliation } from "./reconciliation/index.ts";
-import { triage } from "./triage/index.ts";
+import { loadWorkflows } from "./registry.ts";
 
 export * from "./investigation/index.ts";
 export * from "./reconciliation/index.ts";
+export { loadWorkflow, WORKFLOW_MODULES, WorkflowRegistryError } from "./registry.ts";
 export * from "./triage/index.ts";
 export { UnknownWorkflowError };
 
 /**
- * Every workflow Switchyard can run, by name, one line each. The CDK app and the CLI both read
- * this registry. `switchyard new workflow <name>` adds a workflow's import above and its line
- * here (local/cli/new-workflow.ts); deleting both lines unregisters it.
+ * Every workflow Switchyard can run, by name, loaded: the CDK app and the CLI read this. The one
+ * list of them is registry.ts, where each sits behind its own `import()` so that a Lambda loads
+ * only the one it serves.
  */
-export const workflows: Record<string, WorkflowDefinition> = {
-  [triage.name]: triage,
-  [reconciliation.name]: reconciliation,
-  [investigation.name]: investigation,
-};
+export const workflows: Record<string, WorkflowDefinition> = await loadWorkflows();
 
 /**
  * The registered workflow called `name`.

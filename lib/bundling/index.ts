@@ -9,4 +9,4 @@ export {
 } from "./options.ts";
 export { langchainLoadMapPlugin, REVIVED_NAMESPACES } from "./plugins/langchain-load-map.ts";
 export { LANGSMITH_NOT_BUNDLED, langsmithClientPlugin } from "./plugins/langsmith-client.ts";
-export { zodLocalesPlugin } from "./plugins/zod-locales.ts";
+export { ZOD_LOCALE_NOT_BUNDLED, zodLocalesPlugin } from "./plugins/zod-locales.ts";

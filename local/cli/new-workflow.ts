@@ -8,7 +8,7 @@ import { SwitchyardError } from "#core";
 import { namesOf, type WorkflowNames, workflowFiles } from "./workflow-template.ts";
 
 /** The registry the scaffold adds a line to, and the guide it adds a line to (repository-relative). */
-export const REGISTRY_FILE = "functions/workflows/index.ts";
+export const REGISTRY_FILE = "functions/workflows/registry.ts";
 export const GUIDE_FILE = "docs/your-workflow.md";
 /** The guide's list of scaffolded workflows ends at this line; new entries go just above it. */
 export const GUIDE_MARKER = "<!-- new workflows above this line (switchyard new workflow) -->";
@@ -113,29 +113,24 @@ export function checkName(name: string, taken: readonly string[]): WorkflowNames
 }
 
 /**
- * The registry with the workflow's import (in Biome's order: by path, among the workflow
- * imports) and its line (last in the `workflows` object). Refuses a name already bound there.
+ * The registry with the workflow's line, last in `WORKFLOW_MODULES`: its name and the `import()`
+ * of its module. Refuses a name already registered there.
  */
 export function register(registry: string, n: WorkflowNames): string {
-  if (new RegExp(`\\b${n.ident}\\b`).test(registry)) {
-    throw new WorkflowNameError(n.name, `${n.ident} is already a name in ${REGISTRY_FILE}`);
+  if (registry.includes(`"./${n.name}/index.ts"`) || new RegExp(`^\\s*"?${n.name}"?:`, "m").test(registry)) {
+    throw new WorkflowNameError(n.name, `${n.name} is already registered in ${REGISTRY_FILE}`);
   }
   const lines = registry.split("\n");
-  const importLine = `import { ${n.ident} } from "./${n.name}/index.ts";`;
-  const workflowImport = /^import \{ [\w$]+ \} from "\.\/([a-z0-9-]+)\/index\.ts";$/;
-  const imports = lines.flatMap((line, i) => (workflowImport.test(line) ? [i] : []));
-  const last = imports.at(-1);
-  const open = lines.findIndex((line) => /^export const workflows\b.*= \{$/.test(line));
+  const open = lines.findIndex((line) => /^export const WORKFLOW_MODULES\b.*= \{$/.test(line));
   const close = lines.findIndex((line, i) => i > open && line === "};");
-  if (last === undefined || open < 0 || close < 0) {
-    throw new Error(
-      `${REGISTRY_FILE} no longer has the shape new workflow edits (workflow imports, workflows = {…})`,
-    );
+  if (open < 0 || close < 0) {
+    throw new Error(`${REGISTRY_FILE} no longer has the shape new workflow edits (WORKFLOW_MODULES = {…})`);
   }
-  lines.splice(close, 0, `  [${n.ident}.name]: ${n.ident},`);
-  const path = (folder: string) => `./${folder}/index.ts`;
-  const before = imports.find((i) => path(lines[i]?.match(workflowImport)?.[1] ?? "") > path(n.name));
-  lines.splice(before ?? last + 1, 0, importLine);
+  lines.splice(
+    close,
+    0,
+    `  ${JSON.stringify(n.name)}: () => import("./${n.name}/index.ts").then((m) => m.${n.ident}),`,
+  );
   return lines.join("\n");
 }
 

@@ -72,6 +72,7 @@ describe("bundled Lambda handlers", () => {
           ...aws.env,
           AWS_ACCESS_KEY_ID: "local",
           AWS_SECRET_ACCESS_KEY: "local",
+          WORKFLOW_NAME: "triage",
         },
         encoding: "utf8",
       },

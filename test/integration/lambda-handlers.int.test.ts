@@ -19,7 +19,12 @@ let commit: Handler<SuperstepPlan>;
 
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "handlers" });
-  restoreEnv = setProcessEnv({ ...aws.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" });
+  restoreEnv = setProcessEnv({
+    ...aws.env,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    WORKFLOW_NAME: "triage",
+  });
   start = await import("../../functions/handlers/start.ts");
   runNode = await import("../../functions/handlers/run-node.ts");
   commit = await import("../../functions/handlers/commit.ts");
@@ -66,6 +71,12 @@ describe("Lambda entry points", () => {
     await expect(runNode.handler({ workflow: "triage" })).rejects.toMatchObject({
       name: "Switchyard.InvalidPayload",
     });
+  });
+
+  it("serves only the workflow WORKFLOW_NAME names, refusing another by name", async () => {
+    await expect(
+      start.handler({ workflow: "reconciliation", threadId: "other-workflow", input: {} }),
+    ).rejects.toMatchObject({ name: "Switchyard.UnknownWorkflow", known: ["triage"] });
   });
 
   it("refuses input the workflow's schema rejects, before writing any state", async () => {

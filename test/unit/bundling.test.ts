@@ -2,8 +2,13 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOutputs } from "../../bench/lib/bundles.ts";
-import { bundleLambda, LANGSMITH_NOT_BUNDLED, type LambdaBundle } from "../../lib/bundling/index.ts";
+import { loadedAtStart, startOutputs } from "../../bench/lib/bundles.ts";
+import {
+  bundleLambda,
+  LANGSMITH_NOT_BUNDLED,
+  type LambdaBundle,
+  ZOD_LOCALE_NOT_BUNDLED,
+} from "../../lib/bundling/index.ts";
 import { externalsFor } from "../../lib/constructs/model-provider.ts";
 
 /**
@@ -45,9 +50,17 @@ describe("zod locales", () => {
     expect(locales.map((f) => f.split("/").at(-1))).toEqual(["en.js"]);
   });
 
-  it("still speaks zod's default English at run time, with z.locales holding en only", () => {
+  it("still speaks zod's default English at run time", () => {
     expect(runBundle(bundle, null)).toEqual({
-      ok: { locales: ["en"], message: "Invalid input: expected string, received number" },
+      ok: { english: "function", message: "Invalid input: expected string, received number" },
+    });
+  });
+
+  it("refuses to switch to a locale it left out, naming it", () => {
+    expect(runBundle(bundle, "fr")).toMatchObject({
+      error: ZOD_LOCALE_NOT_BUNDLED,
+      code: ZOD_LOCALE_NOT_BUNDLED,
+      message: expect.stringContaining("zod locale fr is not in this Lambda bundle"),
     });
   });
 });
@@ -148,5 +161,36 @@ describe("model providers", () => {
     expect(holding("@langchain/openai")).toEqual([]);
     expect(holding("@langchain/ollama")).toEqual([]);
     rmSync(bundle.dir, { recursive: true, force: true });
+  });
+});
+
+describe("one workflow per engine Lambda", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({
+      entry: resolve("functions/handlers/start.ts"),
+      external: externalsFor("offline"),
+    });
+  }, 60_000);
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  /** Output files of the bundle holding a workflow's own module (its registry import() chunk). */
+  const holding = (workflow: string) =>
+    Object.entries(bundle.metafile.outputs)
+      .filter(([, o]) => o.entryPoint === `functions/workflows/${workflow}/index.ts`)
+      .map(([p]) => resolve(p));
+
+  it("reads at cold start the chunk of the workflow WORKFLOW_NAME names, and no other's", () => {
+    const loaded = loadedAtStart(bundle.entryFile, { WORKFLOW_NAME: "triage" }).map((f) => f.file);
+    expect(holding("triage")).toHaveLength(1);
+    expect(loaded).toContain(holding("triage")[0]);
+    for (const other of ["reconciliation", "investigation"]) {
+      expect(holding(other)).toHaveLength(1);
+      expect(loaded).not.toContain(holding(other)[0]);
+    }
+  });
+
+  it("refuses to start without WORKFLOW_NAME, naming the variable", () => {
+    expect(() => loadedAtStart(bundle.entryFile, { WORKFLOW_NAME: "" })).toThrow(/WORKFLOW_NAME is not set/);
   });
 });

@@ -1,5 +1,5 @@
 import { pipeline, Readable } from "node:stream";
-import { CsvError, type InfoRecord, parse } from "csv-parse";
+import type { CsvError, InfoRecord } from "csv-parse";
 import type { RecordKind } from "../model/day.ts";
 import { MAX_ROW_LENGTH } from "./bytes.ts";
 import { DayFormatError } from "./errors.ts";
@@ -21,6 +21,8 @@ export async function* csvRows(
   kind: RecordKind,
   mapping: KindMapping | undefined,
 ): AsyncGenerator<SourceRow> {
+  // Loaded when a CSV file is read: a Lambda whose day is JSON never loads the parser.
+  const { CsvError, parse } = await import("csv-parse");
   const tracker = new LineTracker();
   const parser = parse({
     bom: true,

@@ -17,7 +17,6 @@ export const REVIVED_NAMESPACES: Readonly<Record<string, string>> = {
 
 const NAMESPACE = "switchyard-langchain-load-map";
 const IMPORT_MAP = /[\\/]node_modules[\\/]@langchain[\\/]core[\\/]dist[\\/]load[\\/]import_map\.js$/;
-/** Marks this plugin's own `build.resolve` call, which runs every onResolve again, this one included. */
 
 /**
  * Replaces `@langchain/core`'s `load` import map with the namespaces in {@link REVIVED_NAMESPACES}.

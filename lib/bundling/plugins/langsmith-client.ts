@@ -6,7 +6,6 @@ import { resolveReal } from "./resolve-real.ts";
 export const LANGSMITH_NOT_BUNDLED = "Switchyard.LangSmithNotBundled";
 
 const NAMESPACE = "switchyard-langsmith";
-/** Marks this plugin's own `build.resolve` call, which runs every onResolve again, this one included. */
 const CLIENT_FILE = /[\\/]node_modules[\\/]langsmith[\\/]lib[\\/]client\.mjs$/;
 
 /**
