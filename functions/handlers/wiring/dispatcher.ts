@@ -1,4 +1,4 @@
-import { type EnvWith, envSchemaFor, resources } from "#config";
+import { DEFAULT_STAGE, type EnvWith, envSchemaFor, resources } from "#config";
 import { type DispatchDeps, dispatcherDeps, type StartExecution } from "#ops";
 import type { Telemetry } from "#telemetry";
 
@@ -21,9 +21,13 @@ export interface DispatcherClients {
  * dispatchBatch(event, buildDispatcherDeps(readEnv(), { startExecution: executions.startExecution }, telemetry));
  */
 export function buildDispatcherDeps(
-  env: { readonly SWITCHYARD_STAGE: string },
+  env: { readonly SWITCHYARD_STAGE?: string | undefined },
   clients: DispatcherClients,
   telemetry?: Pick<Telemetry, "metrics">,
 ): DispatchDeps {
-  return dispatcherDeps(resources(env.SWITCHYARD_STAGE), clients.startExecution, telemetry?.metrics);
+  return dispatcherDeps(
+    resources(env.SWITCHYARD_STAGE ?? DEFAULT_STAGE),
+    clients.startExecution,
+    telemetry?.metrics,
+  );
 }
