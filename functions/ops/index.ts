@@ -39,7 +39,6 @@ export {
   type DispatchDeps,
   type DispatchOutcome,
   dispatchBatch,
-  dispatcherDeps,
   dispatchRunRequest,
   type ExecutionInput,
   executionInputFor,

@@ -1,5 +1,5 @@
 import { DEFAULT_STAGE, type EnvWith, envSchemaFor, resources } from "#config";
-import { type DispatchDeps, dispatcherDeps, type StartExecution } from "#ops";
+import type { DispatchDeps, StartExecution } from "#ops";
 import type { Telemetry } from "#telemetry";
 
 /** The dispatcher cannot start without the state machines' ARN prefix. */
@@ -25,9 +25,10 @@ export function buildDispatcherDeps(
   clients: DispatcherClients,
   telemetry?: Pick<Telemetry, "metrics">,
 ): DispatchDeps {
-  return dispatcherDeps(
-    resources(env.SWITCHYARD_STAGE ?? DEFAULT_STAGE),
-    clients.startExecution,
-    telemetry?.metrics,
-  );
+  const deadLetter = resources(env.SWITCHYARD_STAGE ?? DEFAULT_STAGE).requestsQueue.deadLetter;
+  return {
+    startExecution: clients.startExecution,
+    ...(telemetry ? { metrics: telemetry.metrics } : {}),
+    ...(deadLetter ? { maxReceiveCount: deadLetter.maxReceiveCount } : {}),
+  };
 }
