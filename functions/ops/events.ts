@@ -1,3 +1,6 @@
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
+import { z } from "zod";
+
 /**
  * The Lambda event shapes this module consumes, as far as it reads them (the project does not
  * depend on `@types/aws-lambda`). Each matches what AWS delivers.
@@ -25,30 +28,29 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: { readonly itemIdentifier: string }[];
 }
 
-/** EventBridge's "Step Functions Execution Status Change" event. */
-export interface ExecutionStatusChangeEvent {
-  readonly version?: string;
-  readonly id: string;
-  readonly "detail-type": "Step Functions Execution Status Change";
-  readonly source: "aws.states";
-  readonly account?: string;
-  readonly time: string;
-  readonly region?: string;
-  readonly resources?: readonly string[];
-  readonly detail: {
-    readonly executionArn: string;
-    readonly stateMachineArn: string;
-    readonly name: string;
-    readonly status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
-    readonly startDate: number;
-    readonly stopDate: number | null;
+/**
+ * EventBridge's "Step Functions Execution Status Change" event: Powertools parser's EventBridge
+ * envelope with Step Functions' detail. The failed-run Lambda parses its event with it; the type
+ * is what the schema gives.
+ */
+export const ExecutionStatusChangeEventSchema = EventBridgeSchema.extend({
+  source: z.literal("aws.states"),
+  "detail-type": z.literal("Step Functions Execution Status Change"),
+  detail: z.object({
+    executionArn: z.string(),
+    stateMachineArn: z.string(),
+    name: z.string(),
+    status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]),
+    startDate: z.number(),
+    stopDate: z.number().nullable(),
     /** The execution input, as a JSON string. */
-    readonly input: string;
-    readonly output: string | null;
-    readonly error?: string | null;
-    readonly cause?: string | null;
-  };
-}
+    input: z.string(),
+    output: z.string().nullable(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+export type ExecutionStatusChangeEvent = z.infer<typeof ExecutionStatusChangeEventSchema>;
 
 /** One SNS notification, as SNS hands it to a Lambda or (JSON envelope) to an SQS queue. */
 export interface SnsMessage {
@@ -64,24 +66,29 @@ export interface SnsEvent {
 }
 
 /** One Kafka record as the MSK event source delivers it: key and value base64, headers as bytes. */
-export interface KafkaRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly timestampType?: string;
-  readonly key?: string | null;
-  readonly value: string | null;
-  readonly headers?: readonly Readonly<Record<string, readonly number[]>>[];
-}
+export const KafkaRecordSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.number().int(),
+  timestamp: z.number(),
+  timestampType: z.string().optional(),
+  key: z.string().nullish(),
+  value: z.string().nullable(),
+  headers: z.array(z.record(z.string(), z.array(z.number()))).optional(),
+});
+export type KafkaRecord = z.infer<typeof KafkaRecordSchema>;
 
-/** The MSK event source's batch: records grouped by `<topic>-<partition>`. */
-export interface KafkaEvent {
-  readonly eventSource: "aws:kafka" | "SelfManagedKafka";
-  readonly eventSourceArn?: string;
-  readonly bootstrapServers?: string;
-  readonly records: Readonly<Record<string, readonly KafkaRecord[]>>;
-}
+/**
+ * The MSK event source's batch: records grouped by `<topic>-<partition>`, values still base64
+ * (Powertools' Kafka schema would decode them; `decodeTradeEvent` reads each one itself).
+ */
+export const KafkaEventSchema = z.object({
+  eventSource: z.enum(["aws:kafka", "SelfManagedKafka"]),
+  eventSourceArn: z.string().optional(),
+  bootstrapServers: z.string().optional(),
+  records: z.record(z.string(), z.array(KafkaRecordSchema)),
+});
+export type KafkaEvent = z.infer<typeof KafkaEventSchema>;
 
 /**
  * What a Kafka consumer with `ReportBatchItemFailures` returns: per failed record, its

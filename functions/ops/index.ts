@@ -58,6 +58,7 @@ export type {
   SqsEvent,
   SqsRecord,
 } from "./events.ts";
+export { ExecutionStatusChangeEventSchema, KafkaEventSchema } from "./events.ts";
 export {
   type CloudWatchLogsEvent,
   EXPRESS_FAILURE_FILTER,

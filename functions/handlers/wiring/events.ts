@@ -2,6 +2,7 @@ import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbr
 import { SnsSchema } from "@aws-lambda-powertools/parser/schemas/sns";
 import { SqsSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
 import { z } from "zod";
+import { ExecutionStatusChangeEventSchema, KafkaEventSchema } from "#ops";
 
 /**
  * The events the ops Lambdas receive, as schemas: Powertools parser's own for the AWS envelopes
@@ -16,23 +17,8 @@ export const DispatcherEvent = SqsSchema;
 /** An alerts-topic delivery, or the schedule's tick that closes quiet windows (the notifier). */
 export const NotifierEvent = z.union([SnsSchema, EventBridgeSchema]);
 
-/** EventBridge's "Step Functions Execution Status Change" (functions/ops/events.ts, `ExecutionStatusChangeEvent`). */
-export const ExecutionStatusChange = EventBridgeSchema.extend({
-  source: z.literal("aws.states"),
-  "detail-type": z.literal("Step Functions Execution Status Change"),
-  detail: z.object({
-    executionArn: z.string(),
-    stateMachineArn: z.string(),
-    name: z.string(),
-    status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]),
-    startDate: z.number(),
-    stopDate: z.number().nullable(),
-    input: z.string(),
-    output: z.string().nullable(),
-    error: z.string().nullish(),
-    cause: z.string().nullish(),
-  }),
-});
+/** EventBridge's "Step Functions Execution Status Change" (a Standard execution ended). */
+export const ExecutionStatusChange = ExecutionStatusChangeEventSchema;
 
 /** A CloudWatch Logs subscription delivery (Express executions' logs), still gzipped: the domain reads it. */
 export const LogsSubscription = z.object({ awslogs: z.object({ data: z.base64() }) });
@@ -40,21 +26,5 @@ export const LogsSubscription = z.object({ awslogs: z.object({ data: z.base64() 
 /** What the failed-run Lambda is sent: a Standard execution's status change, or Express logs. */
 export const FailedRunEvent = z.union([ExecutionStatusChange, LogsSubscription]);
 
-const KafkaRecord = z.object({
-  topic: z.string(),
-  partition: z.number().int(),
-  offset: z.number().int(),
-  timestamp: z.number(),
-  timestampType: z.string().optional(),
-  key: z.string().nullish(),
-  value: z.string().nullable(),
-  headers: z.array(z.record(z.string(), z.array(z.number()))).optional(),
-});
-
 /** The MSK event source's batch, values still base64 (the trade-events consumer decodes each one). */
-export const TradeEventsEvent = z.object({
-  eventSource: z.enum(["aws:kafka", "SelfManagedKafka"]),
-  eventSourceArn: z.string().optional(),
-  bootstrapServers: z.string().optional(),
-  records: z.record(z.string(), z.array(KafkaRecord)),
-});
+export const TradeEventsEvent = KafkaEventSchema;
