@@ -1,20 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  type ApiHandler,
-  createApiHandler,
-  dynamoIdempotencyStore,
-  LOCAL_LOOPBACK,
-  type ProxyEvent,
-  sqsDeadLetters,
-  sqsRunQueue,
-} from "#api";
+import { type ApiHandler, createApiHandler, LOCAL_LOOPBACK, type ProxyEvent } from "#api";
 import type { WorkflowDefinition } from "#engine";
 import type { Faults } from "#faults";
-import { dispatchBatch, dispatcherDeps } from "#ingress";
+import { dispatchBatch } from "#ingress";
 import { createTelemetry, type Metrics, PrometheusRegistry } from "#telemetry";
 import { checkDataRef } from "#trading";
+import { ApiEnv, buildApiOptions, buildDispatcherDeps } from "#wiring";
 import { getWorkflow } from "#workflows";
 import { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
@@ -109,25 +102,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
     ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
   });
-  const handler = createApiHandler({
-    ports: {
-      queue: sqsRunQueue(aws.clients.sqs, queueUrl),
+  // Wired as the api Lambda is (functions/handlers/wiring/api.ts); only the ports AWS has no
+  // stand-in for differ: the executions registry for failures, local paths allowed for data.
+  const handler = createApiHandler(
+    buildApiOptions(ApiEnv.read(aws.env), {
+      sqs: aws.clients.sqs,
+      dynamodb: aws.clients.dynamodb,
       saver: localSaver(aws),
       workflowNamed,
-      deadLetters: sqsDeadLetters(aws.clients.sqs, {
-        deadLetterQueueUrl: dlqUrl,
-        requestsQueueUrl: queueUrl,
-      }),
       failedRuns: localLeases(aws),
-      checkData: checkDataRef,
+      data: { checkData: checkDataRef },
       audit: { log: aws.audit.log, verifier: aws.audit.signer },
       ...(options.now ? { now: options.now } : {}),
-    },
-    idempotencyStore: dynamoIdempotencyStore(aws.clients.dynamodb, spec.name, spec),
-    idempotencyTtlSeconds: spec.ttlSeconds,
-    auth: "iam",
-    log: (message, error) => log(`${message}: ${(error as Error)?.stack ?? String(error)}`),
-  });
+      log: (message, error) => log(`${message}: ${(error as Error)?.stack ?? String(error)}`),
+    }),
+  );
 
   const scrape = metricsRoute(metrics);
   const server = createServer((req, res) => {
@@ -251,9 +240,9 @@ function startDispatcher(
 ): { stop(): Promise<void> } {
   let stopped = false;
   let wake: (() => void) | undefined;
-  // Wired as the dispatcher Lambda is (maxReceiveCount, metrics: DeadLetters counts here too).
   const deps = {
-    ...dispatcherDeps(aws.resources, executions.startExecution, metrics),
+    // Wired as the dispatcher Lambda is (maxReceiveCount, metrics: DeadLetters counts here too).
+    ...buildDispatcherDeps(aws.env, { startExecution: executions.startExecution }, { metrics }),
     onOutcome: (o: { runId: string; workflow: string; outcome: string }) =>
       log(
         `run ${o.runId}: ${o.workflow} ${o.outcome === "duplicate" ? "already started (duplicate)" : "started"}`,

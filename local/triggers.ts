@@ -3,31 +3,25 @@ import {
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
-  SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 import type { WorkflowDefinition } from "#engine";
+import { type DispatchOutcome, dispatchBatch, type SqsBatchResponse, type SqsEvent } from "#ingress";
 import {
-  type DispatchOutcome,
-  dispatchBatch,
-  encodeMessageBody,
-  type SqsBatchResponse,
-  type SqsEvent,
-} from "#ingress";
-import {
-  AlertWindows,
-  alertForFailedRun,
-  type Channel,
-  checkpointLookup,
   type ExecutionStatusChangeEvent,
-  emailChannel,
   type FailedRun,
   type Notification,
   notify,
   recordFailedRun,
   type SnsMessage,
-  slackChannel,
-  snsAlertPublisher,
 } from "#ops";
+import type { Telemetry } from "#telemetry";
+import {
+  buildDispatcherDeps,
+  buildFailedRunDeps,
+  buildNotifierDeps,
+  FailedRunEnv,
+  NotifierEnv,
+} from "#wiring";
 import type { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localInboxName } from "./provision.ts";
@@ -131,25 +125,30 @@ export async function pollQueue(
 }
 
 /**
- * The dispatcher over the requests queue, starting executions in the local registry.
+ * The dispatcher over the requests queue, starting executions in the local registry, wired as the
+ * dispatcher Lambda is (`buildDispatcherDeps`): the stage's `maxReceiveCount`, so a request's last
+ * failed delivery counts as a `DeadLetters` point on `metrics`.
  *
  * @example
- * const outcomes = await dispatchRequests(aws, executions);
+ * const outcomes = await dispatchRequests(aws, executions, { metrics: telemetry.metrics });
  */
 export async function dispatchRequests(
   aws: LocalAws,
-  executions: LocalExecutions,
+  executions: Pick<LocalExecutions, "startExecution">,
+  telemetry?: Pick<Telemetry, "metrics">,
 ): Promise<DispatchOutcome[]> {
   const outcomes: DispatchOutcome[] = [];
+  const deps = buildDispatcherDeps(aws.env, { startExecution: executions.startExecution }, telemetry);
   await pollQueue(aws, requestsQueueUrl(aws), (event) =>
-    dispatchBatch(event, { startExecution: executions.startExecution, onOutcome: (o) => outcomes.push(o) }),
+    dispatchBatch(event, { ...deps, onOutcome: (o) => outcomes.push(o) }),
   );
   return outcomes;
 }
 
 /**
- * The EventBridge rule's target: the failed-run handler's domain over the embedded AWS (the
- * failure beside the checkpoints, the record on the failed-runs queue, alert on the alerts topic). Pass it as `LocalExecutions`' `onFailed`.
+ * The EventBridge rule's target: the failed-run Lambda's wiring (`buildFailedRunDeps`) over the
+ * embedded AWS (the failure beside the checkpoints, the record on the failed-runs queue, alert on
+ * the alerts topic). Pass it as `LocalExecutions`' `onFailed`.
  *
  * @example
  * new LocalExecutions({ aws, workflowNamed, onFailed: failedRunTarget(aws, workflowNamed) });
@@ -157,21 +156,20 @@ export async function dispatchRequests(
 export function failedRunTarget(
   aws: LocalAws,
   workflowNamed: (name: string) => WorkflowDefinition,
+  telemetry?: Pick<Telemetry, "metrics">,
 ): (event: ExecutionStatusChangeEvent) => Promise<FailedRun> {
-  const publish = snsAlertPublisher(aws.clients.sns, aws.topicArns[aws.resources.alertsTopic.name] ?? "");
-  const lookupThread = checkpointLookup(localSaver(aws), workflowNamed);
-  const queueUrl = aws.queueUrls[aws.resources.failedRunsQueue.name] ?? "";
-  return (event) =>
-    recordFailedRun(event, {
-      lookupThread,
+  const deps = buildFailedRunDeps(
+    FailedRunEnv.read(aws.env),
+    {
+      sqs: aws.clients.sqs,
+      sns: aws.clients.sns,
+      saver: localSaver(aws),
+      workflowNamed,
       leases: localLeases(aws),
-      sendFailedRun: async (run) => {
-        await aws.clients.sqs.send(
-          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessageBody(run) }),
-        );
-      },
-      alert: (run) => publish(alertForFailedRun(run)),
-    });
+    },
+    telemetry,
+  );
+  return (event) => recordFailedRun(event, deps);
 }
 
 export interface LocalNotifierOptions {
@@ -190,16 +188,13 @@ export interface LocalNotifierOptions {
  * const sent = await runNotifier(aws, { windowSeconds: 60, now: () => later });
  */
 export async function runNotifier(aws: LocalAws, options: LocalNotifierOptions): Promise<Notification[]> {
-  const windows = new AlertWindows({
-    client: aws.clients.dynamodb,
-    tableName: aws.resources.alertsTable.name,
-    windowSeconds: options.windowSeconds,
+  const env = NotifierEnv.read({ ...aws.env, ALERT_WINDOW_SECONDS: String(options.windowSeconds) });
+  const wiring = buildNotifierDeps(env, {
+    dynamodb: aws.clients.dynamodb,
+    sns: aws.clients.sns,
+    slackWebhookUrl: async () => options.slackWebhookUrl,
   });
-  const channels: Channel[] = [
-    emailChannel(aws.clients.sns, aws.topicArns[aws.resources.notificationsTopic.name] ?? ""),
-    ...(options.slackWebhookUrl ? [slackChannel(options.slackWebhookUrl)] : []),
-  ];
-  const deps = { windows, channels, stage: aws.resources.stage };
+  const deps = await wiring.deps();
   const now = options.now ?? (() => new Date());
   const sent: Notification[] = [];
   const inbox = aws.queueUrls[localInboxName(aws.resources.alertsTopic.name)] ?? "";

@@ -1,5 +1,11 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { type DeadLetter, describeLetter, peekDeadLetters, redriveDeadLetters } from "#ops";
+import {
+  type DeadLetter,
+  describeLetter,
+  peekDeadLetters,
+  type RedriveOptions,
+  redriveDeadLetters,
+} from "#ops";
 import type { DeadLettersPort, DeadLetterView } from "./types.ts";
 
 /** Bodies up to this size are shown in a listing; larger ones are counted, not copied. */
@@ -12,6 +18,8 @@ export interface SqsDeadLettersOptions {
   readonly deadLetterQueueUrl: string;
   /** Where redriven letters go: the DLQ's source, the requests queue (`REQUESTS_QUEUE_URL`). */
   readonly requestsQueueUrl: string;
+  /** Counts each redrive (`Redrives`, Queue `requests-dlq`), as the CLI's redrive does. */
+  readonly metrics?: RedriveOptions["metrics"] | undefined;
 }
 
 /**
@@ -45,6 +53,7 @@ export function sqsDeadLetters(sqs: SQSClient, options: SqsDeadLettersOptions): 
         dryRun,
         visibilitySeconds: SWEEP_VISIBILITY_SECONDS,
         transform: (l) => (l.kind === "unreadable" ? undefined : l.body),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       });
       return {
         dryRun,

@@ -113,13 +113,51 @@ export const ENV_VARIABLES = Object.keys(EnvSchema.shape) as (keyof Env)[];
  * const env = readEnv({ CHECKPOINT_TTL_DAYS: "7" }); // env.CHECKPOINT_TTL_DAYS === 7
  */
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  return parseEnv(EnvSchema, source, "");
+}
+
+/** The environment of a Lambda that cannot start without `K`: those variables are present. */
+export type EnvWith<K extends keyof Env> = Env & { readonly [P in K]-?: NonNullable<Env[P]> };
+
+/**
+ * One Lambda's environment: the whole schema, with the variables that Lambda cannot start without
+ * made required. A missing one fails the cold start with a {@link ConfigurationError} naming the
+ * variable and the Lambda, never a request later.
+ *
+ * @example
+ * const DispatcherEnv = envSchemaFor("dispatcher", ["STATE_MACHINE_ARN_PREFIX"]);
+ * const env = DispatcherEnv.read(); // env.STATE_MACHINE_ARN_PREFIX: string
+ */
+export function envSchemaFor<K extends keyof Env>(
+  lambda: string,
+  required: readonly K[],
+): {
+  readonly lambda: string;
+  readonly required: readonly K[];
+  read(source?: Record<string, string | undefined>): EnvWith<K>;
+} {
+  // The mask is built at run time from `required`; `EnvWith<K>` states what it guarantees.
+  const schema: z.ZodType<Env> = EnvSchema.required(
+    Object.fromEntries(required.map((k) => [k, true])) as Record<keyof Env, true>,
+  );
+  return {
+    lambda,
+    required,
+    read: (source = process.env) => parseEnv(schema, source, ` of the ${lambda} Lambda`) as EnvWith<K>,
+  };
+}
+
+function parseEnv(schema: z.ZodType<Env>, source: Record<string, string | undefined>, whose: string): Env {
   const blanksRemoved = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
   );
-  const parsed = EnvSchema.safeParse(blanksRemoved);
+  const parsed = schema.safeParse(blanksRemoved);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigurationError(`Invalid configuration:\n${lines.join("\n")}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join(".");
+      return `  ${name}: ${name in blanksRemoved ? i.message : "required, not set"}`;
+    });
+    throw new ConfigurationError(`Invalid configuration${whose}:\n${lines.join("\n")}`);
   }
   return parsed.data;
 }

@@ -4,6 +4,8 @@ export {
   dataBucketName,
   ENV_VARIABLES,
   type Env,
+  type EnvWith,
+  envSchemaFor,
   idempotencyTableName,
   isProductionStage,
   readEnv,

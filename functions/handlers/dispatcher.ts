@@ -1,25 +1,29 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { ConfigurationError, readEnv, resources, stateMachineName } from "#config";
+import { resources, stateMachineName } from "#config";
 import { Faults, withFaults } from "#faults";
-import { dispatchBatch, dispatcherDeps, type SqsEvent, sfnStartExecution } from "#ingress";
+import { dispatchBatch, sfnStartExecution } from "#ingress";
 import { lambdaTelemetry } from "./instrument.ts";
+import { buildDispatcherDeps, DispatcherEnv } from "./wiring/dispatcher.ts";
+import { DispatcherEvent } from "./wiring/events.ts";
+import { lambdaHandler } from "./wiring/lambda.ts";
 
 /**
  * The requests queue's consumer: starts one execution per run request, named by run id
  * (duplicates are idempotent), reporting failed records for redelivery and, after
  * `maxReceiveCount`, the requests DLQ. Built once per cold start
- * (docs/architecture.md, "House style" §1); EMF and spans are flushed before each invocation
- * returns.
+ * (docs/architecture.md, "House style" §1).
  */
-const env = readEnv();
-if (!env.STATE_MACHINE_ARN_PREFIX)
-  throw new ConfigurationError("The dispatcher needs STATE_MACHINE_ARN_PREFIX.");
-const arnPrefix = env.STATE_MACHINE_ARN_PREFIX;
+const env = DispatcherEnv.read();
 const r = resources(env.SWITCHYARD_STAGE);
 const sfn = withFaults(new SFNClient({}), Faults.fromEnv());
-const startExecution = sfnStartExecution(sfn, (workflow) => `${arnPrefix}${stateMachineName(r, workflow)}`);
+const startExecution = sfnStartExecution(
+  sfn,
+  (workflow) => `${env.STATE_MACHINE_ARN_PREFIX}${stateMachineName(r, workflow)}`,
+);
+const { telemetry, xray } = lambdaTelemetry(env);
+const deps = buildDispatcherDeps(env, { startExecution }, telemetry);
 
-const { telemetry, instrument } = lambdaTelemetry(env);
-const deps = dispatcherDeps(r, startExecution, telemetry?.metrics);
-
-export const handler = instrument("dispatcher", (event) => dispatchBatch(event as SqsEvent, deps));
+export const handler = lambdaHandler(
+  { role: "dispatcher", telemetry, xray, event: DispatcherEvent },
+  (event) => dispatchBatch(event, deps),
+);

@@ -1,16 +1,19 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Env } from "#config";
-import { instrumentHandler, type Telemetry, telemetryFromEnv } from "#telemetry";
+import { type Telemetry, telemetryFromEnv } from "#telemetry";
+import { lambdaHandler } from "./wiring/lambda.ts";
 
 /** A handler's telemetry, and the wrapper each of its entry points goes through. */
 export interface LambdaTelemetry {
   /** Undefined with `TELEMETRY=off`: entry points then run bare. */
   readonly telemetry: Telemetry | undefined;
-  /** X-Ray subsegment, OTel span, log correlation and the flush around one entry point (`instrumentHandler`). */
-  instrument<R, A extends unknown[] = []>(
+  /** X-Ray subsegment, OTel span, log correlation and the flush around one entry point (`lambdaHandler`). */
+  instrument<R>(
     role: string,
-    fn: (event: unknown, ...rest: A) => Promise<R>,
-  ): (event: unknown, ...rest: A) => Promise<R>;
+    fn: (event: unknown) => Promise<R>,
+  ): (event: unknown, context?: unknown) => Promise<R>;
+  /** Powertools' X-Ray tracer, for `lambdaHandler`; undefined with `TELEMETRY=off`. */
+  readonly xray: Tracer | undefined;
 }
 
 /**
@@ -24,5 +27,5 @@ export interface LambdaTelemetry {
 export function lambdaTelemetry(env: Env): LambdaTelemetry {
   const telemetry = telemetryFromEnv(env);
   const xray = telemetry ? new Tracer({ serviceName: env.OTEL_SERVICE_NAME }) : undefined;
-  return { telemetry, instrument: (role, fn) => instrumentHandler(telemetry, xray, role, fn) };
+  return { telemetry, xray, instrument: (role, fn) => lambdaHandler({ role, telemetry, xray }, fn) };
 }

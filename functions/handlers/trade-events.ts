@@ -1,30 +1,22 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { ConfigurationError, readEnv } from "#config";
 import { Faults, withFaults } from "#faults";
-import { consumeTradeEvents, type KafkaEvent, type TradeEventOutcome } from "#ingress";
+import { consumeTradeEvents } from "#ingress";
 import { lambdaTelemetry } from "./instrument.ts";
+import { TradeEventsEvent } from "./wiring/events.ts";
+import { lambdaHandler } from "./wiring/lambda.ts";
+import { buildTradeEventsDeps, TradeEventsEnv } from "./wiring/trade-events.ts";
 
 /**
  * The MSK consumer (optional, `-c msk=true`): trade events from the trade-events topic become
  * run requests on the requests queue; unreadable or unsent records are reported as batch item
  * failures, retried, then sent to the on-failure SQS DLQ by the event source. Built once per
- * cold start (docs/architecture.md, "House style" §1); EMF and spans are flushed before each invocation
- * returns.
+ * cold start (docs/architecture.md, "House style" §1).
  */
-const env = readEnv();
-if (!env.REQUESTS_QUEUE_URL)
-  throw new ConfigurationError("The trade-events consumer needs REQUESTS_QUEUE_URL.");
-const { telemetry, instrument } = lambdaTelemetry(env);
-const deps = {
-  sqs: withFaults(new SQSClient({}), Faults.fromEnv()),
-  requestsQueueUrl: env.REQUESTS_QUEUE_URL,
-  ...(telemetry
-    ? {
-        onRecord: (o: TradeEventOutcome) => {
-          if (o.outcome === "failed") telemetry.logger.warn("trade event not sent", { ...o });
-        },
-      }
-    : {}),
-};
+const env = TradeEventsEnv.read();
+const { telemetry, xray } = lambdaTelemetry(env);
+const deps = buildTradeEventsDeps(env, { sqs: withFaults(new SQSClient({}), Faults.fromEnv()) }, telemetry);
 
-export const handler = instrument("trade-events", (event) => consumeTradeEvents(event as KafkaEvent, deps));
+export const handler = lambdaHandler(
+  { role: "trade-events", telemetry, xray, event: TradeEventsEvent },
+  (event) => consumeTradeEvents(event, deps),
+);

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { context } from "@opentelemetry/api";
-import type { Resources } from "#config";
 import { fieldIssues, issueSummary } from "#core";
 import { contextFromAttributes, DEAD_LETTER_QUEUES, type Metrics, recordDeadLetter } from "#telemetry";
 import { datedInput } from "./dated-input.ts";
@@ -58,26 +57,6 @@ export interface DispatchDeps {
   readonly metrics?: Metrics;
   /** The requests queue's `maxReceiveCount`: a record failing this delivery goes to the DLQ. */
   readonly maxReceiveCount?: number;
-}
-
-/**
- * The dispatcher's dependencies as a stage wires them — the stage's `maxReceiveCount` (so the
- * last failed delivery counts as a dead letter) and the metrics — built here for the Lambda
- * (functions/handlers/dispatcher.ts) and the local API server alike.
- *
- * @example
- * dispatchBatch(event, dispatcherDeps(resources("dev"), startExecution, telemetry?.metrics));
- */
-export function dispatcherDeps(
-  r: Resources,
-  startExecution: StartExecution,
-  metrics?: Metrics,
-): DispatchDeps {
-  return {
-    startExecution,
-    ...(metrics ? { metrics } : {}),
-    ...(r.requestsQueue.deadLetter ? { maxReceiveCount: r.requestsQueue.deadLetter.maxReceiveCount } : {}),
-  };
 }
 
 export interface DispatchOutcome {

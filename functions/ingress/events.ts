@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * The Lambda event shapes ingress consumes (the requests queue's SQS batches, the MSK consumer's
  * Kafka batches), as far as it reads them (the project does not depend on `@types/aws-lambda`).
@@ -27,24 +29,29 @@ export interface SqsBatchResponse {
 }
 
 /** One Kafka record as the MSK event source delivers it: key and value base64, headers as bytes. */
-export interface KafkaRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly timestampType?: string;
-  readonly key?: string | null;
-  readonly value: string | null;
-  readonly headers?: readonly Readonly<Record<string, readonly number[]>>[];
-}
+export const KafkaRecordSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.number().int(),
+  timestamp: z.number(),
+  timestampType: z.string().optional(),
+  key: z.string().nullish(),
+  value: z.string().nullable(),
+  headers: z.array(z.record(z.string(), z.array(z.number()))).optional(),
+});
+export type KafkaRecord = z.infer<typeof KafkaRecordSchema>;
 
-/** The MSK event source's batch: records grouped by `<topic>-<partition>`. */
-export interface KafkaEvent {
-  readonly eventSource: "aws:kafka" | "SelfManagedKafka";
-  readonly eventSourceArn?: string;
-  readonly bootstrapServers?: string;
-  readonly records: Readonly<Record<string, readonly KafkaRecord[]>>;
-}
+/**
+ * The MSK event source's batch: records grouped by `<topic>-<partition>`, values still base64
+ * (Powertools' Kafka schema would decode them; `decodeTradeEvent` reads each one itself).
+ */
+export const KafkaEventSchema = z.object({
+  eventSource: z.enum(["aws:kafka", "SelfManagedKafka"]),
+  eventSourceArn: z.string().optional(),
+  bootstrapServers: z.string().optional(),
+  records: z.record(z.string(), z.array(KafkaRecordSchema)),
+});
+export type KafkaEvent = z.infer<typeof KafkaEventSchema>;
 
 /**
  * What a Kafka consumer with `ReportBatchItemFailures` returns: per failed record, its

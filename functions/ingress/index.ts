@@ -23,7 +23,6 @@ export {
   type DispatchDeps,
   type DispatchOutcome,
   dispatchBatch,
-  dispatcherDeps,
   dispatchRunRequest,
   type ExecutionInput,
   executionInputFor,
@@ -40,6 +39,7 @@ export type {
   SqsEvent,
   SqsRecord,
 } from "./events.ts";
+export { KafkaEventSchema } from "./events.ts";
 export {
   decodeMessageBody,
   encodeMessageBody,

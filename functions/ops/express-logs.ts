@@ -92,6 +92,7 @@ export function statusChangeFromExpressLog(event: ExpressLogEvent): ExecutionSta
   const at = Number(event.event_timestamp);
   const time = Number.isFinite(at) && at > 0 ? at : Date.now();
   return {
+    version: "0",
     id: event.id ?? `${event.execution_arn}/${event.type}`,
     "detail-type": "Step Functions Execution Status Change",
     source: "aws.states",

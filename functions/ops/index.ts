@@ -27,6 +27,7 @@ export {
 } from "./dead-letters.ts";
 export * from "./errors.ts";
 export type { ExecutionStatusChangeEvent, SnsEvent, SnsMessage } from "./events.ts";
+export { ExecutionStatusChangeEventSchema } from "./events.ts";
 export {
   type CloudWatchLogsEvent,
   EXPRESS_FAILURE_FILTER,

@@ -14,14 +14,14 @@ interface EventIds {
 }
 
 /**
- * Wraps a Lambda entry point with Switchyard's tracing, logging and flushing:
- * an X-Ray subsegment (Powertools Tracer; workflow, thread and node as annotations), an
- * OpenTelemetry span `switchyard.<role>` continuing the invocation's X-Ray trace, correlation
- * ids on every log line, and — in `finally`, so failures too — EMF published and spans
- * exported before the function returns (a frozen Lambda would lose them).
+ * Switchyard's part of a Lambda entry point, inside Powertools' middlewares
+ * (functions/handlers/wiring/lambda.ts: X-Ray subsegment, Lambda context in the logs, flush):
+ * an OpenTelemetry span `switchyard.<role>` continuing the invocation's X-Ray trace, the event's
+ * workflow, thread and node as annotations of the X-Ray subsegment, and the run's correlation
+ * ids on every log line of the call (async-local: concurrent local calls never mix them).
  *
  * @example
- * export const handler = instrumentHandler(telemetry, xray, "commit", (event) => engine.commit(event));
+ * const inner = instrumentHandler(telemetry, xray, "commit", (event) => engine.commit(event));
  */
 export function instrumentHandler<R, A extends unknown[] = []>(
   telemetry: Telemetry | undefined,
@@ -32,12 +32,8 @@ export function instrumentHandler<R, A extends unknown[] = []>(
   if (!telemetry) return fn;
   return async (event: unknown, ...rest: A) => {
     const ids = (typeof event === "object" && event !== null ? event : {}) as EventIds;
-    const segment = xray?.getSegment();
-    const subsegment = segment?.addNewSubsegment(`## ${role}`);
-    if (xray && subsegment) {
-      xray.setSegment(subsegment);
-      xray.annotateColdStart();
-      xray.addServiceNameAnnotation();
+    // The subsegment Powertools' captureLambdaHandler opened (none outside Lambda).
+    if (xray?.isTracingEnabled() && xray.getSegment()) {
       if (ids.workflow) xray.putAnnotation("workflow", ids.workflow);
       if (ids.threadId) xray.putAnnotation("threadId", ids.threadId);
       if (ids.node) xray.putAnnotation("node", ids.node);
@@ -72,13 +68,9 @@ export function instrumentHandler<R, A extends unknown[] = []>(
     } catch (error) {
       span.setAttribute("error.type", errorType(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
-      if (xray && error instanceof Error) xray.addErrorAsMetadata(error);
       throw error;
     } finally {
       span.end();
-      subsegment?.close();
-      if (xray && segment) xray.setSegment(segment);
-      await telemetry.flush();
     }
   };
 }

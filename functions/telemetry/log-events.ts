@@ -92,6 +92,12 @@ export const LOG_EVENTS = {
     fields: ["outcome", "reason", "key"],
     description: "A trade event could not be turned into a run request; it goes to the consumer's DLQ.",
   },
+  "event refused": {
+    level: "error",
+    fields: ["code", "detail"],
+    description:
+      "A Lambda refused an event that is not the shape its source delivers (`Switchyard.InvalidEvent`), naming the field.",
+  },
   "api: unhandled error": {
     level: "error",
     fields: ["error"],

@@ -41,6 +41,10 @@ function failedExecution(i: number): ExecutionStatusChangeEvent {
   const name = `storm-run-${String(i).padStart(4, "0")}`;
   return {
     id: `event-${i}`,
+    version: "0",
+    account: "000000000000",
+    region: "us-east-1",
+    resources: [],
     "detail-type": "Step Functions Execution Status Change",
     source: "aws.states",
     time: new Date().toISOString(),

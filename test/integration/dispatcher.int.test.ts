@@ -5,8 +5,10 @@ import type { FunctionSlot } from "#engine";
 import { Faults } from "#faults";
 import type { RunRequest } from "#ingress";
 import { peekDeadLetters, redriveDeadLetters } from "#ops";
+import { CATALOG, createTelemetry } from "#telemetry";
+import { DispatcherEvent } from "#wiring";
 import { LocalExecutions } from "../../local/executions.ts";
-import { dispatchRequests } from "../../local/triggers.ts";
+import { dispatchRequests, pollQueue } from "../../local/triggers.ts";
 import { fanOutWorkflow } from "../fixtures/graphs.ts";
 
 /**
@@ -108,6 +110,32 @@ describe("dispatcher", () => {
     expect(started).toEqual([{ name: "traced-run-0001", traceparent }]);
   });
 
+  it("hands the dispatcher Lambda's schema an event it reads, message attributes (the trace) included", async () => {
+    // Prepare
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    await aws.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: requestsUrl,
+        MessageBody: JSON.stringify(request("schema-run-0001")),
+        MessageAttributes: { traceparent: { DataType: "String", StringValue: traceparent } },
+      }),
+    );
+    const parsed: unknown[] = [];
+
+    // Act: the local event source's batch, through the schema the deployed handler parses with
+    await pollQueue(aws, requestsUrl, async (event) => {
+      parsed.push(DispatcherEvent.parse(event));
+      return { batchItemFailures: [] };
+    });
+
+    // Assess
+    expect(parsed).toHaveLength(1);
+    const [record] = (
+      parsed[0] as { Records: { messageAttributes: Record<string, { stringValue?: string }> }[] }
+    ).Records;
+    expect(record?.messageAttributes.traceparent?.stringValue).toBe(traceparent);
+  });
+
   it("poison request → requests DLQ after maxReceiveCount → redrive → processed exactly once", async () => {
     // Prepare: Step Functions refuses every start for longer than SQS keeps redelivering.
     const maxReceiveCount = aws.resources.requestsQueue.deadLetter?.maxReceiveCount ?? 0;
@@ -122,9 +150,11 @@ describe("dispatcher", () => {
       wrapHandler: countingStarts(starts),
     });
     await enqueue(request("poison-run-0001"));
+    // The local dispatcher is wired as the Lambda is: its metrics see the last delivery fail.
+    const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
 
     // Act 1: every delivery fails; the queue gives up and dead-letters it.
-    const first = await dispatchRequests(aws, executions);
+    const first = await dispatchRequests(aws, executions, telemetry);
     const dead = await peekDeadLetters(aws.clients.sqs, dlqUrl);
 
     // Assess 1
@@ -133,6 +163,10 @@ describe("dispatcher", () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ kind: "run-request", runId: "poison-run-0001", workflow: "fan-out" });
     expect(dead[0]?.receiveCount).toBeGreaterThanOrEqual(maxReceiveCount);
+    const deadLetterPoints = telemetry.capture?.metrics.points.filter(
+      (p) => p.metric === CATALOG.deadLetters,
+    );
+    expect(deadLetterPoints?.map((p) => [p.value, p.dimensions])).toEqual([[1, { Queue: "requests-dlq" }]]);
     expect(executions.list()).toEqual([]);
 
     // Act 2: a dry run changes nothing; the redrive moves it back; a stray copy redriven later is a duplicate.

@@ -20,6 +20,10 @@ const ARN = "arn:aws:states:eu-west-1:123456789012:execution:switchyard-dev-tria
 function failedEvent(detail: Partial<ExecutionStatusChangeEvent["detail"]> = {}): ExecutionStatusChangeEvent {
   return {
     id: "evt-1",
+    version: "0",
+    account: "123456789012",
+    region: "eu-west-1",
+    resources: [],
     "detail-type": "Step Functions Execution Status Change",
     source: "aws.states",
     time: "2026-11-24T10:00:05Z",

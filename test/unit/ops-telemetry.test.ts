@@ -185,6 +185,10 @@ describe("dead letters and failed runs count where they happen", () => {
     // Prepare
     const event = {
       id: "e-1",
+      version: "0",
+      account: "123456789012",
+      region: "eu-west-1",
+      resources: [],
       "detail-type": "Step Functions Execution Status Change",
       source: "aws.states",
       time: "2026-11-24T10:00:05Z",

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { createLogger, createTelemetry, instrumentHandler, REDACTED, redactor } from "#telemetry";
+import { createLogger, createTelemetry, REDACTED, redactor } from "#telemetry";
+import { lambdaHandler } from "#wiring";
 
 describe("structured logs", () => {
   it("redacts secret keys, configured fields and secret-shaped values, nested or not", () => {
@@ -98,12 +99,12 @@ describe("structured logs", () => {
   });
 });
 
-describe("a handler wrapped by instrumentHandler", () => {
+describe("a handler through lambdaHandler (Powertools middlewares around instrumentHandler)", () => {
   it("logs with the event's ids, spans the call and flushes even when it throws", async () => {
     // Prepare
     const telemetry = createTelemetry({ capture: true, logLevel: "SILENT" });
     const flush = vi.spyOn(telemetry, "flush");
-    const handler = instrumentHandler(telemetry, undefined, "run-node", async () => {
+    const handler = lambdaHandler({ role: "run-node", telemetry }, async () => {
       telemetry.logger.info("task ended");
       throw Object.assign(new Error("boom"), { code: "Test.Boom" });
     });
