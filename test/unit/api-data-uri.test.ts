@@ -1,7 +1,7 @@
 /**
  * What data a run may name, and where a run writes when it names nowhere: the deployed API
  * accepts a day only under `s3://<DATA_BUCKET>/` (`requireUnder`, wrapped around the
- * `checkData` port in `functions/handlers/api.ts`; a local path or another bucket is a 400 on
+ * `checkData` port by `awsDataChecks` in `functions/handlers/wiring/api.ts`; a local path or another bucket is a 400 on
  * `body.input.data.uri`), and `dataRoot()` is the bucket only in a Lambda. The day check itself
  * (`checkDataRef`) and SQS are stood in: no network.
  */
@@ -99,7 +99,9 @@ describe("the api Lambda (functions/handlers/api.ts): a run's data must be in th
     vi.stubEnv("DATA_BUCKET", BUCKET);
     vi.stubEnv("REQUESTS_QUEUE_URL", QUEUE);
     vi.stubEnv("REQUESTS_DLQ_URL", `${QUEUE}-dlq`);
-    vi.stubEnv("FAILED_RUNS_QUEUE_URL", QUEUE.replace("requests", "failed-runs"));
+    // Unit files share one module graph (isolate: false): a file before this one may have loaded
+    // the api wiring with the real #trading, so the handler is imported afresh, under the mock.
+    vi.resetModules();
     ({ handler } = (await import("../../functions/handlers/api.ts")) as unknown as {
       handler: typeof handler;
     });
@@ -107,6 +109,8 @@ describe("the api Lambda (functions/handlers/api.ts): a run's data must be in th
   afterAll(() => {
     vi.unstubAllEnvs();
     sqs.restore();
+    // …and the files after this one load it afresh too, never the copy bound to the mock.
+    vi.resetModules();
   });
   beforeEach(() => {
     sqs.reset();
