@@ -155,6 +155,27 @@ describe("cdk-nag AwsSolutions", () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it("finds nothing unacknowledged either when `cdk synth` knows the region and account", () => {
+    // The CDK CLI sets CDK_DEFAULT_REGION/ACCOUNT from the caller's profile; the templates then
+    // hold literal values where the environment-agnostic app holds pseudo parameters.
+    const saved = { region: process.env.CDK_DEFAULT_REGION, account: process.env.CDK_DEFAULT_ACCOUNT };
+    process.env.CDK_DEFAULT_REGION = "eu-west-1";
+    process.env.CDK_DEFAULT_ACCOUNT = "123456789012";
+    try {
+      const located = switchyardApp();
+      const locatedReport = new AwsSolutionsChecks(located).validateScope(located);
+      expect(describeViolations(locatedReport)).toEqual([]);
+    } finally {
+      for (const [key, value] of Object.entries({
+        CDK_DEFAULT_REGION: saved.region,
+        CDK_DEFAULT_ACCOUNT: saved.account,
+      })) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it("is live: a bare queue in the same app is reported, and fails synth", () => {
     // Prepare
     const bareApp = new App({ context: { ...cdkJson.context, stage: "nag" } });
