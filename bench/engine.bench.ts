@@ -34,7 +34,7 @@ import { printLatencyModel } from "./lib/latency-profile.ts";
 import { costPerRun, orchestrationCost } from "./lib/prices.ts";
 import { median, printTable, verdict } from "./lib/table.ts";
 
-const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
+const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "per-graph"];
 const REPEATS = 3;
 const MIB = 1024 * 1024;
 const MAX_RATIO = 3;

@@ -18,7 +18,7 @@ const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (np
        switchyard run <workflow> [--input file.json] [--json] [--in-process] [--stall-timeout s]
                                  [--data <folder|s3://…> [--mapping m.json] [--business-date d]] [--out <folder|s3://…>]
        switchyard upload <folder> <s3://bucket/prefix/>    (a day's files into the embedded S3)
-                                 [--hosting per-node|per-superstep|single]
+                                 [--hosting per-node|per-superstep|per-graph]
        switchyard inspect <threadId> [--trace] [--fork <checkpointId> --workflow w] [--json]
        switchyard runs [--all] [--json]                    (runs running, interrupted, waiting, failed)
        switchyard resume [<runId>] [--list] [--dry-run] [--answer json --workflow w] [--stall-timeout s]

@@ -5,7 +5,7 @@
  * letters, and the 99.9% availability SLO as multi-window, multi-burn-rate alerts.
  *
  * Where CloudWatch reads `AWS/States` for whole runs, these read the catalog's own run counters
- * (exact locally and with `single` hosting; see `docs/monitoring.md`). `generate.ts` writes
+ * (exact locally and with `per-graph` hosting; see `docs/monitoring.md`). `generate.ts` writes
  * `switchyard.rules.yml` and its `promtool test rules` file; a unit test keeps both current.
  */
 import {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jsonSchemaOf, type WorkflowDefinition } from "#engine";
+import { HOSTINGS, jsonSchemaOf, type WorkflowDefinition } from "#engine";
 
 /** A JSON Schema, as `z.toJSONSchema` writes it. */
 const JsonSchemaObject = z.record(z.string(), z.unknown());
@@ -8,7 +8,7 @@ const JsonSchemaObject = z.record(z.string(), z.unknown());
 export const WorkflowInfoSchema = z.strictObject({
   name: z.string(),
   description: z.string(),
-  hosting: z.enum(["per-node", "per-superstep", "single"]),
+  hosting: z.enum(HOSTINGS),
   nodes: z.array(z.string()),
   /** The run input's JSON Schema (the body's `input` of `POST /workflows/{name}/runs`). */
   input: JsonSchemaObject,

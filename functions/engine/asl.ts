@@ -88,7 +88,7 @@ export function buildStateMachine(
     });
 
   const states: Record<string, unknown> = { Start: engineTask("start", "Start") };
-  const continues = workflow.hosting !== "single";
+  const continues = workflow.hosting !== "per-graph";
   const runningNext =
     workflow.hosting === "per-node"
       ? "RunTasks"

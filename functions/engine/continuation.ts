@@ -70,7 +70,7 @@ export function afterSuperstep(
  */
 export function continueIfDue(workflow: WorkflowDefinition, plan: SuperstepPlan): SuperstepPlan {
   const history = plan.history;
-  if (plan.status !== "running" || !history || workflow.hosting === "single") return plan;
+  if (plan.status !== "running" || !history || workflow.hosting === "per-graph") return plan;
   const after = history.afterSupersteps ?? workflow.continueAsNew?.afterSupersteps;
   const due =
     (after !== undefined && history.supersteps >= after) ||
@@ -115,7 +115,7 @@ export function successorOf(
  * historyLine(workflow); // "11 + 9 per task events a superstep; continues as new after 1,124 1-task supersteps…"
  */
 export function historyLine(workflow: WorkflowDefinition): string {
-  if (workflow.hosting === "single") return "one Lambda runs the graph: one execution, no continue-as-new";
+  if (workflow.hosting === "per-graph") return "one Lambda runs the graph: one execution, no continue-as-new";
   const cost = historyCost(workflow);
   const perSuperstep =
     cost.perTask > 0 ? `${cost.perSuperstep} + ${cost.perTask} per task` : `${cost.perSuperstep}`;

@@ -13,10 +13,11 @@ import { graphInputSchema } from "./state-input.ts";
 export type AnyStateGraph = StateGraph<any, any, any, any, any, any, any, any, any, any>;
 
 /**
- * How a workflow is hosted on AWS; all three give the same result (docs/architecture.md, "The
- * superstep protocol").
+ * How a workflow is hosted on AWS — a Lambda per node, one per superstep, or one for the whole
+ * graph; all three give the same result (docs/architecture.md, "The superstep protocol").
  */
-export type Hosting = "per-node" | "per-superstep" | "single";
+export const HOSTINGS = ["per-node", "per-superstep", "per-graph"] as const;
+export type Hosting = (typeof HOSTINGS)[number];
 
 /**
  * The state machine type on AWS (docs/engine.md, "Express execution"): `standard` (exactly-once,
@@ -202,9 +203,9 @@ export function defineWorkflow<Input, State = unknown>(
       `Workflow "${options.name}": continueAsNew.afterSupersteps must be an integer of at least 1.`,
     );
   }
-  if (options.continueAsNew !== undefined && options.hosting === "single") {
+  if (options.continueAsNew !== undefined && options.hosting === "per-graph") {
     throw new TypeError(
-      `Workflow "${options.name}": continueAsNew needs per-node or per-superstep hosting (single hosting runs the graph in one Lambda, one execution).`,
+      `Workflow "${options.name}": continueAsNew needs per-node or per-superstep hosting (per-graph hosting runs the graph in one Lambda, one execution).`,
     );
   }
   refuseUnsupportedFeatures(options.name, options.graph);
@@ -214,6 +215,11 @@ export function defineWorkflow<Input, State = unknown>(
     if (!graphNodes.has(node)) {
       throw new TypeError(`Workflow "${options.name}" has settings for unknown node "${node}".`);
     }
+  }
+  if (options.hosting !== undefined && !HOSTINGS.includes(options.hosting)) {
+    throw new TypeError(
+      `Workflow "${options.name}": hosting must be "per-node", "per-superstep" or "per-graph", not ${JSON.stringify(options.hosting)}.`,
+    );
   }
   if (options.execution !== undefined && !EXECUTIONS.includes(options.execution)) {
     throw new TypeError(

@@ -13,7 +13,7 @@ import { DEFAULT_RECURSION_LIMIT } from "./recursion.ts";
  * ```
  * worst = start + supersteps × (slowest node + commit)     per-node
  *       = start + supersteps × superstep function          per-superstep
- *       = start + graph function                            single (900 s: never fits)
+ *       = start + graph function                            per-graph (900 s: never fits)
  * supersteps = the longest path through the graph, or the recursion limit when it can loop,
  *              or continueAsNew.afterSupersteps when smaller (each continuation is a new execution)
  * ```
@@ -29,7 +29,7 @@ export interface ExpressBudget {
   readonly loops: boolean;
   /** The start's Lambda timeout, in seconds. */
   readonly startSeconds: number;
-  /** One superstep's worst case (per-node: slowest node plus commit); single: the whole graph. */
+  /** One superstep's worst case (per-node: slowest node plus commit); per-graph: the whole graph. */
   readonly superstepSeconds: number;
   /** The longest one execution can take, in seconds, from the Lambdas' timeouts. */
   readonly worstSeconds: number;
@@ -57,7 +57,7 @@ export function expressBudget(workflow: WorkflowDefinition): ExpressBudget {
         ? of("superstep")
         : of("graph");
   // Single hosting runs every superstep inside its one graph Lambda.
-  const worstSeconds = startSeconds + (workflow.hosting === "single" ? 1 : supersteps) * superstepSeconds;
+  const worstSeconds = startSeconds + (workflow.hosting === "per-graph" ? 1 : supersteps) * superstepSeconds;
   return { supersteps, loops, startSeconds, superstepSeconds, worstSeconds };
 }
 
@@ -70,11 +70,11 @@ export function refuseExpressOverLimits(workflow: WorkflowDefinition): void {
   const budget = expressBudget(workflow);
   if (budget.worstSeconds <= EXPRESS_MAX_SECONDS) return;
   const why =
-    workflow.hosting === "single"
+    workflow.hosting === "per-graph"
       ? `single hosting runs the whole graph in one Lambda of up to 900 s`
       : `${budget.supersteps} supersteps${budget.loops ? ` (the graph can loop: its recursion limit${workflow.continueAsNew ? " or continueAsNew.afterSupersteps" : ""})` : workflow.continueAsNew ? "" : " (its longest path)"} at up to ${budget.superstepSeconds} s each, after a ${budget.startSeconds} s start, can take ${budget.worstSeconds} s`;
   const fix =
-    workflow.hosting === "single"
+    workflow.hosting === "per-graph"
       ? "use per-node or per-superstep hosting"
       : "lower nodes' timeoutSeconds, or set continueAsNew.afterSupersteps so each execution fits";
   throw new ExpressLimitError(workflow.name, `${why}, over Express's ${EXPRESS_MAX_SECONDS} s; ${fix}`);

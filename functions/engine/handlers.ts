@@ -10,9 +10,9 @@ import {
   commitSuperstep,
   recoverRun,
   resumeRun,
+  runGraph,
   runSuperstep,
   runTask,
-  runToEnd,
   startRun,
 } from "./superstep.ts";
 import type {
@@ -140,7 +140,7 @@ export function createEngineHandlers(
     async start(event) {
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
-      if (e.continueAsNew && workflow.hosting === "single") {
+      if (e.continueAsNew && workflow.hosting === "per-graph") {
         const message = "single hosting runs the graph in one Lambda: it never continues as new";
         throw new InvalidInputError(workflow.name, [{ path: "continueAsNew", message }]);
       }
@@ -240,7 +240,7 @@ export function createEngineHandlers(
     async graph(event) {
       const e = parse(PlanEvent, event, "graph");
       await renew(e);
-      return runToEnd(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("graph"));
+      return runGraph(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("graph"));
     },
   };
 }

@@ -32,6 +32,7 @@ export {
   type DefineWorkflowOptions,
   defineWorkflow,
   type Execution,
+  HOSTINGS,
   type Hosting,
   type NodeSettings,
   type RunSummary,
@@ -92,9 +93,9 @@ export {
   commitSuperstep,
   recoverRun,
   resumeRun,
+  runGraph,
   runSuperstep,
   runTask,
-  runToEnd,
   startRun,
 } from "./superstep.ts";
 export {

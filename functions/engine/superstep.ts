@@ -341,7 +341,7 @@ export async function runSuperstep(
 }
 
 /** Runs the graph from where the thread stands to the end or an interrupt (single hosting). */
-export async function runToEnd(
+export async function runGraph(
   deps: EngineDeps,
   workflow: WorkflowDefinition,
   ref: { threadId: string; checkpointId: string; recursion?: RecursionBudget },

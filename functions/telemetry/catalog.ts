@@ -47,7 +47,7 @@ export interface MetricDefinition {
   /**
    * `engine`: only the engine knows it, and it holds wherever the engine runs: on every
    * dashboard, and alarms may read it. `local`: a whole-run figure the engine gets right only
-   * where one process sees the whole run (local runners, `single` hosting); with `per-node`
+   * where one process sees the whole run (local runners, `per-graph` hosting); with `per-node`
    * hosting no Lambda does, and timeouts, aborts and crashed Lambdas never reach the engine. On
    * AWS the CloudWatch dashboards and the alarms read the state machine's `AWS/States` metrics
    * instead; the metric stays on the Prometheus dashboards (`panelsFor`).

@@ -132,7 +132,7 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
 /**
  * The panels of a dashboard for one data source. CloudWatch shows the `AWS/States` panels in
  * place of the catalog's `local` metrics (on AWS no process sees a whole `per-node` run);
- * Prometheus, which has no `AWS/States`, shows the catalog's own, exact locally and in `single` hosting.
+ * Prometheus, which has no `AWS/States`, shows the catalog's own, exact locally and in `per-graph` hosting.
  *
  * @example
  * panelsFor(DASHBOARDS[0], "cloudwatch").map((p) => p.title); // ["Runs by outcome", "RunsWaiting: …"]

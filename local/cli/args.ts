@@ -1,6 +1,6 @@
 import type { parseArgs } from "node:util";
 import { SwitchyardError } from "#core";
-import type { WorkflowDefinition } from "#engine";
+import { HOSTINGS, type Hosting, type WorkflowDefinition } from "#engine";
 
 /** The CLI's options, shared by the dispatcher and the command mappings. */
 export const OPTIONS = {
@@ -51,10 +51,10 @@ export const progress = (line: string) => console.error(line);
 
 export function withHosting(workflow: WorkflowDefinition, hosting: string | undefined): WorkflowDefinition {
   if (hosting === undefined) return workflow;
-  if (hosting !== "per-node" && hosting !== "per-superstep" && hosting !== "single") {
-    throw new UsageError(`--hosting ${hosting}: per-node, per-superstep or single`);
+  if (!(HOSTINGS as readonly string[]).includes(hosting)) {
+    throw new UsageError(`--hosting ${hosting}: ${HOSTINGS.join(", ")}`);
   }
-  return { ...workflow, hosting };
+  return { ...workflow, hosting: hosting as Hosting };
 }
 
 /** `--recursion-limit n`: LangGraph's `recursionLimit` for this run instead of the workflow's. */

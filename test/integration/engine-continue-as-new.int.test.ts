@@ -149,7 +149,12 @@ describe("continue-as-new", () => {
       { aws, threadId: "per-run", continueAsNew: { afterSupersteps: 5 } },
     );
     const single = await runOnStepFunctions(
-      defineWorkflow({ name: "long-loop", graph: longLoopGraph(3), hosting: "single", input: z.object({}) }),
+      defineWorkflow({
+        name: "long-loop",
+        graph: longLoopGraph(3),
+        hosting: "per-graph",
+        input: z.object({}),
+      }),
       {},
       { aws, threadId: "per-run-single", continueAsNew: { afterSupersteps: 5 } },
     );

@@ -32,7 +32,7 @@ import {
  * The core promise: for the same input, the state machine (every hosting mode) and LangGraph's
  * own in-process loop give the same final state, status and number of supersteps.
  */
-const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
+const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "per-graph"];
 const SCENARIOS: [string, (h: Hosting) => WorkflowDefinition, unknown][] = [
   ["Send fan-out with reducers", (h) => fanOutWorkflow(h), {}],
   [

@@ -17,7 +17,7 @@ import { endlessLoopGraph, endlessLoopWorkflow } from "../fixtures/graphs.ts";
  * the same graph stops at the same superstep, with the same state and `GRAPH_RECURSION_LIMIT`,
  * under plain `graph.compile().invoke`, in-process and in every hosting mode.
  */
-const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "single"];
+const HOSTINGS: Hosting[] = ["per-node", "per-superstep", "per-graph"];
 
 let aws: LocalAws;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ async function plainInvoke(recursionLimit: number | undefined) {
 describe("recursionLimit", () => {
   it("defaults to LangGraph's 25: plain invoke, in-process and every hosting mode stop at the same superstep", async () => {
     const plain = await plainInvoke(undefined);
-    const local = await runInProcess(endlessLoopWorkflow("single"), {}, { aws });
+    const local = await runInProcess(endlessLoopWorkflow("per-graph"), {}, { aws });
 
     expect(plain.code).toBe("GRAPH_RECURSION_LIMIT");
     expect(plain.state.rounds).toBe(25);

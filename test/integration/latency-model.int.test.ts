@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("latency model against a local run", () => {
-  for (const hosting of ["per-node", "per-superstep", "single"] as const) {
+  for (const hosting of ["per-node", "per-superstep", "per-graph"] as const) {
     for (const [name, workflow, input] of [
       ["a Send fan-out", fanOutWorkflow(hosting, 7), {}],
       ["a supervisor loop", supervisorWorkflow(hosting), {}],

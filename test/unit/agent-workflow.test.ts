@@ -454,7 +454,7 @@ function standalone(
 describe("AgentWorkflow: hosting modes", () => {
   it.each([
     ["per-superstep", "superstep", 240],
-    ["single", "graph", 900],
+    ["per-graph", "graph", 900],
   ] as const)(
     "%s hosting: start plus one %s function, sized for the largest node",
     (hosting, role, timeout) => {

@@ -91,7 +91,7 @@ describe("buildStateMachine", () => {
   it.each<[Hosting, string[]]>([
     ["per-node", ["RunTasks", "Commit"]],
     ["per-superstep", ["RunSuperstep"]],
-    ["single", ["RunGraph"]],
+    ["per-graph", ["RunGraph"]],
   ])("loops through %s hosting's states", (hosting, loop) => {
     const names = Object.keys(states(fanOutWorkflow(hosting)));
 

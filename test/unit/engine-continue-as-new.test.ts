@@ -52,9 +52,9 @@ describe("the history estimate, from the builder's definition", () => {
     expect(superstepEvents(cost, 40, 1)).toBe(371 + cost.perFailedTask);
   });
 
-  it("per-superstep: 7 events a superstep whatever its tasks; single: no Continue", () => {
+  it("per-superstep: 7 events a superstep whatever its tasks; per-graph: no Continue", () => {
     const perSuperstep = historyCostOf(buildStateMachine(loop("per-superstep")).definition);
-    const single = historyCostOf(buildStateMachine(loop("single")).definition);
+    const single = historyCostOf(buildStateMachine(loop("per-graph")).definition);
 
     expect(perSuperstep).toMatchObject({ opening: 6, perSuperstep: 7, perTask: 0, closing: 10 });
     expect(single.closing).toBe(3);
@@ -154,8 +154,10 @@ describe("when an execution continues as new", () => {
       expect(continueIfDue(loop("per-node", 1), { ...running(1), status, history }).status).toBe(status);
     }
     expect(
-      continueIfDue({ ...loop("single"), continueAsNew: { afterSupersteps: 1 } }, { ...running(1), history })
-        .status,
+      continueIfDue(
+        { ...loop("per-graph"), continueAsNew: { afterSupersteps: 1 } },
+        { ...running(1), history },
+      ).status,
     ).toBe("running");
     // A plan without a count (from before it travelled) is left alone.
     expect(continueIfDue(loop("per-node", 1), running(1)).status).toBe("running");
@@ -229,7 +231,7 @@ describe("the Continue states", () => {
   });
 
   it("single hosting has none: its one Lambda runs the graph to the end", () => {
-    const built = buildStateMachine(loop("single"));
+    const built = buildStateMachine(loop("per-graph"));
     expect(built.continueStateName).toBeUndefined();
     expect((built.definition.States as Record<string, unknown>).Continue).toBeUndefined();
   });
@@ -245,7 +247,9 @@ describe("defineWorkflow({ continueAsNew })", () => {
   });
 
   it("refuses it for single hosting, where it could not happen", () => {
-    expect(() => loop("single", 10)).toThrow(/"loop": continueAsNew needs per-node or per-superstep hosting/);
+    expect(() => loop("per-graph", 10)).toThrow(
+      /"loop": continueAsNew needs per-node or per-superstep hosting/,
+    );
   });
 });
 
@@ -257,6 +261,6 @@ describe("historyLine (switchyard describe)", () => {
     expect(historyLine(loop("per-superstep", 100))).toBe(
       "7 events a superstep; an execution continues as new after 100 supersteps",
     );
-    expect(historyLine(loop("single"))).toMatch(/^one Lambda runs the graph/);
+    expect(historyLine(loop("per-graph"))).toMatch(/^one Lambda runs the graph/);
   });
 });

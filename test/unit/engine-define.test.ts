@@ -1,7 +1,14 @@
 import { Annotation, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineWorkflow, InvalidInputError, inputToState, UnsupportedFeatureError } from "#engine";
+import {
+  defineWorkflow,
+  HOSTINGS,
+  type Hosting,
+  InvalidInputError,
+  inputToState,
+  UnsupportedFeatureError,
+} from "#engine";
 import { annotationStateWorkflow, endlessLoopGraph, zodStateWorkflow } from "../fixtures/graphs.ts";
 
 /** `defineWorkflow` without `input`: the run input is the graph's own (functions/engine/state-input.ts). */
@@ -38,6 +45,18 @@ describe("a workflow's input", () => {
     expect(() => defineWorkflow({ name: "bad-limit", graph: endlessLoopGraph(), recursionLimit: 0 })).toThrow(
       /"bad-limit": recursionLimit/,
     );
+  });
+
+  it("refuses a hosting mode it does not know, naming the three it does", () => {
+    const hosting = "single" as unknown as Hosting; // a JavaScript caller, or the mode's old name
+    expect(() => defineWorkflow({ name: "bad-hosting", graph: endlessLoopGraph(), hosting })).toThrow(
+      /"bad-hosting": hosting must be "per-node", "per-superstep" or "per-graph", not "single"/,
+    );
+    for (const known of HOSTINGS) {
+      expect(defineWorkflow({ name: "hosted", graph: endlessLoopGraph(), hosting: known }).hosting).toBe(
+        known,
+      );
+    }
   });
 });
 

@@ -143,7 +143,7 @@ describe("a 10,000-task superstep", () => {
     expect(
       await aslDiagnostics(buildStateMachine(workflow, { distributedMap: "emulated" }).definition),
     ).toEqual([]);
-    for (const hosting of ["per-node", "per-superstep", "single"] as const)
+    for (const hosting of ["per-node", "per-superstep", "per-graph"] as const)
       expect(await aslDiagnostics(buildStateMachine(fanOutWorkflow(hosting)).definition)).toEqual([]);
   });
 

@@ -134,7 +134,7 @@ describe("execution type", () => {
 
   it("refuses single hosting as express: its one Lambda may run 900 s", () => {
     const err = refusal(() =>
-      defineWorkflow({ name: "single", graph: chain(), hosting: "single", execution: "express" }),
+      defineWorkflow({ name: "single", graph: chain(), hosting: "per-graph", execution: "express" }),
     );
     expect(err.message).toMatch(/single hosting .* use per-node or per-superstep hosting/);
   });

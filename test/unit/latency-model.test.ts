@@ -56,10 +56,10 @@ describe("shapeOf: a superstep read off the definition", () => {
     expect(after.engineLambdas).toEqual(["commit", "commit"]);
   });
 
-  it("per-superstep and single: one Lambda per turn of the loop, no Map", () => {
+  it("per-superstep and per-graph: one Lambda per turn of the loop, no Map", () => {
     for (const [hosting, role] of [
       ["per-superstep", "superstep"],
-      ["single", "graph"],
+      ["per-graph", "graph"],
     ] as const) {
       const shape = shapeOf(buildStateMachine(fanOutWorkflow(hosting)));
       expect(shape.inline).toMatchObject({
@@ -185,7 +185,7 @@ describe("predictRun", () => {
   });
 
   it("single hosting turns the loop once, whatever the supersteps", () => {
-    const shape = shapeOf(buildStateMachine(fanOutWorkflow("single")));
+    const shape = shapeOf(buildStateMachine(fanOutWorkflow("per-graph")));
     const supersteps = Array.from({ length: 4 }, () => ({ tasks: 0, distributed: false }));
     const p = predictRun(
       shape,
