@@ -7,7 +7,7 @@ import { stateMachineName } from "#config";
 import {
   buildStateMachine,
   CHILD_STATE_PREFIX,
-  createEngineHandlers,
+  createEngineSteps,
   type EngineDeps,
   type FunctionSlot,
   latestStep,
@@ -194,7 +194,7 @@ async function runExecution(
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
-  const engine = createEngineHandlers(deps, (name) => {
+  const engine = createEngineSteps(deps, (name) => {
     if (name !== workflow.name) throw new Error(`This machine runs "${workflow.name}", not "${name}".`);
     return workflow;
   });
@@ -352,7 +352,7 @@ async function runExecution(
 
 const ACCOUNT = "000000000000";
 
-function bindRole(engine: ReturnType<typeof createEngineHandlers>, slot: FunctionSlot) {
+function bindRole(engine: ReturnType<typeof createEngineSteps>, slot: FunctionSlot) {
   const byRole = {
     start: engine.start,
     commit: engine.commit,

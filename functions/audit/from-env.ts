@@ -53,7 +53,7 @@ export function auditStoreFromEnv(env: Env, clients: AuditFromEnvClients = {}): 
  *
  * @example
  * const audit = auditFromEnv(readEnv()); // at module scope
- * createEngineHandlers({ saver, callbacks: [audit.recorder], onAnswer: (t, a) => ... }, getWorkflow);
+ * createEngineSteps({ saver, callbacks: [audit.recorder], onAnswer: (t, a) => ... }, getWorkflow);
  */
 export function auditFromEnv(env: Env, clients: AuditFromEnvClients = {}): LambdaAudit | undefined {
   const store = auditStoreFromEnv(env, clients);

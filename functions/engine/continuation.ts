@@ -14,7 +14,7 @@ import type { ExecutionHistory, Successor, SuperstepPlan } from "./types.ts";
  * Continue-as-new: a long run hands over to a new execution of the same state machine on the
  * same thread before its execution's history fills up (or after `continueAsNew.afterSupersteps`).
  * The successor is a recovery of the thread — the same invoke, so the recursion limit keeps
- * counting — and takes the lease over from this execution (see handlers.ts), so one execution
+ * counting — and takes the lease over from this execution (see steps.ts), so one execution
  * per thread holds throughout.
  *
  *   … Commit ─▶ Route ─continued─▶ Continue (states:startExecution, name from thread + checkpoint)

@@ -51,7 +51,6 @@ export {
   withTaskList,
 } from "./fan-out.ts";
 export { compileWorkflow, inputToState, threadConfig } from "./graph.ts";
-export { createEngineHandlers, type EngineHandlers } from "./handlers.ts";
 export {
   HISTORY_EVENT_LIMIT,
   HISTORY_MARGIN_EVENTS,
@@ -89,6 +88,7 @@ export {
   withAnswers,
 } from "./run-view.ts";
 export * from "./run-view-schema.ts";
+export { createEngineSteps, type EngineSteps } from "./steps.ts";
 export {
   commitSuperstep,
   recoverRun,

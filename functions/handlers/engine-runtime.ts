@@ -1,5 +1,5 @@
 import { ConfigurationError, readEnv } from "#config";
-import { type EngineHandlers, UnknownWorkflowError } from "#engine";
+import { type EngineSteps, UnknownWorkflowError } from "#engine";
 import { loadWorkflow } from "#workflows/registry";
 import { lambdaEngine } from "./lambda-engine.ts";
 
@@ -13,7 +13,7 @@ import { lambdaEngine } from "./lambda-engine.ts";
  */
 const served = await loadWorkflow(servedName());
 
-export const engine: EngineHandlers = lambdaEngine((name) => {
+export const engine: EngineSteps = lambdaEngine((name) => {
   if (name !== served.name) throw new UnknownWorkflowError(name, [served.name]);
   return served;
 });

@@ -1,7 +1,7 @@
 import { auditFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
-import { createEngineHandlers, type EngineHandlers, S3TaskLists, type WorkflowDefinition } from "#engine";
+import { createEngineSteps, type EngineSteps, S3TaskLists, type WorkflowDefinition } from "#engine";
 import { faultCallbacksWhenArmed } from "#faults/on-demand";
 import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
@@ -18,7 +18,7 @@ const faultCallbacks = await faultCallbacksWhenArmed();
  * this repository's registry; an app of its own binds it to its own workflows through the
  * `switchyard/lambda` face (`workflowHandlers`).
  */
-export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition): EngineHandlers {
+export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition): EngineSteps {
   const env = readEnv();
   const { telemetry, instrument } = lambdaTelemetry(env);
 
@@ -33,7 +33,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   const taskLists = env.DATA_BUCKET
     ? new S3TaskLists({ client: s3ClientFromEnv(), bucket: env.DATA_BUCKET })
     : undefined;
-  const core = createEngineHandlers(
+  const core = createEngineSteps(
     {
       saver,
       // One execution per thread, in the checkpoint table the function already reads and writes.

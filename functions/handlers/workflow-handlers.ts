@@ -6,7 +6,7 @@
  * by the handlers alike, so it takes `defineWorkflow` from here: `switchyard/engine` also carries
  * the local Step Functions runner, which must not enter a Lambda bundle.
  */
-import { type EngineHandlers, UnknownWorkflowError, type WorkflowDefinition } from "#engine";
+import { type EngineSteps, UnknownWorkflowError, type WorkflowDefinition } from "#engine";
 import { lambdaEngine } from "./lambda-engine.ts";
 
 export {
@@ -17,7 +17,7 @@ export {
   type NodeSettings,
   type RunSummary,
 } from "#engine";
-export type { EngineHandlers, WorkflowDefinition };
+export type { EngineSteps, WorkflowDefinition };
 
 /**
  * The five engine handlers (start, runNode, commit, superstep, graph) over `workflows`, bound to
@@ -29,7 +29,7 @@ export type { EngineHandlers, WorkflowDefinition };
  * // handlers/start.ts
  * export const handler = (event: unknown) => engine.start(event);
  */
-export function workflowHandlers(workflows: readonly WorkflowDefinition[]): EngineHandlers {
+export function workflowHandlers(workflows: readonly WorkflowDefinition[]): EngineSteps {
   const byName = new Map(workflows.map((w) => [w.name, w]));
   return lambdaEngine((name) => {
     const workflow = byName.get(name);

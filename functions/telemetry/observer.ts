@@ -25,7 +25,7 @@ type PlanSource = Parameters<NonNullable<EngineObserver["onPlan"]>>[1];
  * ({@link TaskSpans}): still no callback handler.
  *
  * @example
- * const engine = createEngineHandlers({ saver, observer: createTelemetryObserver(core) }, getWorkflow);
+ * const engine = createEngineSteps({ saver, observer: createTelemetryObserver(core) }, getWorkflow);
  */
 export function createTelemetryObserver(
   core: TelemetryCore,

@@ -8,7 +8,7 @@ import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditFromEnv, dynamoAuditLog, KMS_ALGORITHM, kmsSigner, verifyChain } from "#audit";
 import { readEnv } from "#config";
-import type { EngineHandlers, SuperstepPlan } from "#engine";
+import type { EngineSteps, SuperstepPlan } from "#engine";
 import { writeDay } from "#trading";
 import { getWorkflow } from "#workflows";
 import { lambdaEngine } from "../../functions/handlers/lambda-engine.ts";
@@ -35,7 +35,7 @@ const JANE = {
 let aws: LocalAws;
 let restoreEnv: (() => void) | undefined;
 let dir: string;
-let engine: EngineHandlers;
+let engine: EngineSteps;
 let tradeId: string;
 beforeAll(async () => {
   aws = await startLocalAws({ stage: "audit-lambda" });

@@ -10,7 +10,7 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { compileWorkflow, createEngineHandlers, readPosition, runView } from "#engine";
+import { compileWorkflow, createEngineSteps, readPosition, runView } from "#engine";
 import { CATALOG, createTelemetry } from "#telemetry";
 import { readLocalRun } from "../../local/runs.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
@@ -191,7 +191,7 @@ describe("continue-as-new", () => {
 
   it("a retried commit names the same successor; once the successor holds the thread, the old commit is refused", async () => {
     const workflow = loopWorkflow("per-node", { rounds: 10, afterSupersteps: 3 });
-    const engine = createEngineHandlers({ saver: localSaver(aws), leases: localLeases(aws) }, () => workflow);
+    const engine = createEngineSteps({ saver: localSaver(aws), leases: localLeases(aws) }, () => workflow);
     const threadId = "retried-commit";
     let plan = await engine.start({ workflow: workflow.name, threadId, runId: "first-exec", input: {} });
     let event: object = {};

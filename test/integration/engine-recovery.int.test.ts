@@ -1,7 +1,7 @@
 import { recoverOnStepFunctions, runInProcess, runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngineHandlers, type SuperstepPlan } from "#engine";
+import { createEngineSteps, type SuperstepPlan } from "#engine";
 import { localSaver } from "../../local/saver.ts";
 import { fanOutWorkflow, supervisorWorkflow } from "../fixtures/graphs.ts";
 
@@ -61,7 +61,7 @@ describe("recovery from the last checkpoint", () => {
 
   it("applies a commit once when Step Functions delivers it twice", async () => {
     const workflow = fanOutWorkflow("per-node", 3);
-    const engine = createEngineHandlers({ saver: localSaver(aws) }, () => workflow);
+    const engine = createEngineSteps({ saver: localSaver(aws) }, () => workflow);
     const threadId = "commit-twice";
     const planned = await engine.start({ workflow: workflow.name, threadId, input: {} });
     let plan: SuperstepPlan = await engine.commit({ ...planned, results: [] }); // superstep 1: partition
@@ -102,7 +102,7 @@ describe("recovery from the last checkpoint", () => {
 
   it("a node task of an already-committed superstep is not run again", async () => {
     const workflow = fanOutWorkflow("per-node", 2);
-    const engine = createEngineHandlers({ saver: localSaver(aws) }, () => workflow);
+    const engine = createEngineSteps({ saver: localSaver(aws) }, () => workflow);
     const threadId = "stale-task";
     const started = await engine.start({ workflow: workflow.name, threadId, input: {} });
     const task = started.tasks[0] as { id: string; node: string };

@@ -8,7 +8,7 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThreadBusyError, ThreadLeases } from "#checkpoint";
-import { createEngineHandlers, type FunctionSlot } from "#engine";
+import { createEngineSteps, type FunctionSlot } from "#engine";
 import { localSaver } from "../../local/saver.ts";
 import { approvalWorkflow, fanOutWorkflow } from "../fixtures/graphs.ts";
 
@@ -112,7 +112,7 @@ describe("thread lease", () => {
   it("lets a recovery in once a crashed holder's lease expired, and stops the old holder at its commit", async () => {
     const workflow = fanOutWorkflow("per-node", 2);
     const clock = { now: Date.now() };
-    const engine = createEngineHandlers(
+    const engine = createEngineSteps(
       { saver: localSaver(aws), leases: leasesAt(clock, 120) },
       () => workflow,
     );

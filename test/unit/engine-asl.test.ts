@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buildStateMachine,
-  createEngineHandlers,
+  createEngineSteps,
   type Hosting,
   LAMBDA_SERVICE_RETRY,
   NON_RETRYABLE,
@@ -126,7 +126,7 @@ describe("resolveDefinition", () => {
 
 describe("engine handlers", () => {
   it("refuse a malformed payload with a typed, never-retried error", async () => {
-    const engine = createEngineHandlers({ saver: undefined as never }, () => fanOutWorkflow());
+    const engine = createEngineSteps({ saver: undefined as never }, () => fanOutWorkflow());
 
     await expect(engine.commit({ threadId: 3 })).rejects.toMatchObject({ name: "Switchyard.InvalidPayload" });
     expect(NON_RETRYABLE_CODES).toContain("Switchyard.InvalidPayload");

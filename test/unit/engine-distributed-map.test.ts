@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   buildStateMachine,
   CHILD_STATE_PREFIX,
-  createEngineHandlers,
+  createEngineSteps,
   DEFAULT_DISTRIBUTED_ABOVE,
   DEFAULT_DISTRIBUTED_CONCURRENCY,
   distributedAbove,
@@ -292,7 +292,7 @@ describe("commit after a Distributed Map", () => {
   const setup = async (threadId: string) => {
     const taskLists = new MemoryTaskLists();
     const workflow = wideFanOutWorkflow({ workers: 4, nodes: { match: { distributedAbove: 2 } } });
-    const engine = createEngineHandlers({ saver: new MemorySaver(), taskLists }, () => workflow);
+    const engine = createEngineSteps({ saver: new MemorySaver(), taskLists }, () => workflow);
     const first = await engine.start({ workflow: workflow.name, threadId, input: { trades: [1, 2, 3, 4] } });
     // partition runs inline; its commit plans the 4 match tasks, which leave for S3.
     for (const t of first.tasks) await engine.runNode({ ...first, taskId: t.id, node: t.node });
@@ -341,9 +341,7 @@ describe("commit after a Distributed Map", () => {
   });
 
   it("refuses a manifest when the engine has no task-list store, naming the field", async () => {
-    const engine = createEngineHandlers({ saver: new MemorySaver() }, () =>
-      wideFanOutWorkflow({ workers: 1 }),
-    );
+    const engine = createEngineSteps({ saver: new MemorySaver() }, () => wideFanOutWorkflow({ workers: 1 }));
 
     await expect(
       engine.commit({ workflow: "wide-fan-out", threadId: "t", checkpointId: "c", manifest }),

@@ -83,7 +83,7 @@ export type StartEvent = z.infer<typeof StartEvent>;
 export type TaskEvent = z.infer<typeof TaskEvent>;
 export type PlanEvent = z.infer<typeof PlanEvent>;
 
-export interface EngineHandlers {
+export interface EngineSteps {
   start(event: unknown): Promise<SuperstepPlan>;
   runNode(event: unknown): Promise<TaskOutcome>;
   commit(event: unknown): Promise<SuperstepPlan>;
@@ -91,10 +91,10 @@ export interface EngineHandlers {
   graph(event: unknown): Promise<SuperstepPlan>;
 }
 
-export function createEngineHandlers(
+export function createEngineSteps(
   deps: EngineDeps,
   workflowNamed: (name: string) => WorkflowDefinition,
-): EngineHandlers {
+): EngineSteps {
   const planned = (from: Parameters<NonNullable<EngineObserver["onPlan"]>>[1]) => (plan: SuperstepPlan) => {
     deps.observer?.onPlan?.(plan, from);
     return plan;
