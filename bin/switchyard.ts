@@ -3,16 +3,16 @@
  * The Switchyard CLI, against the embedded AWS on this machine (in-process emulators on
  * loopback). State persists in .switchyard/aws unless --memory, so `inspect`, `resume` and
  * `redrive` see what an earlier `run` left. With `--target aws`, `run`, `status` and `resume`
- * act on a deployed stage instead (local/cli/aws-target).
+ * act on a deployed stage instead (cli/aws-target).
  */
 import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { checkModelSettings, readEnv } from "#config";
 import { SwitchyardError } from "#engine";
 import { workflows } from "#workflows";
-import { OPTIONS, UsageError } from "../local/cli/args.ts";
-import { awsCommand } from "../local/cli/commands-aws.ts";
-import { localCommand } from "../local/cli/commands-local.ts";
+import { OPTIONS, UsageError } from "../cli/args.ts";
+import { awsCommand } from "../cli/commands-aws.ts";
+import { localCommand } from "../cli/commands-local.ts";
 
 const USAGE = `usage: switchyard demo [--trades n] [--seed n] [--json]       (npm start: reconciliation → investigation)
        switchyard run <workflow> [--input file.json] [--json] [--in-process] [--stall-timeout s]

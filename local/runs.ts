@@ -1,8 +1,7 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { workflowOfRunId } from "#api";
 import { LEASE_SORT_KEY, type LeaseRecord, leaseOf } from "#checkpoint";
-import { type RunReading, runView, type WorkflowDefinition } from "#engine";
-import { checkpointReader } from "./cli/aws-target/index.ts";
+import { type RunReading, readRunReading, runView, type WorkflowDefinition } from "#engine";
 import { isAlive } from "./data-dir-lock.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { localLeases, localOwner, localSaver } from "./saver.ts";
@@ -38,12 +37,19 @@ export async function listLocalRuns(
   workflowNamed: (name: string) => WorkflowDefinition,
 ): Promise<LocalRun[]> {
   const threads = await scanThreads(aws);
-  const read = checkpointReader(localSaver(aws));
+  const deps = { saver: localSaver(aws) };
   const runs: LocalRun[] = [];
   for (const thread of threads) {
     const workflow = knownWorkflow(thread.lease?.workflow ?? workflowOfRunId(thread.threadId), workflowNamed);
     if (!workflow) continue;
-    runs.push(describeRun(thread.threadId, workflow, await read(workflow, thread.threadId), thread.lease));
+    runs.push(
+      describeRun(
+        thread.threadId,
+        workflow,
+        await readRunReading(deps, workflow, thread.threadId),
+        thread.lease,
+      ),
+    );
   }
   return runs;
 }
@@ -54,7 +60,7 @@ export async function readLocalRun(
   workflow: WorkflowDefinition,
   runId: string,
 ): Promise<LocalRun | undefined> {
-  const reading = await checkpointReader(localSaver(aws))(workflow, runId).catch((err: Error) => {
+  const reading = await readRunReading({ saver: localSaver(aws) }, workflow, runId).catch((err: Error) => {
     if (err.name === "Switchyard.ThreadNotFound") return undefined;
     throw err;
   });

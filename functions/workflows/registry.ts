@@ -7,7 +7,7 @@ import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
  * chunks of its own, and an engine Lambda loads only the workflow it serves (`WORKFLOW_NAME`,
  * functions/handlers/engine-runtime.ts). The CDK app and the CLI read all of them through
  * `#workflows` (index.ts). `switchyard new workflow <name>` adds a line here
- * (local/cli/new-workflow.ts); deleting the line unregisters it.
+ * (cli/new-workflow.ts); deleting the line unregisters it.
  */
 export const WORKFLOW_MODULES: Readonly<Record<string, () => Promise<WorkflowDefinition>>> = {
   triage: () => import("./triage/index.ts").then((m) => m.triage),

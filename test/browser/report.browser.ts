@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowDefinition } from "#engine";
 import type { Break } from "#trading";
 import { reconciliation, triage } from "#workflows";
-import { runCommand } from "../../local/cli/run.ts";
+import { runCommand } from "../../cli/run.ts";
 import { launchChromium } from "./chromium.ts";
 
 /**

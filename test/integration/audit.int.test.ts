@@ -11,7 +11,7 @@ import {
   verifyChain,
 } from "#audit";
 import { triage } from "#workflows";
-import { auditCommand } from "../../local/cli/audit.ts";
+import { auditCommand } from "../../cli/audit.ts";
 
 /**
  * The audit chain in the embedded DynamoDB (the checkpoint table, partition `audit#<run>`):

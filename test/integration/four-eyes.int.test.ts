@@ -10,8 +10,8 @@ import { compileWorkflow, readPosition, waitingInterrupts } from "#engine";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
 import { writeDay } from "#trading";
 import { getWorkflow, PROPOSER, type TriageStateValue, triage } from "#workflows";
-import { checkpointReader, statusCommand } from "../../local/cli/aws-target/index.ts";
-import { resumeCommand } from "../../local/cli/resume.ts";
+import { checkpointReader, statusCommand } from "../../cli/aws-target/index.ts";
+import { resumeCommand } from "../../cli/resume.ts";
 import { localSaver } from "../../local/saver.ts";
 import { treasuryDuplicate } from "../fixtures/trading.ts";
 

@@ -9,7 +9,7 @@ import {
   InspectTargetError,
   inspectCommand,
   threadHistory,
-} from "../../local/cli/inspect.ts";
+} from "../../cli/inspect.ts";
 import { localSaver } from "../../local/saver.ts";
 
 /** `switchyard inspect` over triage runs checkpointed in the embedded DynamoDB. */

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WorkflowDefinition } from "#engine";
 import type { Break } from "#trading";
 import { reconciliation, triage } from "#workflows";
-import { inspectTraceCommand } from "../../local/cli/inspect-trace.ts";
-import { runCommand } from "../../local/cli/run.ts";
+import { inspectTraceCommand } from "../../cli/inspect-trace.ts";
+import { runCommand } from "../../cli/run.ts";
 import { agentWorkflow } from "../unit/telemetry-fixture.ts";
 
 let aws: LocalAws;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { compileWorkflow, defineWorkflow, type WorkflowDefinition } from "#engine";
 import type { ExecutionStatusChangeEvent } from "#ops";
-import { checkpointReader, statusCommand } from "../../local/cli/aws-target/index.ts";
+import { checkpointReader, statusCommand } from "../../cli/aws-target/index.ts";
 import { localLeases, localSaver } from "../../local/saver.ts";
 import { failedRunTarget } from "../../local/triggers.ts";
 

@@ -1,7 +1,7 @@
 import { runOnStepFunctions } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { finishRun } from "../../local/cli/run.ts";
+import { finishRun } from "../../cli/run.ts";
 import { readLocalRun } from "../../local/runs.ts";
 import { fanOutWorkflow } from "../fixtures/graphs.ts";
 

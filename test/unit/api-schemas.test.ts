@@ -5,7 +5,7 @@ import { z } from "zod";
 import { openApiDocument, publishedSchemas, ROUTES, workflowInfo } from "#api";
 import { runView, type TaskState } from "#engine";
 import { getWorkflow, workflows } from "#workflows";
-import { describeSchema } from "../../local/cli/format.ts";
+import { describeSchema } from "../../cli/format.ts";
 
 /**
  * The published schemas (docs/schemas/) are the code's: regenerated, they are byte for byte the

@@ -26,7 +26,7 @@ import {
   StackOutputMissingError,
   statusCommand,
   workflowForRun,
-} from "../../local/cli/aws-target/index.ts";
+} from "../../cli/aws-target/index.ts";
 
 const cfn = mockClient(CloudFormationClient);
 const sqs = mockClient(SQSClient);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SuperstepPlan } from "#engine";
-import { formatPlan, plannedTasks } from "../../local/cli/format.ts";
-import { TaskProgress } from "../../local/cli/task-progress.ts";
+import { formatPlan, plannedTasks } from "../../cli/format.ts";
+import { TaskProgress } from "../../cli/task-progress.ts";
 
 /** The CLI's progress lines count a distributed superstep's tasks (its task list), not only listed ones. */
 const plan = (over: Partial<SuperstepPlan>): SuperstepPlan => ({

@@ -11,9 +11,8 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { resources } from "#config";
 import { defineWorkflow } from "#engine";
-import { planOf, type StagePlan, synthesizeStage } from "../../lib/stage-plan.ts";
-import { UsageError } from "../../local/cli/args.ts";
-import { doctorCommand, parseContext } from "../../local/cli/doctor.ts";
+import { UsageError } from "../../cli/args.ts";
+import { doctorCommand, parseContext } from "../../cli/doctor.ts";
 import {
   checkApiGatewayRole,
   checkBedrockModel,
@@ -22,7 +21,8 @@ import {
   checkRetainedNames,
   type DoctorClients,
   type DoctorInput,
-} from "../../local/cli/doctor-checks.ts";
+} from "../../cli/doctor-checks.ts";
+import { planOf, type StagePlan, synthesizeStage } from "../../lib/stage-plan.ts";
 
 // Mocks on client instances, never the classes: test files share one module graph.
 const REGION = "eu-west-1";

@@ -150,6 +150,35 @@ describe("the import graph of functions/", () => {
   });
 });
 
+/**
+ * The top-level folders, top to bottom (docs/architecture.md, "The layout"): the CLI on top of the
+ * embedded AWS and the infrastructure, which stand beside each other, both above the Lambda code.
+ */
+const FOLDERS: readonly (readonly string[])[] = [["bin"], ["cli"], ["lib", "local"], ["functions"]];
+
+describe("the import graph of the top-level folders", () => {
+  const files = FOLDERS.flat().flatMap((folder) =>
+    readdirSync(join(ROOT, folder), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts"))
+      .map((f) => join(folder, f)),
+  );
+  const folderOf = (path: string): string | undefined => /^([^/]+)\//.exec(path)?.[1];
+  // The same rule as the rooms', one level up: `layerViolations` reads the room from the path.
+  const asRooms = (a: Arrow): Arrow => ({ ...a, from: `functions/${a.from}`, to: `functions/${a.to}` });
+  const arrows = files.flatMap(arrowsOf).filter((a) => folderOf(a.to) !== undefined);
+
+  it("reads the imports of every folder", () => {
+    expect(new Set(files.map(folderOf))).toEqual(new Set(FOLDERS.flat()));
+    expect(arrows.some((a) => a.from === "bin/switchyard.ts" && folderOf(a.to) === "cli")).toBe(true);
+  });
+
+  it("points only downward: functions/ imports none of the others, only bin/ imports cli/", () => {
+    expect(layerViolations(arrows.map(asRooms), FOLDERS).map((v) => v.replaceAll("functions/", ""))).toEqual(
+      [],
+    );
+  });
+});
+
 describe("the rules themselves", () => {
   const arrow = (from: string, to: string): Arrow => ({
     from,

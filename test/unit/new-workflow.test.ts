@@ -12,8 +12,8 @@ import {
   REGISTRY_FILE,
   register,
   WorkflowNameError,
-} from "../../local/cli/new-workflow.ts";
-import { namesOf } from "../../local/cli/workflow-template.ts";
+} from "../../cli/new-workflow.ts";
+import { namesOf } from "../../cli/workflow-template.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const TAKEN = ["triage", "reconciliation", "investigation"];

@@ -11,9 +11,9 @@ import {
 } from "#ingress";
 import { readDeadLetter } from "#ops";
 import { getWorkflow, workflows } from "#workflows";
+import { checkRunData } from "../../cli/data-check.ts";
 import { jsonBody, MAX_JSON_DEPTH } from "../../functions/api/requests.ts";
 import { tradeEventInput } from "../../functions/ingress/trade-events.ts";
-import { checkRunData } from "../../local/cli/data-check.ts";
 
 /**
  * Strict inputs (issue #14, item 1): every schema a caller's data meets — each workflow's input,

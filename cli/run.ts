@@ -4,17 +4,17 @@ import { readEnv } from "#config";
 import { SwitchyardError } from "#core";
 import type { RunResult, RunSummary, WorkflowDefinition } from "#engine";
 import { createTelemetry } from "#telemetry";
-import { auditStatusOf, type LocalAuditStatus } from "../audit.ts";
+import { auditStatusOf, type LocalAuditStatus } from "../local/audit.ts";
 import {
   recoverOnStepFunctions,
   runInProcess,
   runOnStepFunctions,
   type StepFunctionsResult,
-} from "../engine.ts";
-import type { LocalAws } from "../local-aws.ts";
-import { writeRunReport } from "../report/index.ts";
-import { type LocalRun, readLocalRun } from "../runs.ts";
-import { EXECUTION_ABORTED, RUN_STALLED } from "../step-functions.ts";
+} from "../local/engine.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { writeRunReport } from "../local/report/index.ts";
+import { type LocalRun, readLocalRun } from "../local/runs.ts";
+import { EXECUTION_ABORTED, RUN_STALLED } from "../local/step-functions.ts";
 import { mergeInput, OPTIONS } from "./args.ts";
 import { checkRunData } from "./data-check.ts";
 import { type Execution, executedRunView, formatDuration, formatPlan, formatSummary } from "./format.ts";

@@ -2,7 +2,7 @@ import { stampAnswers } from "#agents";
 import { newRunId } from "#api";
 import { answersFor, NotWaitingError, type WorkflowDefinition, waitingInterrupts } from "#engine";
 import { RUN_ID_PATTERN } from "#ingress";
-import { localApprover } from "../../identity.ts";
+import { localApprover } from "../../local/identity.ts";
 import { InvalidRunIdError } from "./errors.ts";
 import { sendRunRequest, watchHints } from "./send.ts";
 import { checkpointReader, type RunReader, runStatus } from "./status.ts";

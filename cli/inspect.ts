@@ -7,8 +7,8 @@ import {
   threadConfig,
   type WorkflowDefinition,
 } from "#engine";
-import type { LocalAws } from "../local-aws.ts";
-import { localSaver } from "../saver.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { localSaver } from "../local/saver.ts";
 
 /** One checkpoint of a thread as `inspect` shows it. */
 export interface CheckpointRow {

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from "#engine";
-import type { LocalAws } from "../local-aws.ts";
-import { type LocalRun, listLocalRuns } from "../runs.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { type LocalRun, listLocalRuns } from "../local/runs.ts";
 
 export interface RunsCommandOptions {
   readonly aws: LocalAws;

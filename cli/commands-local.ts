@@ -3,10 +3,10 @@ import { workflowOfRunId } from "#api";
 import type { Env } from "#config";
 import { bindEffectsLedger, dynamoEffectsLedger } from "#tools";
 import { getWorkflow, workflows } from "#workflows";
-import { type LocalAws, startLocalAws } from "../index.ts";
-import { readLocalRun, releaseAbandonedLease } from "../runs.ts";
-import { localLeases, localSaver } from "../saver.ts";
-import { runNotifier } from "../triggers.ts";
+import { type LocalAws, startLocalAws } from "../local/index.ts";
+import { readLocalRun, releaseAbandonedLease } from "../local/runs.ts";
+import { localLeases, localSaver } from "../local/saver.ts";
+import { runNotifier } from "../local/triggers.ts";
 import {
   dataFlagsInput,
   interruptible,

@@ -1,8 +1,8 @@
 import type { WorkflowDefinition } from "#engine";
 import { type DeadLetterFilter, peekDeadLetters, redriveDeadLetters, startBulkRedrive } from "#ops";
-import { LocalExecutions } from "../executions.ts";
-import type { LocalAws } from "../local-aws.ts";
-import { dispatchRequests, failedRunTarget } from "../triggers.ts";
+import { LocalExecutions } from "../local/executions.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { dispatchRequests, failedRunTarget } from "../local/triggers.ts";
 
 export interface RedriveCommandOptions {
   readonly aws: LocalAws;

@@ -1,5 +1,5 @@
 import { RunNotCapturedError } from "#telemetry";
-import { formatSpanTree, readTrace } from "../report/index.ts";
+import { formatSpanTree, readTrace } from "../local/report/index.ts";
 
 export interface InspectTraceOptions {
   /** The thread id a local run printed (`thread:` in `switchyard run`'s summary). */

@@ -2,8 +2,8 @@ import type { AuditRecord, ChainReport, ReplayReport } from "#audit";
 import { replayRun, verifyChain } from "#audit";
 import { compileWorkflow, threadConfig, type WorkflowDefinition } from "#engine";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
-import type { LocalAws } from "../local-aws.ts";
-import { localSaver } from "../saver.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { localSaver } from "../local/saver.ts";
 import { UsageError } from "./args.ts";
 
 export interface AuditCommandOptions {

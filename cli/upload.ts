@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { joinUri, localStore, parseDataUri, storeOf } from "#trading";
-import type { LocalAws } from "../local-aws.ts";
+import type { LocalAws } from "../local/local-aws.ts";
 import { UsageError } from "./args.ts";
 
 /**

@@ -9,9 +9,9 @@ import {
 } from "#engine";
 import { encodeMessageBody, type RunRequest } from "#ingress";
 import { checkpointLookup, peekDeadLetters, resumeFailedRuns } from "#ops";
-import { localApprover } from "../identity.ts";
-import type { LocalAws } from "../local-aws.ts";
-import { localSaver } from "../saver.ts";
+import { localApprover } from "../local/identity.ts";
+import type { LocalAws } from "../local/local-aws.ts";
+import { localSaver } from "../local/saver.ts";
 import { runDispatcher } from "./redrive.ts";
 
 export interface ResumeCommandOptions {

@@ -1,5 +1,5 @@
 /**
- * The files `switchyard new workflow <name>` writes (local/cli/new-workflow.ts): a small but
+ * The files `switchyard new workflow <name>` writes (cli/new-workflow.ts): a small but
  * real LangGraph graph — typed state, two nodes, a conditional edge that loops until a review
  * approves — its `defineWorkflow` registration and its unit test. Each text is already in the
  * repository's Biome format, so `npm run check` passes right after the scaffold.

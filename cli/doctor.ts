@@ -1,4 +1,4 @@
-import { planOf, type StagePlan, synthesizeStage } from "../../lib/stage-plan.ts";
+import { planOf, type StagePlan, synthesizeStage } from "../lib/stage-plan.ts";
 import { UsageError } from "./args.ts";
 import { type DoctorClients, doctorClients, type Finding, runDoctor } from "./doctor-checks.ts";
 

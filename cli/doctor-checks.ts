@@ -9,7 +9,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import type { RetainedName, StagePlan } from "../../lib/stage-plan.ts";
+import type { RetainedName, StagePlan } from "../lib/stage-plan.ts";
 
 /** The AWS clients the checks call (one region); tests pass `aws-sdk-client-mock`ed ones. */
 export interface DoctorClients {
