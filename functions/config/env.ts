@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   CHECKPOINT_TABLE: z.string().min(1).optional(),
   /** The one workflow an engine Lambda serves (set by CDK on each): the only one it loads. */
   WORKFLOW_NAME: z.string().min(1).optional(),
+  /** The one node a per-node function runs (set by CDK on each node function): it refuses any other. */
+  NODE_NAME: z.string().min(1).optional(),
   /**
    * The KMS key (id, ARN or alias) that signs each run's audit-chain head (docs/controls.md);
    * set by CDK on every engine function. Unset, a Lambda records no audit — outside production

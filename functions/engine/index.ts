@@ -88,7 +88,7 @@ export {
   withAnswers,
 } from "./run-view.ts";
 export * from "./run-view-schema.ts";
-export { createEngineSteps, type EngineSteps } from "./steps.ts";
+export { createEngineSteps, type EngineSteps, servingNode } from "./steps.ts";
 export {
   commitSuperstep,
   recoverRun,

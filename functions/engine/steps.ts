@@ -91,6 +91,31 @@ export interface EngineSteps {
   graph(event: unknown): Promise<SuperstepPlan>;
 }
 
+/**
+ * `runNode` for a function that serves one node (per-node hosting: `NODE_NAME`): a task of any
+ * other node is refused as a malformed payload, never run — it would run without that node's
+ * grants, memory and timeout. Without a node, every task runs (the local runner, tests).
+ *
+ * @example
+ * const runNode = servingNode("classify", steps.runNode);
+ * await runNode({ ...task, node: "report" }); // throws Switchyard.InvalidPayload
+ */
+export function servingNode(
+  node: string | undefined,
+  runNode: EngineSteps["runNode"],
+): EngineSteps["runNode"] {
+  if (node === undefined) return runNode;
+  return async (event) => {
+    const e = parse(TaskEvent, event, "run-node");
+    if (e.node !== node) {
+      throw new InvalidPayloadError(
+        `Malformed run-node payload: a task of node "${e.node}" sent to the function of node "${node}"`,
+      );
+    }
+    return runNode(event);
+  };
+}
+
 export function createEngineSteps(
   deps: EngineDeps,
   workflowNamed: (name: string) => WorkflowDefinition,

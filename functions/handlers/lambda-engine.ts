@@ -1,7 +1,13 @@
 import { auditFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
-import { createEngineSteps, type EngineSteps, S3TaskLists, type WorkflowDefinition } from "#engine";
+import {
+  createEngineSteps,
+  type EngineSteps,
+  S3TaskLists,
+  servingNode,
+  type WorkflowDefinition,
+} from "#engine";
 import { faultCallbacksWhenArmed } from "#faults/on-demand";
 import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
@@ -50,7 +56,7 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
 
   return {
     start: instrument("start", core.start),
-    runNode: instrument("run-node", core.runNode),
+    runNode: instrument("run-node", servingNode(env.NODE_NAME, core.runNode)),
     commit: instrument("commit", core.commit),
     superstep: instrument("superstep", core.superstep),
     graph: instrument("graph", core.graph),

@@ -73,7 +73,7 @@ export {
   type StatesMetricId,
   type StatesPanel,
 } from "./panels.ts";
-export { definitionOfPrometheusName, PrometheusRegistry } from "./prometheus.ts";
+export { PrometheusRegistry } from "./prometheus.ts";
 export { DEAD_LETTER_QUEUES, queueLabel } from "./queue-labels.ts";
 export { RunRegistry, type RunState } from "./runs.ts";
 export {

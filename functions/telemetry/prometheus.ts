@@ -1,10 +1,4 @@
-import {
-  ALL_METRICS,
-  type MetricDefinition,
-  metricNamed,
-  prometheusLabel,
-  prometheusName,
-} from "./catalog.ts";
+import { ALL_METRICS, type MetricDefinition, prometheusLabel, prometheusName } from "./catalog.ts";
 import { dimensionsKey, type MetricSink } from "./metrics.ts";
 
 /**
@@ -95,12 +89,6 @@ export class PrometheusRegistry implements MetricSink {
   reset(): void {
     this.series.clear();
   }
-}
-
-/** The catalog definition a Prometheus metric name belongs to (dashboard checks). */
-export function definitionOfPrometheusName(name: string): MetricDefinition | undefined {
-  const base = name.replace(/_(bucket|sum|count)$/, "");
-  return ALL_METRICS.find((m) => prometheusName(m) === base) ?? metricNamed(name);
 }
 
 const LABELS = new Map<string, string>();

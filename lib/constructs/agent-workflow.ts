@@ -175,7 +175,7 @@ export class AgentWorkflow extends Construct {
             ? { DATA_BUCKET: props.dataBucket.name, SWITCHYARD_DATA_ROOT: `s3://${props.dataBucket.name}` }
             : {}),
           SWITCHYARD_STAGE: props.stage,
-          POWERTOOLS_SERVICE_NAME: "switchyard",
+          OTEL_SERVICE_NAME: "switchyard",
           LOG_LEVEL: props.logLevel ?? "INFO",
         },
       });

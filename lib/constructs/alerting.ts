@@ -123,7 +123,7 @@ export class Alerting extends Construct {
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
         FAILED_RUNS_QUEUE_URL: props.failedRunsQueue.queueUrl,
         ALERTS_TOPIC_ARN: props.alertsTopic.topicArn,
-        POWERTOOLS_SERVICE_NAME: "switchyard-failed-run",
+        OTEL_SERVICE_NAME: "switchyard-failed-run",
       },
     });
     props.checkpointTable.grantReadData(this.failedRun.function);
@@ -222,7 +222,7 @@ export class Alerting extends Construct {
         ALERTS_TABLE: this.alertsTable.tableName,
         NOTIFICATIONS_TOPIC_ARN: this.notificationsTopic.topicArn,
         ALERT_WINDOW_SECONDS: String(props.alertWindowSeconds ?? 60),
-        POWERTOOLS_SERVICE_NAME: "switchyard-notifier",
+        OTEL_SERVICE_NAME: "switchyard-notifier",
       },
     });
     this.alertsTable.grantReadWriteData(this.notifier.function);

@@ -135,7 +135,7 @@ export class SwitchyardApi extends Construct {
         IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
         ...(props.dataBucket ? { DATA_BUCKET: props.dataBucket.name } : {}),
         API_AUTH: auth,
-        POWERTOOLS_SERVICE_NAME: "switchyard-api",
+        OTEL_SERVICE_NAME: "switchyard-api",
       },
     });
     this.grant(props);

@@ -76,7 +76,7 @@ export class DataArrivals extends Construct {
         SWITCHYARD_STAGE: r.stage,
         REQUESTS_QUEUE_URL: props.requestsQueue.queueUrl,
         DATA_BUCKET: spec.name,
-        POWERTOOLS_SERVICE_NAME: "switchyard-data-arrived",
+        OTEL_SERVICE_NAME: "switchyard-data-arrived",
       },
     });
     const fn = this.handler.function;

@@ -53,7 +53,7 @@ export class Ingress extends Construct {
       environment: {
         SWITCHYARD_STAGE: r.stage,
         STATE_MACHINE_ARN_PREFIX: arnPrefix,
-        POWERTOOLS_SERVICE_NAME: "switchyard-dispatcher",
+        OTEL_SERVICE_NAME: "switchyard-dispatcher",
       },
     });
     if (props.workflows.length > 0) {

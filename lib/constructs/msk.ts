@@ -107,7 +107,7 @@ export class TradeEventsConsumer extends Construct {
       environment: {
         SWITCHYARD_STAGE: r.stage,
         REQUESTS_QUEUE_URL: props.requestsQueue.queueUrl,
-        POWERTOOLS_SERVICE_NAME: "switchyard-trade-events",
+        OTEL_SERVICE_NAME: "switchyard-trade-events",
       },
     });
     const fn = this.consumer.function;

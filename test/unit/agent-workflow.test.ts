@@ -167,7 +167,7 @@ describe("AgentWorkflow: functions", () => {
             CHECKPOINT_TABLE: table,
             AUDIT_SIGNING_KEY_ID: workflowsStack.resolve(stacks.core.auditSigningKey.keyArn),
             SWITCHYARD_STAGE: STAGE,
-            POWERTOOLS_SERVICE_NAME: "switchyard",
+            OTEL_SERVICE_NAME: "switchyard",
             LOG_LEVEL: "INFO",
             ...(slot?.node === undefined ? {} : { NODE_NAME: slot.node }),
           },

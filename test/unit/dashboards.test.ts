@@ -10,12 +10,12 @@ import {
   CATALOG,
   DASHBOARDS,
   type DataSource,
-  definitionOfPrometheusName,
   metricNamed,
   panelsFor,
   STATES_METRICS,
 } from "#telemetry";
 import { allDashboards } from "../../dashboards/grafana.ts";
+import { definitionOfPrometheusName } from "../fixtures/prometheus-names.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

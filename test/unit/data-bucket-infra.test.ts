@@ -196,7 +196,7 @@ describe("SwitchyardOpsStack: data arrivals", () => {
     const handler = idOf(ops, "AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: "switchyard-data-arrived",
+          OTEL_SERVICE_NAME: "switchyard-data-arrived",
           DATA_BUCKET: r.dataBucket.name,
         }),
       },
@@ -257,7 +257,7 @@ describe("SwitchyardOpsStack: data arrivals", () => {
   });
 
   it("lets the handler send to the requests queue and its DLQ only, and read no data", () => {
-    const statements = statementsOf(ops, { POWERTOOLS_SERVICE_NAME: "switchyard-data-arrived" });
+    const statements = statementsOf(ops, { OTEL_SERVICE_NAME: "switchyard-data-arrived" });
     const sqs = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("sqs:")));
 
     expect(sqs.flatMap(actionsOf)).toEqual(["sqs:SendMessage"]);
@@ -329,7 +329,7 @@ describe("who may use the data bucket", () => {
   });
 
   it("the API reads the bucket (a day before it accepts a run, run outputs), writes nothing, the key only through S3", () => {
-    const all = statementsOf(api, { POWERTOOLS_SERVICE_NAME: "switchyard-api" });
+    const all = statementsOf(api, { OTEL_SERVICE_NAME: "switchyard-api" });
     const statements = s3Statements(all);
 
     expect(statements).toEqual([
@@ -351,7 +351,7 @@ describe("who may use the data bucket", () => {
     api.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: "switchyard-api",
+          OTEL_SERVICE_NAME: "switchyard-api",
           DATA_BUCKET: r.dataBucket.name,
         }),
       },

@@ -115,7 +115,7 @@ describe("alarms can notify", () => {
     const [notifier] = Object.keys(
       ops.findResources("AWS::Lambda::Function", {
         Properties: {
-          Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-notifier" }) },
+          Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-notifier" }) },
         },
       }),
     );
@@ -272,7 +272,7 @@ describe("a first deploy on a new account", () => {
       Object.values(
         stackOf(stacks, "ops").findResources("AWS::Lambda::Function", {
           Properties: {
-            Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-notifier" }) },
+            Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-notifier" }) },
           },
         }),
       ).map((f) => (f as { Properties: Json }).Properties.ReservedConcurrentExecutions);

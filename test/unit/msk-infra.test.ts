@@ -53,7 +53,7 @@ beforeAll(() => {
   const found = Object.keys(
     ops.findResources("AWS::Lambda::Function", {
       Properties: {
-        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-trade-events" }) },
+        Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-trade-events" }) },
       },
     }),
   );

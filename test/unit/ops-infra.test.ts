@@ -40,7 +40,7 @@ const importOf = (resource: string) =>
 describe("SwitchyardOpsStack: ingress", () => {
   it("feeds the dispatcher from the requests queue in batches, reporting partial batch failures", () => {
     const dispatcher = idOf(ops, "AWS::Lambda::Function", {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-dispatcher" }) },
+      Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-dispatcher" }) },
     });
     ops.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: dispatcher },
@@ -50,7 +50,7 @@ describe("SwitchyardOpsStack: ingress", () => {
     });
     ops.hasResourceProperties("AWS::Lambda::Function", {
       Timeout: DISPATCHER_TIMEOUT_SECONDS,
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-dispatcher" }) },
+      Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-dispatcher" }) },
     });
     expect(r.requestsQueue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * DISPATCHER_TIMEOUT_SECONDS);
   });
@@ -89,7 +89,7 @@ describe("SwitchyardOpsStack: ingress", () => {
 describe("SwitchyardOpsStack: failed runs and alerts", () => {
   it("routes FAILED, TIMED_OUT and ABORTED executions of the workflows to the failed-run Lambda", () => {
     const handler = idOf(ops, "AWS::Lambda::Function", {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "switchyard-failed-run" }) },
+      Environment: { Variables: Match.objectLike({ OTEL_SERVICE_NAME: "switchyard-failed-run" }) },
     });
     ops.hasResourceProperties("AWS::Events::Rule", {
       EventPattern: {
@@ -110,7 +110,7 @@ describe("SwitchyardOpsStack: failed runs and alerts", () => {
     const notifier = idOf(ops, "AWS::Lambda::Function", {
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: "switchyard-notifier",
+          OTEL_SERVICE_NAME: "switchyard-notifier",
           ALERT_WINDOW_SECONDS: "60",
         }),
       },

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATALOG, DEFAULT_THRESHOLDS, definitionOfPrometheusName, prometheusName } from "#telemetry";
+import { CATALOG, DEFAULT_THRESHOLDS, prometheusName } from "#telemetry";
 import { BUCKETS_MS } from "../../functions/telemetry/prometheus.ts";
 import { RULE_TESTS_FILES, RULES_FILE, ruleFiles } from "../../prometheus/files.ts";
 import { ruleTests } from "../../prometheus/rule-tests.ts";
 import { alertRules, burnWindows, errorRatio, ruleGroups } from "../../prometheus/rules.ts";
+import { definitionOfPrometheusName } from "../fixtures/prometheus-names.ts";
 
 const DIR = new URL("../../prometheus/", import.meta.url).pathname;
 const rules = ruleGroups().flatMap((g) => g.rules);
