@@ -17,4 +17,4 @@ export {
   parseFaults,
   withFaults,
 } from "./faults.ts";
-export { faultCallbacksWhenArmed } from "./on-demand.ts";
+export { type FaultWrapper, faultCallbacksWhenArmed, faultWrapperWhenArmed } from "./on-demand.ts";

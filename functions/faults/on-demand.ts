@@ -1,4 +1,5 @@
 import type { FaultInjectionCallbacks } from "./callbacks.ts";
+import type { MiddlewareClient } from "./faults.ts";
 
 /**
  * The fault callbacks for `FAULTS` in the environment, loading the drills (./callbacks.ts,
@@ -16,4 +17,25 @@ export async function faultCallbacksWhenArmed(
   if (!source.FAULTS?.trim()) return [];
   const { faultCallbacksFromEnv } = await import("./callbacks.ts");
   return faultCallbacksFromEnv(source);
+}
+
+/** Puts the armed AWS-call drills on a client; the identity when nothing is armed. */
+export type FaultWrapper = <C extends MiddlewareClient>(client: C) => C;
+
+/**
+ * The AWS-call drills for `FAULTS`, as a wrapper every client of one Lambda shares (one budget
+ * of failures across them), loading ./faults.ts only when the setting names something — the
+ * queue and alert Lambdas' default path stays free of the drills, as the engine's is.
+ *
+ * @example
+ * const drills = await faultWrapperWhenArmed();
+ * const sqs = drills(new SQSClient({})); // the same client unless FAULTS arms an SQS call
+ */
+export async function faultWrapperWhenArmed(
+  source: Record<string, string | undefined> = process.env,
+): Promise<FaultWrapper> {
+  if (!source.FAULTS?.trim()) return (client) => client;
+  const { Faults, withFaults } = await import("./faults.ts");
+  const faults = Faults.fromEnv(source);
+  return (client) => withFaults(client, faults);
 }

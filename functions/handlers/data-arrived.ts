@@ -1,5 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { Faults, withFaults } from "#faults";
+import { faultWrapperWhenArmed } from "#faults/on-demand";
 import { startRunOnArrival } from "#ingress";
 import { lambdaTelemetry } from "./instrument.ts";
 import { buildDataArrivedDeps, DataArrivedEnv } from "./wiring/data-arrived.ts";
@@ -14,8 +14,10 @@ import { lambdaHandler } from "./wiring/lambda.ts";
  * start (docs/architecture.md, "House style" §1).
  */
 const env = DataArrivedEnv.read();
+// FAULTS drills (refused in production) load only when armed (functions/faults/on-demand.ts).
+const drills = await faultWrapperWhenArmed();
 const { telemetry, xray } = lambdaTelemetry(env);
-const deps = buildDataArrivedDeps(env, { sqs: withFaults(new SQSClient({}), Faults.fromEnv()) });
+const deps = buildDataArrivedDeps(env, { sqs: drills(new SQSClient({})) });
 
 export const handler = lambdaHandler({ role: "data-arrived", telemetry, xray }, async (event) => {
   const outcome = await startRunOnArrival(event, deps);

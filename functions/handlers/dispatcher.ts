@@ -1,6 +1,6 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { resources, stateMachineName } from "#config";
-import { Faults, withFaults } from "#faults";
+import { faultWrapperWhenArmed } from "#faults/on-demand";
 import { dispatchBatch, sfnStartExecution } from "#ingress";
 import { lambdaTelemetry } from "./instrument.ts";
 import { buildDispatcherDeps, DispatcherEnv } from "./wiring/dispatcher.ts";
@@ -14,8 +14,10 @@ import { lambdaHandler } from "./wiring/lambda.ts";
  * (docs/architecture.md, "House style" §1).
  */
 const env = DispatcherEnv.read();
+// FAULTS drills (refused in production) load only when armed (functions/faults/on-demand.ts).
+const drills = await faultWrapperWhenArmed();
 const r = resources(env.SWITCHYARD_STAGE);
-const sfn = withFaults(new SFNClient({}), Faults.fromEnv());
+const sfn = drills(new SFNClient({}));
 const startExecution = sfnStartExecution(
   sfn,
   (workflow) => `${env.STATE_MACHINE_ARN_PREFIX}${stateMachineName(r, workflow)}`,

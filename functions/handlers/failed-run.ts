@@ -2,7 +2,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { resources } from "#config";
-import { Faults, withFaults } from "#faults";
+import { faultWrapperWhenArmed } from "#faults/on-demand";
 import { type FailedRun, recordExpressFailures, recordFailedRun } from "#ops";
 import { getWorkflow } from "#workflows";
 import { lambdaTelemetry } from "./instrument.ts";
@@ -18,14 +18,15 @@ import { lambdaHandler } from "./wiring/lambda.ts";
  * queue, then alerts.
  */
 const env = FailedRunEnv.read();
+// FAULTS drills (refused in production) load only when armed (functions/faults/on-demand.ts).
+const drills = await faultWrapperWhenArmed();
 const { telemetry, xray } = lambdaTelemetry(env);
-const faults = Faults.fromEnv();
 const saver = DynamoDBSaver.fromEnv();
 const deps = buildFailedRunDeps(
   env,
   {
-    sqs: withFaults(new SQSClient({}), faults),
-    sns: withFaults(new SNSClient({}), faults),
+    sqs: drills(new SQSClient({})),
+    sns: drills(new SNSClient({})),
     saver,
     workflowNamed: getWorkflow,
     // The table's own TTL attribute: the recorded failure is kept as long as the failed-runs record.

@@ -2,7 +2,7 @@ import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { resources } from "#config";
-import { Faults, withFaults } from "#faults";
+import { faultWrapperWhenArmed } from "#faults/on-demand";
 import { flushNotifications, notify } from "#ops";
 import { lambdaTelemetry } from "./instrument.ts";
 import { NotifierEvent } from "./wiring/events.ts";
@@ -15,17 +15,18 @@ import { buildNotifierDeps, NotifierEnv } from "./wiring/notifier.ts";
  * once, with its count, to email (the notifications topic) and Slack.
  */
 const env = NotifierEnv.read();
+// FAULTS drills (refused in production) load only when armed (functions/faults/on-demand.ts).
+const drills = await faultWrapperWhenArmed();
 const r = resources(env.SWITCHYARD_STAGE);
 const { telemetry, xray } = lambdaTelemetry(env);
-const faults = Faults.fromEnv();
 // One attempt per send: the alert windows and the email channel retry through the one loop
 // (withRetry in #core), so the SDK's own attempts would multiply theirs.
 const ONE_ATTEMPT = { maxAttempts: 1 } as const;
 const wiring = buildNotifierDeps(
   env,
   {
-    dynamodb: withFaults(new DynamoDBClient(ONE_ATTEMPT), faults),
-    sns: withFaults(new SNSClient(ONE_ATTEMPT), faults),
+    dynamodb: drills(new DynamoDBClient(ONE_ATTEMPT)),
+    sns: drills(new SNSClient(ONE_ATTEMPT)),
     slackWebhookUrl: async () => {
       if (env.SLACK_WEBHOOK_URL) return env.SLACK_WEBHOOK_URL;
       // The stage's secret (cached by Powertools for 5 minutes) is created with a random

@@ -1,5 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { Faults, withFaults } from "#faults";
+import { faultWrapperWhenArmed } from "#faults/on-demand";
 import { consumeTradeEvents } from "#ingress";
 import { lambdaTelemetry } from "./instrument.ts";
 import { TradeEventsEvent } from "./wiring/events.ts";
@@ -13,8 +13,10 @@ import { buildTradeEventsDeps, TradeEventsEnv } from "./wiring/trade-events.ts";
  * cold start (docs/architecture.md, "House style" §1).
  */
 const env = TradeEventsEnv.read();
+// FAULTS drills (refused in production) load only when armed (functions/faults/on-demand.ts).
+const drills = await faultWrapperWhenArmed();
 const { telemetry, xray } = lambdaTelemetry(env);
-const deps = buildTradeEventsDeps(env, { sqs: withFaults(new SQSClient({}), Faults.fromEnv()) }, telemetry);
+const deps = buildTradeEventsDeps(env, { sqs: drills(new SQSClient({})) }, telemetry);
 
 export const handler = lambdaHandler(
   { role: "trade-events", telemetry, xray, event: TradeEventsEvent },

@@ -5,6 +5,7 @@ import {
   FaultInjectionCallbacks,
   Faults,
   faultCallbacksWhenArmed,
+  faultWrapperWhenArmed,
   InvalidFaultsError,
   parseFaults,
   withFaults,
@@ -109,6 +110,53 @@ describe("faultCallbacksWhenArmed (the engine Lambda's only way in)", () => {
   it("still refuses faults in a production stage", async () => {
     await expect(
       faultCallbacksWhenArmed({ FAULTS: "node:classify=throw", SWITCHYARD_STAGE: "prod" }),
+    ).rejects.toThrow(InvalidFaultsError);
+  });
+});
+
+describe("faultWrapperWhenArmed (the queue and alert Lambdas' only way in)", () => {
+  /** A DynamoDB client whose one request is answered in-process, recording what reached the wire. */
+  const recorded = (sent: string[]) =>
+    new DynamoDBClient({
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: { accessKeyId: "unit", secretAccessKey: "unit" },
+      requestHandler: {
+        handle: async (request: { headers: Record<string, string> }) => {
+          sent.push(request.headers["x-amz-target"] ?? "");
+          return { response: { statusCode: 200, headers: {}, body: Buffer.from("{}") } };
+        },
+      } as never,
+    });
+  const put = new PutItemCommand({ TableName: "t", Item: { pk: { S: "a" } } });
+
+  it("hands every client back untouched when FAULTS is unset or blank", async () => {
+    for (const source of [{ SWITCHYARD_STAGE: "prod" }, { FAULTS: " ", SWITCHYARD_STAGE: "dev" }]) {
+      const sent: string[] = [];
+      const client = recorded(sent);
+      expect((await faultWrapperWhenArmed(source))(client)).toBe(client);
+      await client.send(put);
+      expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
+    }
+  });
+
+  it("arms one budget shared by every client it wraps", async () => {
+    const drills = await faultWrapperWhenArmed({
+      FAULTS: "aws:DynamoDB.PutItem=throw*1",
+      SWITCHYARD_STAGE: "dev",
+    });
+    const sent: string[] = [];
+    const [first, second] = [drills(recorded(sent)), drills(recorded(sent))];
+
+    await expect(first.send(put)).rejects.toThrow();
+    await second.send(put);
+
+    expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
+  });
+
+  it("still refuses faults in a production stage", async () => {
+    await expect(
+      faultWrapperWhenArmed({ FAULTS: "aws:DynamoDB.PutItem=throw", SWITCHYARD_STAGE: "prod" }),
     ).rejects.toThrow(InvalidFaultsError);
   });
 });

@@ -142,11 +142,16 @@ describe("the import graph of functions/", () => {
     expect(crossWorkflowArrows(ARROWS)).toEqual([]);
   });
 
-  it("keeps the fault drills off the engine Lambda's default path (loaded only on demand)", () => {
-    const loaded = [...loadedAtImport("functions/handlers/lambda-engine.ts", ARROWS)];
-    expect(loaded.filter((f) => f.startsWith("functions/faults/"))).toEqual([
-      "functions/faults/on-demand.ts",
-    ]);
+  it("keeps the fault drills off every Lambda's default path (loaded only on demand)", () => {
+    const handlers = SOURCES.filter((f) => /^functions\/handlers\/[^/]+\.ts$/.test(f));
+    expect(handlers).toContain("functions/handlers/dispatcher.ts");
+    for (const handler of handlers) {
+      const loaded = [...loadedAtImport(handler, ARROWS)];
+      const drills = loaded.filter(
+        (f) => f.startsWith("functions/faults/") && f !== "functions/faults/on-demand.ts",
+      );
+      expect(drills, handler).toEqual([]);
+    }
   });
 });
 
