@@ -142,7 +142,7 @@ export function predictRun(
 
   transitions(shape.opening.transitions);
   for (const role of shape.opening.engineLambdas) lambda(role);
-  // A graph Lambda (single hosting) runs every superstep in one invocation: its loop turns once.
+  // A graph Lambda (per-graph hosting) runs every superstep in one invocation: its loop turns once.
   const oneLoop = shape.inline.engineLambdas.includes("graph");
   const loops = oneLoop ? [{ tasks: 0, distributed: false }] : profile.supersteps;
   for (const superstep of loops) {

@@ -37,7 +37,7 @@ export interface StateMachineSpec {
   readonly notifyStateName: string;
   /**
    * The `states:startExecution` Task that starts a continued run's successor (continuation.ts);
-   * absent for single hosting, whose one Lambda runs to the end. The local runner binds it by name.
+   * absent for per-graph hosting, whose one Lambda runs to the end. The local runner binds it by name.
    */
   readonly continueStateName?: string;
   /**

@@ -71,7 +71,7 @@ export function refuseExpressOverLimits(workflow: WorkflowDefinition): void {
   if (budget.worstSeconds <= EXPRESS_MAX_SECONDS) return;
   const why =
     workflow.hosting === "per-graph"
-      ? `single hosting runs the whole graph in one Lambda of up to 900 s`
+      ? `per-graph hosting runs the whole graph in one Lambda of up to 900 s`
       : `${budget.supersteps} supersteps${budget.loops ? ` (the graph can loop: its recursion limit${workflow.continueAsNew ? " or continueAsNew.afterSupersteps" : ""})` : workflow.continueAsNew ? "" : " (its longest path)"} at up to ${budget.superstepSeconds} s each, after a ${budget.startSeconds} s start, can take ${budget.worstSeconds} s`;
   const fix =
     workflow.hosting === "per-graph"

@@ -166,7 +166,7 @@ export function createEngineSteps(
       const e = parse(StartEvent, event, "start");
       const workflow = workflowNamed(e.workflow);
       if (e.continueAsNew && workflow.hosting === "per-graph") {
-        const message = "single hosting runs the graph in one Lambda: it never continues as new";
+        const message = "per-graph hosting runs the graph in one Lambda: it never continues as new";
         throw new InvalidInputError(workflow.name, [{ path: "continueAsNew", message }]);
       }
       // The run id names the execution, so a retried start is the same holder taking it again.

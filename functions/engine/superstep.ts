@@ -340,7 +340,7 @@ export async function runSuperstep(
   });
 }
 
-/** Runs the graph from where the thread stands to the end or an interrupt (single hosting). */
+/** Runs the graph from where the thread stands to the end or an interrupt (per-graph hosting). */
 export async function runGraph(
   deps: EngineDeps,
   workflow: WorkflowDefinition,

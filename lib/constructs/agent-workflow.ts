@@ -357,7 +357,7 @@ function functionId(slot: FunctionSlot): string {
 
 /**
  * Memory of a slot's Lambda: a node's own `memoryMb`; a function that runs several nodes in
- * one process (per-superstep, single hosting) gets the largest of them.
+ * one process (per-superstep, per-graph hosting) gets the largest of them.
  */
 function memoryFor(workflow: WorkflowDefinition, slot: FunctionSlot): number {
   if (slot.node !== undefined) return workflow.nodes[slot.node]?.memoryMb ?? DEFAULT_NODE_MEMORY_MB;

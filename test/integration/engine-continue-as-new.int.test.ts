@@ -142,7 +142,7 @@ describe("continue-as-new", () => {
     expect(spans).toHaveLength(1);
   });
 
-  it("per run: continueAsNew as a run option, over the workflow's; refused, naming it, in single hosting", async () => {
+  it("per run: continueAsNew as a run option, over the workflow's; refused, naming it, in per-graph hosting", async () => {
     const run = await runOnStepFunctions(
       loopWorkflow("per-node", { rounds: 12, afterSupersteps: 100 }),
       {},
@@ -165,7 +165,7 @@ describe("continue-as-new", () => {
     expect(run.executions).toHaveLength(3);
     expect(single.status).toBe("failed");
     expect(single.error?.code).toBe("Switchyard.InvalidInput");
-    expect(single.error?.message).toMatch(/continueAsNew: single hosting/);
+    expect(single.error?.message).toMatch(/continueAsNew: per-graph hosting/);
   });
 
   it("the recursion limit keeps counting across executions: the same invoke", async () => {

@@ -148,7 +148,7 @@ describe("when an execution continues as new", () => {
     ).toBe("running");
   });
 
-  it("never for a plan that is not running, nor in single hosting", () => {
+  it("never for a plan that is not running, nor in per-graph hosting", () => {
     const history = { supersteps: 99, events: 24_000 };
     for (const status of ["waiting", "succeeded", "failed"] as const) {
       expect(continueIfDue(loop("per-node", 1), { ...running(1), status, history }).status).toBe(status);
@@ -230,7 +230,7 @@ describe("the Continue states", () => {
     expect(cont.Catch[1]).toMatchObject({ ErrorEquals: ["States.ALL"], Next: "NotifyFailure" });
   });
 
-  it("single hosting has none: its one Lambda runs the graph to the end", () => {
+  it("per-graph hosting has none: its one Lambda runs the graph to the end", () => {
     const built = buildStateMachine(loop("per-graph"));
     expect(built.continueStateName).toBeUndefined();
     expect((built.definition.States as Record<string, unknown>).Continue).toBeUndefined();
@@ -246,7 +246,7 @@ describe("defineWorkflow({ continueAsNew })", () => {
     }
   });
 
-  it("refuses it for single hosting, where it could not happen", () => {
+  it("refuses it for per-graph hosting, where it could not happen", () => {
     expect(() => loop("per-graph", 10)).toThrow(
       /"loop": continueAsNew needs per-node or per-superstep hosting/,
     );

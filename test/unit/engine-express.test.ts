@@ -132,11 +132,11 @@ describe("execution type", () => {
     ).toThrow(/"zero": continueAsNew.afterSupersteps must be an integer of at least 1/);
   });
 
-  it("refuses single hosting as express: its one Lambda may run 900 s", () => {
+  it("refuses per-graph hosting as express: its one Lambda may run 900 s", () => {
     const err = refusal(() =>
       defineWorkflow({ name: "single", graph: chain(), hosting: "per-graph", execution: "express" }),
     );
-    expect(err.message).toMatch(/single hosting .* use per-node or per-superstep hosting/);
+    expect(err.message).toMatch(/per-graph hosting .* use per-node or per-superstep hosting/);
   });
 
   it("counts per-superstep hosting by its superstep function (twice the slowest node)", () => {

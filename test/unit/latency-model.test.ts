@@ -184,7 +184,7 @@ describe("predictRun", () => {
     expect(express.costUsd).toBeLessThan(p.costUsd);
   });
 
-  it("single hosting turns the loop once, whatever the supersteps", () => {
+  it("per-graph hosting turns the loop once, whatever the supersteps", () => {
     const shape = shapeOf(buildStateMachine(fanOutWorkflow("per-graph")));
     const supersteps = Array.from({ length: 4 }, () => ({ tasks: 0, distributed: false }));
     const p = predictRun(

@@ -2,7 +2,7 @@
  * Stacks that scale with workflows (issue 13): a stage of 50 workflows synthesizes into templates
  * CloudFormation and IAM accept — under 500 resources and 1 MB each, no role's inline policies
  * over IAM's 10,240 characters. A workflow's own stack does not grow with the others, so here one
- * is the registry's largest (per-node) and 49 are light copies (single hosting) under names of
+ * is the registry's largest (per-node) and 49 are light copies (per-graph hosting) under names of
  * the longest length, which is what the shared stacks' ARN lists grow with; CDK's own template
  * validation is left out here for time. The same stage with 50 full copies of the largest, and
  * that validation: `npm run bench -- stack-scale`.
