@@ -169,8 +169,7 @@ export class ThreadLeases {
       holder: { S: holder },
       takenAt: { N: String(now) },
       leaseUntil: { N: String(expiresAt) },
-      // DynamoDB's TTL removes leases of threads nobody touches again.
-      [this.ttl]: { N: String(Math.ceil(expiresAt / 1000) + 86_400) },
+      [this.ttl]: { N: String(removableAfter(expiresAt)) },
       ...(this.options.owner ? { owner: { S: this.options.owner } } : {}),
       ...(info.workflow ? { workflow: { S: info.workflow } } : {}),
     };
@@ -269,14 +268,17 @@ export class ThreadLeases {
       Key: this.key(threadId),
       // A recorded failure outlives the lease's own TTL (a day past its last take): it is the
       // run's status for as long as operators may still resume it.
+      // A renewal moves the TTL with the lease, so a run longer than a day keeps its lease item.
       UpdateExpression: why
         ? "SET #exp = :exp, failure = :why, #ttl = :keep"
-        : "SET #exp = :exp REMOVE failure",
+        : expiresAt > 0
+          ? "SET #exp = :exp, #ttl = :keep REMOVE failure"
+          : "SET #exp = :exp REMOVE failure",
       ConditionExpression: "#holder = :holder",
       ExpressionAttributeNames: {
         "#holder": "holder",
         "#exp": "leaseUntil",
-        ...(why ? { "#ttl": this.ttl } : {}),
+        ...(why || expiresAt > 0 ? { "#ttl": this.ttl } : {}),
       },
       ExpressionAttributeValues: {
         ":holder": { S: holder },
@@ -286,7 +288,9 @@ export class ThreadLeases {
               ":why": { S: JSON.stringify(why) },
               ":keep": { N: String(Math.ceil(this.now() / 1000) + this.keepSeconds) },
             }
-          : {}),
+          : expiresAt > 0
+            ? { ":keep": { N: String(removableAfter(expiresAt)) } }
+            : {}),
       },
     });
   }
@@ -340,4 +344,12 @@ function failureOf(threadId: string, stored: string): LeaseFailure {
     );
   }
   return parsed.data;
+}
+
+/**
+ * When DynamoDB's TTL may remove a lease item nobody touches again (epoch seconds): a day past the
+ * lease's expiry, moved on by every take and renewal.
+ */
+function removableAfter(expiresAtMs: number): number {
+  return Math.ceil(expiresAtMs / 1000) + 86_400;
 }

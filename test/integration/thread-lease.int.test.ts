@@ -1,3 +1,4 @@
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   recoverOnStepFunctions,
   resumeOnStepFunctions,
@@ -7,7 +8,7 @@ import {
 } from "switchyard/engine";
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThreadBusyError, ThreadLeases } from "#checkpoint";
+import { LEASE_SORT_KEY, ThreadBusyError, ThreadLeases } from "#checkpoint";
 import { createEngineSteps, type FunctionSlot } from "#engine";
 import { localSaver } from "../../local/saver.ts";
 import { approvalWorkflow, fanOutWorkflow } from "../fixtures/graphs.ts";
@@ -94,6 +95,33 @@ describe("thread lease", () => {
       "Switchyard.ThreadBusy",
     ]);
     expect(held).toMatchObject({ holder: "exec-b", expiresAt: clock.now + 60_000 });
+  });
+
+  it("moves the item's TTL with every renewal, so a run longer than a day keeps its lease", async () => {
+    const clock = { now: Date.UTC(2026, 0, 2) };
+    const leases = leasesAt(clock);
+    const { table } = localSaver(aws);
+    const ttlOf = async () => {
+      const { Item } = await table.client.send(
+        new GetItemCommand({
+          TableName: table.name,
+          Key: { [table.pk]: { S: "t-long" }, [table.sk]: { S: LEASE_SORT_KEY } },
+          ConsistentRead: true,
+        }),
+      );
+      return Number(Item?.ttl?.N);
+    };
+    await leases.take("t-long", "exec-a");
+    const taken = await ttlOf();
+
+    clock.now += 2 * 86_400_000; // two days of supersteps, each commit renewing
+    await leases.renew("t-long", "exec-a");
+    const renewed = await ttlOf();
+    await leases.release("t-long", "exec-a");
+
+    expect(taken).toBe((Date.UTC(2026, 0, 2) + 60_000) / 1000 + 86_400);
+    expect(renewed).toBe((clock.now + 60_000) / 1000 + 86_400);
+    expect(await ttlOf()).toBe(renewed); // a plain release leaves it to expire a day on
   });
 
   it("names the holder and its expiry in the refusal", async () => {
