@@ -12,6 +12,21 @@ import {
 } from "#faults";
 import { type Observation, verdictOf } from "../../bench/lib/faults-verdict.ts";
 
+/** A DynamoDB client answered in-process (no network in unit tests), recording what reached the wire. */
+function recorded(sent: string[], maxAttempts: number): DynamoDBClient {
+  return new DynamoDBClient({
+    region: "us-east-1",
+    maxAttempts,
+    credentials: { accessKeyId: "unit", secretAccessKey: "unit" },
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string> }) => {
+        sent.push(request.headers["x-amz-target"] ?? "");
+        return { response: { statusCode: 200, headers: {}, body: Buffer.from("{}") } };
+      },
+    } as never,
+  });
+}
+
 describe("parseFaults", () => {
   it("reads kind:name=mode*count entries, count 1 by default", () => {
     expect(
@@ -68,17 +83,7 @@ describe("Faults", () => {
     // Prepare: the SDK retries throttles itself (maxAttempts 3); two injected throttles are absorbed.
     // A stand-in HTTP handler answers the one request that gets through (no network in unit tests).
     const sent: string[] = [];
-    const client = new DynamoDBClient({
-      region: "us-east-1",
-      maxAttempts: 3,
-      credentials: { accessKeyId: "unit", secretAccessKey: "unit" },
-      requestHandler: {
-        handle: async (request: { headers: Record<string, string> }) => {
-          sent.push(request.headers["x-amz-target"] ?? "");
-          return { response: { statusCode: 200, headers: {}, body: Buffer.from("{}") } };
-        },
-      } as never,
-    });
+    const client = recorded(sent, 3);
     const faults = new Faults(parseFaults("aws:DynamoDB.PutItem=throttle*2", "dev"));
     withFaults(client, faults);
 
@@ -115,25 +120,12 @@ describe("faultCallbacksWhenArmed (the engine Lambda's only way in)", () => {
 });
 
 describe("faultWrapperWhenArmed (the queue and alert Lambdas' only way in)", () => {
-  /** A DynamoDB client whose one request is answered in-process, recording what reached the wire. */
-  const recorded = (sent: string[]) =>
-    new DynamoDBClient({
-      region: "us-east-1",
-      maxAttempts: 1,
-      credentials: { accessKeyId: "unit", secretAccessKey: "unit" },
-      requestHandler: {
-        handle: async (request: { headers: Record<string, string> }) => {
-          sent.push(request.headers["x-amz-target"] ?? "");
-          return { response: { statusCode: 200, headers: {}, body: Buffer.from("{}") } };
-        },
-      } as never,
-    });
   const put = new PutItemCommand({ TableName: "t", Item: { pk: { S: "a" } } });
 
   it("hands every client back untouched when FAULTS is unset or blank", async () => {
     for (const source of [{ SWITCHYARD_STAGE: "prod" }, { FAULTS: " ", SWITCHYARD_STAGE: "dev" }]) {
       const sent: string[] = [];
-      const client = recorded(sent);
+      const client = recorded(sent, 1);
       expect((await faultWrapperWhenArmed(source))(client)).toBe(client);
       await client.send(put);
       expect(sent).toEqual(["DynamoDB_20120810.PutItem"]);
@@ -146,7 +138,7 @@ describe("faultWrapperWhenArmed (the queue and alert Lambdas' only way in)", () 
       SWITCHYARD_STAGE: "dev",
     });
     const sent: string[] = [];
-    const [first, second] = [drills(recorded(sent)), drills(recorded(sent))];
+    const [first, second] = [drills(recorded(sent, 1)), drills(recorded(sent, 1))];
 
     await expect(first.send(put)).rejects.toThrow();
     await second.send(put);
