@@ -220,7 +220,11 @@ export async function executeRun(
     mode,
     model: modelDescription(),
     thread: result.threadId,
-    "node executions": String(Object.values(nodeExecutions).reduce((a, b) => a + b, 0)),
+    // Counted per node Lambda: only per-node hosting has them (the others run nodes inside one Lambda).
+    "node executions":
+      !inProcess && workflow.hosting === "per-node"
+        ? String(Object.values(nodeExecutions).reduce((a, b) => a + b, 0))
+        : `not counted (${inProcess ? "in-process" : `${workflow.hosting} hosting`}: no Lambda per node)`,
     checkpoints: `DynamoDB table ${aws.resources.checkpointTable.name} at ${aws.endpoints.dynamodb} (pk starts with thread ${result.threadId})`,
     ...(options.dataDir
       ? { "local AWS data": options.dataDir }
