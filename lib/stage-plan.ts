@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App } from "aws-cdk-lib";
 import type { WorkflowDefinition } from "#engine";
+import { workflows as registered } from "#workflows";
 import { defineSwitchyard } from "./switchyard-app.ts";
 
 /** A CloudFormation template, as far as the plan reads it. */
@@ -78,7 +79,7 @@ export function synthesizeStage(
       },
     });
     // cdk-nag is `cdk synth`'s gate (test/unit/cdk-nag.test.ts), not part of what a plan reads.
-    defineSwitchyard(app, { nag: false, ...(workflows ? { workflows } : {}) });
+    defineSwitchyard(app, { nag: false, workflows: workflows ?? registered });
     return app.synth().stacks.map((s) => {
       const properties = s.manifest.properties as { requiresBootstrapStackVersion?: number } | undefined;
       return {

@@ -3,7 +3,6 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { DEFAULT_STAGE, resources } from "#config";
 import type { FunctionRole, WorkflowDefinition } from "#engine";
 // The one registry of workflows (the CLI reads the same): a deploy ships exactly what runs locally.
-import { workflows as registeredWorkflows } from "#workflows";
 import { SwitchyardApiStack } from "./api-stack.ts";
 import { mskOptionsFrom } from "./constructs/msk.ts";
 import { SwitchyardCoreStack } from "./core-stack.ts";
@@ -22,8 +21,12 @@ export interface SwitchyardStacks {
 }
 
 export interface SwitchyardAppOptions {
-  /** The workflows to deploy, by name (default: the `#workflows` registry); tests pass their own. */
-  readonly workflows?: Readonly<Record<string, WorkflowDefinition>>;
+  /**
+   * The workflows to deploy, by name: `bin/app.ts` passes this repository's registry
+   * (`#workflows`), an app of its own its own. Passed, not defaulted, so the `switchyard/cdk` face
+   * loads no workflow of ours (and stays loadable by a CommonJS CDK app: no top-level await).
+   */
+  readonly workflows: Readonly<Record<string, WorkflowDefinition>>;
   /** Handler file per Lambda role (default `functions/handlers/*`); tests bundle a stand-in. */
   readonly entryFor?: (role: FunctionRole) => string;
   /**
@@ -44,7 +47,7 @@ export interface SwitchyardAppOptions {
  * workflows.triage?.workflow.stateMachine;
  * app.synth();
  */
-export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): SwitchyardStacks {
+export function defineSwitchyard(app: App, options: SwitchyardAppOptions): SwitchyardStacks {
   const stage = String(app.node.tryGetContext("stage") ?? DEFAULT_STAGE);
   const r = resources(stage); // validates the stage name before anything is built
 
@@ -54,7 +57,7 @@ export function defineSwitchyard(app: App, options: SwitchyardAppOptions = {}): 
   // Environment-agnostic unless the CLI knows the account (deploy), so synth needs no credentials.
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const tags = { project: "switchyard", stage };
-  const registry = options.workflows ?? registeredWorkflows;
+  const registry = options.workflows;
   const core = new SwitchyardCoreStack(app, `${r.prefix}-core`, {
     stage,
     // The data-arrivals rule (deployed with its workflow) dead-letters into an encrypted queue.

@@ -8,7 +8,6 @@ import { dispatchBatch } from "#ingress";
 import { createTelemetry, type Metrics, PrometheusRegistry } from "#telemetry";
 import { checkDataRef } from "#trading";
 import { ApiEnv, buildApiOptions, buildDispatcherDeps } from "#wiring";
-import { getWorkflow } from "#workflows";
 import { LocalExecutions } from "./executions.ts";
 import type { LocalAws } from "./local-aws.ts";
 import { metricsRoute } from "./metrics-server.ts";
@@ -27,7 +26,13 @@ export interface ApiServerOptions {
   readonly port?: number;
   /** Run the dispatcher over the requests queue, starting executions locally (default true). */
   readonly consume?: boolean;
+  /**
+   * The workflows it serves, by name and as `GET /workflows` lists them (default: this
+   * repository's registry, `#workflows`, imported only then — the `switchyard/local` face loads
+   * no workflow of ours otherwise, and has no top-level await).
+   */
   readonly workflowNamed?: (name: string) => WorkflowDefinition;
+  readonly workflows?: readonly WorkflowDefinition[];
   /** Keeps execution names here, so the CLI and the server refuse each other's duplicates. */
   readonly executionsFile?: string;
   /** Faults for the local StartExecution (drills and tests: throttles into the DLQ). */
@@ -58,6 +63,19 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
+/** The workflows a server serves: the options', else this repository's registry, imported then. */
+async function servedWorkflows(
+  options: Pick<ApiServerOptions, "workflowNamed" | "workflows">,
+): Promise<{ workflowNamed: (name: string) => WorkflowDefinition; listed: readonly WorkflowDefinition[] }> {
+  if (options.workflowNamed && options.workflows)
+    return { workflowNamed: options.workflowNamed, listed: options.workflows };
+  const registry = await import("#workflows");
+  return {
+    workflowNamed: options.workflowNamed ?? registry.getWorkflow,
+    listed: options.workflows ?? Object.values(registry.workflows),
+  };
+}
+
 /**
  * Serves the `api` Lambda's handler over HTTP on 127.0.0.1 against the embedded AWS, with what
  * AWS runs behind it: the dispatcher over the requests queue (the SQS event source's stand-in,
@@ -85,10 +103,8 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { aws } = options;
   const log = options.log ?? (() => undefined);
-  const workflowNamed = options.workflowNamed ?? getWorkflow;
-  const spec = aws.resources.idempotencyTable;
+  const { workflowNamed, listed } = await servedWorkflows(options);
   const queueUrl = aws.queueUrls[aws.resources.requestsQueue.name] ?? "";
-  const dlqUrl = aws.queueUrls[aws.resources.requestsQueue.deadLetter?.name ?? ""] ?? "";
   const metrics = new PrometheusRegistry();
   const telemetry = createTelemetry({ prometheus: metrics, logLevel: options.telemetryLogLevel ?? "SILENT" });
   const executions = new LocalExecutions({
@@ -110,6 +126,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       dynamodb: aws.clients.dynamodb,
       saver: localSaver(aws),
       workflowNamed,
+      workflows: listed,
       failedRuns: localLeases(aws),
       data: { checkData: checkDataRef },
       audit: { log: aws.audit.log, verifier: aws.audit.signer },

@@ -2,7 +2,6 @@ import { isAPIGatewayProxyEventV1, Router } from "@aws-lambda-powertools/event-h
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import { z } from "zod";
 import type { WorkflowDefinition } from "#engine";
-import { workflows as registry } from "#workflows";
 import { readAuditTrail } from "./audit-trail.ts";
 import { type AuthMode, callerOf } from "./auth.ts";
 import { approverOf, requesterOf } from "./caller.ts";
@@ -34,8 +33,11 @@ export interface ApiOptions {
   readonly ports: ApiPorts;
   /** Where Idempotency-Key records live (DynamoDB in AWS and locally). */
   readonly idempotencyStore: BasePersistenceLayer;
-  /** The workflows `GET /workflows` lists and `/openapi.json` describes; default the registry's. */
-  readonly workflows?: readonly WorkflowDefinition[];
+  /**
+   * The workflows `GET /workflows` lists and `/openapi.json` describes (the Lambda's wiring passes
+   * the registry's). Passed, so `#api` loads no workflow: the CDK face reads its routes alone.
+   */
+  readonly workflows: readonly WorkflowDefinition[];
   /** How long a key is remembered (`resources().idempotencyTable.ttlSeconds`). */
   readonly idempotencyTtlSeconds: number;
   readonly auth: AuthMode;
@@ -109,7 +111,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     return { path, query, body };
   };
   type Parsed = Awaited<ReturnType<typeof parsed>>;
-  const listed = options.workflows ?? Object.values(registry);
+  const listed = options.workflows;
   // Built on first request, not at cold start: most invocations never ask for it.
   let document: Record<string, unknown> | undefined;
   const implementations: Record<OperationId, (p: Parsed, r: RouteContext) => Promise<Response>> = {

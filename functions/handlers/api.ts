@@ -3,6 +3,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { createApiHandler } from "#api";
 import { auditStoreFromEnv } from "#audit";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
+import { getWorkflow, workflows } from "#workflows";
 import { lambdaTelemetry } from "./instrument.ts";
 import { ApiEnv, apiCorrelationId, awsDataChecks, buildApiOptions } from "./wiring/api.ts";
 import { lambdaHandler } from "./wiring/lambda.ts";
@@ -25,6 +26,8 @@ const api = createApiHandler(
       sqs,
       dynamodb,
       saver,
+      workflowNamed: getWorkflow,
+      workflows: Object.values(workflows),
       // A failed run's record is one item beside its checkpoints (the lease): one GetItem.
       failedRuns: ThreadLeases.beside(saver),
       data: awsDataChecks(env),

@@ -12,9 +12,6 @@ import { faultCallbacksWhenArmed } from "#faults/on-demand";
 import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
 
-// FAULTS drills load only when the setting names something (functions/faults/on-demand.ts).
-const faultCallbacks = await faultCallbacksWhenArmed();
-
 /**
  * The engine bound to this Lambda's environment (docs/architecture.md, "House style" §1): the
  * DynamoDB saver over `CHECKPOINT_TABLE`, the workflows `getWorkflow` names, and telemetry
@@ -32,33 +29,45 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   const audit = auditFromEnv(env);
   // Telemetry's observer counts; its span handler comes only when spans are exported.
   const hooks = telemetry?.hooks({ rootIsRun: false });
-  const callbacks = [...(hooks?.callbacks ?? []), ...(audit ? [audit.recorder] : []), ...faultCallbacks];
+  const callbacks = [...(hooks?.callbacks ?? []), ...(audit ? [audit.recorder] : [])];
 
   const saver = DynamoDBSaver.fromEnv();
   // Wide supersteps' task lists go to the data bucket the stack names (and grants under engine/).
   const taskLists = env.DATA_BUCKET
     ? new S3TaskLists({ client: s3ClientFromEnv(), bucket: env.DATA_BUCKET })
     : undefined;
-  const core = createEngineSteps(
-    {
-      saver,
-      // One execution per thread, in the checkpoint table the function already reads and writes.
-      leases: ThreadLeases.beside(saver, {
-        ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
-      }),
-      ...(taskLists ? { taskLists } : {}),
-      ...(callbacks.length > 0 ? { callbacks } : {}),
-      ...(hooks ? { observer: hooks.observer } : {}),
-      ...(audit ? { onAnswer: audit.recordAnswer } : {}),
-    },
-    getWorkflow,
-  );
+  // FAULTS drills load only when the setting names something (functions/faults/on-demand.ts);
+  // awaited by the first invocation, not at import, so this module has no top-level await and
+  // the `switchyard/lambda` face stays loadable by require().
+  const built = faultCallbacksWhenArmed().then((drills) => {
+    const all = [...callbacks, ...drills];
+    return createEngineSteps(
+      {
+        saver,
+        // One execution per thread, in the checkpoint table the function already reads and writes.
+        leases: ThreadLeases.beside(saver, {
+          ttlAttribute: resources(env.SWITCHYARD_STAGE).checkpointTable.ttlAttribute,
+        }),
+        ...(taskLists ? { taskLists } : {}),
+        ...(all.length > 0 ? { callbacks: all } : {}),
+        ...(hooks ? { observer: hooks.observer } : {}),
+        ...(audit ? { onAnswer: audit.recordAnswer } : {}),
+      },
+      getWorkflow,
+    );
+  });
+  // A refusal (FAULTS in a production stage) fails every invocation with its error, never the process.
+  built.catch(() => undefined);
+  const step =
+    <K extends keyof EngineSteps>(name: K): EngineSteps[K] =>
+    async (event: unknown) =>
+      (await built)[name](event) as never;
 
   return {
-    start: instrument("start", core.start),
-    runNode: instrument("run-node", servingNode(env.NODE_NAME, core.runNode)),
-    commit: instrument("commit", core.commit),
-    superstep: instrument("superstep", core.superstep),
-    graph: instrument("graph", core.graph),
+    start: instrument("start", step("start")),
+    runNode: instrument("run-node", servingNode(env.NODE_NAME, step("runNode"))),
+    commit: instrument("commit", step("commit")),
+    superstep: instrument("superstep", step("superstep")),
+    graph: instrument("graph", step("graph")),
   };
 }

@@ -418,9 +418,12 @@ describe("SwitchyardWorkflowStack", () => {
     expect(app.node.children.map((c) => c.node.id).filter((id) => id.includes("-workflow-"))).toEqual([]);
   });
 
-  it("deploys the #workflows registry by default, one state machine per registered workflow", () => {
+  it("deploys the #workflows registry as bin/app.ts passes it, one state machine per registered workflow", () => {
     const app = new App({ context: { ...cdkJson.context, stage: STAGE } });
-    const { workflows: stacks } = defineSwitchyard(app, { entryFor: () => STAND_IN_ENTRY });
+    const { workflows: stacks } = defineSwitchyard(app, {
+      workflows: registry,
+      entryFor: () => STAND_IN_ENTRY,
+    });
     expect(Object.keys(stacks).sort()).toEqual(Object.keys(registry).sort());
     for (const name of Object.keys(registry)) {
       expect(stacks[name]?.stackName).toBe(`switchyard-${STAGE}-workflow-${name}`);

@@ -77,6 +77,7 @@ function setup(
       now: () => NOW,
       newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
     },
+    workflows: Object.values(registry),
     idempotencyStore: store,
     idempotencyTtlSeconds: 3600,
     auth: options.auth ?? "iam",

@@ -177,6 +177,25 @@ describe("the import graph of the top-level folders", () => {
     expect(arrows.some((a) => a.from === "bin/switchyard.ts" && folderOf(a.to) === "cli")).toBe(true);
   });
 
+  it("keeps every public face free of top-level await, so a CommonJS app can require() it", () => {
+    const faces = Object.values(
+      (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, unknown> })
+        .exports,
+    ).flatMap((target) => {
+      const source = (target as { "switchyard-source"?: string })["switchyard-source"];
+      return source ? [normalize(source)] : [];
+    });
+    expect(faces).toContain("lib/index.ts");
+    // Formatted code: a top-level statement starts at column 0; a dynamic import() is not followed.
+    const awaitsAtTop = (file: string) =>
+      /^(export )?((const|let|var) [^\n]*= )?await /m.test(readFileSync(join(ROOT, file), "utf8"));
+    expect(awaitsAtTop("functions/handlers/engine-runtime.ts")).toBe(true); // the check sees one
+    for (const face of faces) {
+      const loaded = [...loadedAtImport(face, arrows)].filter((f) => f.endsWith(".ts"));
+      expect(loaded.filter(awaitsAtTop), face).toEqual([]);
+    }
+  });
+
   it("points only downward: functions/ imports none of the others, only bin/ imports cli/", () => {
     expect(layerViolations(arrows.map(asRooms), FOLDERS).map((v) => v.replaceAll("functions/", ""))).toEqual(
       [],

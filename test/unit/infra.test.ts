@@ -183,7 +183,7 @@ describe("SwitchyardCoreStack", () => {
 
   it("rejects an invalid stage before building anything", () => {
     const app = new App({ context: { ...cdkJson.context, stage: "Prod_1" } });
-    expect(() => defineSwitchyard(app)).toThrow(/Invalid stage "Prod_1"/);
+    expect(() => defineSwitchyard(app, { workflows: {} })).toThrow(/Invalid stage "Prod_1"/);
     expect(app.node.children).toHaveLength(0);
   });
 });

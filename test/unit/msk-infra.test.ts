@@ -8,6 +8,7 @@ import { App, type PolicyValidationPluginReport } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
+import { workflows } from "#workflows";
 import { defineSwitchyard, type SwitchyardStacks } from "../../lib/switchyard-app.ts";
 
 const cdkJson = JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as {
@@ -33,7 +34,7 @@ let report: PolicyValidationPluginReport;
 
 function app(context: Record<string, unknown>): { app: App; stacks: SwitchyardStacks } {
   const a = new App({ context: { ...cdkJson.context, stage: "mskqa", ...context } });
-  return { app: a, stacks: defineSwitchyard(a, { entryFor: () => STAND_IN_ENTRY }) };
+  return { app: a, stacks: defineSwitchyard(a, { workflows, entryFor: () => STAND_IN_ENTRY }) };
 }
 
 /** Every statement of the policies attached to the consumer's role. */

@@ -4,6 +4,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DISPATCHER_TIMEOUT_SECONDS, type Resources, resources, stateMachineName } from "#config";
+import { workflows } from "#workflows";
 import { Ingress } from "../../lib/constructs/ingress.ts";
 import { defineSwitchyard } from "../../lib/switchyard-app.ts";
 
@@ -18,7 +19,7 @@ let core: Template;
 
 beforeAll(() => {
   const app = new App({ context: { ...cdkJson.context, stage: "opsqa", alertEmails: "desk@example.com" } });
-  const stacks = defineSwitchyard(app, { entryFor: () => STAND_IN_ENTRY });
+  const stacks = defineSwitchyard(app, { workflows, entryFor: () => STAND_IN_ENTRY });
   r = stacks.core.resources;
   ops = Template.fromStack(stacks.ops);
   core = Template.fromStack(stacks.core);

@@ -21,7 +21,6 @@ import {
 import type { WorkflowDefinition } from "#engine";
 import { logEvent, type Telemetry } from "#telemetry";
 import { checkDataRef, type DataRef, requireUnder } from "#trading";
-import { getWorkflow } from "#workflows";
 
 /** The api Lambda enqueues runs and lists and redrives the requests DLQ: both queues required. */
 export const ApiEnv = envSchemaFor("api", ["REQUESTS_QUEUE_URL", "REQUESTS_DLQ_URL"]);
@@ -34,7 +33,9 @@ export interface ApiClients {
   readonly dynamodb: DynamoDBClient;
   /** The checkpoint saver: run status and history are read from it. */
   readonly saver: BaseCheckpointSaver;
-  readonly workflowNamed?: (name: string) => WorkflowDefinition;
+  /** The workflows it serves: by name, and the list `GET /workflows` shows (the Lambda: `#workflows`). */
+  readonly workflowNamed: (name: string) => WorkflowDefinition;
+  readonly workflows: readonly WorkflowDefinition[];
   /** The run view's failures: the lease item beside the checkpoints, on AWS and locally alike. */
   readonly failedRuns: FailedRunsPort;
   /** Which data a run may name (`awsDataChecks` on AWS: the stage's bucket alone). */
@@ -64,7 +65,7 @@ export function buildApiOptions(env: ApiEnv, clients: ApiClients, telemetry?: Te
     ports: {
       queue: sqsRunQueue(clients.sqs, env.REQUESTS_QUEUE_URL),
       saver: clients.saver,
-      workflowNamed: clients.workflowNamed ?? getWorkflow,
+      workflowNamed: clients.workflowNamed,
       deadLetters: sqsDeadLetters(clients.sqs, {
         deadLetterQueueUrl: env.REQUESTS_DLQ_URL,
         requestsQueueUrl: env.REQUESTS_QUEUE_URL,
@@ -75,6 +76,7 @@ export function buildApiOptions(env: ApiEnv, clients: ApiClients, telemetry?: Te
       ...(clients.audit ? { audit: clients.audit } : {}),
       ...(clients.now ? { now: clients.now } : {}),
     },
+    workflows: clients.workflows,
     idempotencyStore: dynamoIdempotencyStore(clients.dynamodb, idempotencyTableName(env), spec),
     idempotencyTtlSeconds: spec.ttlSeconds,
     auth: env.API_AUTH,
