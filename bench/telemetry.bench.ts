@@ -9,7 +9,9 @@
  *   same metrics: still no callback handler — the observer counts and writes the spans from the
  *   engine's debug stream and the agents' reports (`functions/telemetry/spans.ts`).
  * Each run gets a fresh telemetry (as a CLI run or a cold Lambda does), built before the clock
- * starts; the clock stops after `flush()` (as a Lambda awaits it: spans exported, EMF out). Runs are interleaved — off, no-op, on, then no-op, on, off, … — so the noise of a
+ * starts; the clock stops after `flush()` (as a Lambda awaits it: spans exported, EMF out) — the
+ * CPU clock once the process is idle again, so each run pays for the background work it left
+ * (see `settle`), whichever the variant. Runs are interleaved — off, no-op, on, then no-op, on, off, … — so the noise of a
  * shared machine (other processes on its two cores) hits each variant alike; each figure is a
  * median with its spread (max − min over the median), and a ratio of medians against "off"
  * measured in the same run. The goals use the paired figure: in each round, every variant's time
@@ -156,11 +158,19 @@ async function measure(
             ...(mode === "on" ? { otlpEndpoint } : {}),
           });
     const hooks = telemetry?.hooks() ?? {};
+    // What building telemetry leaves to run later (the OTLP exporter is made once its module
+    // is in) is building, not the run: it ends before the clock starts, as the comment above says.
+    await settle();
     const cpu = process.cpuUsage();
     const t = performance.now();
     await run(aws, workflow, runner, input, hooks, audit);
     await telemetry?.flush();
     const wall = performance.now() - t;
+    // A run leaves work behind it (the embedded AWS's deferred writes, the GC's background
+    // threads): every variant is charged for its own. Without this, "on" alone was, as its flush
+    // waits for the collector's answer while that work runs, and each of the others left its
+    // work to the next run — an "on" run then paid for two runs' leftovers.
+    await settle();
     const used = process.cpuUsage(cpu);
     return { cpu: (used.user + used.system) / 1000, wall };
   };
@@ -241,6 +251,19 @@ async function startReceiver(): Promise<{ url: string; stop: () => void }> {
     child.once("exit", (code) => reject(new Error(`the OTLP receiver exited (${code})`)));
   });
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/**
+ * Waits until the process is idle: a 10 ms window in which it used under 0.3 ms of CPU (at most
+ * 20 windows). Idle windows cost every variant alike, a few hundredths of a millisecond each.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const used = process.cpuUsage(before);
+    if (used.user + used.system < 300) return;
+  }
 }
 
 function figures(times: readonly number[]): Figures {

@@ -15,14 +15,43 @@ import type { MetricSink } from "./metrics.ts";
 const EXPORT_FAILED = 1;
 
 /**
+ * Each module is imported once per process: an `import()` of a module already in still runs the
+ * loader's resolution (and, under a loader hook, a round trip to its thread) at every build of
+ * telemetry, and a process may build several (the telemetry bench builds one per run).
+ */
+let traceExporterModule: Promise<typeof import("@opentelemetry/exporter-trace-otlp-http")> | undefined;
+let metricsSinkModule: Promise<typeof import("./otlp-metrics.ts")> | undefined;
+
+type Agent = import("node:http").Agent;
+const agents = new Map<string, Promise<Agent>>();
+
+/**
+ * One keep-alive agent per protocol for every span exporter of the process (the exporter's own
+ * default is a keep-alive agent per exporter): a telemetry built after another reuses its
+ * connection to the collector, as a warm Lambda's invocations reuse theirs, instead of
+ * connecting again. Loaded with `import()`, as the exporter's own factory does.
+ */
+function sharedAgent(protocol: string): Promise<Agent> {
+  let agent = agents.get(protocol);
+  if (!agent) {
+    agent = (protocol === "http:" ? import("node:http") : import("node:https")).then(
+      (m) => new m.Agent({ keepAlive: true }),
+    );
+    agents.set(protocol, agent);
+  }
+  return agent;
+}
+
+/**
  * An OTLP/HTTP span exporter to `url`, loaded on construction.
  *
  * @example
  * new BatchSpanProcessor({ exporter: deferredOtlpSpanExporter("http://127.0.0.1:4318/v1/traces") });
  */
 export function deferredOtlpSpanExporter(url: string): SpanExporter {
-  const exporter = import("@opentelemetry/exporter-trace-otlp-http").then(
-    (m) => new m.OTLPTraceExporter({ url }),
+  traceExporterModule ??= import("@opentelemetry/exporter-trace-otlp-http");
+  const exporter = traceExporterModule.then(
+    (m) => new m.OTLPTraceExporter({ url, httpAgentOptions: sharedAgent }),
   );
   // A failed load surfaces in export and flush, not as an unhandled rejection.
   exporter.catch(() => undefined);
@@ -57,7 +86,8 @@ export function deferredOtlpMetricsSink(options: {
 }): FlushableSink {
   let sink: MetricSink | undefined;
   const waiting: Parameters<MetricSink["record"]>[] = [];
-  const loaded = import("./otlp-metrics.ts").then((m) => {
+  metricsSinkModule ??= import("./otlp-metrics.ts");
+  const loaded = metricsSinkModule.then((m) => {
     const real = new m.OtlpMetricsSink(options);
     for (const point of waiting.splice(0)) real.record(...point);
     sink = real;
