@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadedAtStart, startOutputs } from "../../bench/lib/bundles.ts";
@@ -77,7 +77,8 @@ describe("LangSmith client and the load() import map", () => {
     expect(inputs.some((f) => f.endsWith("langsmith/lib/run_trees.mjs"))).toBe(true);
     expect(inputs.filter((f) => /langsmith\/(lib\/)?client\.mjs$/.test(f))).toEqual([]);
     expect(Object.keys(bundle.metafile.inputs)).toContain(
-      `switchyard-langsmith:${resolve("node_modules/langsmith/lib/client.mjs")}`,
+      // esbuild names a file by its real path (node_modules may be a symlink, as in a git worktree).
+      `switchyard-langsmith:${realpathSync(resolve("node_modules/langsmith/lib/client.mjs"))}`,
     );
   });
 
