@@ -111,6 +111,31 @@ describe("LangSmith client and the load() import map", () => {
   });
 });
 
+describe("@langchain/core barrels imported for effect", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "parsers-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("leaves out the XML parser only the output-parsers barrel reached, the parsers named in", () => {
+    // Bytes in the output, not metafile inputs: esbuild lists a file it read even when it drops all of it.
+    const bundled = (suffix: string) =>
+      Object.values(bundle.metafile.outputs).reduce(
+        (sum, out) =>
+          sum +
+          Object.entries(out.inputs)
+            .filter(([file]) => file.endsWith(suffix))
+            .reduce((s, [, input]) => s + input.bytesInOutput, 0),
+        0,
+      );
+    expect(bundled("@langchain/core/dist/utils/sax-js/sax.js")).toBe(0);
+    expect(bundled("@langchain/core/dist/output_parsers/xml.js")).toBe(0);
+    expect(bundled("@langchain/core/dist/output_parsers/json.js")).toBeGreaterThan(0);
+    expect(runBundle(bundle, null)).toEqual({ ok: { parsed: { a: 1 } } });
+  });
+});
+
 describe("lazy imports and source maps", () => {
   let bundle: LambdaBundle;
   beforeAll(async () => {

@@ -20,7 +20,8 @@ export function langchainBarrelsPlugin(): Plugin {
   return {
     name: "switchyard-langchain-barrels",
     setup(build) {
-      build.onResolve({ filter: /[\\/]index\.js$/ }, async (args) => {
+      // `../output_parsers/index.js` (LangChain's own import) or `@langchain/core/output_parsers`.
+      build.onResolve({ filter: /output_parsers([\\/]index\.js)?$/ }, async (args) => {
         const real = await resolveReal(build, args);
         if (!real || !PURE_BARRELS.test(real.path)) return undefined;
         return { path: real.path, sideEffects: false };
