@@ -136,6 +136,26 @@ describe("@langchain/core barrels imported for effect", () => {
   });
 });
 
+describe("semver under Powertools Tracer", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "xray-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("bundles semver's gte alone for the X-Ray SDK and cls-hooked, which still load and run", () => {
+    const semver = Object.values(bundle.metafile.outputs).flatMap((out) =>
+      Object.entries(out.inputs)
+        .filter(([file, input]) => /node_modules\/semver\//.test(file) && input.bytesInOutput > 0)
+        .map(([file]) => file.replace(/.*node_modules\/semver\//, "")),
+    );
+    expect(semver).toContain("functions/gte.js");
+    expect(semver).not.toContain("classes/range.js");
+    expect(semver).not.toContain("index.js");
+    expect(runBundle(bundle, null)).toEqual({ ok: { tracing: expect.any(Boolean) } });
+  });
+});
+
 describe("lazy imports and source maps", () => {
   let bundle: LambdaBundle;
   beforeAll(async () => {
