@@ -17,7 +17,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { writeGeneratedDay } from "#trading";
+import { writeGeneratedDay } from "#trading/generate";
 import { type Goal, notMeasured, reportGoals } from "./lib/goals.ts";
 import { printTable, verdict } from "./lib/table.ts";
 

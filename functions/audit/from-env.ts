@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { KMSClient } from "@aws-sdk/client-kms";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import { ConfigurationError, checkpointTableName, type Env, isProductionStage, redactFields } from "#config";
 import { type AuditLog, dynamoAuditLog } from "./log.ts";
 import { AuditRecorder, answerEntry } from "./recorder.ts";
@@ -41,7 +41,13 @@ export function auditStoreFromEnv(env: Env, clients: AuditFromEnvClients = {}): 
     return undefined;
   }
   const dynamodb = clients.dynamodb ?? new DynamoDBClient({ region: env.AWS_REGION });
-  const kms = clients.kms ?? new KMSClient({ region: env.AWS_REGION });
+  // Imported, not bundled into the start (signer.ts): loading begins here, at cold start, so the
+  // first seal finds it ready; a stage without a key never loads the KMS SDK.
+  const kms =
+    clients.kms ??
+    import("@aws-sdk/client-kms").then(({ KMSClient }) => new KMSClient({ region: env.AWS_REGION }));
+  // Handled where a seal awaits it; this keeps a failed load from being an unhandled rejection meanwhile.
+  if (kms instanceof Promise) kms.catch(() => undefined);
   return { log: dynamoAuditLog(dynamodb, checkpointTableName(env)), signer: kmsSigner(kms, keyId) };
 }
 

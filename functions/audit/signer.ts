@@ -6,7 +6,7 @@ import {
   sign,
   verify,
 } from "node:crypto";
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from "@aws-sdk/client-kms";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import { type AuditSeal, type ChainHead, headBytes } from "./chain.ts";
 
 /**
@@ -56,13 +56,16 @@ export function newLocalSigningKey(): string {
 /**
  * A signer backed by a KMS key: `Sign` (ECDSA with SHA-256) over the head's canonical bytes;
  * verification with the key's public half, fetched once, so checking needs `kms:GetPublicKey`.
+ * The client may still be loading (`auditStoreFromEnv` starts it at cold start): the KMS SDK is
+ * imported, never bundled into a Lambda's start, so a stage without an audit key never loads it.
  */
-export function kmsSigner(client: KMSClient, keyId: string): Signer & SealVerifier {
+export function kmsSigner(client: KMSClient | Promise<KMSClient>, keyId: string): Signer & SealVerifier {
   let publicKey: Promise<KeyObject> | undefined;
   return {
     keyId,
     async seal(head, at) {
-      const out = await client.send(
+      const { SignCommand } = await import("@aws-sdk/client-kms");
+      const out = await (await client).send(
         new SignCommand({
           KeyId: keyId,
           Message: headBytes(head),
@@ -75,13 +78,14 @@ export function kmsSigner(client: KMSClient, keyId: string): Signer & SealVerifi
     },
     async verify(seal) {
       if (seal.algorithm !== KMS_ALGORITHM) return false;
-      publicKey ??= client.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) =>
-        createPublicKey({
+      publicKey ??= import("@aws-sdk/client-kms").then(async ({ GetPublicKeyCommand }) => {
+        const out = await (await client).send(new GetPublicKeyCommand({ KeyId: keyId }));
+        return createPublicKey({
           key: Buffer.from(out.PublicKey ?? new Uint8Array()),
           format: "der",
           type: "spki",
-        }),
-      );
+        });
+      });
       return verify("sha256", headBytes(seal), { key: await publicKey, dsaEncoding: "der" }, decode(seal));
     },
   };

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
 import { TradingDataError } from "./errors.ts";
-import { type DaySpec, DaySpecSchema, writeGeneratedDay } from "./generate/index.ts";
+import { type DaySpec, DaySpecSchema } from "./generate/spec.ts";
 import {
   checkDayFiles,
   type LoadedTradingDay,
@@ -195,6 +195,9 @@ export async function generatedDayRef(spec: Partial<DaySpec>, root = dataRoot())
   const store = storeOf(uri);
   // The manifest is written last: a folder without one was interrupted and is written again.
   if (await store.exists(joinUri(uri, "manifest.json"))) return { uri };
+  // The generator loads only here, when a day is first written: a Lambda bundle keeps it in a
+  // chunk of its own that runs reading an existing day never load (lib/bundling).
+  const { writeGeneratedDay } = await import("./generate/write.ts");
   const location = parseDataUri(uri);
   if (location.scheme === "file") {
     // Written beside its place and renamed into it: two processes generating the same day at

@@ -7,6 +7,8 @@ export {
   type LambdaBuild,
   lambdaBuildOptions,
 } from "./options.ts";
+export { langchainBarrelsPlugin } from "./plugins/langchain-barrels.ts";
 export { langchainLoadMapPlugin, REVIVED_NAMESPACES } from "./plugins/langchain-load-map.ts";
 export { LANGSMITH_NOT_BUNDLED, langsmithClientPlugin } from "./plugins/langsmith-client.ts";
+export { semverGtePlugin } from "./plugins/semver-gte.ts";
 export { ZOD_LOCALE_NOT_BUNDLED, zodLocalesPlugin } from "./plugins/zod-locales.ts";

@@ -1,6 +1,8 @@
 import type { BuildOptions } from "esbuild";
+import { langchainBarrelsPlugin } from "./plugins/langchain-barrels.ts";
 import { langchainLoadMapPlugin } from "./plugins/langchain-load-map.ts";
 import { langsmithClientPlugin } from "./plugins/langsmith-client.ts";
+import { semverGtePlugin } from "./plugins/semver-gte.ts";
 import { zodLocalesPlugin } from "./plugins/zod-locales.ts";
 
 /**
@@ -33,7 +35,8 @@ export interface LambdaBuild {
  * - source maps written beside the code (`index.mjs.map`, linked, not inlined): the code Lambda
  *   parses stays small, and `NODE_OPTIONS=--enable-source-maps` can map stack traces when wanted;
  * - plugins that leave out what no Lambda runs (zod's locales, LangSmith's client, the parts of
- *   `@langchain/core` that only its `load()` import map reaches).
+ *   `@langchain/core` that only its `load()` import map or a bare barrel import reaches, all of
+ *   `semver` where the X-Ray SDK calls its `gte` alone).
  */
 export function lambdaBuildOptions(request: LambdaBuild, outdir: string): BuildOptions {
   return {
@@ -53,7 +56,13 @@ export function lambdaBuildOptions(request: LambdaBuild, outdir: string): BuildO
     sourcemap: "linked",
     sourcesContent: false,
     external: [...(request.external ?? [])],
-    plugins: [zodLocalesPlugin(), langsmithClientPlugin(), langchainLoadMapPlugin()],
+    plugins: [
+      zodLocalesPlugin(),
+      langsmithClientPlugin(),
+      langchainLoadMapPlugin(),
+      langchainBarrelsPlugin(),
+      semverGtePlugin(),
+    ],
     metafile: true,
     logLevel: "error",
   };

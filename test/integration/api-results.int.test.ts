@@ -7,7 +7,7 @@ import { type ApiServer, type LocalAws, startApiServer, startLocalAws } from "sw
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AuditTrailSchema, ROUTES, RunResultViewSchema, RunViewSchema } from "#api";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { workflows } from "#workflows";
 import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditFromEnv, dynamoAuditLog, KMS_ALGORITHM, kmsSigner, verifyChain } from "#audit";
 import { readEnv } from "#config";
 import type { EngineSteps, SuperstepPlan } from "#engine";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { getWorkflow } from "#workflows";
 import { lambdaEngine } from "../../functions/handlers/lambda-engine.ts";
 import { setProcessEnv } from "../fixtures/process-env.ts";

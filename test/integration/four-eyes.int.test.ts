@@ -8,7 +8,7 @@ import type { FourEyesAsk } from "#agents";
 import type { ProxyEvent } from "#api";
 import { compileWorkflow, readPosition, waitingInterrupts } from "#engine";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { getWorkflow, PROPOSER, type TriageStateValue, triage } from "#workflows";
 import { checkpointReader, statusCommand } from "../../cli/aws-target/index.ts";
 import { resumeCommand } from "../../cli/resume.ts";

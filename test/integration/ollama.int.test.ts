@@ -8,7 +8,7 @@ import { readEnv } from "#config";
 import { classifyError } from "#core";
 import { createChatModel } from "#models";
 import { tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { specialistTools } from "#workflows";
 
 /**

@@ -11,7 +11,7 @@ import {
 import { type LocalAws, startLocalAws } from "switchyard/local";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bindEffectsLedger, dynamoEffectsLedger, type EffectsLedger } from "#tools";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { type TriageStateValue, triage } from "#workflows";
 import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
 

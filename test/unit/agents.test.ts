@@ -23,7 +23,7 @@ import {
   readConversation,
 } from "#models";
 import { type TradingDayStore, tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { specialistTools, triageTools } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------

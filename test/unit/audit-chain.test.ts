@@ -15,7 +15,7 @@ import {
 } from "#audit";
 import { resumeInProcessWith, runInProcessWith } from "#engine";
 import { bindEffectsLedger, inMemoryEffectsLedger } from "#tools";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { triage } from "#workflows";
 import { confirmationOf, dayOf, INSTRUMENTS, priceOf, trade } from "../fixtures/trading.ts";
 

@@ -13,7 +13,7 @@ import { readEnv } from "#config";
 import { classifyError } from "#core";
 import { createChatModel } from "#models";
 import { tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { triageTools } from "#workflows";
 
 // ChatBedrockConverse takes a ready client (`client` option); the mock replaces its `send`,

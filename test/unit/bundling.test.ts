@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadedAtStart, startOutputs } from "../../bench/lib/bundles.ts";
@@ -77,7 +77,8 @@ describe("LangSmith client and the load() import map", () => {
     expect(inputs.some((f) => f.endsWith("langsmith/lib/run_trees.mjs"))).toBe(true);
     expect(inputs.filter((f) => /langsmith\/(lib\/)?client\.mjs$/.test(f))).toEqual([]);
     expect(Object.keys(bundle.metafile.inputs)).toContain(
-      `switchyard-langsmith:${resolve("node_modules/langsmith/lib/client.mjs")}`,
+      // esbuild names a file by its real path (node_modules may be a symlink, as in a git worktree).
+      `switchyard-langsmith:${realpathSync(resolve("node_modules/langsmith/lib/client.mjs"))}`,
     );
   });
 
@@ -107,6 +108,51 @@ describe("LangSmith client and the load() import map", () => {
       code: LANGSMITH_NOT_BUNDLED,
       message: expect.stringContaining("LANGSMITH_TRACING"),
     });
+  });
+});
+
+describe("@langchain/core barrels imported for effect", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "parsers-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("leaves out the XML parser only the output-parsers barrel reached, the parsers named in", () => {
+    // Bytes in the output, not metafile inputs: esbuild lists a file it read even when it drops all of it.
+    const bundled = (suffix: string) =>
+      Object.values(bundle.metafile.outputs).reduce(
+        (sum, out) =>
+          sum +
+          Object.entries(out.inputs)
+            .filter(([file]) => file.endsWith(suffix))
+            .reduce((s, [, input]) => s + input.bytesInOutput, 0),
+        0,
+      );
+    expect(bundled("@langchain/core/dist/utils/sax-js/sax.js")).toBe(0);
+    expect(bundled("@langchain/core/dist/output_parsers/xml.js")).toBe(0);
+    expect(bundled("@langchain/core/dist/output_parsers/json.js")).toBeGreaterThan(0);
+    expect(runBundle(bundle, null)).toEqual({ ok: { parsed: { a: 1 } } });
+  });
+});
+
+describe("semver under Powertools Tracer", () => {
+  let bundle: LambdaBundle;
+  beforeAll(async () => {
+    bundle = await bundleLambda({ entry: join(FIXTURES, "xray-entry.ts") });
+  });
+  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+
+  it("bundles semver's gte alone for the X-Ray SDK and cls-hooked, which still load and run", () => {
+    const semver = Object.values(bundle.metafile.outputs).flatMap((out) =>
+      Object.entries(out.inputs)
+        .filter(([file, input]) => /node_modules\/semver\//.test(file) && input.bytesInOutput > 0)
+        .map(([file]) => file.replace(/.*node_modules\/semver\//, "")),
+    );
+    expect(semver).toContain("functions/gte.js");
+    expect(semver).not.toContain("classes/range.js");
+    expect(semver).not.toContain("index.js");
+    expect(runBundle(bundle, null)).toEqual({ ok: { tracing: expect.any(Boolean) } });
   });
 });
 

@@ -15,8 +15,8 @@ import {
   reconcileDay,
   type Trade,
   type TradingDay,
-  writeDay,
 } from "#trading";
+import { writeDay } from "#trading/generate";
 import {
   type InvestigationFinding,
   type InvestigationStateValue,

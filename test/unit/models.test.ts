@@ -19,7 +19,7 @@ import {
   withModelRetry,
 } from "#models";
 import { tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { specialistTools } from "#workflows";
 
 // Factories -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { readEnv } from "#config";
 import { defineWorkflow, type WorkflowDefinition } from "#engine";
 import { createChatModel, PolicyRegistry } from "#models";
 import { tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { specialistTools } from "#workflows";
 
 /**

@@ -18,7 +18,7 @@ import {
 import { OfflinePolicyModel } from "#models";
 import { CATALOG, createTelemetry, GENAI, PrometheusRegistry } from "#telemetry";
 import { tradingDayStore } from "#tools";
-import { generateDay } from "#trading";
+import { generateDay } from "#trading/generate";
 import { specialistTools } from "#workflows";
 import { agentWorkflow } from "./telemetry-fixture.ts";
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  BREAK_CATEGORIES,
-  type BreakCategory,
-  DEFAULT_TOLERANCES,
-  generateDay,
-  reconcileDay,
-} from "#trading";
+import { BREAK_CATEGORIES, type BreakCategory, DEFAULT_TOLERANCES, reconcileDay } from "#trading";
+import { generateDay } from "#trading/generate";
 
 /**
  * Recall and precision per category on generated days: the generator (functions/trading/generate)

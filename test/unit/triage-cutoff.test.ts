@@ -7,7 +7,7 @@ import { setClock } from "#core";
 import { buildStateMachine, DEADLINE_AT_RISK } from "#engine";
 import { answerModelsWith, OfflinePolicyModel } from "#models";
 import { CATALOG, createTelemetry, type Telemetry } from "#telemetry";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { AGENT_DOWN_QUEUE, CUTOFF_QUEUE, TriageInput, type TriageStateValue, triage } from "#workflows";
 import { confirmationOf, dayOf, trade } from "../fixtures/trading.ts";
 

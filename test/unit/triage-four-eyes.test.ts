@@ -5,7 +5,7 @@ import { Command, MemorySaver } from "@langchain/langgraph";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FourEyesAsk } from "#agents";
 import { bindEffectsLedger, type EffectsLedger, inMemoryEffectsLedger } from "#tools";
-import { writeDay } from "#trading";
+import { writeDay } from "#trading/generate";
 import { PROPOSER, TriageInput, type TriageStateValue, triage } from "#workflows";
 import { businessResult } from "../../local/report/result.ts";
 import { treasuryDuplicate as treasuryDuplicateDay } from "../fixtures/trading.ts";

@@ -16,8 +16,8 @@ import {
   reconcileDay,
   type Trade,
   type TradingDay,
-  writeDay,
 } from "#trading";
+import { writeDay } from "#trading/generate";
 import {
   AGENT_DOWN_QUEUE,
   AGENT_RUNS_KEPT,

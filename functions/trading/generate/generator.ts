@@ -1,7 +1,5 @@
-import { z } from "zod";
 import { BREAK_CATEGORIES, type BreakCategory } from "../breaks.ts";
-import { TradingDataError } from "../errors.ts";
-import { type Confirmation, type Instrument, IsoDate, type MarketPrice, type Trade } from "../model/index.ts";
+import type { Confirmation, Instrument, MarketPrice, Trade } from "../model/index.ts";
 import { Builder, GeneratorInvariantError } from "./builder.ts";
 import {
   BREAK_DESIGNS,
@@ -13,6 +11,7 @@ import {
 } from "./designs.ts";
 import { seededRandom } from "./random.ts";
 import { buildUniverse, type Listing, type ThinSpec, type Universe } from "./reference.ts";
+import { type DaySpec, type ResolvedDaySpec, resolveDaySpec } from "./spec.ts";
 import {
   type Chunk,
   DESIGNED_TRAP_KINDS,
@@ -21,40 +20,10 @@ import {
   type Trap,
 } from "./types.ts";
 
-/** What day to generate. */
-export interface DaySpec {
-  /** Same seed, same day, byte for byte. */
-  seed: number;
-  trades: number;
-  /** The date reconciled: every trade is dated on it, prices are judged against it. */
-  businessDate: string;
-  /** Share of trades that carry an injected break, spread evenly over the 12 categories. Default 0.03. */
-  breakRate?: number;
-}
-
-export const DaySpecSchema = z.strictObject({
-  seed: z.number().int().min(0).max(0xffff_ffff).default(42),
-  trades: z.number().int().min(1).max(1_000_000).default(2000),
-  businessDate: IsoDate.default("2026-11-24"),
-  breakRate: z.number().min(0).max(0.5).default(0.03),
-});
-export type ResolvedDaySpec = z.infer<typeof DaySpecSchema>;
-
 /** Trap cases per kind, per trade (at least one of each variant where the day has room). */
 export const TRAP_RATE = 0.002;
 /** Each stale-price case needs a thin instrument of its own: the universe stays small. */
 export const MAX_STALE_PRICE_BREAKS = 8;
-
-/** Validates a spec, filling defaults. */
-export function resolveDaySpec(spec: Partial<DaySpec> = {}): ResolvedDaySpec {
-  const parsed = DaySpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    throw new TradingDataError("Trading.DaySpec", `invalid day spec: ${z.prettifyError(parsed.error)}`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
-}
 
 /** One kind of case and how many the day gets. */
 export interface PlannedKind {

@@ -5,23 +5,21 @@
  * ({@link writeGeneratedDay}).
  */
 import type { TradingDay } from "../model/index.ts";
-import { collectDay, DayGenerator, type DaySpec } from "./generator.ts";
+import { collectDay, DayGenerator } from "./generator.ts";
+import type { DaySpec } from "./spec.ts";
 import type { ExpectedBreak, Trap } from "./types.ts";
 
 export {
   DayGenerator,
-  type DaySpec,
-  DaySpecSchema,
   MAX_STALE_PRICE_BREAKS,
   type Plan,
   type PlannedKind,
   planDay,
-  type ResolvedDaySpec,
-  resolveDaySpec,
   TRAP_RATE,
 } from "./generator.ts";
 export { isValidCusip, isValidIsin, isValidLei } from "./identifiers.ts";
 export { localStamp } from "./reference.ts";
+export { type DaySpec, DaySpecSchema, type ResolvedDaySpec, resolveDaySpec } from "./spec.ts";
 export {
   CALENDAR_TRAP_KINDS,
   DESIGNED_TRAP_KINDS,

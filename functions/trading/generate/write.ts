@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { TradingDataError } from "../errors.ts";
 import { RECORD_KINDS, type RecordKind, type TradingDay } from "../model/index.ts";
-import { DayGenerator, type DaySpec } from "./generator.ts";
+import { DayGenerator } from "./generator.ts";
+import type { DaySpec } from "./spec.ts";
 import type { ExpectedBreak, Trap } from "./types.ts";
 
 /**

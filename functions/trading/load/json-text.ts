@@ -1,9 +1,11 @@
-import { findNodeAtLocation, type ParseError, parse, parseTree, printParseErrorCode } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
 import { DayFormatError } from "./errors.ts";
 
 /**
  * JSON text parsed with the platform's `JSON.parse`; when it fails, the error is located (line and
  * column) by a second, tolerant parse, since the platform's message does not always say where.
+ * That parser (jsonc-parser) is imported on those error paths only: a Lambda bundle keeps it in a
+ * chunk of its own that a well-formed day never loads (lib/bundling).
  */
 
 /** A 1-based line and column in a text. */
@@ -16,26 +18,41 @@ export interface TextPosition {
  * Parses JSON text or throws a {@link DayFormatError} naming the file, line and column.
  * `firstLine` is the line of the file the text starts on (a JSON Lines row).
  */
-export function parseJson(text: string, file: string, firstLine = 1): unknown {
+export async function parseJson(text: string, file: string, firstLine = 1): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const found = syntaxErrorIn(text);
-    const at = positionOf(text, found?.offset ?? text.length);
-    const reason = found
-      ? `not valid JSON: ${describe(found)}`
-      : `not valid JSON: ${(error as Error).message}`;
-    throw new DayFormatError({ file, line: firstLine + at.line - 1, column: at.column }, reason, {
-      cause: error,
-    });
+    throw await jsonSyntaxError(text, file, firstLine, error);
   }
+}
+
+/**
+ * The {@link DayFormatError} for JSON text that `JSON.parse` refused (`cause`), located by the
+ * tolerant parse. For a caller that parses on a hot path itself (a JSON Lines row).
+ */
+export async function jsonSyntaxError(
+  text: string,
+  file: string,
+  firstLine: number,
+  cause: unknown,
+): Promise<DayFormatError> {
+  const found = await syntaxErrorIn(text);
+  const at = positionOf(text, found?.offset ?? text.length);
+  const reason = found
+    ? `not valid JSON: ${await describe(found)}`
+    : `not valid JSON: ${(cause as Error).message}`;
+  return new DayFormatError({ file, line: firstLine + at.line - 1, column: at.column }, reason, { cause });
 }
 
 /**
  * The position of the value at a path (as zod reports it) in a JSON text, or of the nearest
  * enclosing value that is there; `undefined` when the text does not parse.
  */
-export function positionOfPath(text: string, path: readonly PropertyKey[]): TextPosition | undefined {
+export async function positionOfPath(
+  text: string,
+  path: readonly PropertyKey[],
+): Promise<TextPosition | undefined> {
+  const { findNodeAtLocation, parseTree } = await import("jsonc-parser");
   const root = parseTree(text);
   if (!root) return undefined;
   const segments = path.map((s) => (typeof s === "number" ? s : String(s)));
@@ -49,14 +66,16 @@ export function positionOfPath(text: string, path: readonly PropertyKey[]): Text
   return undefined;
 }
 
-function syntaxErrorIn(text: string): ParseError | undefined {
+async function syntaxErrorIn(text: string): Promise<ParseError | undefined> {
+  const { parse } = await import("jsonc-parser");
   const errors: ParseError[] = [];
   parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   return errors[0];
 }
 
 /** `CloseBraceExpected` → `close brace expected`. */
-function describe(error: ParseError): string {
+async function describe(error: ParseError): Promise<string> {
+  const { printParseErrorCode } = await import("jsonc-parser");
   return printParseErrorCode(error.error)
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toLowerCase();

@@ -1,6 +1,6 @@
 import { readAllText, textLines } from "./bytes.ts";
 import { DayFormatError } from "./errors.ts";
-import { parseJson } from "./json-text.ts";
+import { jsonSyntaxError, parseJson } from "./json-text.ts";
 import { isJsonObject } from "./paths.ts";
 import type { SourceRow } from "./source-row.ts";
 
@@ -14,7 +14,7 @@ export async function* jsonArrayRows(
   file: string,
   kind: string,
 ): AsyncGenerator<SourceRow> {
-  const document = parseJson(await readAllText(bytes, file), file);
+  const document = await parseJson(await readAllText(bytes, file), file);
   const rows = rowsOf(document, kind);
   if (!rows) {
     throw new DayFormatError(
@@ -54,6 +54,12 @@ export async function* jsonLinesRows(
 ): AsyncGenerator<SourceRow> {
   for await (const { line, text } of textLines(bytes, file)) {
     if (text.trim() === "") continue;
-    yield { line, row: parseJson(text, file, line), fromCsv: false };
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (error) {
+      throw await jsonSyntaxError(text, file, line, error);
+    }
+    yield { line, row, fromCsv: false };
   }
 }

@@ -30,10 +30,10 @@ export function checkMapping(mapping: unknown, name: string): Mapping {
 /** A small JSON file (read whole, a leading BOM dropped), validated by `schema`, its errors located. */
 async function readJsonFile<T>(store: DayStore, uri: string, schema: z.ZodType<T>): Promise<T> {
   const text = (await store.readText(uri)).replace(/^\uFEFF/, "");
-  const result = schema.safeParse(parseJson(text, uri));
+  const result = schema.safeParse(await parseJson(text, uri));
   if (result.success) return result.data;
   const { path, message } = firstIssue(result.error);
-  const at = positionOfPath(text, path);
+  const at = await positionOfPath(text, path);
   throw new DayFormatError({ file: uri, ...at }, `${path.join(".") || "(top level)"}: ${message}`);
 }
 

@@ -4,7 +4,6 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { storeError } from "./classify.ts";
 import { contentTypeFor } from "./content-type.ts";
 import { BadUriError, DataNotFoundError } from "./errors.ts";
@@ -79,6 +78,8 @@ export function s3Store(client: S3Client): DataStore {
     async write(uri, body, contentType) {
       const { bucket, key } = objectLocation(uri);
       try {
+        // Imported here: a Lambda that only reads days never loads the multipart uploader (lib/bundling).
+        const { Upload } = await import("@aws-sdk/lib-storage");
         // A failed multipart upload is aborted (its parts deleted), so nothing is left half-written.
         await new Upload({
           client,
