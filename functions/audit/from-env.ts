@@ -3,7 +3,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { ConfigurationError, checkpointTableName, type Env, isProductionStage, redactFields } from "#config";
 import { type AuditLog, dynamoAuditLog } from "./log.ts";
 import { AuditRecorder, answerEntry } from "./recorder.ts";
-import { kmsSigner, type SealVerifier, type Signer } from "./signer.ts";
+import { kmsSigner, loadKms, type SealVerifier, type Signer } from "./signer.ts";
 
 /** A Lambda's decision audit: the recorder its runs carry, and how a person's answer goes on the chain. */
 export interface LambdaAudit {
@@ -43,9 +43,7 @@ export function auditStoreFromEnv(env: Env, clients: AuditFromEnvClients = {}): 
   const dynamodb = clients.dynamodb ?? new DynamoDBClient({ region: env.AWS_REGION });
   // Imported, not bundled into the start (signer.ts): loading begins here, at cold start, so the
   // first seal finds it ready; a stage without a key never loads the KMS SDK.
-  const kms =
-    clients.kms ??
-    import("@aws-sdk/client-kms").then(({ KMSClient }) => new KMSClient({ region: env.AWS_REGION }));
+  const kms = clients.kms ?? loadKms().then(({ KMSClient }) => new KMSClient({ region: env.AWS_REGION }));
   // Handled where a seal awaits it; this keeps a failed load from being an unhandled rejection meanwhile.
   if (kms instanceof Promise) kms.catch(() => undefined);
   return { log: dynamoAuditLog(dynamodb, checkpointTableName(env)), signer: kmsSigner(kms, keyId) };

@@ -53,6 +53,17 @@ export function newLocalSigningKey(): string {
   return generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
+let kmsModule: Promise<typeof import("@aws-sdk/client-kms")> | undefined;
+
+/**
+ * The KMS SDK, imported once per process on first use (never bundled into a Lambda's start):
+ * every seal and the client's construction share the one load.
+ */
+export function loadKms(): Promise<typeof import("@aws-sdk/client-kms")> {
+  kmsModule ??= import("@aws-sdk/client-kms");
+  return kmsModule;
+}
+
 /**
  * A signer backed by a KMS key: `Sign` (ECDSA with SHA-256) over the head's canonical bytes;
  * verification with the key's public half, fetched once, so checking needs `kms:GetPublicKey`.
@@ -64,7 +75,7 @@ export function kmsSigner(client: KMSClient | Promise<KMSClient>, keyId: string)
   return {
     keyId,
     async seal(head, at) {
-      const { SignCommand } = await import("@aws-sdk/client-kms");
+      const { SignCommand } = await loadKms();
       const out = await (await client).send(
         new SignCommand({
           KeyId: keyId,
@@ -78,7 +89,7 @@ export function kmsSigner(client: KMSClient | Promise<KMSClient>, keyId: string)
     },
     async verify(seal) {
       if (seal.algorithm !== KMS_ALGORITHM) return false;
-      publicKey ??= import("@aws-sdk/client-kms").then(async ({ GetPublicKeyCommand }) => {
+      publicKey ??= loadKms().then(async ({ GetPublicKeyCommand }) => {
         const out = await (await client).send(new GetPublicKeyCommand({ KeyId: keyId }));
         return createPublicKey({
           key: Buffer.from(out.PublicKey ?? new Uint8Array()),
