@@ -11,7 +11,9 @@
  * - every engine Lambda (start, run-node, commit, superstep, graph, for each workflow it serves),
  *   as `lib/bundling` builds it for CDK synth, loads ≤ 1.2 MiB of JavaScript at cold start: every
  *   file a fresh process importing it with that `WORKFLOW_NAME` reads, observed by a module hook
- *   (the workflow's own chunks included; source maps and chunks it never reaches not counted);
+ *   (the workflow's own chunks included; source maps and chunks it never reaches not counted); a
+ *   run-node Lambda serves one node (`NODE_NAME`) and reads its code during init: its row is the
+ *   workflow's node whose cold start reads the most;
  * - every such cold import (median of fresh processes, taken in turns with the baseline's; the
  *   served workflow's module loaded within it) ≤ the baseline's: a handler importing only
  *   LangGraph, Powertools and the DynamoDB client (bench/lib/baseline-handler.ts), built the same
@@ -123,7 +125,7 @@ function goals(rows: readonly WorkflowRow[], bundles: readonly BundleRow[]): Goa
   const largest = worst(bundles, (b) => b["loaded MiB"]);
   const slowestImport = worst(bundles, (b) => b["import ms"]);
   const baselineMs = bundles[0]?.["baseline ms"] ?? Number.NaN;
-  const lambda = (b: BundleRow) => `${b.workflow}/${b.handler}`;
+  const lambda = (b: BundleRow) => `${b.workflow}/${b.handler}${b.node ? ` (${b.node})` : ""}`;
   const ratioOk = (r: WorkflowRow) => ratio(r) <= MAX_RATIO;
   const sizeOk = (b: BundleRow) => b["loaded MiB"] <= MAX_MIB;
   const importOk = (b: BundleRow) => b["import ms"] <= b["baseline ms"];
@@ -227,6 +229,19 @@ function memoryMb(workflow: WorkflowDefinition, slot: FunctionSlot): number {
  * import, in turns with the baseline's (one fresh process each per round), so drift on a shared
  * machine falls on all of them alike.
  */
+/** The node of `workflow` whose Lambda reads the most bytes at cold start (each node observed). */
+function heaviestNode(
+  bundle: LambdaBundle,
+  env: Record<string, string>,
+  workflow: WorkflowDefinition,
+): string {
+  const loaded = (node: string) =>
+    loadedAtStart(bundle.entryFile, { ...env, NODE_NAME: node }).reduce((sum, f) => sum + f.bytes, 0);
+  const nodes = Object.keys(workflow.graph.nodes).filter((n) => !n.startsWith("__"));
+  const sized = nodes.map((node) => ({ node, bytes: loaded(node) }));
+  return sized.reduce((a, b) => (b.bytes > a.bytes ? b : a)).node;
+}
+
 async function benchBundles(aws: LocalAws) {
   const env = { ...aws.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" };
   const floor = await emptyImportMs();
@@ -235,14 +250,22 @@ async function benchBundles(aws: LocalAws) {
   const baseline = { bundle: await build("bench/lib/baseline-handler.ts"), env, times: [] as number[] };
   const roles = new Map<string, LambdaBundle>();
   for (const role of ROLES) roles.set(role, await build(`functions/handlers/${role}.ts`));
-  const lambdas = Object.keys(workflows).flatMap((workflow) =>
-    ROLES.map((role) => ({
-      workflow,
-      role,
-      bundle: roles.get(role) as LambdaBundle,
-      env: { ...env, WORKFLOW_NAME: workflow },
-      times: [] as number[],
-    })),
+  const lambdas = Object.entries(workflows).flatMap(([workflow, definition]) =>
+    ROLES.map((role) => {
+      const bundle = roles.get(role) as LambdaBundle;
+      const served = { ...env, WORKFLOW_NAME: workflow };
+      // A node Lambda serves one node (NODE_NAME, as AgentWorkflow sets it) and loads its code
+      // during init: the row is the node whose cold start reads the most.
+      const node = role === "run-node" ? heaviestNode(bundle, served, definition) : undefined;
+      return {
+        workflow,
+        role,
+        node: node ?? "",
+        bundle,
+        env: node ? { ...served, NODE_NAME: node } : served,
+        times: [] as number[],
+      };
+    }),
   );
   for (let round = 0; round < IMPORT_RUNS; round++) {
     for (const l of [baseline, ...lambdas]) l.times.push(...coldImportTimes(l.bundle.entryFile, l.env, 1));
@@ -270,6 +293,7 @@ async function benchBundles(aws: LocalAws) {
   const rows = measured.map((m) => ({
     workflow: m.workflow,
     handler: m.role,
+    node: m.node,
     "bundle MiB": m.deployed / MIB,
     "loaded MiB": m.loaded / MIB,
     "≤1.2": verdict(m.loaded <= MAX_MIB * MIB),
@@ -282,6 +306,7 @@ async function benchBundles(aws: LocalAws) {
   const baselineRow = {
     workflow: "",
     handler: BASELINE,
+    node: "",
     "bundle MiB": base.deployed / MIB,
     "loaded MiB": base.loaded / MIB,
     "≤1.2": "",
@@ -294,7 +319,8 @@ async function benchBundles(aws: LocalAws) {
   printTable(
     `Lambda bundles (lib/bundling, as CDK synth builds them: one bundle per role, "bundle" = all of it, ` +
       `"loaded" = the files a cold start of that workflow's Lambda reads; cold import, median of ${IMPORT_RUNS} ` +
-      `fresh processes taken in turns; empty module ${floor.toFixed(0)} ms)`,
+      `fresh processes taken in turns; empty module ${floor.toFixed(0)} ms; "node": the node a run-node ` +
+      `Lambda serves, the workflow's heaviest)`,
     [baselineRow, ...rows],
   );
   for (const b of [baseline.bundle, ...roles.values()]) await rm(b.dir, { recursive: true, force: true });

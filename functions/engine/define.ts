@@ -125,6 +125,11 @@ export interface WorkflowDefinition<Input = unknown, State = unknown> {
   outputs?(state: State): Readonly<Record<string, string>> | undefined;
   /** The workflow's declared result (`GET /runs/{id}/result`); absent: the run has no result route. */
   readonly result?: WorkflowResult<State>;
+  /**
+   * Loads the code of the named nodes (every node when absent) where it loads lazily
+   * (`nodeCode`, lazy-node.ts); resolves at once for the rest. A node Lambda calls it during init.
+   */
+  loadNodeCode(nodes?: readonly string[]): Promise<void>;
 }
 
 export interface DefineWorkflowOptions<Input, State> {
@@ -146,6 +151,11 @@ export interface DefineWorkflowOptions<Input, State> {
   summarize?: (state: State) => RunSummary;
   outputs?: (state: State) => Readonly<Record<string, string>> | undefined;
   result?: WorkflowResult<State>;
+  /**
+   * The nodes whose code loads on first use, by node name (`lazyNodes`, lazy-node.ts): what a
+   * node Lambda loads during init, each its own node's. Nodes not named here load with the graph.
+   */
+  nodeCode?: Readonly<Record<string, { load(): Promise<unknown> }>>;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
@@ -216,6 +226,12 @@ export function defineWorkflow<Input, State = unknown>(
       throw new TypeError(`Workflow "${options.name}" has settings for unknown node "${node}".`);
     }
   }
+  const nodeCode = options.nodeCode ?? {};
+  for (const node of Object.keys(nodeCode)) {
+    if (!graphNodes.has(node)) {
+      throw new TypeError(`Workflow "${options.name}" has nodeCode for unknown node "${node}".`);
+    }
+  }
   if (options.hosting !== undefined && !HOSTINGS.includes(options.hosting)) {
     throw new TypeError(
       `Workflow "${options.name}": hosting must be "per-node", "per-superstep" or "per-graph", not ${JSON.stringify(options.hosting)}.`,
@@ -243,6 +259,11 @@ export function defineWorkflow<Input, State = unknown>(
     ...(options.summarize ? { summarize: options.summarize } : {}),
     ...(options.outputs ? { outputs: options.outputs } : {}),
     ...(options.result ? { result: options.result } : {}),
+    async loadNodeCode(nodes = Object.keys(nodeCode)) {
+      await Promise.all(
+        nodes.map((node) => (Object.hasOwn(nodeCode, node) ? nodeCode[node]?.load() : undefined)),
+      );
+    },
   };
   refuseExpressOverLimits(definition as WorkflowDefinition);
   return definition;

@@ -60,6 +60,7 @@ export {
   superstepEvents,
 } from "./history.ts";
 export { jsonSchemaOf } from "./json-schema.ts";
+export { type LazyNode, type LazyNodes, lazyNodes } from "./lazy-node.ts";
 export { invokeObserved, isObserved, reportToObserver } from "./observed.ts";
 export { firstTaskError, readPosition, type TaskState, type ThreadPosition } from "./plan.ts";
 export {

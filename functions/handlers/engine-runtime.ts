@@ -9,9 +9,10 @@ import { lambdaEngine } from "./lambda-engine.ts";
  * loaded, during the import itself (top-level await), so its cost is part of the cold start as
  * Lambda's init phase measures it, and an event naming any other workflow is refused by name.
  * Every engine entry point (start, run-node, commit, superstep, graph) shares it; each file
- * only picks its function.
+ * only picks its function, and the files whose Lambdas run nodes load the node code they run
+ * during init too (`loadNodeCode`; lazy-node.ts): no other Lambda reads it.
  */
-const served = await loadWorkflow(servedName());
+export const served = await loadWorkflow(servedName());
 
 export const engine: EngineSteps = lambdaEngine((name) => {
   if (name !== served.name) throw new UnknownWorkflowError(name, [served.name]);

@@ -10,9 +10,9 @@ import { UnknownWorkflowError, type WorkflowDefinition } from "#engine";
  * (cli/new-workflow.ts); deleting the line unregisters it.
  */
 export const WORKFLOW_MODULES: Readonly<Record<string, () => Promise<WorkflowDefinition>>> = {
-  triage: () => import("./triage/index.ts").then((m) => m.triage),
-  reconciliation: () => import("./reconciliation/index.ts").then((m) => m.reconciliation),
-  investigation: () => import("./investigation/index.ts").then((m) => m.investigation),
+  triage: () => import("./triage/workflow.ts").then((m) => m.triage),
+  reconciliation: () => import("./reconciliation/workflow.ts").then((m) => m.reconciliation),
+  investigation: () => import("./investigation/workflow.ts").then((m) => m.investigation),
 };
 
 /** A registry line whose name is not the name its module's `defineWorkflow` gives. */

@@ -210,21 +210,52 @@ describe("model providers", () => {
   });
 });
 
-describe("one workflow per engine Lambda", () => {
+describe("one workflow per engine Lambda, and only the node code it runs", () => {
   let bundle: LambdaBundle;
+  let nodeBundle: LambdaBundle;
   beforeAll(async () => {
     bundle = await bundleLambda({
       entry: resolve("functions/handlers/start.ts"),
       external: externalsFor("offline"),
     });
-  }, 60_000);
-  afterAll(() => rmSync(bundle.dir, { recursive: true, force: true }));
+    nodeBundle = await bundleLambda({
+      entry: resolve("functions/handlers/run-node.ts"),
+      external: externalsFor("offline"),
+    });
+  }, 120_000);
+  afterAll(() => {
+    rmSync(bundle.dir, { recursive: true, force: true });
+    rmSync(nodeBundle.dir, { recursive: true, force: true });
+  });
 
-  /** Output files of the bundle holding a workflow's own module (its registry import() chunk). */
-  const holding = (workflow: string) =>
-    Object.entries(bundle.metafile.outputs)
-      .filter(([, o]) => o.entryPoint === `functions/workflows/${workflow}/index.ts`)
+  /** Output files of a bundle holding the module `file` as an `import()` chunk of its own. */
+  const chunkOf = (b: LambdaBundle, file: string) =>
+    Object.entries(b.metafile.outputs)
+      .filter(([, o]) => o.entryPoint === file)
       .map(([p]) => resolve(p));
+  /** Output files of the bundle holding a workflow's own module (its registry import() chunk). */
+  const holding = (workflow: string) => chunkOf(bundle, `functions/workflows/${workflow}/workflow.ts`);
+  const triageNode = (b: LambdaBundle, file: string) =>
+    chunkOf(b, `functions/workflows/triage/nodes/${file}.ts`);
+
+  it("reads no node's code at the start Lambda's cold start: nodes load where they run", () => {
+    const loaded = loadedAtStart(bundle.entryFile, { WORKFLOW_NAME: "triage" }).map((f) => f.file);
+    for (const node of ["detect", "classify", "human-approval", "report"]) {
+      expect(triageNode(bundle, node)).toHaveLength(1);
+      expect(loaded).not.toContain(triageNode(bundle, node)[0]);
+    }
+  });
+
+  it("reads at a node Lambda's cold start its own node's code (NODE_NAME), and no other node's", () => {
+    const loaded = loadedAtStart(nodeBundle.entryFile, {
+      WORKFLOW_NAME: "triage",
+      NODE_NAME: "classify",
+    }).map((f) => f.file);
+    expect(loaded).toContain(triageNode(nodeBundle, "classify")[0]);
+    for (const other of ["detect", "human-approval", "report"]) {
+      expect(loaded).not.toContain(triageNode(nodeBundle, other)[0]);
+    }
+  });
 
   it("reads at cold start the chunk of the workflow WORKFLOW_NAME names, and no other's", () => {
     const loaded = loadedAtStart(bundle.entryFile, { WORKFLOW_NAME: "triage" }).map((f) => f.file);

@@ -1,18 +1,22 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { report } from "./nodes/report.ts";
-import { specialistNode } from "./nodes/specialist.ts";
-import { supervisor } from "./nodes/supervisor.ts";
+import { lazyNodes } from "#engine";
 import { dispatchRound } from "./routing.ts";
 import { InvestigationState, ReportView, SupervisorView } from "./state.ts";
 
-/** The node functions by node name: the supervisor, the three specialists and the report. */
-export const investigationNodes = {
-  supervisor,
-  pricing: specialistNode("pricing"),
-  settlement: specialistNode("settlement"),
-  booking: specialistNode("booking"),
-  report,
-};
+const specialist = (name: "pricing" | "settlement" | "booking") => () =>
+  import("./nodes/specialist.ts").then((m) => m.specialistNode(name));
+
+/**
+ * The node functions by node name: the supervisor, the three specialists and the report, each
+ * loading its module on first use (lazy-node.ts), so only a node Lambda loads agents and tools.
+ */
+export const investigationNodes = lazyNodes({
+  supervisor: () => import("./nodes/supervisor.ts").then((m) => m.supervisor),
+  pricing: specialist("pricing"),
+  settlement: specialist("settlement"),
+  booking: specialist("booking"),
+  report: () => import("./nodes/report.ts").then((m) => m.report),
+});
 
 /**
  * Supervisor with specialists, looping until every break is settled or rounds run out:

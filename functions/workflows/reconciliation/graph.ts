@@ -1,12 +1,17 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
+import { lazyNodes } from "#engine";
 import { fanOut } from "./fan-out.ts";
-import { match } from "./nodes/match.ts";
-import { partition } from "./nodes/partition.ts";
-import { summarize } from "./nodes/summarize.ts";
 import { ReconciliationState } from "./state.ts";
 
-/** The node functions by node name: the orchestrator, the worker and the summariser. */
-export const reconciliationNodes = { partition, match, summarize };
+/**
+ * The node functions by node name: the orchestrator, the worker and the summariser, each loading
+ * its module on first use (lazy-node.ts), so only a node Lambda loads the matcher.
+ */
+export const reconciliationNodes = lazyNodes({
+  partition: () => import("./nodes/partition.ts").then((m) => m.partition),
+  match: () => import("./nodes/match.ts").then((m) => m.match),
+  summarize: () => import("./nodes/summarize.ts").then((m) => m.summarize),
+});
 
 /**
  * Orchestrator–worker with parallel fan-out:

@@ -1,28 +1,24 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { deadlineRetry } from "#engine";
+import { deadlineRetry, lazyNodes } from "#engine";
 import { escalateWhenDown } from "./nodes/agent-down.ts";
-import { autoFix } from "./nodes/auto-fix.ts";
-import { classify } from "./nodes/classify.ts";
-import { complianceCheck } from "./nodes/compliance-check.ts";
-import { detect } from "./nodes/detect.ts";
-import { escalate } from "./nodes/escalate.ts";
-import { humanApproval } from "./nodes/human-approval.ts";
-import { report } from "./nodes/report.ts";
-import { riskCheck } from "./nodes/risk-check.ts";
 import { routeAfterCompliance, routeAfterDetect } from "./routing.ts";
 import { TriageState, type TriageStateValue } from "./state.ts";
 
-/** The node functions by node name; each reads only its state argument and the day memo. */
-export const triageNodes = {
-  detect,
-  classify,
-  risk_check: riskCheck,
-  compliance_check: complianceCheck,
-  auto_fix: autoFix,
-  human_approval: humanApproval,
-  escalate,
-  report,
-};
+/**
+ * The node functions by node name; each reads only its state argument and the day memo. Each
+ * loads its module on first use (lazy-node.ts): the start, commit and superstep Lambdas never
+ * load the agents, tools and matcher, and a node Lambda loads only its own node's.
+ */
+export const triageNodes = lazyNodes({
+  detect: () => import("./nodes/detect.ts").then((m) => m.detect),
+  classify: () => import("./nodes/classify.ts").then((m) => m.classify),
+  risk_check: () => import("./nodes/risk-check.ts").then((m) => m.riskCheck),
+  compliance_check: () => import("./nodes/compliance-check.ts").then((m) => m.complianceCheck),
+  auto_fix: () => import("./nodes/auto-fix.ts").then((m) => m.autoFix),
+  human_approval: () => import("./nodes/human-approval.ts").then((m) => m.humanApproval),
+  escalate: () => import("./nodes/escalate.ts").then((m) => m.escalate),
+  report: () => import("./nodes/report.ts").then((m) => m.report),
+});
 
 // The effect nodes retry: a retry re-applies under the same idempotency key, so it lands once.
 // A malformed approval answer is not retried in-process: running again cannot fix it.

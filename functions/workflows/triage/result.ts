@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { WorkflowResult } from "#engine";
 import { BREAK_CATEGORIES } from "#trading";
-import { Decision } from "./nodes/human-approval.ts";
+import { Decision } from "./decision.ts";
 import type { TriageStateValue } from "./state.ts";
 
 const Change = z.object({

@@ -10,15 +10,6 @@ import type { ApprovalRecord } from "../types.ts";
 import { apply, escalateUnproposed, type Proposed, propose } from "./amend.ts";
 
 /**
- * The answer a person gives, published as the run's allowed answers (`GET /runs/{id}`,
- * `switchyard describe`): the resume path stamps who gave it and when (`stampVote` in `#agents`).
- */
-export const Decision = z.union([
-  z.enum(["approve", "reject"]),
-  z.strictObject({ decision: z.enum(["approve", "reject"]), comment: z.string().max(2_000).optional() }),
-]);
-
-/**
  * The answer as a resume path stamped it (`stampVote` in `#agents`): `by` and `at` are the
  * authenticated caller and the path's clock — the request body may carry neither.
  */
