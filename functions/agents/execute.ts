@@ -2,6 +2,7 @@ import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch";
 import { ToolMessage } from "@langchain/core/messages";
 import type { ToolCall } from "@langchain/core/messages/tool";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import { TOOL_REFUSED_EVENT } from "./events.ts";
 import type { Verdict } from "./guard.ts";
 import type { ToolCallRecord } from "./types.ts";
 
@@ -37,9 +38,6 @@ export function refusal(call: ToolCall, verdict: Extract<Verdict, { allowed: fal
     },
   };
 }
-
-/** The custom callback event a refused call raises: `{ agent, record }`. */
-export const TOOL_REFUSED_EVENT = "switchyard.tool_refused";
 
 /**
  * Tells the run's callbacks (the audit) that a call was refused: nothing ran, so no tool

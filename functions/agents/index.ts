@@ -4,7 +4,7 @@
  */
 export { approvalKey, isSideEffectTool, SIDE_EFFECT_FLAG } from "./approvals.ts";
 export { AgentConfigurationError, AgentError } from "./errors.ts";
-export { TOOL_REFUSED_EVENT } from "./execute.ts";
+export { TOOL_REFUSED_EVENT } from "./events.ts";
 export {
   AlreadyApprovedError,
   ApprovalDeadlinePassedError,

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { TaskListUnreadableError } from "./errors.ts";
 import type {
@@ -88,13 +88,33 @@ export function failuresOf(entries: readonly unknown[], file: string): TaskFailu
 }
 
 /** A task list in S3: one JSON array per superstep (the `ItemReader`'s `InputType: JSON`). */
+/**
+ * An S3 client, or what makes one when a task list is first written or read: a Lambda whose
+ * supersteps all fit in the payload then never loads the S3 SDK (see {@link S3TaskLists}).
+ */
+export type S3ClientSource = S3Client | (() => S3Client | Promise<S3Client>);
+
 export class S3TaskLists implements TaskListStore {
-  constructor(private readonly options: { readonly client: S3Client; readonly bucket: string }) {}
+  private client: Promise<S3Client> | undefined;
+
+  constructor(private readonly options: { readonly client: S3ClientSource; readonly bucket: string }) {}
+
+  /** The client and the SDK's commands, both loaded on first use (an `import()`, once per process). */
+  private async s3() {
+    const source = this.options.client;
+    this.client ??= Promise.resolve(typeof source === "function" ? source() : source);
+    const [client, { GetObjectCommand, PutObjectCommand }] = await Promise.all([
+      this.client,
+      import("@aws-sdk/client-s3"),
+    ]);
+    return { client, GetObjectCommand, PutObjectCommand };
+  }
 
   async write(plan: SuperstepPlan, maxConcurrency: number): Promise<TaskListRef> {
     const { key, resultsPrefix } = taskListKeys(plan);
     const tasks = plan.tasks.map(({ id, node }) => ({ id, node }));
-    await this.options.client.send(
+    const { client, PutObjectCommand } = await this.s3();
+    await client.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,
         Key: key,
@@ -128,7 +148,8 @@ export class S3TaskLists implements TaskListStore {
   }
 
   private async json(bucket: string, key: string): Promise<unknown> {
-    const object = await this.options.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const { client, GetObjectCommand } = await this.s3();
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = (await object.Body?.transformToString("utf-8")) ?? "";
     try {
       return JSON.parse(text);

@@ -1,6 +1,7 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Env } from "#config";
-import { type Telemetry, telemetryFromEnv } from "#telemetry";
+import type { Telemetry } from "#telemetry";
+import { telemetryFromEnv } from "#telemetry/from-env";
 import { lambdaHandler } from "./wiring/lambda.ts";
 
 /** A handler's telemetry, and the wrapper each of its entry points goes through. */

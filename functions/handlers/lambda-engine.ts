@@ -1,4 +1,4 @@
-import { auditFromEnv } from "#audit";
+import { auditFromEnv } from "#audit/from-env";
 import { DynamoDBSaver, ThreadLeases } from "#checkpoint";
 import { readEnv, resources } from "#config";
 import {
@@ -9,7 +9,6 @@ import {
   type WorkflowDefinition,
 } from "#engine";
 import { faultCallbacksWhenArmed } from "#faults/on-demand";
-import { s3ClientFromEnv } from "#trading";
 import { lambdaTelemetry } from "./instrument.ts";
 
 /**
@@ -32,9 +31,13 @@ export function lambdaEngine(getWorkflow: (name: string) => WorkflowDefinition):
   const callbacks = [...(hooks?.callbacks ?? []), ...(audit ? [audit.recorder] : [])];
 
   const saver = DynamoDBSaver.fromEnv();
-  // Wide supersteps' task lists go to the data bucket the stack names (and grants under engine/).
+  // Wide supersteps' task lists go to the data bucket the stack names (and grants under engine/);
+  // the S3 SDK loads with the first one, so a Lambda whose supersteps fit the payload never reads it.
   const taskLists = env.DATA_BUCKET
-    ? new S3TaskLists({ client: s3ClientFromEnv(), bucket: env.DATA_BUCKET })
+    ? new S3TaskLists({
+        client: () => import("#trading/s3").then((m) => m.s3ClientFromEnv()),
+        bucket: env.DATA_BUCKET,
+      })
     : undefined;
   // FAULTS drills load only when the setting names something (functions/faults/on-demand.ts);
   // awaited by the first invocation, not at import, so this module has no top-level await and

@@ -10,6 +10,7 @@ export * from "./break-schema.ts";
 export * from "./breaks.ts";
 export * from "./calendars/index.ts";
 export * from "./cutoffs/index.ts";
+export * from "./data-ref.ts";
 export * from "./errors.ts";
 export { isValidCusip, isValidIsin, isValidLei } from "./generate/identifiers.ts";
 export { type DaySpec, DaySpecSchema, type ResolvedDaySpec, resolveDaySpec } from "./generate/spec.ts";

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { z } from "zod";
 import type { QuarantinedRow } from "./breaks.ts";
+import type { DataRef } from "./data-ref.ts";
 import { TradingDataError } from "./errors.ts";
 import { type DaySpec, DaySpecSchema } from "./generate/spec.ts";
 import {
@@ -13,26 +13,8 @@ import {
   readRecords,
 } from "./load/index.ts";
 import type { TradingDay } from "./model/index.ts";
-import { IsoDate } from "./model/index.ts";
 import { type DataStore, joinUri, parseDataUri, storeFor } from "./store/index.ts";
 import { s3ClientFromEnv } from "./store/s3-client.ts";
-
-/** The longest data URI accepted (an S3 key is at most 1,024 bytes). */
-export const MAX_URI_LENGTH = 1_100;
-
-const Uri = z.string().trim().min(1).max(MAX_URI_LENGTH);
-
-/**
- * Where a day's data is: a local folder or files, or `s3://bucket/prefix/`; optionally a mapping
- * file for an export that is not in the canonical format, and the business date.
- */
-export const DataRefSchema = z.strictObject({
-  uri: Uri,
-  /** A mapping file's URI (see docs/data.md, "Mapping an export"). */
-  mapping: Uri.optional(),
-  businessDate: IsoDate.optional(),
-});
-export type DataRef = z.infer<typeof DataRefSchema>;
 
 /** A loaded day, with what could not be read and which files it came from. */
 export interface LoadedDay {

@@ -246,6 +246,27 @@ describe("one workflow per engine Lambda, and only the node code it runs", () =>
     }
   });
 
+  it("reads at start no loader, matcher, S3 SDK, agent or model code, for any workflow", () => {
+    // Each arrived through a barrel import on the start path once (docs/deploy.md, "Loaded only when used").
+    const nodeOnly = [
+      /node_modules\/@aws-sdk\/client-s3\//,
+      /^functions\/trading\/(load|match|partition\/split|source|store\/s3)/,
+      /^functions\/(agents\/(?!events\.ts)|models\/|tools\/)/,
+    ];
+    for (const workflow of ["triage", "reconciliation", "investigation"]) {
+      const loaded = new Set(loadedAtStart(bundle.entryFile, { WORKFLOW_NAME: workflow }).map((f) => f.file));
+      const inputs = Object.entries(bundle.metafile.outputs)
+        .filter(([path]) => loaded.has(resolve(path)))
+        .flatMap(([, o]) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0))
+        .map(([file]) => file);
+      expect(inputs.length).toBeGreaterThan(100);
+      expect({ workflow, heavy: inputs.filter((f) => nodeOnly.some((re) => re.test(f))) }).toEqual({
+        workflow,
+        heavy: [],
+      });
+    }
+  });
+
   it("reads at a node Lambda's cold start its own node's code (NODE_NAME), and no other node's", () => {
     const loaded = loadedAtStart(nodeBundle.entryFile, {
       WORKFLOW_NAME: "triage",

@@ -90,6 +90,25 @@ describe("a 10,000-task superstep", () => {
     expect(JSON.stringify(listed).length).toBeLessThan(1024);
   });
 
+  it("makes its S3 client when it first writes a list, once, never for a superstep that fits", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    let made = 0;
+    const lists = new S3TaskLists({
+      client: async () => {
+        made++;
+        return new S3Client({});
+      },
+      bucket: "data",
+    });
+
+    await withTaskList(lists, workflow, planOf(3));
+    expect(made).toBe(0);
+    await withTaskList(lists, workflow, planOf(10_000));
+    await withTaskList(lists, workflow, planOf(10_000));
+    expect(made).toBe(1);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
   it("is routed to a Distributed Map that reads the list, writes results to S3 and tolerates failures", async () => {
     const listed: SuperstepPlan = {
       ...planOf(0),

@@ -5,7 +5,8 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { z } from "zod";
 import { SwitchyardError } from "#core";
-import { instrumentHandler, type Telemetry } from "#telemetry";
+import type { Telemetry } from "#telemetry";
+import { instrumentHandler } from "#telemetry/lambda";
 
 /**
  * An event a Lambda cannot read: a wiring fault (the wrong source, a changed event shape), never

@@ -1,3 +1,4 @@
+export { MAX_PARTITIONS } from "./limits.ts";
 export {
   matchPartitionAt,
   type PartitionResult,
@@ -7,7 +8,6 @@ export {
 export {
   type DaySplit,
   fnv1a,
-  MAX_PARTITIONS,
   type PartitionHeader,
   type PartitionRef,
   routingKey,

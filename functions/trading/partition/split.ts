@@ -2,6 +2,7 @@ import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { QuarantinedRow } from "../breaks.ts";
+import type { DataRef } from "../data-ref.ts";
 import { noBusinessDate, openDayFiles, readRecords } from "../load/index.ts";
 import {
   InstrumentIndex,
@@ -13,12 +14,10 @@ import {
 } from "../match/index.ts";
 import type { Instrument, MarketPrice, Trade } from "../model/index.ts";
 import { writeQuarantine } from "../out/index.ts";
-import { type DataRef, storeOf } from "../source.ts";
+import { storeOf } from "../source.ts";
 import { joinUri } from "../store/index.ts";
 import type { Tolerances } from "../tolerances.ts";
-
-/** Most partitions one day is split into: each is a worker (a Lambda on AWS) and a task id in a superstep. */
-export const MAX_PARTITIONS = 1000;
+import { MAX_PARTITIONS } from "./limits.ts";
 
 /**
  * The first line of a partition object: what its worker needs besides the records (one JSON

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BreakListSchema, BreakSchema, DataRefSchema, DaySpecSchema, MAX_URI_LENGTH } from "#trading";
+import { BreakListSchema, BreakSchema, DataRefSchema, DaySpecSchema, MAX_URI_LENGTH } from "#trading/schemas";
 import type { InvestigationUpdate } from "./state.ts";
 
 // The break record's schema lives with the record (`#trading`); re-exported for the workflows that take breaks.

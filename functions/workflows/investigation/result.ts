@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { WorkflowResult } from "#engine";
-import { BREAK_CATEGORIES, type Deadline } from "#trading";
+import type { Deadline } from "#trading";
+import { BREAK_CATEGORIES } from "#trading/schemas";
 import { ROOT_CAUSE_NAMES } from "./root-causes.ts";
 import type { InvestigationStateValue } from "./state.ts";
 

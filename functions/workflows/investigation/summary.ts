@@ -1,5 +1,5 @@
 import type { RunSummary } from "#engine";
-import { BREAK_CATEGORIES } from "#trading";
+import { BREAK_CATEGORIES } from "#trading/schemas";
 import { ROOT_CAUSE_NAMES } from "./root-causes.ts";
 import type { InvestigationStateValue } from "./state.ts";
 import { SPECIALISTS, type Specialist } from "./types.ts";

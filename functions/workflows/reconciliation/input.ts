@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { DataRefSchema, DaySpecSchema, MAX_PARTITIONS, MAX_URI_LENGTH, TolerancesSchema } from "#trading";
+import {
+  DataRefSchema,
+  DaySpecSchema,
+  MAX_PARTITIONS,
+  MAX_URI_LENGTH,
+  TolerancesSchema,
+} from "#trading/schemas";
 import type { ReconciliationUpdate } from "./state.ts";
 
 /** About 10 workers on the standard 2,000-trade day. */

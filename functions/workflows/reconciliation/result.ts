@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WorkflowResult } from "#engine";
-import { BREAK_CATEGORIES } from "#trading";
+import { BREAK_CATEGORIES } from "#trading/schemas";
 import type { ReconciliationStateValue } from "./state.ts";
 
 /** One of the largest breaks, as the result lists it (every break is in the `breaks` output). */

@@ -1,5 +1,5 @@
 import type { RunSummary } from "#engine";
-import { BREAK_CATEGORIES } from "#trading";
+import { BREAK_CATEGORIES } from "#trading/schemas";
 import type { ReconciliationStateValue } from "./state.ts";
 
 /**

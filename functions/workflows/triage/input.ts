@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BreakSchema, DataRefSchema, DaySpecSchema, MAX_ID_LENGTH, MAX_URI_LENGTH } from "#trading";
+import { BreakSchema, DataRefSchema, DaySpecSchema, MAX_ID_LENGTH, MAX_URI_LENGTH } from "#trading/schemas";
 // The canonical break record's strict schema (it is moving to `#trading`).
 import type { TriageUpdate } from "./state.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { WorkflowResult } from "#engine";
-import { BREAK_CATEGORIES } from "#trading";
+import { BREAK_CATEGORIES } from "#trading/schemas";
 import { Decision } from "./decision.ts";
 import type { TriageStateValue } from "./state.ts";
 
