@@ -267,6 +267,24 @@ describe("one workflow per engine Lambda, and only the node code it runs", () =>
     }
   });
 
+  it("keeps the modules package.json names as having side effects: the offline policies register", () => {
+    // Every other module of ours is declared free of side effects ("sideEffects"), so esbuild
+    // drops what a barrel re-exports and nothing uses; these run for their registration.
+    const kept = Object.values(nodeBundle.metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([file]) => file),
+    );
+    expect(kept).toContain("functions/workflows/triage/policies/index.ts");
+    expect(kept).toContain("functions/workflows/investigation/agents.ts");
+    const code = Object.keys(nodeBundle.metafile.outputs)
+      .filter((p) => p.endsWith(".mjs"))
+      .map((p) => readFileSync(p, "utf8"))
+      .join("\n");
+    // Both registration loops (triage's policies, investigation's specialists) call register().
+    expect(code.match(/\.register\(/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+
   it("reads at a node Lambda's cold start its own node's code (NODE_NAME), and no other node's", () => {
     const loaded = loadedAtStart(nodeBundle.entryFile, {
       WORKFLOW_NAME: "triage",
