@@ -105,7 +105,7 @@ export class S3TaskLists implements TaskListStore {
     this.client ??= Promise.resolve(typeof source === "function" ? source() : source);
     const [client, { GetObjectCommand, PutObjectCommand }] = await Promise.all([
       this.client,
-      import("@aws-sdk/client-s3"),
+      import("./s3-commands.ts"),
     ]);
     return { client, GetObjectCommand, PutObjectCommand };
   }
