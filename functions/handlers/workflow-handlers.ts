@@ -14,6 +14,9 @@ export {
   type DefineWorkflowOptions,
   defineWorkflow,
   type Hosting,
+  type LazyNode,
+  type LazyNodes,
+  lazyNodes,
   type NodeSettings,
   type RunSummary,
 } from "#engine";
