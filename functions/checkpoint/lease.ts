@@ -21,7 +21,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { z } from "zod";
-import { SwitchyardError } from "#core";
+import { lazily, SwitchyardError } from "#core";
 import { CheckpointCorruptError } from "./errors.ts";
 import { DEFAULT_RETRY, withStorageRetry } from "./retry.ts";
 
@@ -54,14 +54,16 @@ export interface LeaseRecord {
  * `checkpointId` the thread's last checkpoint when it failed. Parsed, not cast, when read back: an
  * item that does not fit is a {@link CheckpointCorruptError}, never a made-up status.
  */
-const LeaseFailureSchema = z.object({
-  code: z.string().min(1),
-  message: z.string(),
-  node: z.string().optional(),
-  status: z.enum(["FAILED", "TIMED_OUT", "ABORTED"]).optional(),
-  checkpointId: z.string().optional(),
-});
-export type LeaseFailure = z.infer<typeof LeaseFailureSchema>;
+const LeaseFailureSchema = lazily(() =>
+  z.object({
+    code: z.string().min(1),
+    message: z.string(),
+    node: z.string().optional(),
+    status: z.enum(["FAILED", "TIMED_OUT", "ABORTED"]).optional(),
+    checkpointId: z.string().optional(),
+  }),
+);
+export type LeaseFailure = z.infer<ReturnType<typeof LeaseFailureSchema>>;
 
 export interface ThreadLeasesOptions {
   readonly client: DynamoDBClient;
@@ -336,7 +338,7 @@ function failureOf(threadId: string, stored: string): LeaseFailure {
       },
     );
   }
-  const parsed = LeaseFailureSchema.safeParse(json);
+  const parsed = LeaseFailureSchema().safeParse(json);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || "failure"}: ${i.message}`).join("; ");
     throw new CheckpointCorruptError(

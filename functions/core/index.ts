@@ -3,6 +3,7 @@ export { canonicalJson } from "./canonical-json.ts";
 export { now, setClock } from "./clock.ts";
 export { SwitchyardError } from "./errors.ts";
 export { type FieldIssue, fieldIssues, type IssueScope, issueSummary, MAX_ISSUES, nameOf } from "./issues.ts";
+export { lazily } from "./lazily.ts";
 export { mergeById } from "./reducers.ts";
 export {
   backoffDelay,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { lazily } from "#core";
 import { afterSuperstep, continueIfDue, openingHistory } from "./continuation.ts";
 import type { WorkflowDefinition } from "./define.ts";
 import { InvalidInputError, InvalidPayloadError } from "./errors.ts";
@@ -30,58 +31,66 @@ import type {
  * Functions runner binds them to the embedded AWS. Each validates its payload (a malformed one
  * is a bug in the state machine: typed, never retried).
  */
-const Id = z.string().min(1).max(200);
-const StartEvent = z.object({
-  workflow: Id,
-  threadId: Id,
-  runId: Id.optional(),
-  input: z.unknown().optional(),
-  resume: z.unknown().optional(),
-  /** Continue a thread that failed or crashed, from its last checkpoint. */
-  recover: z.boolean().optional(),
-  /**
-   * The lease holder of the execution this one continues (continue-as-new, a recovery): the
-   * thread's lease passes from it to this execution instead of refusing it as busy.
-   */
-  continues: Id.optional(),
-  /** The run's own continue-as-new setting, over the workflow's (see continuation.ts). */
-  continueAsNew: z.object({ afterSupersteps: z.number().int().min(1) }).optional(),
-  /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
-  recursionLimit: z.number().int().min(1).optional(),
-  /** Who asked for the run, as its entry point authenticated them (`requesterField`). */
-  requestedBy: z.string().min(1).max(2048).optional(),
-});
-const Budget = z.object({ limit: z.number().int().min(1), stop: z.number().int() });
-const History = z.object({
-  supersteps: z.number().int().min(0),
-  events: z.number().int().min(0),
-  afterSupersteps: z.number().int().min(1).optional(),
-});
-const TaskEvent = z.object({ workflow: Id, threadId: Id, checkpointId: Id, taskId: Id, node: Id });
-const PlanEvent = z.object({
-  workflow: Id,
-  threadId: Id,
-  checkpointId: Id,
-  lease: Id.optional(),
-  recursion: Budget.optional(),
-  history: History.optional(),
-  results: z
-    .array(
-      z.object({
-        taskId: z.string(),
-        outcome: z.string(),
-        node: z.string().optional(),
-        error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-      }),
-    )
-    .optional(),
-  /** A Distributed Map's `ResultWriter` manifest (its `ResultWriterDetails`): failures are read from it. */
-  manifest: z.object({ bucket: z.string().min(1), key: z.string().min(1) }).optional(),
-});
+// Built on first use (lazily, #core): a Lambda serves one role and parses one of these events.
+const Id = () => z.string().min(1).max(200);
+const StartEvent = lazily(() =>
+  z.object({
+    workflow: Id(),
+    threadId: Id(),
+    runId: Id().optional(),
+    input: z.unknown().optional(),
+    resume: z.unknown().optional(),
+    /** Continue a thread that failed or crashed, from its last checkpoint. */
+    recover: z.boolean().optional(),
+    /**
+     * The lease holder of the execution this one continues (continue-as-new, a recovery): the
+     * thread's lease passes from it to this execution instead of refusing it as busy.
+     */
+    continues: Id().optional(),
+    /** The run's own continue-as-new setting, over the workflow's (see continuation.ts). */
+    continueAsNew: z.object({ afterSupersteps: z.number().int().min(1) }).optional(),
+    /** LangGraph's `recursionLimit` for this run (a start or a resume); the workflow's otherwise. */
+    recursionLimit: z.number().int().min(1).optional(),
+    /** Who asked for the run, as its entry point authenticated them (`requesterField`). */
+    requestedBy: z.string().min(1).max(2048).optional(),
+  }),
+);
+const Budget = () => z.object({ limit: z.number().int().min(1), stop: z.number().int() });
+const History = () =>
+  z.object({
+    supersteps: z.number().int().min(0),
+    events: z.number().int().min(0),
+    afterSupersteps: z.number().int().min(1).optional(),
+  });
+const TaskEvent = lazily(() =>
+  z.object({ workflow: Id(), threadId: Id(), checkpointId: Id(), taskId: Id(), node: Id() }),
+);
+const PlanEvent = lazily(() =>
+  z.object({
+    workflow: Id(),
+    threadId: Id(),
+    checkpointId: Id(),
+    lease: Id().optional(),
+    recursion: Budget().optional(),
+    history: History().optional(),
+    results: z
+      .array(
+        z.object({
+          taskId: z.string(),
+          outcome: z.string(),
+          node: z.string().optional(),
+          error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+        }),
+      )
+      .optional(),
+    /** A Distributed Map's `ResultWriter` manifest (its `ResultWriterDetails`): failures are read from it. */
+    manifest: z.object({ bucket: z.string().min(1), key: z.string().min(1) }).optional(),
+  }),
+);
 
-export type StartEvent = z.infer<typeof StartEvent>;
-export type TaskEvent = z.infer<typeof TaskEvent>;
-export type PlanEvent = z.infer<typeof PlanEvent>;
+export type StartEvent = z.infer<ReturnType<typeof StartEvent>>;
+export type TaskEvent = z.infer<ReturnType<typeof TaskEvent>>;
+export type PlanEvent = z.infer<ReturnType<typeof PlanEvent>>;
 
 export interface EngineSteps {
   start(event: unknown): Promise<SuperstepPlan>;
@@ -106,7 +115,7 @@ export function servingNode(
 ): EngineSteps["runNode"] {
   if (node === undefined) return runNode;
   return async (event) => {
-    const e = parse(TaskEvent, event, "run-node");
+    const e = parse(TaskEvent(), event, "run-node");
     if (e.node !== node) {
       throw new InvalidPayloadError(
         `Malformed run-node payload: a task of node "${e.node}" sent to the function of node "${node}"`,
@@ -163,7 +172,7 @@ export function createEngineSteps(
     };
   return {
     async start(event) {
-      const e = parse(StartEvent, event, "start");
+      const e = parse(StartEvent(), event, "start");
       const workflow = workflowNamed(e.workflow);
       if (e.continueAsNew && workflow.hosting === "per-graph") {
         const message = "per-graph hosting runs the graph in one Lambda: it never continues as new";
@@ -218,7 +227,7 @@ export function createEngineSteps(
       }
     },
     async runNode(event) {
-      const e = parse(TaskEvent, event, "run-node");
+      const e = parse(TaskEvent(), event, "run-node");
       const started = performance.now();
       const report = (outcome?: TaskOutcome["outcome"], error?: unknown) =>
         deps.observer?.onTask?.({
@@ -237,7 +246,7 @@ export function createEngineSteps(
       }
     },
     async commit(event) {
-      const e = parse(PlanEvent, event, "commit");
+      const e = parse(PlanEvent(), event, "commit");
       const workflow = workflowNamed(e.workflow);
       // An inline Map's failures arrive in the payload; a Distributed Map's in its result manifest.
       const failures: TaskFailure[] = [
@@ -254,7 +263,7 @@ export function createEngineSteps(
         .then(listed(workflow));
     },
     async superstep(event) {
-      const e = parse(PlanEvent, event, "superstep");
+      const e = parse(PlanEvent(), event, "superstep");
       await renew(e);
       const workflow = workflowNamed(e.workflow);
       return runSuperstep(deps, workflow, e)
@@ -263,7 +272,7 @@ export function createEngineSteps(
         .then(planned("superstep"));
     },
     async graph(event) {
-      const e = parse(PlanEvent, event, "graph");
+      const e = parse(PlanEvent(), event, "graph");
       await renew(e);
       return runGraph(deps, workflowNamed(e.workflow), e).then(held(e.lease)).then(planned("graph"));
     },

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { lazily } from "#core";
 import { TaskListUnreadableError } from "./errors.ts";
 import type {
   ManifestRef,
@@ -24,29 +25,34 @@ import type {
 export const TASK_LIST_PREFIX = "engine/";
 
 /** One child execution's record in a `ResultWriter` result file (the fields the engine reads). */
-const ResultEntry = z.object({
-  Input: z.string(),
-  Status: z.string().optional(),
-  Error: z.string().nullish(),
-  Cause: z.string().nullish(),
-});
-export type MapResultEntry = z.infer<typeof ResultEntry>;
+// Each schema here is built on first use (lazily, #core): only a wide superstep reads one.
+const ResultEntry = lazily(() =>
+  z.object({
+    Input: z.string(),
+    Status: z.string().optional(),
+    Error: z.string().nullish(),
+    Cause: z.string().nullish(),
+  }),
+);
+export type MapResultEntry = z.infer<ReturnType<typeof ResultEntry>>;
 
 /** A `ResultWriter` manifest: result files by the child executions' status. */
-const Manifest = z.object({
-  DestinationBucket: z.string().optional(),
-  MapRunArn: z.string().optional(),
-  ResultFiles: z.object({
-    FAILED: z.array(z.object({ Key: z.string() })).default([]),
-    PENDING: z.array(z.object({ Key: z.string() })).default([]),
-    SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]),
+const Manifest = lazily(() =>
+  z.object({
+    DestinationBucket: z.string().optional(),
+    MapRunArn: z.string().optional(),
+    ResultFiles: z.object({
+      FAILED: z.array(z.object({ Key: z.string() })).default([]),
+      PENDING: z.array(z.object({ Key: z.string() })).default([]),
+      SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]),
+    }),
   }),
-});
-export type MapRunManifest = z.input<typeof Manifest>;
+);
+export type MapRunManifest = z.input<ReturnType<typeof Manifest>>;
 
 /** The item each child execution started with: the Map's `ItemSelector`. */
-const ChildInput = z.object({ taskId: z.string().min(1), node: z.string().min(1) });
-const TaskList = z.array(z.object({ id: z.string().min(1), node: z.string().min(1) }));
+const ChildInput = lazily(() => z.object({ taskId: z.string().min(1), node: z.string().min(1) }));
+const TaskList = lazily(() => z.array(z.object({ id: z.string().min(1), node: z.string().min(1) })));
 
 /** Where a plan's task list and its Map run's results go, keyed by the superstep's checkpoint. */
 export function taskListKeys(plan: Pick<SuperstepPlan, "workflow" | "threadId" | "checkpointId">): {
@@ -66,7 +72,7 @@ export function taskListKeys(plan: Pick<SuperstepPlan, "workflow" | "threadId" |
  */
 export function failuresOf(entries: readonly unknown[], file: string): TaskFailure[] {
   return entries.map((raw, i) => {
-    const entry = ResultEntry.safeParse(raw);
+    const entry = ResultEntry().safeParse(raw);
     if (!entry.success)
       throw new TaskListUnreadableError(`result file ${file}`, `entry ${i}: ${issues(entry.error)}`);
     let input: unknown;
@@ -75,7 +81,7 @@ export function failuresOf(entries: readonly unknown[], file: string): TaskFailu
     } catch {
       throw new TaskListUnreadableError(`result file ${file}`, `entry ${i}: Input is not JSON`);
     }
-    const child = ChildInput.safeParse(input);
+    const child = ChildInput().safeParse(input);
     if (!child.success)
       throw new TaskListUnreadableError(`result file ${file}`, `entry ${i}: Input: ${issues(child.error)}`);
     const { Error: code, Cause: cause } = entry.data;
@@ -126,13 +132,13 @@ export class S3TaskLists implements TaskListStore {
   }
 
   async read(list: Pick<TaskListRef, "bucket" | "key">): Promise<TaskRef[]> {
-    const parsed = TaskList.safeParse(await this.json(list.bucket, list.key));
+    const parsed = TaskList().safeParse(await this.json(list.bucket, list.key));
     if (!parsed.success) throw new TaskListUnreadableError(`task list ${list.key}`, issues(parsed.error));
     return parsed.data;
   }
 
   async failures(manifest: ManifestRef): Promise<TaskFailure[]> {
-    const parsed = Manifest.safeParse(await this.json(manifest.bucket, manifest.key));
+    const parsed = Manifest().safeParse(await this.json(manifest.bucket, manifest.key));
     if (!parsed.success) throw new TaskListUnreadableError(`manifest ${manifest.key}`, issues(parsed.error));
     const bucket = parsed.data.DestinationBucket ?? manifest.bucket;
     const failed: TaskFailure[] = [];
