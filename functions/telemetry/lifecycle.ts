@@ -4,6 +4,7 @@ import type { TelemetryCore } from "./core.ts";
 import { GENAI, SWITCHYARD } from "./genai.ts";
 import { logEvent } from "./log-events.ts";
 import type { RunState } from "./runs.ts";
+import { startSpanWith } from "./tracer.ts";
 
 /** How a run ended, as the engine's plan or LangGraph's root run says. */
 export type RunEnd = "succeeded" | "failed" | "waiting";
@@ -31,19 +32,17 @@ export function beginRun(
     ? [{ context: memory.lastRun, attributes: { "switchyard.link": "previous_run" } }]
     : [];
   const parent = core.remoteParent?.() ?? ROOT_CONTEXT;
-  const span = core.tracer.startSpan(
+  const span = startSpanWith(
+    core.tracer,
     `invoke_workflow ${workflow}`,
+    { kind: SpanKind.INTERNAL, links },
     {
-      kind: SpanKind.INTERNAL,
-      links,
-      attributes: {
-        [GENAI.operationName]: "invoke_workflow",
-        [GENAI.conversationId]: threadId,
-        [SWITCHYARD.workflow]: workflow,
-        [SWITCHYARD.threadId]: threadId,
-        ...(request.runId ? { [SWITCHYARD.runId]: request.runId } : {}),
-        "switchyard.run.kind": request.kind,
-      },
+      [GENAI.operationName]: "invoke_workflow",
+      [GENAI.conversationId]: threadId,
+      [SWITCHYARD.workflow]: workflow,
+      [SWITCHYARD.threadId]: threadId,
+      ...(request.runId ? { [SWITCHYARD.runId]: request.runId } : {}),
+      "switchyard.run.kind": request.kind,
     },
     parent,
   );

@@ -42,17 +42,39 @@ function sharedAgent(protocol: string): Promise<Agent> {
   return agent;
 }
 
+type TraceExporter = import("@opentelemetry/exporter-trace-otlp-http").OTLPTraceExporter;
+const traceExporters = new Map<string, Promise<TraceExporter>>();
+
 /**
- * An OTLP/HTTP span exporter to `url`, loaded on construction.
+ * One OTLP/HTTP span exporter per collector URL for every telemetry of the process, as the agent
+ * above: the exporter's transport resolves its `node:http` request function with an `import()`
+ * at its first export (a loader round trip under a loader hook), and a fresh exporter per
+ * telemetry paid it again in every run that exported (bench/telemetry.bench.ts builds a
+ * telemetry per run). The exporter holds no state of a telemetry's: its settings come from the
+ * URL and the standard `OTEL_EXPORTER_OTLP_*` variables, read when the first one is built.
+ */
+function sharedTraceExporter(url: string): Promise<TraceExporter> {
+  let exporter = traceExporters.get(url);
+  if (!exporter) {
+    traceExporterModule ??= import("@opentelemetry/exporter-trace-otlp-http");
+    exporter = traceExporterModule.then(
+      (m) => new m.OTLPTraceExporter({ url, httpAgentOptions: sharedAgent }),
+    );
+    traceExporters.set(url, exporter);
+  }
+  return exporter;
+}
+
+/**
+ * An OTLP/HTTP span exporter to `url`, loaded on construction (see {@link sharedTraceExporter}).
+ * Its shutdown flushes the shared exporter and leaves it open: a later telemetry of the process
+ * exports through it (a telemetry's processor refuses spans once shut down all the same).
  *
  * @example
  * new BatchSpanProcessor({ exporter: deferredOtlpSpanExporter("http://127.0.0.1:4318/v1/traces") });
  */
 export function deferredOtlpSpanExporter(url: string): SpanExporter {
-  traceExporterModule ??= import("@opentelemetry/exporter-trace-otlp-http");
-  const exporter = traceExporterModule.then(
-    (m) => new m.OTLPTraceExporter({ url, httpAgentOptions: sharedAgent }),
-  );
+  const exporter = sharedTraceExporter(url);
   // A failed load surfaces in export and flush, not as an unhandled rejection.
   exporter.catch(() => undefined);
   return {
@@ -62,7 +84,7 @@ export function deferredOtlpSpanExporter(url: string): SpanExporter {
         (error: Error) => done({ code: EXPORT_FAILED, error }),
       );
     },
-    shutdown: () => exporter.then((e) => e.shutdown()),
+    shutdown: () => exporter.then((e) => e.forceFlush()),
     forceFlush: () => exporter.then((e) => e.forceFlush()),
   };
 }

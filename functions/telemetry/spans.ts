@@ -11,6 +11,7 @@ import { errorType } from "./call-metrics.ts";
 import type { TelemetryCore } from "./core.ts";
 import { GENAI, providerName, SWITCHYARD } from "./genai.ts";
 import { runContext } from "./lifecycle.ts";
+import { startSpanWith } from "./tracer.ts";
 
 /** A model or tool call of a node's task, held until the task ends: its span is the node span's child. */
 interface HeldCall {
@@ -59,9 +60,11 @@ export class TaskSpans {
         [SWITCHYARD.offline]: event.provider === "offline",
         [SWITCHYARD.threadId]: event.threadId,
       };
-      const span = tracer.startSpan(
+      const span = startSpanWith(
+        tracer,
         `chat ${event.model}`,
-        { kind: SpanKind.CLIENT, attributes, startTime: start },
+        { kind: SpanKind.CLIENT, startTime: start },
+        attributes,
         parent,
       );
       if (event.error === undefined) {
@@ -87,9 +90,11 @@ export class TaskSpans {
         [GENAI.toolName]: event.tool,
       };
       if (event.callId) attributes[GENAI.toolCallId] = event.callId;
-      const span = tracer.startSpan(
+      const span = startSpanWith(
+        tracer,
         `execute_tool ${event.tool}`,
-        { kind: SpanKind.INTERNAL, attributes, startTime: start },
+        { kind: SpanKind.INTERNAL, startTime: start },
+        attributes,
         parent,
       );
       if (!event.ok) failSpan(span, event.error ?? new Error(`${event.tool} failed`));
@@ -157,9 +162,11 @@ export class TaskSpans {
       first = Math.min(first, call.start);
       last = Math.max(last, call.end);
     }
-    const span = this.core.tracer.startSpan(
+    const span = startSpanWith(
+      this.core.tracer,
       `invoke_agent ${event.node}`,
-      { kind: SpanKind.INTERNAL, attributes, startTime: first },
+      { kind: SpanKind.INTERNAL, startTime: first },
+      attributes,
       parent,
     );
     const under = trace.setSpan(parent, span);

@@ -1,9 +1,12 @@
 import {
+  type Attributes,
   type Context,
   context,
   ProxyTracerProvider,
   ROOT_CONTEXT,
+  type Span,
   type SpanContext,
+  type SpanOptions,
   TraceFlags,
   type Tracer,
   trace,
@@ -90,6 +93,31 @@ function noopTracing(): Tracing {
     flush: async () => undefined,
     shutdown: async () => undefined,
   };
+}
+
+/**
+ * `tracer.startSpan`, its attributes set once it has started, in their order. The SDK checks
+ * attributes handed to `startSpan` twice (`cleanAttributes` of @opentelemetry/core without
+ * limits for the sampler, then with the span's limits), each pass allocating an entries array
+ * and, for every value, the `WeakSet` its `isAnyValue` builds; `setAttribute` checks each value
+ * once. Same attributes, same order, half the checks and garbage for every span the observer
+ * writes (a span per node attempt, model call and tool call: `functions/telemetry/spans.ts`).
+ * The provider's sampler (the SDK's default, parent-based always-on: {@link createTracing}
+ * sets none) decides without them; a span that does not record gets none.
+ *
+ * @example
+ * const span = startSpanWith(tracer, "chat gpt-4o", { kind: SpanKind.CLIENT }, { "gen_ai.operation.name": "chat" }, parent);
+ */
+export function startSpanWith(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  attributes: Attributes,
+  parent?: Context,
+): Span {
+  const span = tracer.startSpan(name, options, parent);
+  if (span.isRecording()) span.setAttributes(attributes);
+  return span;
 }
 
 let contextManagerSet = false;
