@@ -93,13 +93,13 @@ export function failuresOf(entries: readonly unknown[], file: string): TaskFailu
   });
 }
 
-/** A task list in S3: one JSON array per superstep (the `ItemReader`'s `InputType: JSON`). */
 /**
  * An S3 client, or what makes one when a task list is first written or read: a Lambda whose
  * supersteps all fit in the payload then never loads the S3 SDK (see {@link S3TaskLists}).
  */
 export type S3ClientSource = S3Client | (() => S3Client | Promise<S3Client>);
 
+/** A task list in S3: one JSON array per superstep (the `ItemReader`'s `InputType: JSON`). */
 export class S3TaskLists implements TaskListStore {
   private client: Promise<S3Client> | undefined;
 
@@ -108,7 +108,13 @@ export class S3TaskLists implements TaskListStore {
   /** The client and the SDK's commands, both loaded on first use (an `import()`, once per process). */
   private async s3() {
     const source = this.options.client;
-    this.client ??= Promise.resolve(typeof source === "function" ? source() : source);
+    // A client that failed to load is asked for again at the next list, not kept failed.
+    this.client ??= Promise.resolve(typeof source === "function" ? source() : source).catch(
+      (error: unknown) => {
+        this.client = undefined;
+        throw error;
+      },
+    );
     const [client, { GetObjectCommand, PutObjectCommand }] = await Promise.all([
       this.client,
       import("./s3-commands.ts"),

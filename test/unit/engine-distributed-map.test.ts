@@ -109,6 +109,24 @@ describe("a 10,000-task superstep", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
   });
 
+  it("asks for its S3 client again after one failed to load, instead of failing every list", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    let asked = 0;
+    const lists = new S3TaskLists({
+      client: async () => {
+        asked++;
+        if (asked === 1) throw new Error("S3 SDK chunk missing");
+        return new S3Client({});
+      },
+      bucket: "data",
+    });
+
+    await expect(withTaskList(lists, workflow, planOf(10_000))).rejects.toThrow("S3 SDK chunk missing");
+    await withTaskList(lists, workflow, planOf(10_000));
+    expect(asked).toBe(2);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
   it("is routed to a Distributed Map that reads the list, writes results to S3 and tolerates failures", async () => {
     const listed: SuperstepPlan = {
       ...planOf(0),
