@@ -1,11 +1,11 @@
 /**
  * Node code that loads when a node first runs, not when its graph is built. Every engine Lambda
- * builds the workflow's graph, but only a node Lambda runs a node — and in per-node hosting only
- * its own — so a workflow whose nodes come from {@link lazyNodes} keeps the agents, tools and
- * trading code out of the start, commit and superstep Lambdas' cold start, and each node
- * Lambda reads only its node's. The engine's Lambda runtime loads a node's code during init
- * ({@link WorkflowDefinition.loadNodeCode}, functions/handlers/engine-runtime.ts), so that cost
- * stays in Lambda's init phase, where it is measured, instead of in the first request.
+ * builds the workflow's graph, but only the Lambdas that run nodes need their code — a node
+ * Lambda (per-node hosting) only its own node's — so a workflow whose nodes come from
+ * {@link lazyNodes} keeps its nodes' modules out of the start and commit Lambdas' cold start. The
+ * engine's Lambda handlers load the code they run during init ({@link WorkflowDefinition.loadNodeCode}
+ * in functions/handlers/run-node.ts, superstep.ts and graph.ts), so that cost stays in Lambda's
+ * init phase, where it is measured, instead of in the first request.
  */
 
 /** A node's function as `addNode` takes it: its state and LangGraph's config in, an update out. */

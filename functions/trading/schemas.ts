@@ -2,8 +2,8 @@
  * The trading vocabulary a run's input, state and result name — schemas, categories and bounds,
  * nothing that reads, matches or writes a day. Every engine Lambda parses run inputs at start:
  * importing these from here (`#trading/schemas`) rather than `#trading` keeps the loader, the
- * matcher and the S3 store out of its cold start, since a bundle assigns chunks by file
- * (docs/deploy.md, "Loaded only when used").
+ * matcher and the S3 store out of its cold start, since a bundle gives a barrel's importers every
+ * module the barrel re-exports (docs/deploy.md, "Narrow faces on the start path").
  */
 
 export { BreakListSchema, BreakSchema } from "./break-schema.ts";

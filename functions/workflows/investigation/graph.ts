@@ -8,7 +8,7 @@ const specialist = (name: "pricing" | "settlement" | "booking") => () =>
 
 /**
  * The node functions by node name: the supervisor, the three specialists and the report, each
- * loading its module on first use (lazy-node.ts), so only a node Lambda loads agents and tools.
+ * loading its module on first use (lazy-node.ts): the start and commit Lambdas load none.
  */
 export const investigationNodes = lazyNodes({
   supervisor: () => import("./nodes/supervisor.ts").then((m) => m.supervisor),

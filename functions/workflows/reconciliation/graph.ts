@@ -5,7 +5,7 @@ import { ReconciliationState } from "./state.ts";
 
 /**
  * The node functions by node name: the orchestrator, the worker and the summariser, each loading
- * its module on first use (lazy-node.ts), so only a node Lambda loads the matcher.
+ * its module on first use (lazy-node.ts): the start and commit Lambdas load none.
  */
 export const reconciliationNodes = lazyNodes({
   partition: () => import("./nodes/partition.ts").then((m) => m.partition),

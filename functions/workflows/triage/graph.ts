@@ -6,8 +6,8 @@ import { TriageState, type TriageStateValue } from "./state.ts";
 
 /**
  * The node functions by node name; each reads only its state argument and the day memo. Each
- * loads its module on first use (lazy-node.ts): the start, commit and superstep Lambdas never
- * load the agents, tools and matcher, and a node Lambda loads only its own node's.
+ * loads its module on first use (lazy-node.ts): the start and commit Lambdas load no node's
+ * module, and a node Lambda only its own node's.
  */
 export const triageNodes = lazyNodes({
   detect: () => import("./nodes/detect.ts").then((m) => m.detect),
