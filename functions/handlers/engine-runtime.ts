@@ -12,15 +12,17 @@ import { lambdaEngine } from "./lambda-engine.ts";
  * only picks its function, and the files whose Lambdas run nodes load the node code they run
  * during init too (`loadNodeCode`; lazy-node.ts): no other Lambda reads it.
  */
-export const served = await loadWorkflow(servedName());
+const { WORKFLOW_NAME, NODE_NAME } = readEnv();
+export const served = await loadWorkflow(servedName(WORKFLOW_NAME));
+/** The one node a per-node function serves (`NODE_NAME`); undefined for the other roles. */
+export const servedNode: string | undefined = NODE_NAME;
 
 export const engine: EngineSteps = lambdaEngine((name) => {
   if (name !== served.name) throw new UnknownWorkflowError(name, [served.name]);
   return served;
 });
 
-function servedName(): string {
-  const name = readEnv().WORKFLOW_NAME;
+function servedName(name: string | undefined): string {
   if (!name) {
     throw new ConfigurationError(
       "WORKFLOW_NAME is not set: an engine Lambda serves the one workflow it names (AgentWorkflow sets it).",
